@@ -1,7 +1,82 @@
 package org.consentrecorder.app;
 
-public final class Main {
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import org.consentrecorder.config.AppConfig;
+import org.consentrecorder.config.ConfigException;
+import org.consentrecorder.config.ConfigSource;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** Command line: {@code run} (the default) starts the service; {@code check} validates and tests connections. */
+@Command(name = "consent-recorder", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
+        description = "Asterisk ARI companion: consent IVR, PCI-safe recording, encrypted archive.",
+        subcommands = {Main.Run.class, CheckCommand.class})
+public final class Main implements Callable<Integer> {
+    private static final Logger LOG = LoggerFactory.getLogger(Main.class);
+
     public static void main(String[] args) {
-        System.out.println("hello");
+        int code = new CommandLine(new Main()).setCaseInsensitiveEnumValuesAllowed(true).execute(args);
+        if (code != 0 || (args.length > 0 && !args[0].equals("run"))) {
+            System.exit(code);
+        }
+        if (args.length == 0 && code != 0) {
+            System.exit(code);
+        }
+    }
+
+    /** No subcommand means run. */
+    @Override
+    public Integer call() {
+        return new Run().call();
+    }
+
+    static AppConfig loadConfig() {
+        return AppConfig.load(ConfigSource.load(System.getenv()));
+    }
+
+    @Command(name = "run", mixinStandardHelpOptions = true, description = "Start the service (the default).")
+    static final class Run implements Callable<Integer> {
+        @Override
+        public Integer call() {
+            AppConfig config;
+            try {
+                config = loadConfig();
+            } catch (ConfigException e) {
+                System.err.println(e.getMessage());
+                return 2;
+            }
+            try {
+                Application app = Application.start(config);
+                CountDownLatch stopped = new CountDownLatch(1);
+                Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+                    try {
+                        app.close();
+                    } catch (Exception e) {
+                        LOG.warn("shutdown: {}", e.getMessage());
+                    }
+                    stopped.countDown();
+                }, "shutdown"));
+                stopped.await();
+                return 0;
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return 1;
+            } catch (Exception e) {
+                LOG.error("start-up failed: {}", e.getMessage(), e);
+                return 1;
+            }
+        }
+    }
+
+    /** The version from the jar manifest. */
+    public static final class Version implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            String v = Main.class.getPackage().getImplementationVersion();
+            return new String[] {"consent-recorder " + (v == null ? "(development build)" : v)};
+        }
     }
 }

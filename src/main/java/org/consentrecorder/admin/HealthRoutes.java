@@ -1,0 +1,48 @@
+package org.consentrecorder.admin;
+
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.sqlclient.Pool;
+import java.util.concurrent.TimeUnit;
+import org.consentrecorder.ari.AriConnection;
+
+/**
+ * Liveness and readiness. Live: the process serves HTTP. Ready: ARI is connected (and
+ * resynchronized) and the database answers; orchestrators route calls only to a ready instance.
+ */
+public final class HealthRoutes {
+    private static final long DB_TIMEOUT_MS = 2000;
+
+    private HealthRoutes() {
+    }
+
+    public static void mount(Router router, AriConnection ari, Pool pool) {
+        router.get("/health/live").handler(ctx -> json(ctx, 200, new JsonObject().put("status", "live")));
+        router.get("/health/ready").handler(ctx -> database(pool).onComplete(db -> {
+            boolean dbUp = db.succeeded();
+            boolean ariUp = ari.connected();
+            JsonObject ariJson = new JsonObject().put("state", ari.state().name().toLowerCase());
+            AriConnection.ServerInfo server = ari.server();
+            if (server != null) {
+                ariJson.put("asterisk_version", server.asteriskVersion())
+                        .put("ari_version", server.reportedAriVersion())
+                        .put("binding", server.binding());
+            }
+            JsonObject body = new JsonObject()
+                    .put("status", dbUp && ariUp ? "ready" : "not_ready")
+                    .put("ari", ariJson)
+                    .put("database", new JsonObject().put("state", dbUp ? "up" : "down"));
+            json(ctx, dbUp && ariUp ? 200 : 503, body);
+        }));
+    }
+
+    private static Future<Void> database(Pool pool) {
+        return pool.query("select 1").execute().<Void>mapEmpty().timeout(DB_TIMEOUT_MS, TimeUnit.MILLISECONDS);
+    }
+
+    static void json(RoutingContext ctx, int status, JsonObject body) {
+        ctx.response().setStatusCode(status).putHeader("content-type", "application/json").end(body.encode());
+    }
+}

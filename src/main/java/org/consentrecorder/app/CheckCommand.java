@@ -1,0 +1,104 @@
+package org.consentrecorder.app;
+
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpClientAgent;
+import io.vertx.core.json.JsonObject;
+import io.vertx.pgclient.PgBuilder;
+import io.vertx.sqlclient.Pool;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.concurrent.Callable;
+import org.consentrecorder.ari.AriBindingSelector;
+import org.consentrecorder.ari.VertxAriHttpClient;
+import org.consentrecorder.config.AppConfig;
+import org.consentrecorder.config.ConfigException;
+import org.consentrecorder.store.DatabaseServer;
+import picocli.CommandLine.Command;
+
+/**
+ * Validates the configuration, then tries ARI and the database, printing one line per check.
+ * Exits non-zero when anything is wrong, so it can gate a deployment.
+ */
+@Command(name = "check", mixinStandardHelpOptions = true,
+        description = "Validate the configuration and try ARI and the database; non-zero exit on any problem.")
+final class CheckCommand implements Callable<Integer> {
+
+    @Override
+    public Integer call() throws Exception {
+        AppConfig config;
+        try {
+            config = Main.loadConfig();
+            System.out.println("ok   configuration");
+        } catch (ConfigException e) {
+            System.out.println("FAIL configuration");
+            e.problems().forEach(p -> System.out.println("     " + p));
+            return 2;
+        }
+        int failures = 0;
+        Vertx vertx = Vertx.vertx();
+        try {
+            failures += checkAri(vertx, config);
+            failures += checkDatabase(vertx, config);
+        } finally {
+            Application.await(vertx.close());
+        }
+        return failures == 0 ? 0 : 1;
+    }
+
+    private int checkAri(Vertx vertx, AppConfig config) {
+        AppConfig.AriConfig a = config.ari();
+        HttpClientAgent client = vertx.createHttpClient();
+        VertxAriHttpClient http = new VertxAriHttpClient(client, a.endpoint(), a.requestTimeout());
+        try {
+            VertxAriHttpClient.Response res = Application.await(http.send("GET", "/api-docs/resources.json", List.of(), null));
+            if (res.status() == 401) {
+                System.out.println("FAIL ARI " + a.endpoint().describe() + ": credentials refused (HTTP 401) - check "
+                        + AppConfig.ARI_USER + " and " + AppConfig.ARI_PASSWORD);
+                return 1;
+            }
+            if (!res.ok()) {
+                System.out.println("FAIL ARI " + a.endpoint().describe() + ": HTTP " + res.status());
+                return 1;
+            }
+            String version = new JsonObject(res.body().toString(StandardCharsets.UTF_8)).getString("apiVersion");
+            AriBindingSelector.Choice choice = AriBindingSelector.select(version);
+            System.out.println("ok   ARI " + a.endpoint().describe() + ": ARI " + version + ", binding "
+                    + choice.binding().version() + choice.warning().map(w -> " (warning: " + w + ")").orElse(""));
+            return 0;
+        } catch (Exception e) {
+            System.out.println("FAIL ARI " + a.endpoint().describe() + ": " + rootMessage(e) + " - check " + AppConfig.ARI_URL);
+            return 1;
+        }
+    }
+
+    private int checkDatabase(Vertx vertx, AppConfig config) {
+        if (config.database().embedded()) {
+            System.out.println("ok   database: embedded PostgreSQL in " + config.database().embeddedDirectory().toAbsolutePath()
+                    + " (started by run; " + AppConfig.DB_URL + " is not set)");
+            return 0;
+        }
+        Pool pool = null;
+        try (DatabaseServer server = DatabaseServer.start(config.database())) {
+            pool = PgBuilder.pool().connectingTo(server.connectOptions()).using(vertx).build();
+            String version = Application.await(pool.query("show server_version").execute()).iterator().next().getString(0);
+            System.out.println("ok   database " + server.describe() + ": PostgreSQL " + version);
+            return 0;
+        } catch (Exception e) {
+            System.out.println("FAIL database: " + rootMessage(e) + " - check " + AppConfig.DB_URL + ", "
+                    + AppConfig.DB_USER + " and " + AppConfig.DB_PASSWORD);
+            return 1;
+        } finally {
+            if (pool != null) {
+                pool.close();
+            }
+        }
+    }
+
+    private static String rootMessage(Throwable e) {
+        Throwable t = e;
+        while (t.getCause() != null && t.getCause() != t) {
+            t = t.getCause();
+        }
+        return t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage();
+    }
+}

@@ -1,0 +1,358 @@
+package org.consentrecorder.ari;
+
+import ch.loway.oss.ari4java.ARI;
+import ch.loway.oss.ari4java.generated.actions.requests.EventsEventWebsocketGetRequest;
+import ch.loway.oss.ari4java.generated.models.Message;
+import ch.loway.oss.ari4java.tools.AriConnectionEvent;
+import ch.loway.oss.ari4java.tools.AriWSCallback;
+import ch.loway.oss.ari4java.tools.BaseAriAction;
+import ch.loway.oss.ari4java.tools.RestException;
+import io.vertx.core.Context;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpClientAgent;
+import io.vertx.core.http.WebSocketClient;
+import io.vertx.core.json.JsonObject;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.List;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The connection to Asterisk: picks the ari4java binding for the server's ARI version, opens the
+ * event WebSocket, reconnects with capped exponential backoff and jitter, and after every
+ * (re)connect lets the listener resynchronize from REST state before any new event is acted on
+ * (events raised while disconnected are lost; Asterisk re-sends no StasisStart).
+ *
+ * <p>Everything here runs on one Vert.x context; events are handed to the listener in the order
+ * Asterisk sent them.
+ */
+public final class AriConnection {
+    private static final Logger LOG = LoggerFactory.getLogger(AriConnection.class);
+    private static final Object LENIENT_ONCE = new Object();
+    private static boolean lenient;
+
+    /** Connection states, logged on every change and shown by /health/ready. */
+    public enum State { STOPPED, CONNECTING, RESYNCING, CONNECTED, DISCONNECTED }
+
+    /** What the application does with the connection. */
+    public interface Listener {
+        /** Rebuild call state from REST; new events wait until the returned future completes. */
+        Future<Void> resync(AriClient client);
+
+        void onEvent(RoutedEvent event);
+    }
+
+    /** Identity of the server we are connected to, for health and logs. */
+    public record ServerInfo(String asteriskVersion, String entityId, String reportedAriVersion, String binding) {
+    }
+
+    private final Vertx vertx;
+    private final Context context;
+    private final AriEndpoint endpoint;
+    private final VertxAriHttpClient http;
+    private final VertxAriWsClient ws;
+    private final Backoff backoff;
+    private final Duration resyncTimeout;
+    private final Listener listener;
+
+    private State state = State.STOPPED;
+    private long generation;
+    private ARI ari;
+    private AriClient client;
+    private ServerInfo server;
+    private EventsEventWebsocketGetRequest eventsRequest;
+    private final Deque<RoutedEvent> heldDuringResync = new ArrayDeque<>();
+    private long reconnectTimer = -1;
+    private final AtomicLong eventsHandled = new AtomicLong();
+    private final AtomicLong eventsDropped = new AtomicLong();
+
+    public AriConnection(Vertx vertx, Context context, AriEndpoint endpoint, HttpClientAgent httpClient,
+                         WebSocketClient wsClient, Duration requestTimeout, Duration reconnectMin,
+                         Duration reconnectMax, Listener listener) {
+        this.vertx = vertx;
+        this.context = context;
+        this.endpoint = endpoint;
+        this.http = new VertxAriHttpClient(httpClient, endpoint, requestTimeout);
+        this.ws = new VertxAriWsClient(wsClient, endpoint, requestTimeout);
+        this.backoff = new Backoff(reconnectMin, reconnectMax, () -> ThreadLocalRandom.current().nextDouble());
+        this.resyncTimeout = requestTimeout.multipliedBy(6);
+        this.listener = listener;
+        enableLenientDecoding();
+    }
+
+    /** Unknown fields (newer Asterisk) must not cost us an event: ari4java drops them by default. */
+    private static void enableLenientDecoding() {
+        synchronized (LENIENT_ONCE) {
+            if (!lenient) {
+                BaseAriAction.setObjectMapperLessStrict();
+                lenient = true;
+            }
+        }
+    }
+
+    public void start() {
+        context.runOnContext(v -> {
+            if (state == State.STOPPED) {
+                connect();
+            }
+        });
+    }
+
+    public Future<Void> stop() {
+        io.vertx.core.Promise<Void> stopped = io.vertx.core.Promise.promise();
+        context.runOnContext(x -> {
+            change(State.STOPPED, "stopped");
+            generation++;
+            if (reconnectTimer >= 0) {
+                vertx.cancelTimer(reconnectTimer);
+            }
+            closeEvents();
+            stopped.complete();
+        });
+        return stopped.future();
+    }
+
+    public State state() {
+        return state;
+    }
+
+    public boolean connected() {
+        return state == State.CONNECTED;
+    }
+
+    /** The client for REST calls; null until the first successful version detection. */
+    public AriClient client() {
+        return client;
+    }
+
+    public ServerInfo server() {
+        return server;
+    }
+
+    public long eventsHandled() {
+        return eventsHandled.get();
+    }
+
+    public long eventsDropped() {
+        return eventsDropped.get();
+    }
+
+    // ---- connecting ----------------------------------------------------------------------------
+
+    private void connect() {
+        long gen = ++generation;
+        change(State.CONNECTING, "connecting to " + endpoint.describe());
+        detectServer().onComplete(ar -> {
+            if (gen != generation) {
+                return;
+            }
+            if (ar.failed()) {
+                retryLater("cannot read the ARI version: " + ar.cause().getMessage());
+                return;
+            }
+            openEvents(gen);
+        });
+    }
+
+    /** Reads resources.json and asterisk/info with plain HTTP: ari4java cannot be built before we know the version. */
+    private Future<Void> detectServer() {
+        Future<VertxAriHttpClient.Response> resources = http.send("GET", "/api-docs/resources.json", List.of(), null);
+        return resources.compose(res -> {
+            if (res.status() == 401) {
+                return Future.failedFuture("ARI refused the credentials of user '" + endpoint.user() + "' (HTTP 401)");
+            }
+            if (!res.ok()) {
+                return Future.failedFuture("HTTP " + res.status() + " from " + endpoint.ariPath() + "/api-docs/resources.json");
+            }
+            String reported = new JsonObject(res.body().toString(StandardCharsets.UTF_8)).getString("apiVersion");
+            AriBindingSelector.Choice choice;
+            try {
+                choice = AriBindingSelector.select(reported);
+            } catch (RuntimeException e) {
+                return Future.failedFuture(e.getMessage());
+            }
+            choice.warning().ifPresent(LOG::warn);
+            if (ari == null || ari.getVersion() != choice.binding()) {
+                ARI built = new ARI();
+                built.setAppName(endpoint.application());
+                built.setVersion(choice.binding());
+                built.setHttpClient(http);
+                built.setWsClient(ws);
+                ari = built;
+                client = new AriClient(built, http, endpoint.application());
+            }
+            return http.send("GET", "/asterisk/info", List.of(), null).map(info -> {
+                String version = "unknown";
+                String entity = null;
+                if (info.ok()) {
+                    JsonObject system = new JsonObject(info.body().toString(StandardCharsets.UTF_8)).getJsonObject("system");
+                    if (system != null) {
+                        version = system.getString("version", version);
+                        entity = system.getString("entity_id");
+                    }
+                }
+                server = new ServerInfo(version, entity, reported, choice.binding().version());
+                return null;
+            });
+        });
+    }
+
+    private void openEvents(long gen) {
+        closeEvents();
+        try {
+            eventsRequest = ari.events().eventWebsocket(endpoint.application());
+        } catch (RestException e) {
+            retryLater("cannot build the events request: " + e.getMessage());
+            return;
+        }
+        eventsRequest.execute(new AriWSCallback<>() {
+            @Override
+            public void onConnectionEvent(AriConnectionEvent event) {
+                if (gen != generation) {
+                    return;
+                }
+                if (event == AriConnectionEvent.WS_CONNECTED) {
+                    onOpen(gen);
+                } else {
+                    onClosed("the event WebSocket closed");
+                }
+            }
+
+            @Override
+            public void onSuccess(Message message) {
+                if (gen == generation) {
+                    onMessage(message);
+                }
+            }
+
+            @Override
+            public void onFailure(RestException e) {
+                if (gen != generation) {
+                    return;
+                }
+                if (state == State.CONNECTING) {
+                    LOG.warn("ARI event WebSocket: {}", e.getMessage());
+                } else {
+                    // a frame ari4java could not decode (malformed JSON, an event type it does not know)
+                    eventsDropped.incrementAndGet();
+                    LOG.warn("ARI event dropped, it could not be decoded: {}", firstLine(e.getMessage()));
+                }
+            }
+        });
+    }
+
+    private void onOpen(long gen) {
+        backoff.reset();
+        change(State.RESYNCING, "event WebSocket open to Asterisk " + server.asteriskVersion()
+                + " (ARI " + server.reportedAriVersion() + ", binding " + server.binding() + "); resynchronizing");
+        Future<Void> resync;
+        try {
+            resync = listener.resync(client);
+        } catch (RuntimeException e) {
+            resync = Future.failedFuture(e);
+        }
+        resync.timeout(resyncTimeout.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS).onComplete(ar -> {
+            if (gen != generation) {
+                return;
+            }
+            if (ar.failed()) {
+                // acting on events without knowing the calls' state could record the wrong call
+                LOG.error("resynchronization after connect failed: {}", ar.cause().getMessage());
+                heldDuringResync.clear();
+                closeEvents();
+                retryLater("resynchronization failed");
+                return;
+            }
+            change(State.CONNECTED, "connected; " + heldDuringResync.size() + " event(s) held during resync now delivered");
+            while (!heldDuringResync.isEmpty() && gen == generation) {
+                deliver(heldDuringResync.removeFirst());
+            }
+        });
+    }
+
+    private void onMessage(Message message) {
+        RoutedEvent routed;
+        try {
+            routed = AriEventTranslator.translate(message);
+        } catch (RuntimeException e) {
+            eventsDropped.incrementAndGet();
+            LOG.warn("ARI event {} dropped: {}", message.getType(), firstLine(e.getMessage()));
+            return;
+        }
+        if (state == State.RESYNCING) {
+            heldDuringResync.addLast(routed);
+        } else {
+            deliver(routed);
+        }
+    }
+
+    private void deliver(RoutedEvent routed) {
+        eventsHandled.incrementAndGet();
+        try {
+            listener.onEvent(routed);
+        } catch (RuntimeException e) {
+            LOG.error("handling ARI event {} failed", routed.type(), e);
+        }
+    }
+
+    private void onClosed(String why) {
+        if (state == State.STOPPED) {
+            return;
+        }
+        generation++;
+        heldDuringResync.clear();
+        closeEvents();
+        retryLater(why);
+    }
+
+    private void retryLater(String why) {
+        if (state == State.STOPPED) {
+            return;
+        }
+        Duration delay = backoff.next();
+        change(State.DISCONNECTED, why + "; reconnecting in " + delay.toMillis() + " ms (attempt " + backoff.attempts() + ")");
+        long gen = ++generation;
+        reconnectTimer = vertx.setTimer(Math.max(1, delay.toMillis()), t -> {
+            reconnectTimer = -1;
+            if (gen == generation && state != State.STOPPED) {
+                connect();
+            }
+        });
+    }
+
+    private void closeEvents() {
+        if (eventsRequest != null) {
+            try {
+                ari.closeAction(eventsRequest);
+            } catch (ch.loway.oss.ari4java.tools.ARIException e) {
+                LOG.debug("closing the event WebSocket: {}", e.getMessage());
+            }
+            eventsRequest = null;
+        }
+    }
+
+    private void change(State next, String why) {
+        State previous = state;
+        state = next;
+        if (next == State.DISCONNECTED) {
+            LOG.warn("ARI {} -> {}: {}", previous, next, why);
+        } else {
+            LOG.info("ARI {} -> {}: {}", previous, next, why);
+        }
+    }
+
+    private static String firstLine(String s) {
+        if (s == null) {
+            return "";
+        }
+        int nl = s.indexOf('\n');
+        String line = nl < 0 ? s : s.substring(0, nl);
+        return line.length() > 300 ? line.substring(0, 300) + "..." : line;
+    }
+}

@@ -1,0 +1,160 @@
+package org.consentrecorder.ari;
+
+import ch.loway.oss.ari4java.tools.HttpClient;
+import ch.loway.oss.ari4java.tools.HttpParam;
+import ch.loway.oss.ari4java.tools.HttpResponse;
+import ch.loway.oss.ari4java.tools.HttpResponseHandler;
+import ch.loway.oss.ari4java.tools.RestException;
+import io.vertx.core.Context;
+import io.vertx.core.Future;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpClientAgent;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.RequestOptions;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * ari4java's HTTP transport on Vert.x's pooled keep-alive client. A request is issued on the
+ * caller's Vert.x context, so its response (and ari4java's callback) arrives on that same
+ * context: the call that asked is the call that hears back, in order.
+ */
+public final class VertxAriHttpClient implements HttpClient {
+    private final HttpClientAgent client;
+    private final AriEndpoint endpoint;
+    private final Duration timeout;
+
+    public VertxAriHttpClient(HttpClientAgent client, AriEndpoint endpoint, Duration timeout) {
+        this.client = client;
+        this.endpoint = endpoint;
+        this.timeout = timeout;
+    }
+
+    /** The status and body of one ARI response. */
+    public record Response(int status, Buffer body) {
+        public boolean ok() {
+            return status >= 200 && status < 300;
+        }
+    }
+
+    /** Sends one request; completes with the response whatever its status. */
+    public Future<Response> send(String method, String path, List<HttpParam> query, String body) {
+        RequestOptions options = new RequestOptions()
+                .setMethod(HttpMethod.valueOf(method))
+                .setHost(endpoint.host())
+                .setPort(endpoint.port())
+                .setSsl(endpoint.tls())
+                .setURI(endpoint.ariPath() + path + queryString(query))
+                .setTimeout(timeout.toMillis())
+                .putHeader(HttpHeaders.AUTHORIZATION, endpoint.authorization());
+        return client.request(options).compose(request -> {
+            Future<io.vertx.core.http.HttpClientResponse> sent;
+            if (body != null && !body.isEmpty()) {
+                request.putHeader(HttpHeaders.CONTENT_TYPE, "application/json");
+                sent = request.send(Buffer.buffer(body, StandardCharsets.UTF_8.name()));
+            } else {
+                sent = request.send();
+            }
+            return sent.compose(response -> response.body().map(b -> new Response(response.statusCode(), b)));
+        });
+    }
+
+    @Override
+    public void httpActionAsync(String uri, String method, List<HttpParam> parametersQuery, String body,
+                                List<HttpResponse> errors, HttpResponseHandler handler, boolean binary) {
+        send(method, uri, parametersQuery, body).onComplete(ar -> {
+            if (ar.failed()) {
+                handler.onFailure(new RestException("ARI request " + method + " " + uri + " failed: "
+                        + ar.cause().getMessage(), ar.cause()));
+                return;
+            }
+            Response response = ar.result();
+            handler.onResponseReceived();
+            if (response.ok()) {
+                if (binary) {
+                    handler.onSuccess(response.body().getBytes());
+                } else {
+                    handler.onSuccess(response.body().toString(StandardCharsets.UTF_8));
+                }
+            } else {
+                handler.onFailure(error(response, errors));
+            }
+        });
+    }
+
+    @Override
+    public String httpActionSync(String uri, String method, List<HttpParam> parametersQuery, String body,
+                                 List<HttpResponse> errors) throws RestException {
+        Response response = await(send(method, uri, parametersQuery, body), method, uri);
+        if (!response.ok()) {
+            throw error(response, errors);
+        }
+        return response.body().toString(StandardCharsets.UTF_8);
+    }
+
+    @Override
+    public byte[] httpActionSyncAsBytes(String uri, String method, List<HttpParam> parametersQuery, String body,
+                                        List<HttpResponse> errors) throws RestException {
+        Response response = await(send(method, uri, parametersQuery, body), method, uri);
+        if (!response.ok()) {
+            throw error(response, errors);
+        }
+        return response.body().getBytes();
+    }
+
+    @Override
+    public void destroy() {
+        // the Vert.x client belongs to the application and is closed with Vert.x
+    }
+
+    /** Synchronous calls exist for command-line checks only; on an event loop they would stall every call. */
+    private Response await(Future<Response> future, String method, String uri) throws RestException {
+        if (Context.isOnEventLoopThread()) {
+            throw new RestException("blocking ARI call " + method + " " + uri + " refused on a Vert.x event loop");
+        }
+        try {
+            return future.toCompletionStage().toCompletableFuture()
+                    .get(timeout.toMillis() + 1000, TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new RestException("interrupted waiting for ARI " + method + " " + uri);
+        } catch (ExecutionException | TimeoutException e) {
+            Throwable cause = e.getCause() == null ? e : e.getCause();
+            throw new RestException("ARI request " + method + " " + uri + " failed: " + cause.getMessage(), cause);
+        }
+    }
+
+    private static RestException error(Response response, List<HttpResponse> errors) {
+        String text = response.body().toString(StandardCharsets.UTF_8);
+        if (errors != null) {
+            for (HttpResponse known : errors) {
+                if (known.getCode() == response.status()) {
+                    return new RestException(known.getDescription(), text, response.status());
+                }
+            }
+        }
+        return new RestException(text, response.status());
+    }
+
+    static String queryString(List<HttpParam> params) {
+        if (params == null || params.isEmpty()) {
+            return "";
+        }
+        StringBuilder sb = new StringBuilder();
+        for (HttpParam p : params) {
+            if (p.getValue() == null || p.getValue().isEmpty()) {
+                continue;
+            }
+            sb.append(sb.length() == 0 ? '?' : '&')
+                    .append(AriEndpoint.encode(p.getName()))
+                    .append('=')
+                    .append(AriEndpoint.encode(p.getValue()));
+        }
+        return sb.toString();
+    }
+}

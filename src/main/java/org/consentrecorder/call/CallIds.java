@@ -1,0 +1,37 @@
+package org.consentrecorder.call;
+
+import java.util.Optional;
+import java.util.UUID;
+
+/**
+ * The ids this application gives to Asterisk objects embed the call id ("cr-<uuid>", snoop
+ * "cr-<uuid>-snoop", playbacks "cr-<uuid>-pbN"), so any event about them can be routed to its
+ * call without a lookup table, even when it overtakes the response to the request that made it,
+ * and a recording found on Asterisk after a restart can be tied back to its call.
+ */
+public final class CallIds {
+    public static final String PREFIX = "cr-";
+    private static final int UUID_LENGTH = 36;
+
+    private CallIds() {
+    }
+
+    public static Optional<UUID> callIdOf(String id) {
+        if (id == null || !id.startsWith(PREFIX) || id.length() < PREFIX.length() + UUID_LENGTH) {
+            return Optional.empty();
+        }
+        String candidate = id.substring(PREFIX.length(), PREFIX.length() + UUID_LENGTH);
+        if (id.length() > PREFIX.length() + UUID_LENGTH && id.charAt(PREFIX.length() + UUID_LENGTH) != '-') {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(UUID.fromString(candidate));
+        } catch (IllegalArgumentException e) {
+            return Optional.empty();
+        }
+    }
+
+    public static boolean isSnoop(String channelId) {
+        return channelId != null && channelId.endsWith("-snoop") && callIdOf(channelId).isPresent();
+    }
+}

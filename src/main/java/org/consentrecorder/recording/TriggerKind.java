@@ -1,0 +1,17 @@
+package org.consentrecorder.recording;
+
+import java.util.Locale;
+
+/** What caused a change in a live recording; stored in the pause timeline. */
+public enum TriggerKind {
+    DTMF_SEQUENCE,
+    USER_EVENT,
+    API,
+    DTMF_BURST,
+    MAX_PAUSE_ELAPSED,
+    HANGUP;
+
+    public String wire() {
+        return name().toLowerCase(Locale.ROOT);
+    }
+}

@@ -1,0 +1,314 @@
+package org.consentrecorder.call;
+
+import static org.consentrecorder.call.FlowHarness.of;
+import static org.consentrecorder.call.FlowHarness.only;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.time.Duration;
+import java.util.List;
+import org.consentrecorder.call.CallCommand.Continue;
+import org.consentrecorder.call.CallCommand.CreateSnoop;
+import org.consentrecorder.call.CallCommand.Finished;
+import org.consentrecorder.call.CallCommand.Play;
+import org.consentrecorder.call.CallCommand.RecordDecision;
+import org.consentrecorder.call.CallCommand.SetVariable;
+import org.consentrecorder.call.CallCommand.StartRecording;
+import org.consentrecorder.call.CallCommand.StopPlayback;
+import org.consentrecorder.call.CallCommand.Subscribe;
+import org.junit.jupiter.api.Test;
+
+/** The consent IVR as a pure state machine: no I/O, a fake clock, commands asserted one by one. */
+class CallFlowTest {
+
+    private static boolean recordingRequested(FlowHarness h) {
+        return h.any(c -> c instanceof CreateSnoop || c instanceof StartRecording || c instanceof Subscribe);
+    }
+
+    @Test
+    void givenANewCall_whenItStarts_thenItIsAnsweredAndThePreferenceLookedUp() {
+        FlowHarness h = new FlowHarness(FlowHarness.settings(LawfulBasis.CONSENT));
+        List<CallCommand> out = h.start("0301234567");
+        assertInstanceOf(CallCommand.SaveState.class, out.get(0));
+        assertInstanceOf(CallCommand.Answer.class, out.get(1));
+        // a national number gets the configured country code: the subject key is normalized
+        assertEquals("+49301234567", only(out, CallCommand.LoadPreference.class).subject());
+        assertTrue(of(out, Play.class).isEmpty(), "nothing plays before the answer is confirmed");
+    }
+
+    @Test
+    void givenTheChoicePrompt_whenTheCallerPressesOne_thenConsentIsGrantedAndTheCallRecordedBeforeContinuing() {
+        FlowHarness h = new FlowHarness(FlowHarness.settings(LawfulBasis.CONSENT));
+        h.toWaiting();
+        List<CallCommand> out = h.send(new CallEvent.DtmfReceived('1'));
+        ConsentEvidence e = only(out, RecordDecision.class).evidence();
+        assertEquals(Outcome.GRANTED, e.outcome());
+        assertEquals(LawfulBasis.CONSENT, e.lawfulBasis());
+        assertEquals("1", e.keysPressed());
+        assertEquals(1, e.attempts());
+        assertTrue(e.noticeCompleted());
+        assertEquals(h.now, e.decidedAt());
+        assertEquals("en-v1", e.noticeVersion());
+        assertEquals(List.of("sound:consent-recorder/notice-consent", "sound:consent-recorder/choice-consent"), e.soundUris());
+        assertEquals("+15551230001", e.callerSubject());
+        assertEquals("1795538447.39", e.linkedId());
+
+        // evidence first, then subscribe before anything is recorded
+        assertEquals(List.of(new Subscribe("subscribe")), h.ok("decision"));
+        List<CallCommand> snoop = h.ok("subscribe");
+        assertEquals(h.flow.snoopChannelId(), only(snoop, CreateSnoop.class).snoopId());
+        assertEquals("both", only(snoop, CreateSnoop.class).spy());
+        // the snoop response alone is not enough: Asterisk answers 409 until the snoop is in Stasis
+        assertTrue(of(h.ok("snoop"), StartRecording.class).isEmpty());
+        StartRecording rec = only(h.send(new CallEvent.SnoopEnteredStasis(h.flow.snoopChannelId())), StartRecording.class);
+        assertEquals(h.flow.snoopChannelId(), rec.snoopId());
+        assertEquals("wav", rec.format());
+
+        List<CallCommand> vars = h.ok("record");
+        assertEquals(List.of("granted", FlowHarness.CONSENT.toString(), "1"),
+                of(vars, SetVariable.class).stream().map(SetVariable::value).toList());
+        h.ok("var:CONSENT_OUTCOME");
+        h.ok("var:CONSENT_ID");
+        Continue cont = only(h.ok("var:CONSENT_RECORDING"), Continue.class);
+        assertTrue(cont.target().isNextPriority());
+        h.ok("continue");
+        assertEquals(CallFlow.Phase.IN_DIALPLAN, h.flow.phase());
+    }
+
+    @Test
+    void givenSnoopStasisStartAfterTheResponse_thenRecordingStartsOnlyOnceBothArrived() {
+        FlowHarness h = new FlowHarness(FlowHarness.settings(LawfulBasis.CONSENT));
+        h.toWaiting();
+        h.send(new CallEvent.DtmfReceived('1'));
+        h.ok("decision");
+        h.ok("subscribe");
+        assertTrue(of(h.send(new CallEvent.SnoopEnteredStasis(h.flow.snoopChannelId())), StartRecording.class).isEmpty());
+        assertEquals(1, of(h.ok("snoop"), StartRecording.class).size());
+    }
+
+    @Test
+    void givenTheChoicePrompt_whenTheCallerPressesTwo_thenDeclinedAndNothingIsRecorded() {
+        FlowHarness h = new FlowHarness(FlowHarness.settings(LawfulBasis.CONSENT));
+        h.toWaiting();
+        h.send(new CallEvent.DtmfReceived('2'));
+        List<CallCommand> vars = h.ok("decision");
+        assertEquals("declined", of(vars, SetVariable.class).get(0).value());
+        assertEquals("0", of(vars, SetVariable.class).get(2).value());
+        h.ok("var:CONSENT_OUTCOME");
+        h.ok("var:CONSENT_ID");
+        h.ok("var:CONSENT_RECORDING");
+        h.ok("continue");
+        List<CallCommand> end = h.send(new CallEvent.StasisEnded());
+        assertEquals(Outcome.DECLINED, only(end, Finished.class).outcome());
+        assertFalse(recordingRequested(h), "no subscription, snoop or recording for a declined call");
+    }
+
+    @Test
+    void givenAnInvalidKey_thenTheInvalidPromptPlaysAndTheNextValidKeyCounts() {
+        FlowHarness h = new FlowHarness(FlowHarness.settings(LawfulBasis.CONSENT));
+        h.toWaiting();
+        Play invalid = only(h.send(new CallEvent.DtmfReceived('7')), Play.class);
+        assertEquals("sound:consent-recorder/invalid-choice", invalid.mediaUri());
+        Play choice = only(h.send(new CallEvent.PlaybackFinished(invalid.playbackId(), false)), Play.class);
+        assertEquals("sound:consent-recorder/choice-consent", choice.mediaUri());
+        h.send(new CallEvent.PlaybackFinished(choice.playbackId(), false));
+        ConsentEvidence e = only(h.send(new CallEvent.DtmfReceived('1')), RecordDecision.class).evidence();
+        assertEquals(Outcome.GRANTED, e.outcome());
+        assertEquals("71", e.keysPressed());
+        assertEquals(2, e.attempts());
+    }
+
+    @Test
+    void givenSilence_whenEveryAttemptTimesOut_thenNoResponseAndNoRecordingUnderConsent() {
+        FlowHarness h = new FlowHarness(FlowHarness.settings(LawfulBasis.CONSENT));
+        h.toWaiting();
+        Play repeat = only(h.advance(Duration.ofSeconds(8), new CallEvent.TimerFired(CallFlow.NO_INPUT_TIMER)), Play.class);
+        assertEquals("sound:consent-recorder/choice-consent", repeat.mediaUri());
+        h.send(new CallEvent.PlaybackFinished(repeat.playbackId(), false));
+        List<CallCommand> out = h.advance(Duration.ofSeconds(8), new CallEvent.TimerFired(CallFlow.NO_INPUT_TIMER));
+        ConsentEvidence e = only(out, RecordDecision.class).evidence();
+        assertEquals(Outcome.NO_RESPONSE, e.outcome());
+        assertEquals("", e.keysPressed());
+        assertEquals(3, e.attempts());
+        h.ok("decision");
+        assertFalse(recordingRequested(h), "silence is never consent");
+    }
+
+    @Test
+    void givenLegitimateInterest_whenTheCallerStaysSilent_thenTheCallIsRecorded() {
+        FlowHarness h = new FlowHarness(FlowHarness.settings(LawfulBasis.LEGITIMATE_INTEREST));
+        h.toWaiting();
+        Play repeat = only(h.advance(Duration.ofSeconds(8), new CallEvent.TimerFired(CallFlow.NO_INPUT_TIMER)), Play.class);
+        h.send(new CallEvent.PlaybackFinished(repeat.playbackId(), false));
+        ConsentEvidence e = only(h.advance(Duration.ofSeconds(8), new CallEvent.TimerFired(CallFlow.NO_INPUT_TIMER)),
+                RecordDecision.class).evidence();
+        assertEquals(Outcome.NO_RESPONSE, e.outcome());
+        assertEquals(LawfulBasis.LEGITIMATE_INTEREST, e.lawfulBasis());
+        assertEquals(List.of(new Subscribe("subscribe")), h.ok("decision"));
+    }
+
+    @Test
+    void givenLegitimateInterest_whenTheCallerObjects_thenOptedOutAndNothingIsRecorded() {
+        FlowHarness h = new FlowHarness(FlowHarness.settings(LawfulBasis.LEGITIMATE_INTEREST));
+        h.toWaiting();
+        ConsentEvidence e = only(h.send(new CallEvent.DtmfReceived('2')), RecordDecision.class).evidence();
+        assertEquals(Outcome.OPTED_OUT, e.outcome());
+        h.ok("decision");
+        assertFalse(recordingRequested(h));
+    }
+
+    @Test
+    void givenTheNoticePlaying_whenTheCallerPressesOne_thenThePromptIsStoppedBeforeTheCallContinues() {
+        FlowHarness h = new FlowHarness(FlowHarness.settings(LawfulBasis.CONSENT));
+        String notice = h.toNotice();
+        List<CallCommand> out = h.send(new CallEvent.DtmfReceived('1'));
+        StopPlayback stop = only(out, StopPlayback.class);
+        assertEquals(notice, stop.playbackId());
+        assertFalse(only(out, RecordDecision.class).evidence().noticeCompleted());
+        // the evidence is written, but nothing goes on until the prompt has stopped:
+        // Asterisk would hold continue until the playback ends (command-queue-vs-playback)
+        assertTrue(h.ok("decision").isEmpty());
+        assertEquals(List.of(new Subscribe("subscribe")), h.ok(stop.tag()));
+    }
+
+    @Test
+    void givenTheNoticePlaying_whenTheCallerHangsUp_thenAbandonedAndNoFurtherRequests() {
+        FlowHarness h = new FlowHarness(FlowHarness.settings(LawfulBasis.CONSENT));
+        String notice = h.toNotice();
+        int before = h.all.size();
+        List<CallCommand> out = h.send(new CallEvent.HangupRequested());
+        assertEquals(Outcome.ABANDONED, only(out, RecordDecision.class).evidence().outcome());
+        h.send(new CallEvent.PlaybackFinished(notice, true));
+        h.send(new CallEvent.StasisEnded());
+        List<CallCommand> end = h.ok("decision");
+        assertEquals(Outcome.ABANDONED, only(end, Finished.class).outcome());
+        assertTrue(h.all.subList(before, h.all.size()).stream().noneMatch(c -> c instanceof Play
+                || c instanceof StopPlayback || c instanceof Continue || c instanceof SetVariable));
+    }
+
+    @Test
+    void givenDoNotRecordOnFile_thenTheNotRecordedNoticePlaysAndNobodyIsAsked() {
+        FlowHarness h = new FlowHarness(FlowHarness.settings(LawfulBasis.CONSENT));
+        h.start("+15551230001");
+        h.ok("answer");
+        Play p = only(h.send(new CallEvent.PreferenceLoaded(true)), Play.class);
+        assertEquals("sound:consent-recorder/not-recorded", p.mediaUri());
+        // keys do not re-grant here: the caller was told they will not be recorded
+        assertTrue(h.send(new CallEvent.DtmfReceived('1')).isEmpty());
+        ConsentEvidence e = only(h.send(new CallEvent.PlaybackFinished(p.playbackId(), false)), RecordDecision.class).evidence();
+        assertEquals(Outcome.DO_NOT_RECORD, e.outcome());
+        assertEquals("en-v1-not-recorded", e.noticeVersion());
+        h.ok("decision");
+        assertFalse(recordingRequested(h));
+    }
+
+    @Test
+    void givenAFailedPrompt_thenTheOutcomeIsErrorAndNothingIsRecorded() {
+        FlowHarness h = new FlowHarness(FlowHarness.settings(LawfulBasis.LEGITIMATE_INTEREST));
+        String notice = h.toNotice();
+        ConsentEvidence e = only(h.send(new CallEvent.PlaybackFinished(notice, true)), RecordDecision.class).evidence();
+        assertEquals(Outcome.ERROR, e.outcome());
+        h.ok("decision");
+        assertFalse(recordingRequested(h), "a caller who did not hear the notice is not recorded, whatever the basis");
+    }
+
+    @Test
+    void givenAPromptThatNeverEnds_thenTheGuardTimerEndsTheIvr() {
+        FlowHarness h = new FlowHarness(FlowHarness.settings(LawfulBasis.CONSENT));
+        String notice = h.toNotice();
+        List<CallCommand> out = h.advance(Duration.ofSeconds(90), new CallEvent.TimerFired(CallFlow.PROMPT_GUARD_TIMER));
+        assertEquals(Outcome.ERROR, only(out, RecordDecision.class).evidence().outcome());
+        assertEquals(notice, only(out, StopPlayback.class).playbackId());
+    }
+
+    @Test
+    void givenASecondLanguageDialledNumber_thenItsNoticeSetIsUsed() {
+        FlowHarness h = new FlowHarness(FlowHarness.settings(LawfulBasis.CONSENT));
+        h.send(new CallEvent.Started(new ChannelSnapshot("c1", "PJSIP/x", "+4930999", null, "4930123", "en", null),
+                List.of(), "a"));
+        h.ok("answer");
+        assertEquals("de", only(h.send(new CallEvent.PreferenceLoaded(false)), Play.class).language());
+    }
+
+    @Test
+    void givenTheSnoopFails_thenTheCallContinuesUnrecordedAndSaysSo() {
+        FlowHarness h = new FlowHarness(FlowHarness.settings(LawfulBasis.CONSENT));
+        h.toWaiting();
+        h.send(new CallEvent.DtmfReceived('1'));
+        h.ok("decision");
+        h.ok("subscribe");
+        List<CallCommand> out = h.fail("snoop", 404);
+        assertEquals("0", of(out, SetVariable.class).get(2).value());
+        assertTrue(h.flow.recordingFailure().orElseThrow().contains("snoop"));
+        assertTrue(of(h.all, StartRecording.class).isEmpty());
+    }
+
+    @Test
+    void givenTheRecordRequestIsRefused_thenTheSnoopIsHungUpAndTheCallContinues() {
+        FlowHarness h = new FlowHarness(FlowHarness.settings(LawfulBasis.CONSENT));
+        h.toWaiting();
+        h.send(new CallEvent.DtmfReceived('1'));
+        h.ok("decision");
+        h.ok("subscribe");
+        h.ok("snoop");
+        h.send(new CallEvent.SnoopEnteredStasis(h.flow.snoopChannelId()));
+        List<CallCommand> out = h.fail("record", 409);
+        assertEquals(h.flow.snoopChannelId(), only(out, CallCommand.HangupSnoop.class).snoopId());
+        assertEquals("0", of(out, SetVariable.class).get(2).value());
+    }
+
+    @Test
+    void givenTheEvidenceCannotBeStored_thenTheCallIsNotRecorded() {
+        FlowHarness h = new FlowHarness(FlowHarness.settings(LawfulBasis.CONSENT));
+        h.toWaiting();
+        h.send(new CallEvent.DtmfReceived('1'));
+        List<CallCommand> out = h.fail("decision", 0);
+        assertEquals("0", of(out, SetVariable.class).get(2).value());
+        assertFalse(recordingRequested(h));
+    }
+
+    @Test
+    void givenARecordedCall_whenTheCallerHangsUp_thenItEndsWhenTheRecordingFinishes() {
+        FlowHarness h = new FlowHarness(FlowHarness.settings(LawfulBasis.CONSENT));
+        h.toDialplanRecording();
+        List<CallCommand> hangup = h.send(new CallEvent.HangupRequested());
+        assertTrue(of(hangup, Finished.class).isEmpty());
+        List<CallCommand> done = h.send(new CallEvent.RecordingFinished(h.flow.recordingNameFor(), 4));
+        assertEquals(Outcome.GRANTED, only(done, Finished.class).outcome());
+        assertEquals(CallFlow.Phase.ENDED, h.flow.phase());
+    }
+
+    @Test
+    void givenARecordedCall_whenNoRecordingFinishedArrives_thenTeardownStopsItAndEnds() {
+        FlowHarness h = new FlowHarness(FlowHarness.settings(LawfulBasis.CONSENT));
+        h.toDialplanRecording();
+        h.send(new CallEvent.ChannelDestroyed());
+        List<CallCommand> out = h.advance(Duration.ofSeconds(15), new CallEvent.TimerFired(CallFlow.TEARDOWN_TIMER));
+        assertEquals(h.flow.recordingNameFor(), only(out, CallCommand.StopRecording.class).recordingName());
+        assertEquals(1, of(out, Finished.class).size());
+    }
+
+    @Test
+    void givenEventsBeforeStart_thenTheyAreIgnored() {
+        FlowHarness h = new FlowHarness(FlowHarness.settings(LawfulBasis.CONSENT));
+        assertTrue(h.send(new CallEvent.DtmfReceived('1')).isEmpty());
+        assertTrue(h.send(new CallEvent.PlaybackFinished("x", false)).isEmpty());
+        assertNull(h.flow.outcome().orElse(null));
+    }
+
+    @Test
+    void givenAHangupDuringRecordingSetup_thenTheSnoopIsCleanedUpAndTheCallEnds() {
+        FlowHarness h = new FlowHarness(FlowHarness.settings(LawfulBasis.CONSENT));
+        h.toWaiting();
+        h.send(new CallEvent.DtmfReceived('1'));
+        h.ok("decision");
+        h.ok("subscribe");
+        List<CallCommand> out = h.send(new CallEvent.HangupRequested());
+        assertEquals(1, of(out, CallCommand.HangupSnoop.class).size());
+        assertEquals(1, of(out, Finished.class).size());
+        assertTrue(h.ok("snoop").isEmpty(), "late answers after the end are ignored");
+    }
+}
