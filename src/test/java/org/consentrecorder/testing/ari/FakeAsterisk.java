@@ -1,0 +1,1087 @@
+package org.consentrecorder.testing.ari;
+
+import io.vertx.core.AbstractVerticle;
+import io.vertx.core.Context;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.ServerWebSocket;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import java.util.function.Predicate;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * An ARI test double: real HTTP and WebSocket on loopback, answering like the Asterisk 22.10.1
+ * captured in ../shared/ari-fixtures (event names and order, JSON bodies, status codes and error
+ * bodies). Where the fixtures say nothing the behaviour is an assumption, marked ASSUMPTION here
+ * and in the tests that rely on it.
+ *
+ * <p>Tests drive the "phone" side with {@link #placeCall}, {@link #pressDtmf}, {@link #callerHangsUp},
+ * {@link #userEvent} and {@link #dropWebSockets}, and inspect {@link #requests()}.
+ */
+public final class FakeAsterisk implements AutoCloseable {
+    public static final String USER = "consent-recorder";
+    public static final String PASSWORD = "ari-test-secret";
+    static final String ENTITY_ID = "02:fc:00:00:00:01";
+    private static final Set<String> FORMATS = Set.of("wav", "gsm", "ulaw", "alaw", "sln", "wav49", "g722", "sln16");
+    private static final Pattern LIVE = Pattern.compile("/ari/recordings/live/([^/]+)(/pause|/mute|/stop)?");
+    private static final Pattern STORED = Pattern.compile("/ari/recordings/stored/([^/]+)(/file|/copy)?");
+    private static final Pattern CHANNEL = Pattern.compile("/ari/channels/([^/]+)(/[a-z]+)?");
+    private static final Pattern PLAYBACK = Pattern.compile("/ari/playbacks/([^/]+)");
+    private static final Pattern APPLICATION = Pattern.compile("/ari/applications/([^/]+)(/subscription)?");
+    private static final Pattern USER_EVENT = Pattern.compile("/ari/events/user/([^/]+)");
+
+    /** One REST request as the double received it. */
+    public record Request(String method, String path, Map<String, String> query, int status, long atNanos) {
+        public String param(String name) {
+            return query.get(name);
+        }
+
+        @Override
+        public String toString() {
+            return method + " " + path + (query.isEmpty() ? "" : " " + query) + " -> " + status;
+        }
+    }
+
+    /** One event as sent on a WebSocket. */
+    public record SentEvent(String application, JsonObject json, long atNanos) {
+        public String type() {
+            return json.getString("type");
+        }
+    }
+
+    private record Fault(String method, Pattern path, int status, JsonObject body, long delayMs, int[] remaining) {
+    }
+
+    private final Vertx vertx;
+    private Context context;
+    private HttpServer server;
+    private int port;
+
+    // knobs
+    private volatile String ariVersion = "10.0.0";
+    private volatile String asteriskVersion = "22.10.1";
+    private volatile long defaultPlaybackMs = 300;
+    private final Map<String, Long> playbackMs = new HashMap<>();
+    private final Set<String> missingMedia = new LinkedHashSet<>();
+    private volatile boolean snoopStartBeforeResponse = true;
+    private volatile long snoopStasisDelayMs = 0;
+    private volatile long dtmfDelayMs = 20;
+    private volatile boolean linkedIdInChannelVars = true;
+    private volatile Consumer<JsonObject> eventDecorator = e -> { };
+
+    // state, touched only on the double's context
+    private final Map<String, FakeChannel> channels = new LinkedHashMap<>();
+    private final Map<String, FakePlayback> playbacks = new HashMap<>();
+    private final Map<String, FakeRecording> live = new HashMap<>();
+    private final Map<String, StoredFile> stored = new LinkedHashMap<>();
+    private final Map<String, List<ServerWebSocket>> sockets = new HashMap<>();
+    private final List<Fault> faults = new ArrayList<>();
+    private long channelSeq = 40;
+    private long snoopSeq = 8;
+
+    private final List<Request> requests = new CopyOnWriteArrayList<>();
+    private final List<SentEvent> sent = new CopyOnWriteArrayList<>();
+    private final List<String> lostEvents = new CopyOnWriteArrayList<>();
+
+    private FakeAsterisk(Vertx vertx) {
+        this.vertx = vertx;
+    }
+
+    /** Starts on a free loopback port with its own Vert.x. */
+    public static FakeAsterisk start() {
+        FakeAsterisk fake = new FakeAsterisk(Vertx.vertx());
+        await(fake.vertx.deployVerticle(new AbstractVerticle() {
+            @Override
+            public void start(Promise<Void> started) {
+                fake.context = context;
+                fake.server = vertx.createHttpServer()
+                        .webSocketHandler(fake::onWebSocket)
+                        .requestHandler(fake::onRequest);
+                fake.server.listen(0, "127.0.0.1").onSuccess(s -> {
+                    fake.port = s.actualPort();
+                    started.complete();
+                }).onFailure(started::fail);
+            }
+        }));
+        return fake;
+    }
+
+    public int port() {
+        return port;
+    }
+
+    public String url() {
+        return "http://127.0.0.1:" + port;
+    }
+
+    @Override
+    public void close() {
+        await(vertx.close());
+    }
+
+    // ---- knobs ---------------------------------------------------------------------------------
+
+    /** The ARI version reported by resources.json (Asterisk 20: 8.0.0, 22: 10.0.0, 23: 11.0.0). */
+    public FakeAsterisk reportAriVersion(String apiVersion, String asterisk) {
+        this.ariVersion = apiVersion;
+        this.asteriskVersion = asterisk;
+        return this;
+    }
+
+    public FakeAsterisk playbackDuration(Duration d) {
+        this.defaultPlaybackMs = d.toMillis();
+        return this;
+    }
+
+    public FakeAsterisk playbackDuration(String media, Duration d) {
+        onContext(() -> playbackMs.put(media, d.toMillis()));
+        return this;
+    }
+
+    /** Media Asterisk has no file for: PlaybackStarted, then PlaybackFinished "failed" (errors.jsonl). */
+    public FakeAsterisk missingMedia(String media) {
+        onContext(() -> missingMedia.add(media));
+        return this;
+    }
+
+    /** Whether the snoop channel's StasisStart overtakes the /snoop response (it usually does). */
+    public FakeAsterisk snoopStartBeforeResponse(boolean before) {
+        this.snoopStartBeforeResponse = before;
+        return this;
+    }
+
+    /** Delays the snoop channel's entry into Stasis; /record before it answers 409. */
+    public FakeAsterisk snoopStasisDelay(Duration d) {
+        this.snoopStasisDelayMs = d.toMillis();
+        return this;
+    }
+
+    /** Adds fields that this Asterisk does not have, as a newer release would. */
+    public FakeAsterisk decorateEvents(Consumer<JsonObject> decorator) {
+        this.eventDecorator = decorator;
+        return this;
+    }
+
+    public FakeAsterisk linkedIdInChannelVars(boolean on) {
+        this.linkedIdInChannelVars = on;
+        return this;
+    }
+
+    /** The next {@code times} requests matching method and path answer with status and body. */
+    public FakeAsterisk fail(String method, String pathRegex, int status, String message, int times) {
+        onContext(() -> faults.add(new Fault(method, Pattern.compile(pathRegex), status,
+                message == null ? null : AriJson.error(message), 0, new int[] {times})));
+        return this;
+    }
+
+    /** The next {@code times} matching requests are answered late (then normally). */
+    public FakeAsterisk delay(String method, String pathRegex, Duration d, int times) {
+        onContext(() -> faults.add(new Fault(method, Pattern.compile(pathRegex), 0, null, d.toMillis(), new int[] {times})));
+        return this;
+    }
+
+    // ---- the phone side ------------------------------------------------------------------------
+
+    /** A call arrives and the dialplan runs Stasis(app,inbound). Returns the channel id. */
+    public String placeCall(String app, String callerNumber, String callerName, String exten, String language) {
+        return call(() -> {
+            FakeChannel c = new FakeChannel("1795538447." + (++channelSeq),
+                    "PJSIP/sipp-" + String.format("%08x", channelSeq), Instant.now());
+            c.state = "Ring";
+            c.callerName = callerName == null ? "" : callerName;
+            c.callerNumber = callerNumber == null ? "" : callerNumber;
+            c.connectedName = c.callerName;
+            c.connectedNumber = c.callerNumber;
+            c.context = "incoming";
+            c.exten = exten;
+            c.priority = 2;
+            c.appName = "Stasis";
+            c.appData = app + ",inbound";
+            c.language = language;
+            if (linkedIdInChannelVars) {
+                c.channelVars = new JsonObject().put("CHANNEL(linkedid)", c.id);
+            }
+            c.stasisApp = app;
+            channels.put(c.id, c);
+            emit(c, "StasisStart", new JsonObject().put("args", new JsonArray().add("inbound")));
+            return c.id;
+        });
+    }
+
+    public String placeCall(String callerNumber) {
+        return placeCall(USER, callerNumber, "Test Caller", "100", "en");
+    }
+
+    /** The caller presses a key; ARI reports it when the digit ends (duration 100 ms). */
+    public void pressDtmf(String channelId, char digit) {
+        onContext(() -> vertx.setTimer(dtmfDelayMs, t -> {
+            FakeChannel c = channels.get(channelId);
+            if (c != null && !c.gone) {
+                emit(c, "ChannelDtmfReceived", new JsonObject().put("digit", String.valueOf(digit)).put("duration_ms", 100));
+            }
+        }));
+    }
+
+    /** The caller hangs up (the order of events is that of consent-accept / continue-and-subscribe). */
+    public void callerHangsUp(String channelId) {
+        onContext(() -> {
+            FakeChannel c = channels.get(channelId);
+            if (c != null) {
+                hangup(c, false);
+            }
+        });
+    }
+
+    /** Dialplan UserEvent(name) on the channel: reaches apps subscribed to it, in Stasis or not. */
+    public void userEvent(String channelId, String name) {
+        onContext(() -> {
+            FakeChannel c = channels.get(channelId);
+            if (c != null) {
+                emit(c, "ChannelUserevent", new JsonObject().put("eventname", name)
+                        .put("userevent", new JsonObject().put("eventname", name)));
+            }
+        });
+    }
+
+    /** Closes every event WebSocket; events raised until the app reconnects are lost. */
+    public void dropWebSockets() {
+        call(() -> {
+            sockets.values().forEach(list -> new ArrayList<>(list).forEach(ServerWebSocket::close));
+            sockets.clear();
+            return null;
+        });
+    }
+
+    /** A stored recording generated on the fly (for archive tests of any size). */
+    public void putGeneratedRecording(String name, long size, long seed) {
+        onContext(() -> stored.put(name, StoredFile.generated(name, "wav", size, seed)));
+    }
+
+    public void putStoredRecording(String name, byte[] bytes) {
+        onContext(() -> stored.put(name, StoredFile.of(name, "wav", bytes)));
+    }
+
+    // ---- inspection ----------------------------------------------------------------------------
+
+    public List<Request> requests() {
+        return List.copyOf(requests);
+    }
+
+    public List<Request> requests(String method, String pathRegex) {
+        Pattern p = Pattern.compile(pathRegex);
+        return requests.stream().filter(r -> r.method().equals(method) && p.matcher(r.path()).matches()).toList();
+    }
+
+    public List<SentEvent> sentEvents() {
+        return List.copyOf(sent);
+    }
+
+    public List<String> lostEvents() {
+        return List.copyOf(lostEvents);
+    }
+
+    public boolean connected(String app) {
+        return call(() -> sockets.containsKey(app) && !sockets.get(app).isEmpty());
+    }
+
+    public boolean channelExists(String id) {
+        return call(() -> channels.containsKey(id));
+    }
+
+    public Set<String> channelIds() {
+        return call(() -> Set.copyOf(channels.keySet()));
+    }
+
+    public Set<String> liveRecordings() {
+        return call(() -> Set.copyOf(live.keySet()));
+    }
+
+    public Set<String> storedRecordings() {
+        return call(() -> Set.copyOf(stored.keySet()));
+    }
+
+    public byte[] storedBytes(String name) {
+        return call(() -> {
+            StoredFile f = stored.get(name);
+            return f == null ? null : f.slice(0, (int) f.size).getBytes();
+        });
+    }
+
+    public String liveState(String name) {
+        return call(() -> {
+            FakeRecording r = live.get(name);
+            return r == null ? null : (r.muted ? "muted" : r.state());
+        });
+    }
+
+    /** Where the channel is now: "stasis:<app>" or "dialplan:<context>,<exten>,<priority>". */
+    public String location(String channelId) {
+        return call(() -> {
+            FakeChannel c = channels.get(channelId);
+            if (c == null) {
+                return "gone";
+            }
+            return c.inStasis() ? "stasis:" + c.stasisApp : "dialplan:" + c.context + "," + c.exten + "," + c.priority;
+        });
+    }
+
+    public Map<String, String> variables(String channelId) {
+        return call(() -> {
+            FakeChannel c = channels.get(channelId);
+            return c == null ? Map.of() : Map.copyOf(c.variables);
+        });
+    }
+
+    /** Polls until the condition holds; fails the test with the request log after the timeout. */
+    public void await(String what, java.util.function.BooleanSupplier condition, Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("timed out waiting for " + what + "\nrequests:\n  "
+                        + String.join("\n  ", requests.stream().map(Request::toString).toList()));
+            }
+            try {
+                Thread.sleep(5);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new AssertionError("interrupted");
+            }
+        }
+    }
+
+    public void awaitRequest(String method, String pathRegex, Duration timeout) {
+        await(method + " " + pathRegex, () -> !requests(method, pathRegex).isEmpty(), timeout);
+    }
+
+    // ---- WebSocket -----------------------------------------------------------------------------
+
+    private void onWebSocket(ServerWebSocket ws) {
+        if (!ws.path().equals("/ari/events")) {
+            ws.reject(404);
+            return;
+        }
+        Map<String, String> query = query(ws.query());
+        if (!authorized(ws.headers().get("Authorization"), query.get("api_key"))) {
+            ws.reject(401);
+            return;
+        }
+        String apps = query.get("app");
+        if (apps == null || apps.isBlank()) {
+            ws.reject(400);
+            return;
+        }
+        List<String> names = List.of(apps.split(","));
+        for (String app : names) {
+            sockets.computeIfAbsent(app, k -> new ArrayList<>()).add(ws);
+        }
+        ws.closeHandler(v -> names.forEach(app -> {
+            List<ServerWebSocket> list = sockets.get(app);
+            if (list != null) {
+                list.remove(ws);
+                if (list.isEmpty()) {
+                    sockets.remove(app);
+                }
+            }
+        }));
+        ws.accept();
+    }
+
+    private void emit(FakeChannel c, String type, JsonObject fields) {
+        JsonObject body = fields.copy().put("channel", AriJson.channel(c));
+        for (String app : c.audience()) {
+            send(app, type, body);
+        }
+    }
+
+    private void emitTo(Collection<String> apps, String type, JsonObject fields) {
+        for (String app : apps) {
+            send(app, type, fields);
+        }
+    }
+
+    private void send(String app, String type, JsonObject fields) {
+        JsonObject event = new JsonObject().put("type", type).put("timestamp", AriJson.timestamp(Instant.now()));
+        fields.forEach(e -> event.put(e.getKey(), e.getValue()));
+        event.put("asterisk_id", ENTITY_ID).put("application", app);
+        eventDecorator.accept(event);
+        List<ServerWebSocket> list = sockets.get(app);
+        if (list == null || list.isEmpty()) {
+            // Asterisk: "Inactive Stasis app ... missed message" - nothing is replayed later
+            lostEvents.add(type);
+            return;
+        }
+        sent.add(new SentEvent(app, event, System.nanoTime()));
+        for (ServerWebSocket ws : list) {
+            ws.writeTextMessage(event.encode());
+        }
+    }
+
+    // ---- REST ----------------------------------------------------------------------------------
+
+    private void onRequest(HttpServerRequest req) {
+        req.body().onSuccess(body -> {
+            Map<String, String> query = query(req.query());
+            if (!authorized(req.getHeader("Authorization"), query.get("api_key"))) {
+                reply(req, query, 401, AriJson.error("Authentication required"));
+                return;
+            }
+            Fault fault = matchFault(req.method().name(), req.path());
+            if (fault != null && fault.delayMs() > 0) {
+                vertx.setTimer(fault.delayMs(), t -> route(req, query, body, null));
+            } else {
+                route(req, query, body, fault);
+            }
+        });
+    }
+
+    private Fault matchFault(String method, String path) {
+        for (Fault f : faults) {
+            if (f.method().equals(method) && f.path().matcher(path).matches() && f.remaining()[0] > 0) {
+                f.remaining()[0]--;
+                return f;
+            }
+        }
+        return null;
+    }
+
+    private void route(HttpServerRequest req, Map<String, String> q, Buffer body, Fault fault) {
+        if (fault != null && fault.status() > 0) {
+            reply(req, q, fault.status(), fault.body());
+            return;
+        }
+        String path = req.path();
+        HttpMethod m = req.method();
+        Matcher mm;
+        if (m == HttpMethod.GET && path.equals("/ari/api-docs/resources.json")) {
+            reply(req, q, 200, new JsonObject().put("apiVersion", ariVersion).put("swaggerVersion", "1.1")
+                    .put("basePath", url() + "/ari").put("apis", new JsonArray()));
+        } else if (m == HttpMethod.GET && path.equals("/ari/asterisk/info")) {
+            reply(req, q, 200, new JsonObject().put("system", new JsonObject().put("version", asteriskVersion)
+                    .put("entity_id", ENTITY_ID)).put("config", new JsonObject().put("default_language", "en")));
+        } else if (m == HttpMethod.GET && path.equals("/ari/applications")) {
+            JsonArray apps = new JsonArray();
+            sockets.keySet().forEach(a -> apps.add(AriJson.application(a, appChannels(a))));
+            reply(req, q, 200, apps);
+        } else if ((mm = APPLICATION.matcher(path)).matches()) {
+            application(req, q, mm.group(1), mm.group(2) != null);
+        } else if (m == HttpMethod.GET && path.equals("/ari/channels")) {
+            JsonArray list = new JsonArray();
+            channels.values().forEach(c -> list.add(AriJson.channel(c)));
+            reply(req, q, 200, list);
+        } else if ((mm = CHANNEL.matcher(path)).matches()) {
+            channel(req, q, mm.group(1), mm.group(2) == null ? "" : mm.group(2));
+        } else if ((mm = PLAYBACK.matcher(path)).matches()) {
+            playback(req, q, mm.group(1));
+        } else if (path.equals("/ari/recordings/live")) {
+            reply(req, q, 405, null);
+        } else if ((mm = LIVE.matcher(path)).matches()) {
+            liveRecording(req, q, mm.group(1), mm.group(2) == null ? "" : mm.group(2));
+        } else if (m == HttpMethod.GET && path.equals("/ari/recordings/stored")) {
+            JsonArray list = new JsonArray();
+            stored.values().forEach(f -> list.add(new JsonObject().put("name", f.name).put("format", f.format)));
+            reply(req, q, 200, list);
+        } else if ((mm = STORED.matcher(path)).matches()) {
+            storedRecording(req, q, mm.group(1), mm.group(2) == null ? "" : mm.group(2));
+        } else if ((mm = USER_EVENT.matcher(path)).matches() && m == HttpMethod.POST) {
+            userEventRequest(req, q, mm.group(1));
+        } else {
+            reply(req, q, 404, AriJson.error("Resource not found"));
+        }
+    }
+
+    private void application(HttpServerRequest req, Map<String, String> q, String app, boolean subscription) {
+        if (!sockets.containsKey(app) && channels.values().stream().noneMatch(c -> c.audience().contains(app))) {
+            reply(req, q, 404, AriJson.error("Application not found"));
+            return;
+        }
+        if (!subscription) {
+            if (req.method() == HttpMethod.GET) {
+                reply(req, q, 200, AriJson.application(app, appChannels(app)));
+            } else {
+                reply(req, q, 405, null);
+            }
+            return;
+        }
+        String source = q.get("eventSource");
+        if (source == null) {
+            reply(req, q, 400, AriJson.error("Missing parameter eventSource"));
+            return;
+        }
+        if (!source.startsWith("channel:")) {
+            reply(req, q, 400, AriJson.error("Invalid event source URI scheme"));
+            return;
+        }
+        FakeChannel c = channels.get(source.substring("channel:".length()));
+        if (req.method() == HttpMethod.POST) {
+            if (c == null) {
+                reply(req, q, 422, AriJson.error("Event source does not exist"));
+                return;
+            }
+            c.subscribedApps.add(app);
+            reply(req, q, 200, AriJson.application(app, appChannels(app)));
+        } else if (req.method() == HttpMethod.DELETE) {
+            if (c == null || !c.subscribedApps.remove(app)) {
+                reply(req, q, 422, AriJson.error("Event source was not subscribed to"));
+                return;
+            }
+            reply(req, q, 200, AriJson.application(app, appChannels(app)));
+        } else {
+            reply(req, q, 405, null);
+        }
+    }
+
+    private List<String> appChannels(String app) {
+        return channels.values().stream().filter(c -> c.audience().contains(app)).map(c -> c.id).toList();
+    }
+
+    private void channel(HttpServerRequest req, Map<String, String> q, String id, String action) {
+        FakeChannel c = channels.get(id);
+        HttpMethod m = req.method();
+        if (action.equals("/snoop") && m == HttpMethod.POST) {
+            snoop(req, q, c);
+            return;
+        }
+        if (c == null) {
+            reply(req, q, 404, AriJson.error("Channel not found"));
+            return;
+        }
+        switch (action) {
+            case "" -> {
+                if (m == HttpMethod.GET) {
+                    reply(req, q, 200, AriJson.channel(c));
+                } else if (m == HttpMethod.DELETE) {
+                    reply(req, q, 204, null);
+                    hangup(c, true);
+                } else {
+                    reply(req, q, 405, null);
+                }
+            }
+            case "/answer" -> {
+                if (!c.inStasis()) {
+                    reply(req, q, 409, AriJson.error("Channel not in Stasis application"));
+                    return;
+                }
+                if (!"Up".equals(c.state)) {
+                    c.state = "Up";
+                    emit(c, "ChannelStateChange", new JsonObject());
+                }
+                reply(req, q, 204, null);
+            }
+            case "/play" -> play(req, q, c);
+            case "/variable" -> {
+                String name = q.get("variable");
+                if (name == null) {
+                    // ASSUMPTION: the fixtures do not show this error body
+                    reply(req, q, 400, AriJson.error("Variable name is required"));
+                    return;
+                }
+                if (m == HttpMethod.POST) {
+                    c.variables.put(name, q.getOrDefault("value", ""));
+                    reply(req, q, 204, null);
+                    emit(c, "ChannelVarset", new JsonObject().put("variable", name).put("value", q.getOrDefault("value", "")));
+                } else {
+                    // ASSUMPTION: GET answers {"value": ...}; CHANNEL(linkedid) is the channel's own id here
+                    String value = name.equals("CHANNEL(linkedid)") ? c.id : c.variables.get(name);
+                    if (value == null) {
+                        reply(req, q, 404, AriJson.error("Provided variable was not found"));
+                    } else {
+                        reply(req, q, 200, new JsonObject().put("value", value));
+                    }
+                }
+            }
+            case "/continue" -> {
+                if (!c.inStasis()) {
+                    reply(req, q, 409, AriJson.error("Channel not in Stasis application"));
+                    return;
+                }
+                reply(req, q, 204, null);
+                // held behind a playback on the same channel until it ends (command-queue-vs-playback)
+                runChannelCommand(c, () -> continueInDialplan(c, q));
+            }
+            case "/record" -> record(req, q, c);
+            default -> reply(req, q, 404, AriJson.error("Resource not found"));
+        }
+    }
+
+    private void runChannelCommand(FakeChannel c, Runnable command) {
+        if (c.playbacks.isEmpty()) {
+            command.run();
+        } else {
+            c.heldCommands.addLast(command);
+        }
+    }
+
+    private void continueInDialplan(FakeChannel c, Map<String, String> q) {
+        if (c.gone || !c.inStasis()) {
+            return;
+        }
+        String app = c.stasisApp;
+        emit(c, "StasisEnd", new JsonObject());
+        c.stasisApp = null;
+        if (q.get("context") != null) {
+            c.context = q.get("context");
+            c.exten = q.getOrDefault("extension", "s");
+            c.priority = Long.parseLong(q.getOrDefault("priority", "1"));
+        } else {
+            c.priority = c.priority + 1;
+        }
+        c.appName = "NoOp";
+        c.appData = "";
+        c.variables.put("STASISSTATUS", "SUCCESS");
+        emit(c, "ChannelVarset", new JsonObject().put("variable", "STASISSTATUS").put("value", "SUCCESS"));
+        emit(c, "ChannelDialplan", new JsonObject().put("dialplan_app", "NoOp").put("dialplan_app_data", ""));
+        if (!c.subscribedApps.contains(app)) {
+            return;
+        }
+        c.appName = "Wait";
+        c.appData = "120";
+        emit(c, "ChannelDialplan", new JsonObject().put("dialplan_app", "Wait").put("dialplan_app_data", "120"));
+    }
+
+    private void play(HttpServerRequest req, Map<String, String> q, FakeChannel c) {
+        if (!c.inStasis()) {
+            reply(req, q, 409, AriJson.error("Channel not in Stasis application"));
+            return;
+        }
+        String media = q.get("media");
+        if (media == null) {
+            // ASSUMPTION: the fixtures do not show this error body
+            reply(req, q, 400, AriJson.error("missing parameter media"));
+            return;
+        }
+        String id = q.getOrDefault("playbackId", java.util.UUID.randomUUID().toString());
+        FakePlayback p = new FakePlayback(id, media, q.getOrDefault("lang", c.language), c.id);
+        playbacks.put(id, p);
+        reply(req, q, 201, AriJson.playback(p));
+        c.playbacks.addLast(p);
+        if (c.playbacks.size() == 1) {
+            startPlayback(c, p);
+        }
+    }
+
+    private void startPlayback(FakeChannel c, FakePlayback p) {
+        p.state = "playing";
+        emitPlayback(c, "PlaybackStarted", p);
+        if (missingMedia.contains(p.media)) {
+            finishPlayback(c, p, "failed");
+            return;
+        }
+        if (p.media.startsWith("bogus:")) {
+            // errors.jsonl: an unsupported scheme starts and never finishes
+            return;
+        }
+        long ms = playbackMs.getOrDefault(p.media, defaultPlaybackMs);
+        p.finishTimer = vertx.setTimer(Math.max(1, ms), t -> {
+            p.finishTimer = -1;
+            if (c.playbacks.peekFirst() == p) {
+                finishPlayback(c, p, "done");
+            }
+        });
+    }
+
+    private void finishPlayback(FakeChannel c, FakePlayback p, String state) {
+        if (p.finishTimer >= 0) {
+            vertx.cancelTimer(p.finishTimer);
+            p.finishTimer = -1;
+        }
+        p.state = state;
+        c.playbacks.remove(p);
+        playbacks.remove(p.id);
+        emitPlayback(c, "PlaybackFinished", p);
+        FakePlayback next = c.playbacks.peekFirst();
+        if (next != null && !c.gone) {
+            startPlayback(c, next);
+        } else {
+            while (!c.heldCommands.isEmpty() && c.playbacks.isEmpty()) {
+                c.heldCommands.removeFirst().run();
+            }
+        }
+    }
+
+    private void emitPlayback(FakeChannel c, String type, FakePlayback p) {
+        emitTo(c.audience(), type, new JsonObject().put("playback", AriJson.playback(p)));
+    }
+
+    private void playback(HttpServerRequest req, Map<String, String> q, String id) {
+        FakePlayback p = playbacks.get(id);
+        if (p == null) {
+            // ASSUMPTION: the fixtures do not show this body
+            reply(req, q, 404, AriJson.error("Playback not found"));
+            return;
+        }
+        if (req.method() == HttpMethod.GET) {
+            reply(req, q, 200, AriJson.playback(p));
+        } else if (req.method() == HttpMethod.DELETE) {
+            reply(req, q, 204, null);
+            FakeChannel c = channels.get(p.channelId);
+            if (c != null) {
+                finishPlayback(c, p, "done");
+            }
+        } else {
+            reply(req, q, 405, null);
+        }
+    }
+
+    private void snoop(HttpServerRequest req, Map<String, String> q, FakeChannel spied) {
+        if (spied == null) {
+            reply(req, q, 404, AriJson.error("Provided channel was not found"));
+            return;
+        }
+        String spy = q.getOrDefault("spy", "none");
+        if (!Set.of("none", "both", "in", "out").contains(spy)) {
+            reply(req, q, 400, AriJson.error("Invalid direction specified for spy"));
+            return;
+        }
+        String app = q.get("app");
+        if (app == null) {
+            reply(req, q, 400, AriJson.error("Application name is required"));
+            return;
+        }
+        String id = q.getOrDefault("snoopId", "1795538474." + (++channelSeq));
+        FakeChannel s = new FakeChannel(id, "Snoop/" + spied.id + "-" + String.format("%08x", ++snoopSeq), Instant.now());
+        s.state = "Up";
+        s.callerName = "";
+        s.callerNumber = "";
+        s.connectedName = "";
+        s.connectedNumber = "";
+        s.context = "default";
+        s.exten = "s";
+        s.priority = 1;
+        s.appName = "";
+        s.appData = "";
+        s.language = "en";
+        s.spiedChannelId = spied.id;
+        channels.put(id, s);
+        JsonArray args = new JsonArray();
+        if (q.get("appArgs") != null) {
+            args.add(q.get("appArgs"));
+        }
+        Runnable enter = () -> {
+            if (s.gone) {
+                return;
+            }
+            s.appName = "Stasis";
+            s.appData = app + (q.get("appArgs") != null ? "," + q.get("appArgs") : "");
+            s.stasisApp = app;
+            emit(s, "StasisStart", new JsonObject().put("args", args));
+        };
+        JsonObject response = AriJson.channel(s);
+        if (snoopStasisDelayMs > 0) {
+            reply(req, q, 200, response);
+            vertx.setTimer(snoopStasisDelayMs, t -> enter.run());
+        } else if (snoopStartBeforeResponse) {
+            enter.run();
+            reply(req, q, 200, response);
+        } else {
+            reply(req, q, 200, response);
+            vertx.setTimer(2, t -> enter.run());
+        }
+    }
+
+    private void record(HttpServerRequest req, Map<String, String> q, FakeChannel c) {
+        String name = q.get("name");
+        if (name == null) {
+            reply(req, q, 500, AriJson.error("Error parsing request"));
+            return;
+        }
+        String format = q.get("format");
+        if (format == null || !FORMATS.contains(format)) {
+            reply(req, q, 422, AriJson.error("specified format is unknown on this system"));
+            return;
+        }
+        String ifExists = q.getOrDefault("ifExists", "fail");
+        if (!Set.of("fail", "overwrite", "append").contains(ifExists)) {
+            reply(req, q, 400, AriJson.error("ifExists invalid"));
+            return;
+        }
+        if (Integer.parseInt(q.getOrDefault("maxDurationSeconds", "0")) < 0) {
+            reply(req, q, 400, AriJson.error("max_duration_seconds cannot be negative"));
+            return;
+        }
+        if (!Set.of("none", "any", "*", "#").contains(q.getOrDefault("terminateOn", "none"))) {
+            reply(req, q, 400, AriJson.error("terminateOn invalid"));
+            return;
+        }
+        if (!c.inStasis()) {
+            reply(req, q, 409, AriJson.error("Channel not in Stasis application"));
+            return;
+        }
+        if (live.containsKey(name) || (stored.containsKey(name) && ifExists.equals("fail"))) {
+            reply(req, q, 409, AriJson.error("Recording '" + name + "' already exists and can not be overwritten"));
+            return;
+        }
+        FakeRecording r = new FakeRecording(name, format, c.id, System.nanoTime());
+        live.put(name, r);
+        reply(req, q, 201, AriJson.recording(r, "queued", false));
+        emitTo(c.audience(), "RecordingStarted", new JsonObject().put("recording", AriJson.recording(r, "recording", false)));
+    }
+
+    private void liveRecording(HttpServerRequest req, Map<String, String> q, String name, String action) {
+        FakeRecording r = live.get(name);
+        if (r == null) {
+            reply(req, q, 404, AriJson.error("Recording not found"));
+            return;
+        }
+        HttpMethod m = req.method();
+        long now = System.nanoTime();
+        switch (action) {
+            case "" -> {
+                if (m == HttpMethod.GET) {
+                    reply(req, q, 200, AriJson.recording(r, r.state(), false));
+                } else if (m == HttpMethod.DELETE) {
+                    // ASSUMPTION (not captured): cancel answers 204, ends with RecordingFinished state "canceled"
+                    // and leaves no stored file
+                    reply(req, q, 204, null);
+                    endRecording(r, "canceled", false);
+                } else {
+                    reply(req, q, 405, null);
+                }
+            }
+            case "/pause" -> {
+                if (m == HttpMethod.POST) {
+                    r.pause(now);
+                } else {
+                    r.unpause(now);
+                }
+                reply(req, q, 204, null);
+            }
+            case "/mute" -> {
+                // ASSUMPTION (not captured): mute answers 204 and writes silence; the live state stays "recording"
+                if (m == HttpMethod.POST) {
+                    r.mute(now);
+                } else {
+                    r.unmute(now);
+                }
+                reply(req, q, 204, null);
+            }
+            case "/stop" -> {
+                reply(req, q, 204, null);
+                endRecording(r, "done", true);
+            }
+            default -> reply(req, q, 404, AriJson.error("Resource not found"));
+        }
+    }
+
+    private void endRecording(FakeRecording r, String state, boolean keep) {
+        if (live.remove(r.name) == null) {
+            return;
+        }
+        r.finish(System.nanoTime());
+        if (keep) {
+            stored.put(r.name, StoredFile.of(r.name, r.format, r.wav()));
+        }
+        FakeChannel c = channels.get(r.channelId);
+        Set<String> audience = c != null ? c.audience() : Set.of(FakeAsterisk.USER);
+        emitTo(audience, "RecordingFinished", new JsonObject().put("recording", AriJson.recording(r, state, true)));
+    }
+
+    private void storedRecording(HttpServerRequest req, Map<String, String> q, String name, String action) {
+        StoredFile f = stored.get(name);
+        if (f == null) {
+            reply(req, q, 404, AriJson.error("Recording not found"));
+            return;
+        }
+        if (action.equals("/file") && req.method() == HttpMethod.GET) {
+            log(req, q, 200);
+            streamFile(req, f);
+        } else if (action.isEmpty() && req.method() == HttpMethod.GET) {
+            reply(req, q, 200, new JsonObject().put("name", f.name).put("format", f.format));
+        } else if (action.isEmpty() && req.method() == HttpMethod.DELETE) {
+            stored.remove(name);
+            reply(req, q, 204, null);
+        } else {
+            reply(req, q, 405, null);
+        }
+    }
+
+    /** Streams with back-pressure, so a 200 MB file never sits in memory here either. */
+    private void streamFile(HttpServerRequest req, StoredFile f) {
+        var res = req.response().setStatusCode(200).putHeader("content-type", "audio/wav")
+                .putHeader("content-length", String.valueOf(f.size));
+        long[] offset = {0};
+        Runnable[] pump = new Runnable[1];
+        pump[0] = () -> {
+            while (offset[0] < f.size && !res.writeQueueFull()) {
+                int n = (int) Math.min(64 * 1024, f.size - offset[0]);
+                res.write(f.slice(offset[0], n));
+                offset[0] += n;
+            }
+            if (offset[0] >= f.size) {
+                res.end();
+            } else {
+                res.drainHandler(v -> pump[0].run());
+            }
+        };
+        pump[0].run();
+    }
+
+    private void userEventRequest(HttpServerRequest req, Map<String, String> q, String eventName) {
+        String app = q.get("application");
+        if (app == null || !sockets.containsKey(app)) {
+            reply(req, q, 404, AriJson.error("Application not found"));
+            return;
+        }
+        String source = q.get("source");
+        FakeChannel c = source != null && source.startsWith("channel:") ? channels.get(source.substring(8)) : null;
+        if (source != null && c == null) {
+            reply(req, q, 422, AriJson.error("Event source not found"));
+            return;
+        }
+        // ASSUMPTION: success answers 204
+        reply(req, q, 204, null);
+        JsonObject fields = new JsonObject().put("eventname", eventName)
+                .put("userevent", new JsonObject().put("eventname", eventName));
+        if (c != null) {
+            fields.put("channel", AriJson.channel(c));
+        }
+        send(app, "ChannelUserevent", fields);
+    }
+
+    /** Hang-up order from the fixtures: HangupRequest, PlaybackFinished(failed), StasisEnd, snoops, Destroyed. */
+    private void hangup(FakeChannel c, boolean byApp) {
+        if (c.gone) {
+            return;
+        }
+        JsonObject request = byApp ? new JsonObject().put("cause", 32).put("soft", true) : new JsonObject().put("cause", 16);
+        emit(c, "ChannelHangupRequest", request);
+        if (!byApp && !c.inStasis() && !c.subscribedApps.isEmpty()) {
+            emit(c, "ChannelHangupRequest", new JsonObject().put("cause", 16).put("soft", true));
+        }
+        c.gone = true;
+        for (FakePlayback p : new ArrayList<>(c.playbacks)) {
+            finishPlayback(c, p, "failed");
+        }
+        c.heldCommands.clear();
+        Set<String> subscribed = Set.copyOf(c.subscribedApps);
+        if (c.inStasis()) {
+            emit(c, "StasisEnd", new JsonObject());
+        }
+        String stasisApp = c.stasisApp;
+        c.stasisApp = null;
+        if (c.isSnoop()) {
+            live.values().stream().filter(r -> r.channelId.equals(c.id)).toList()
+                    .forEach(r -> endRecordingOn(r, stasisApp));
+        } else {
+            for (FakeChannel s : new ArrayList<>(channels.values())) {
+                if (c.id.equals(s.spiedChannelId)) {
+                    FakeChannel snoop = s;
+                    String snoopApp = snoop.stasisApp;
+                    live.values().stream().filter(r -> r.channelId.equals(snoop.id)).toList()
+                            .forEach(r -> endRecordingOn(r, snoopApp));
+                    snoop.gone = true;
+                    if (snoop.inStasis()) {
+                        emit(snoop, "StasisEnd", new JsonObject());
+                    }
+                    snoop.stasisApp = null;
+                    channels.remove(snoop.id);
+                }
+            }
+        }
+        if (!subscribed.isEmpty()) {
+            c.subscribedApps.clear();
+            c.subscribedApps.addAll(subscribed);
+            emit(c, "ChannelDestroyed", new JsonObject().put("cause", 16).put("cause_txt", "Normal Clearing"));
+        }
+        c.subscribedApps.clear();
+        channels.remove(c.id);
+    }
+
+    private void endRecordingOn(FakeRecording r, String app) {
+        live.remove(r.name);
+        r.finish(System.nanoTime());
+        stored.put(r.name, StoredFile.of(r.name, r.format, r.wav()));
+        if (app != null) {
+            send(app, "RecordingFinished", new JsonObject().put("recording", AriJson.recording(r, "done", true)));
+        }
+    }
+
+    private void reply(HttpServerRequest req, Map<String, String> q, int status, Object body) {
+        log(req, q, status);
+        var res = req.response().setStatusCode(status);
+        if (body == null) {
+            res.end();
+        } else {
+            String text = body instanceof JsonObject o ? o.encode() : ((JsonArray) body).encode();
+            res.putHeader("content-type", "application/json").end(text);
+        }
+    }
+
+    private void log(HttpServerRequest req, Map<String, String> q, int status) {
+        requests.add(new Request(req.method().name(), req.path(), q, status, System.nanoTime()));
+    }
+
+    private static boolean authorized(String header, String apiKey) {
+        String expected = "Basic " + Base64.getEncoder().encodeToString((USER + ":" + PASSWORD).getBytes(StandardCharsets.UTF_8));
+        return expected.equals(header) || (USER + ":" + PASSWORD).equals(apiKey);
+    }
+
+    private static Map<String, String> query(String raw) {
+        Map<String, String> out = new LinkedHashMap<>();
+        if (raw == null || raw.isEmpty()) {
+            return out;
+        }
+        for (String pair : raw.split("&")) {
+            int eq = pair.indexOf('=');
+            String k = eq < 0 ? pair : pair.substring(0, eq);
+            String v = eq < 0 ? "" : pair.substring(eq + 1);
+            out.put(java.net.URLDecoder.decode(k, StandardCharsets.UTF_8), java.net.URLDecoder.decode(v, StandardCharsets.UTF_8));
+        }
+        return out;
+    }
+
+    // ---- plumbing ------------------------------------------------------------------------------
+
+    private void onContext(Runnable r) {
+        call(() -> {
+            r.run();
+            return null;
+        });
+    }
+
+    private <T> T call(java.util.concurrent.Callable<T> work) {
+        Promise<T> p = Promise.promise();
+        context.runOnContext(v -> {
+            try {
+                p.complete(work.call());
+            } catch (Throwable e) {
+                p.fail(e);
+            }
+        });
+        return await(p.future());
+    }
+
+    private static <T> T await(Future<T> f) {
+        try {
+            return f.toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Handy for tests: the first event of a type sent to an app. */
+    public List<SentEvent> events(String app, Predicate<SentEvent> filter) {
+        return sent.stream().filter(e -> e.application().equals(app)).filter(filter).toList();
+    }
+}

@@ -1,0 +1,117 @@
+package org.consentrecorder.testing.ari;
+
+import java.io.ByteArrayOutputStream;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * A live recording. It keeps the intervals during which audio was written (pause cuts them out,
+ * mute writes silence) so the finished file has the length and silences a real one would.
+ * The "audio" is a 400 Hz tone whose phase follows wall time, so a test can tell a cut from a
+ * silence by looking at the samples.
+ */
+final class FakeRecording {
+    final String name;
+    final String format;
+    final String channelId;
+    final long startedNanos;
+    boolean paused;
+    boolean muted;
+    private long segmentStart;
+    private final List<long[]> segments = new ArrayList<>();   // {startNanos, endNanos, muted?1:0}
+
+    FakeRecording(String name, String format, String channelId, long now) {
+        this.name = name;
+        this.format = format;
+        this.channelId = channelId;
+        this.startedNanos = now;
+        this.segmentStart = now;
+    }
+
+    String state() {
+        return paused ? "paused" : "recording";
+    }
+
+    void pause(long now) {
+        if (!paused) {
+            close(now);
+            paused = true;
+        }
+    }
+
+    void unpause(long now) {
+        if (paused) {
+            paused = false;
+            segmentStart = now;
+        }
+    }
+
+    void mute(long now) {
+        if (!muted) {
+            if (!paused) {
+                close(now);
+                segmentStart = now;
+            }
+            muted = true;
+        }
+    }
+
+    void unmute(long now) {
+        if (muted) {
+            if (!paused) {
+                close(now);
+                segmentStart = now;
+            }
+            muted = false;
+        }
+    }
+
+    void finish(long now) {
+        if (!paused) {
+            close(now);
+            paused = true;
+        }
+    }
+
+    private void close(long now) {
+        segments.add(new long[] {segmentStart, now, muted ? 1 : 0});
+    }
+
+    long recordedMillis() {
+        long total = 0;
+        for (long[] s : segments) {
+            total += (s[1] - s[0]) / 1_000_000;
+        }
+        return total;
+    }
+
+    /** The finished file: RIFF/WAVE, PCM, mono, 8000 Hz, 16 bit, as Asterisk writes wav. */
+    byte[] wav() {
+        ByteArrayOutputStream pcm = new ByteArrayOutputStream();
+        for (long[] s : segments) {
+            long samples = (s[1] - s[0]) / 125_000;   // 8000 samples per second
+            long firstSample = (s[0] - startedNanos) / 125_000;
+            ByteBuffer buf = ByteBuffer.allocate((int) samples * 2).order(ByteOrder.LITTLE_ENDIAN);
+            for (long i = 0; i < samples; i++) {
+                short v = s[2] == 1 ? 0 : (short) (8000 * Math.sin(2 * Math.PI * 400 * (firstSample + i) / 8000.0));
+                buf.putShort(v);
+            }
+            pcm.writeBytes(buf.array());
+        }
+        return wav(pcm.toByteArray());
+    }
+
+    static byte[] wav(byte[] pcm) {
+        ByteBuffer h = ByteBuffer.allocate(44).order(ByteOrder.LITTLE_ENDIAN);
+        h.put("RIFF".getBytes()).putInt(36 + pcm.length).put("WAVE".getBytes())
+                .put("fmt ".getBytes()).putInt(16).putShort((short) 1).putShort((short) 1)
+                .putInt(8000).putInt(16000).putShort((short) 2).putShort((short) 16)
+                .put("data".getBytes()).putInt(pcm.length);
+        byte[] out = new byte[44 + pcm.length];
+        System.arraycopy(h.array(), 0, out, 0, 44);
+        System.arraycopy(pcm, 0, out, 44, pcm.length);
+        return out;
+    }
+}
