@@ -261,7 +261,7 @@ public final class CallFlow {
         if (phase != Phase.NEW) {
             return;
         }
-        channel = e.channel();
+        channel = withDialledArgument(e.channel(), e.args());
         asteriskId = e.asteriskId();
         startedAt = now;
         IvrSettings ivr = settings.ivr();
@@ -275,6 +275,20 @@ public final class CallFlow {
         } else {
             preferenceKnown = true;
         }
+    }
+
+    /**
+     * A dialplan that jumps to a shared context before Stasis() loses the dialled number
+     * (EXTEN becomes "s"), so it may pass it as the argument {@code dialled=<number>}.
+     */
+    private static ChannelSnapshot withDialledArgument(ChannelSnapshot ch, List<String> args) {
+        for (String arg : args) {
+            if (arg.startsWith("dialled=") && arg.length() > "dialled=".length()) {
+                return new ChannelSnapshot(ch.id(), ch.name(), ch.callerNumber(), ch.callerName(),
+                        arg.substring("dialled=".length()), ch.language(), ch.linkedId());
+            }
+        }
+        return ch;
     }
 
     private void maybeStartPrompting(Instant now, List<CallCommand> out) {

@@ -274,6 +274,11 @@ public final class FakeAsterisk implements AutoCloseable {
         });
     }
 
+    /** Sends a raw text frame to an application's WebSockets (malformed or unknown events). */
+    public void sendRaw(String app, String text) {
+        onContext(() -> sockets.getOrDefault(app, List.of()).forEach(ws -> ws.writeTextMessage(text)));
+    }
+
     /** A stored recording generated on the fly (for archive tests of any size). */
     public void putGeneratedRecording(String name, long size, long seed) {
         onContext(() -> stored.put(name, StoredFile.generated(name, "wav", size, seed)));
