@@ -28,6 +28,7 @@ public final class DecryptingInputStream extends InputStream {
     private int position;
     private boolean sourceDone;
     private boolean closed;
+    private CiphertextAuthenticationException failure;
 
     public DecryptingInputStream(InputStream source, RecordingDecryptor decryptor) {
         this.source = Objects.requireNonNull(source, "source");
@@ -68,8 +69,24 @@ public final class DecryptingInputStream extends InputStream {
         return current.length - position;
     }
 
-    /** Makes {@code current} hold unread bytes; false at the verified end of the stream. */
+    /**
+     * Makes {@code current} hold unread bytes; false at the verified end of the stream. A failure sticks: later reads
+     * throw again rather than report a clean end of stream.
+     */
     private boolean fill() throws IOException {
+        if (failure != null) {
+            throw new CiphertextAuthenticationException(failure.reason(), failure.getMessage());
+        }
+        try {
+            return fillFromSource();
+        } catch (CiphertextAuthenticationException e) {
+            failure = e;
+            ready.clear();
+            throw e;
+        }
+    }
+
+    private boolean fillFromSource() throws IOException {
         while (position == current.length) {
             if (!ready.isEmpty()) {
                 current = ready.poll();
