@@ -41,6 +41,11 @@ abstract class KeyringSubjectKeyStore implements SubjectKeyStore {
         return keyring;
     }
 
+    /** Switches keyrings without rewrapping; for tests that simulate a restart with another keyring. */
+    synchronized void useKeyring(Keyring newKeyring) {
+        keyring = Objects.requireNonNull(newKeyring, "keyring");
+    }
+
     @Override
     public synchronized String getOrCreate(String subjectId) {
         Optional<String> existing = find(subjectId);
