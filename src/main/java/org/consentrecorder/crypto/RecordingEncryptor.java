@@ -54,6 +54,11 @@ public final class RecordingEncryptor {
         return create(dataKey, associatedData, StreamFormat.DEFAULT_SEGMENT_SIZE, CipherBackend.DEFAULT);
     }
 
+    /** Given segment size, default (JDK) backend. */
+    public static RecordingEncryptor create(DataKey dataKey, byte[] associatedData, int segmentSize) {
+        return create(dataKey, associatedData, segmentSize, CipherBackend.DEFAULT);
+    }
+
     /**
      * @param dataKey        a fresh key for this recording only; the encryptor does not keep it, the caller may destroy it
      *                       once this returns
