@@ -78,6 +78,14 @@ public final class RecordingEncryptor {
         return new RecordingEncryptor(dataKey, associatedData, header, backend);
     }
 
+    /** Lets a test reach the segment limit without encrypting 2^32 segments. */
+    void startAtSegmentForTest(long index) {
+        if (segmentIndex != 0 || buffered != 0 || plaintextBytes != 0) {
+            throw new IllegalStateException("only before any input");
+        }
+        segmentIndex = index;
+    }
+
     /** The 48 header bytes; store them before the first segment. Available before any audio. */
     public byte[] header() {
         return headerBytes.clone();

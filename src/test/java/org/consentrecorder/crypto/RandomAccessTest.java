@@ -70,6 +70,32 @@ class RandomAccessTest {
         assertEquals(CiphertextAuthenticationException.Reason.TOO_MANY_SEGMENTS, e.reason());
     }
 
+    @Test
+    void encryptorRefusesTheSegmentBeyondTheLimitAndTheLastAllowedOnesDecrypt() {
+        long lastIndex = StreamFormat.MAX_SEGMENTS - 1;
+        try (DataKey key = DataKey.generate()) {
+            RecordingEncryptor atLimit = RecordingEncryptor.create(key, RECORDING_A, 16);
+            atLimit.startAtSegmentForTest(lastIndex - 1);
+            byte[] audio = StreamTestSupport.randomBytes(32, 1);
+            List<byte[]> segments = atLimit.update(audio);
+            byte[] tail = StreamTestSupport.concat(segments.get(0), atLimit.finish());
+
+            // The stream those two segments end has 2^32-1 segments of 16 bytes.
+            long plaintextLength = StreamFormat.MAX_SEGMENTS * 16;
+            RecordingDecryptor decryptor = RecordingDecryptor.fromSegment(key, RECORDING_A, atLimit.header(),
+                    plaintextLength, lastIndex - 1);
+            List<byte[]> out = decryptor.update(tail);
+            assertArrayEquals(audio, StreamTestSupport.concat(out.toArray(byte[][]::new)));
+            assertEquals(0, decryptor.finish().length);
+
+            RecordingEncryptor beyond = RecordingEncryptor.create(key, RECORDING_A, 16);
+            beyond.startAtSegmentForTest(lastIndex - 1);
+            beyond.update(new byte[33]);
+            IllegalStateException e = assertThrows(IllegalStateException.class, beyond::finish);
+            assertTrue(e.getMessage().contains("at most 4294967295 segments"), e.getMessage());
+        }
+    }
+
     @ParameterizedTest(name = "plaintext length {0}")
     @ValueSource(ints = {1, 999, 1000, 1001, 7777, 10_000})
     void decryptingFromAnyOffsetYieldsTheRightBytes(int length) throws IOException {
