@@ -10,6 +10,7 @@ import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.ServerWebSocket;
+import io.vertx.core.http.ServerWebSocketHandshake;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.nio.charset.StandardCharsets;
@@ -117,6 +118,7 @@ public final class FakeAsterisk implements AutoCloseable {
             public void start(Promise<Void> started) {
                 fake.context = context;
                 fake.server = vertx.createHttpServer()
+                        .webSocketHandshakeHandler(fake::onHandshake)
                         .webSocketHandler(fake::onWebSocket)
                         .requestHandler(fake::onRequest);
                 fake.server.listen(0, "127.0.0.1").onSuccess(s -> {
@@ -382,22 +384,26 @@ public final class FakeAsterisk implements AutoCloseable {
 
     // ---- WebSocket -----------------------------------------------------------------------------
 
-    private void onWebSocket(ServerWebSocket ws) {
-        if (!ws.path().equals("/ari/events")) {
-            ws.reject(404);
+    private void onHandshake(ServerWebSocketHandshake hs) {
+        if (!hs.path().equals("/ari/events")) {
+            hs.reject(404);
             return;
         }
-        Map<String, String> query = query(ws.query());
-        if (!authorized(ws.headers().get("Authorization"), query.get("api_key"))) {
-            ws.reject(401);
+        Map<String, String> query = query(hs.query());
+        if (!authorized(hs.headers().get("Authorization"), query.get("api_key"))) {
+            hs.reject(401);
             return;
         }
         String apps = query.get("app");
         if (apps == null || apps.isBlank()) {
-            ws.reject(400);
+            hs.reject(400);
             return;
         }
-        List<String> names = List.of(apps.split(","));
+        hs.accept();
+    }
+
+    private void onWebSocket(ServerWebSocket ws) {
+        List<String> names = List.of(query(ws.query()).get("app").split(","));
         for (String app : names) {
             sockets.computeIfAbsent(app, k -> new ArrayList<>()).add(ws);
         }
@@ -410,7 +416,6 @@ public final class FakeAsterisk implements AutoCloseable {
                 }
             }
         }));
-        ws.accept();
     }
 
     private void emit(FakeChannel c, String type, JsonObject fields) {

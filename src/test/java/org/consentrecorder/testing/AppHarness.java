@@ -1,0 +1,126 @@
+package org.consentrecorder.testing;
+
+import io.vertx.core.Future;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.Tuple;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.consentrecorder.app.Application;
+import org.consentrecorder.config.AppConfig;
+import org.consentrecorder.config.ConfigSource;
+import org.consentrecorder.store.DatabaseServer;
+import org.consentrecorder.testing.ari.FakeAsterisk;
+
+/**
+ * The real application, started against the ARI double and a real PostgreSQL, as one unit
+ * for integration tests. Prompts are short so a whole call takes a second or two.
+ */
+public final class AppHarness implements AutoCloseable {
+    public static final Duration WAIT = Duration.ofSeconds(10);
+
+    public final FakeAsterisk asterisk;
+    public final DatabaseServer database;
+    public final Application app;
+
+    private AppHarness(FakeAsterisk asterisk, DatabaseServer database, Application app) {
+        this.asterisk = asterisk;
+        this.database = database;
+        this.app = app;
+    }
+
+    public static Map<String, String> baseEnv(FakeAsterisk asterisk) {
+        Map<String, String> env = new HashMap<>();
+        env.put("CR_ARI_URL", asterisk.url());
+        env.put("CR_ARI_USER", FakeAsterisk.USER);
+        env.put("CR_ARI_PASSWORD", FakeAsterisk.PASSWORD);
+        env.put("CR_HTTP_HOST", "127.0.0.1");
+        env.put("CR_HTTP_PORT", "0");
+        env.put("CR_IVR_TIMEOUT", "1s");
+        env.put("CR_ARI_RECONNECT_MIN", "50ms");
+        env.put("CR_ARI_RECONNECT_MAX", "200ms");
+        env.put("CR_TEARDOWN_TIMEOUT", "2s");
+        return env;
+    }
+
+    public static AppHarness start(Map<String, String> overrides) {
+        return start(FakeAsterisk.start(), TestDatabase.fresh(), overrides);
+    }
+
+    public static AppHarness start(FakeAsterisk asterisk, DatabaseServer database, Map<String, String> overrides) {
+        asterisk.playbackDuration(Duration.ofMillis(200));
+        Map<String, String> env = baseEnv(asterisk);
+        env.putAll(overrides);
+        try {
+            Application app = Application.start(AppConfig.load(ConfigSource.of(env)), database);
+            AppHarness h = new AppHarness(asterisk, database, app);
+            asterisk.await("the app to connect", () -> app.ari().connected(), WAIT);
+            return h;
+        } catch (Exception e) {
+            asterisk.close();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Restarts the application only (same double, same database): a crash-and-restart. */
+    public AppHarness restartApp(Map<String, String> overrides) throws Exception {
+        app.close();
+        Map<String, String> env = baseEnv(asterisk);
+        env.putAll(overrides);
+        Application again = Application.start(AppConfig.load(ConfigSource.of(env)), database);
+        AppHarness h = new AppHarness(asterisk, database, again);
+        asterisk.await("the app to reconnect", () -> again.ari().connected(), WAIT);
+        return h;
+    }
+
+    public List<Map<String, Object>> rows(String sql, Object... params) {
+        Future<List<Map<String, Object>>> f = app.pool().preparedQuery(sql).execute(Tuple.wrap(List.of(params)))
+                .map(rs -> {
+                    List<Map<String, Object>> out = new ArrayList<>();
+                    for (Row r : rs) {
+                        Map<String, Object> m = new HashMap<>();
+                        for (int i = 0; i < r.size(); i++) {
+                            m.put(r.getColumnName(i), r.getValue(i));
+                        }
+                        out.add(m);
+                    }
+                    return out;
+                });
+        try {
+            return f.toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            throw new IllegalStateException(sql + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Waits until the query returns at least one row. */
+    public List<Map<String, Object>> awaitRows(String sql, Object... params) {
+        List<List<Map<String, Object>>> found = new ArrayList<>();
+        asterisk.await("rows for " + sql, () -> {
+            List<Map<String, Object>> r = rows(sql, params);
+            if (r.isEmpty()) {
+                return false;
+            }
+            found.add(r);
+            return true;
+        }, WAIT);
+        return found.get(found.size() - 1);
+    }
+
+    public void awaitNoLiveCalls() {
+        asterisk.await("no live calls in the registry", () -> app.calls().liveCount() == 0, WAIT);
+    }
+
+    @Override
+    public void close() {
+        try {
+            app.close();
+        } catch (Exception e) {
+            // best effort
+        }
+        asterisk.close();
+    }
+}
