@@ -12,6 +12,8 @@ WORKDIR /build
 # on every source change. Tests are run by CI, not in the image build.
 COPY pom.xml ./
 COPY src ./src
+# the words of the shipped prompts are read into the jar (they go into the consent evidence)
+COPY asterisk-config/sounds ./asterisk-config/sounds
 RUN --mount=type=cache,target=/root/.m2 \
     set -eu; \
     mvn -B -q -DskipTests package; \

@@ -112,6 +112,11 @@ public final class FakeAsterisk implements AutoCloseable {
 
     /** Starts on a free loopback port with its own Vert.x. */
     public static FakeAsterisk start() {
+        return start(0);
+    }
+
+    /** Starts on the given loopback port (0: any free one). */
+    public static FakeAsterisk start(int listenPort) {
         FakeAsterisk fake = new FakeAsterisk(Vertx.vertx());
         await(fake.vertx.deployVerticle(new AbstractVerticle() {
             @Override
@@ -121,7 +126,7 @@ public final class FakeAsterisk implements AutoCloseable {
                         .webSocketHandshakeHandler(fake::onHandshake)
                         .webSocketHandler(fake::onWebSocket)
                         .requestHandler(fake::onRequest);
-                fake.server.listen(0, "127.0.0.1").onSuccess(s -> {
+                fake.server.listen(listenPort, "127.0.0.1").onSuccess(s -> {
                     fake.port = s.actualPort();
                     started.complete();
                 }).onFailure(started::fail);
