@@ -75,6 +75,7 @@ public final class RecordingControl {
     private final Deque<Instant> burstWindow = new ArrayDeque<>();
     private final List<PendingRequest> pendingRequests = new ArrayList<>();
     private Withdrawal withdrawal;
+    private boolean ended;
 
     public RecordingControl(RecordingSettings settings, String recordingName, String snoopId, Instant startedAt) {
         this.settings = settings;
@@ -108,7 +109,7 @@ public final class RecordingControl {
 
     /** True while Asterisk may still be writing this recording. */
     public boolean isLive() {
-        return state != State.STOPPED && state != State.DISCARDED && state != State.ENDED;
+        return !ended && state != State.STOPPED && state != State.DISCARDED && state != State.ENDED;
     }
 
     public String recordingName() {
@@ -275,9 +276,10 @@ public final class RecordingControl {
     /** The recording finished (call hung up, or Asterisk ended it). */
     public List<CallCommand> onRecordingEnded(Instant now) {
         List<CallCommand> out = new ArrayList<>();
-        if (state == State.DISCARDED || state == State.ENDED) {
+        if (state == State.DISCARDED || state == State.ENDED || ended) {
             return out;
         }
+        ended = true;
         out.add(new CancelTimer(PAUSE_DEADLINE_TIMER));
         out.add(new CancelTimer(MAX_PAUSE_TIMER));
         if (state != State.STOPPED) {
@@ -287,7 +289,10 @@ public final class RecordingControl {
             out.add(new ControlAnswered(p.requestId(), "not_recording", "the recording ended"));
         }
         pendingRequests.clear();
-        state = State.ENDED;
+        if (state != State.STOPPED) {
+            // a fail-closed stop stays visible as such
+            state = State.ENDED;
+        }
         return out;
     }
 

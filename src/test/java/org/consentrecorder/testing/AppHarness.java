@@ -68,6 +68,11 @@ public final class AppHarness implements AutoCloseable {
     /** Restarts the application only (same double, same database): a crash-and-restart. */
     public AppHarness restartApp(Map<String, String> overrides) throws Exception {
         app.close();
+        return restartAppAfterClose(overrides);
+    }
+
+    /** Starts the application again after the test closed it (things may happen in between). */
+    public AppHarness restartAppAfterClose(Map<String, String> overrides) throws Exception {
         Map<String, String> env = baseEnv(asterisk);
         env.putAll(overrides);
         Application again = Application.start(AppConfig.load(ConfigSource.of(env)), database);

@@ -775,6 +775,22 @@ public final class FakeAsterisk implements AutoCloseable {
             return;
         }
         String id = q.getOrDefault("snoopId", "1795538474." + (++channelSeq));
+        FakeChannel s = newSnoop(spied, id);
+        Runnable enter = () -> enterStasis(s, app, q.get("appArgs"));
+        JsonObject response = AriJson.channel(s);
+        if (snoopStasisDelayMs > 0) {
+            reply(req, q, 200, response);
+            vertx.setTimer(snoopStasisDelayMs, t -> enter.run());
+        } else if (snoopStartBeforeResponse) {
+            enter.run();
+            reply(req, q, 200, response);
+        } else {
+            reply(req, q, 200, response);
+            vertx.setTimer(2, t -> enter.run());
+        }
+    }
+
+    private FakeChannel newSnoop(FakeChannel spied, String id) {
         FakeChannel s = new FakeChannel(id, "Snoop/" + spied.id + "-" + String.format("%08x", ++snoopSeq), Instant.now());
         s.state = "Up";
         s.callerName = "";
@@ -789,30 +805,26 @@ public final class FakeAsterisk implements AutoCloseable {
         s.language = "en";
         s.spiedChannelId = spied.id;
         channels.put(id, s);
+        return s;
+    }
+
+    private void enterStasis(FakeChannel s, String app, String appArgs) {
+        if (s.gone) {
+            return;
+        }
         JsonArray args = new JsonArray();
-        if (q.get("appArgs") != null) {
-            args.add(q.get("appArgs"));
+        if (appArgs != null) {
+            args.add(appArgs);
         }
-        Runnable enter = () -> {
-            if (s.gone) {
-                return;
-            }
-            s.appName = "Stasis";
-            s.appData = app + (q.get("appArgs") != null ? "," + q.get("appArgs") : "");
-            s.stasisApp = app;
-            emit(s, "StasisStart", new JsonObject().put("args", args));
-        };
-        JsonObject response = AriJson.channel(s);
-        if (snoopStasisDelayMs > 0) {
-            reply(req, q, 200, response);
-            vertx.setTimer(snoopStasisDelayMs, t -> enter.run());
-        } else if (snoopStartBeforeResponse) {
-            enter.run();
-            reply(req, q, 200, response);
-        } else {
-            reply(req, q, 200, response);
-            vertx.setTimer(2, t -> enter.run());
-        }
+        s.appName = "Stasis";
+        s.appData = app + (appArgs != null ? "," + appArgs : "");
+        s.stasisApp = app;
+        emit(s, "StasisStart", new JsonObject().put("args", args));
+    }
+
+    /** A snoop channel in the application that nobody asked for now (a stray left by a crash). */
+    public void createSnoop(String spiedChannelId, String snoopId) {
+        onContext(() -> enterStasis(newSnoop(channels.get(spiedChannelId), snoopId), USER, "snoop"));
     }
 
     private void record(HttpServerRequest req, Map<String, String> q, FakeChannel c) {
