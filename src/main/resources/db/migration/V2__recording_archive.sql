@@ -10,6 +10,7 @@
 -- and the terminal states
 --   discarded -> the caller withdrew consent: never archived, deleted from Asterisk
 --   rejected  -> found on Asterisk without consent behind it: deleted there, logged as incident
+--   lost      -> Asterisk no longer has the file and we never verified a copy: logged as incident
 create table recording (
     id                uuid primary key,
     call_id           uuid not null unique,
@@ -18,7 +19,7 @@ create table recording (
     subject           text,
     format            text not null,
     state             text not null check (state in
-        ('finished', 'stored', 'verified', 'archived', 'discarded', 'rejected')),
+        ('finished', 'stored', 'verified', 'archived', 'discarded', 'rejected', 'lost')),
     duration_seconds  integer,
     plaintext_bytes   bigint,
     ciphertext_bytes  bigint,
@@ -26,6 +27,7 @@ create table recording (
     format_version    integer,
     segment_size      integer,
     chunk_count       integer,
+    segments_per_chunk integer,
     header            bytea,
     subject_key_id    text,
     wrapped_data_key  bytea,
@@ -49,3 +51,12 @@ create table recording_chunk (
     primary key (recording_id, seq)
 );
 alter table recording_chunk alter column data set storage external;
+
+-- Things an operator must look at: unconsented audio found and deleted, recordings lost.
+create table incident (
+    id          bigserial primary key,
+    kind        text not null,
+    subject_ref text,
+    detail      text not null,
+    created_at  timestamptz not null default clock_timestamp()
+);

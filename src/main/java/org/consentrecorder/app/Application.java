@@ -2,7 +2,6 @@ package org.consentrecorder.app;
 
 import io.vertx.core.AbstractVerticle;
 import io.vertx.core.DeploymentOptions;
-import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
@@ -18,7 +17,17 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.consentrecorder.admin.HealthRoutes;
+import io.vertx.core.Future;
+import java.util.function.Supplier;
+import org.consentrecorder.ari.AriClient;
 import org.consentrecorder.ari.AriConnection;
+import org.consentrecorder.crypto.Keyring;
+import org.consentrecorder.crypto.SubjectKeyStore;
+import org.consentrecorder.recording.ArchiveCheckpoints;
+import org.consentrecorder.recording.ArchivePipeline;
+import org.consentrecorder.recording.EncryptedArchive;
+import org.consentrecorder.recording.RecordingArchive;
+import org.consentrecorder.store.ArchiveRepository;
 import org.consentrecorder.call.CallRegistry;
 import org.consentrecorder.call.CallShards;
 import org.consentrecorder.config.AppConfig;
@@ -45,8 +54,16 @@ public final class Application implements AutoCloseable {
     private final AriConnection ari;
     private final HttpServer httpServer;
 
+    private final ArchivePipeline pipeline;
+    private final RecordingArchive archive;
+    private final SubjectKeyStore subjectKeys;
+
     private Application(AppConfig config, DatabaseServer database, Vertx vertx, Pool pool, CallRepository repository,
-                        CallRegistry registry, AriConnection ari, HttpServer httpServer) {
+                        CallRegistry registry, AriConnection ari, HttpServer httpServer, ArchivePipeline pipeline,
+                        RecordingArchive archive, SubjectKeyStore subjectKeys) {
+        this.pipeline = pipeline;
+        this.archive = archive;
+        this.subjectKeys = subjectKeys;
         this.config = config;
         this.database = database;
         this.vertx = vertx;
@@ -70,6 +87,14 @@ public final class Application implements AutoCloseable {
 
     /** Starts against a database server the caller owns (tests). */
     public static Application start(AppConfig config, DatabaseServer database) throws Exception {
+        return start(config, database, ArchiveCheckpoints.NONE);
+    }
+
+    /** As above, with the archive's crash points observable (the crash tests stop it at one). */
+    public static Application start(AppConfig config, DatabaseServer database, ArchiveCheckpoints checkpoints)
+            throws Exception {
+        Keyring keyring = KeyMaterial.keyring(config.archive());
+        SubjectKeyStore subjectKeys = KeyMaterial.subjectKeys(config.archive(), keyring);
         Migrations.migrate(database);
         Vertx vertx = Vertx.vertx(new VertxOptions());
         try {
@@ -83,9 +108,35 @@ public final class Application implements AutoCloseable {
 
             CallShards shards = await(CallShards.deploy(vertx, VertxOptions.DEFAULT_EVENT_LOOP_POOL_SIZE));
             Holder holder = new Holder();
-            CallRegistry registry = new CallRegistry(vertx, shards, config.calls(), repository,
-                    () -> holder.ari == null ? null : holder.ari.client(), Clock.systemUTC(),
-                    config.ari().endpoint().application());
+            Supplier<AriClient> ariClient = () -> holder.ari == null ? null : holder.ari.client();
+            ArchiveRepository archiveRepository = new ArchiveRepository(pool);
+            Promise<ArchivePipeline> pipelineReady = Promise.promise();
+            await(vertx.deployVerticle(new AbstractVerticle() {
+                @Override
+                public void start() {
+                    pipelineReady.complete(new ArchivePipeline(vertx, context, archiveRepository, ariClient,
+                            subjectKeys, config.archive(), checkpoints, Clock.systemUTC()));
+                }
+            }, new DeploymentOptions()));
+            ArchivePipeline pipeline = await(pipelineReady.future());
+            String format = config.calls().recording().format();
+            CallRegistry registry = new CallRegistry(vertx, shards, config.calls(), repository, ariClient,
+                    Clock.systemUTC(), config.ari().endpoint().application(),
+                    (callId, name, consentId, subject, duration) -> pipeline.recordingFinished(callId, name, consentId,
+                            ArchivePipeline.subjectOf(subject, callId), format, duration));
+            // after every (re)connect: calls first (events wait for it), then the stored recordings
+            AriConnection.Listener listener = new AriConnection.Listener() {
+                @Override
+                public Future<Void> resync(AriClient client) {
+                    return registry.resync(client).onSuccess(v -> pipeline.reconcile()
+                            .onFailure(e -> LOG.warn("archive reconciliation failed: {}", e.getMessage())));
+                }
+
+                @Override
+                public void onEvent(org.consentrecorder.ari.RoutedEvent event) {
+                    registry.onEvent(event);
+                }
+            };
 
             // the ARI connection owns one context: events leave it in the order Asterisk sent them
             Promise<AriConnection> ariReady = Promise.promise();
@@ -99,7 +150,7 @@ public final class Application implements AutoCloseable {
                                     new PoolOptions().setHttp1MaxSize(32)),
                             vertx.createWebSocketClient(new WebSocketClientOptions().setMaxFrameSize(1 << 20)
                                     .setMaxMessageSize(16 << 20)),
-                            a.requestTimeout(), a.reconnectMin(), a.reconnectMax(), registry);
+                            a.requestTimeout(), a.reconnectMin(), a.reconnectMax(), listener);
                     registry.scheduleSweep(a.sweepInterval(), connection::connected);
                     ariReady.complete(connection);
                 }
@@ -115,7 +166,9 @@ public final class Application implements AutoCloseable {
             LOG.info("HTTP server on {}:{} (health: /health/live, /health/ready)", config.http().host(), server.actualPort());
 
             ari.start();
-            return new Application(config, database, vertx, pool, repository, registry, ari, server);
+            pipeline.start();
+            return new Application(config, database, vertx, pool, repository, registry, ari, server, pipeline,
+                    new EncryptedArchive(vertx, archiveRepository, subjectKeys), subjectKeys);
         } catch (Exception e) {
             vertx.close();
             throw e;
@@ -155,8 +208,22 @@ public final class Application implements AutoCloseable {
         return repository;
     }
 
+    public ArchivePipeline archivePipeline() {
+        return pipeline;
+    }
+
+    /** Playback and export through the decrypting path. */
+    public RecordingArchive archive() {
+        return archive;
+    }
+
+    public SubjectKeyStore subjectKeys() {
+        return subjectKeys;
+    }
+
     @Override
     public void close() throws Exception {
+        pipeline.stop();
         try {
             await(ari.stop());
         } catch (Exception e) {

@@ -64,6 +64,23 @@ public final class VertxAriHttpClient implements HttpClient {
         });
     }
 
+    /**
+     * Opens a GET whose body is consumed as a stream (recording files can be hundreds of MB):
+     * the response is returned paused-capable and unread, whatever its status.
+     */
+    public Future<io.vertx.core.http.HttpClientResponse> openStream(String path) {
+        RequestOptions options = new RequestOptions()
+                .setMethod(HttpMethod.GET)
+                .setHost(endpoint.host())
+                .setPort(endpoint.port())
+                .setSsl(endpoint.tls())
+                .setURI(endpoint.ariPath() + path)
+                .setConnectTimeout(timeout.toMillis())
+                .setIdleTimeout(timeout.toMillis() * 6)
+                .putHeader(HttpHeaders.AUTHORIZATION, endpoint.authorization());
+        return client.request(options).compose(request -> request.send());
+    }
+
     @Override
     public void httpActionAsync(String uri, String method, List<HttpParam> parametersQuery, String body,
                                 List<HttpResponse> errors, HttpResponseHandler handler, boolean binary) {

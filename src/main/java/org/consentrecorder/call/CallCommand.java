@@ -78,6 +78,14 @@ public sealed interface CallCommand {
     record ControlAnswered(UUID requestId, String status, String detail) implements CallCommand {
     }
 
+    /**
+     * A consented recording has ended on Asterisk (call hung up, or stopped): hand it to the
+     * encrypted archive. Never emitted for a discarded (withdrawn) recording.
+     */
+    record ArchiveRecording(String recordingName, UUID consentId, String subject, Integer durationSeconds)
+            implements CallCommand {
+    }
+
     /** Nothing more will happen for this call: release its state. */
     record Finished(Outcome outcome) implements CallCommand {
     }

@@ -241,9 +241,9 @@ public final class CallFlow {
         } else if (event instanceof RecordingStarted) {
             // the 201 of the record request is what we act on; the event only confirms it
         } else if (event instanceof RecordingFinished e) {
-            onRecordingEnded(e.name(), now, out);
+            onRecordingEnded(e.name(), e.durationSeconds(), now, out);
         } else if (event instanceof RecordingFailed e) {
-            onRecordingEnded(e.name(), now, out);
+            onRecordingEnded(e.name(), null, now, out);
         } else if (event instanceof UserEvent e) {
             if (recording != null && phase == Phase.IN_DIALPLAN) {
                 out.addAll(recording.onUserEvent(e.name(), now));
@@ -446,6 +446,10 @@ public final class CallFlow {
                         out.add(new StopRecording("teardown-stop", recordingName));
                         out.add(new HangupSnoop("teardown-snoop", snoopId));
                         out.addAll(recording.onRecordingEnded(now));
+                    }
+                    if (recording != null && !recordingEnded) {
+                        recordingEnded = true;
+                        archiveUnlessDiscarded(null, out);
                     }
                     finish(now, out);
                 }
@@ -700,15 +704,22 @@ public final class CallFlow {
         }
     }
 
-    private void onRecordingEnded(String name, Instant now, List<CallCommand> out) {
+    private void onRecordingEnded(String name, Integer durationSeconds, Instant now, List<CallCommand> out) {
         if (recording == null || !name.equals(recordingName) || recordingEnded) {
             return;
         }
         recordingEnded = true;
+        archiveUnlessDiscarded(durationSeconds, out);
         out.addAll(recording.onRecordingEnded(now));
         out.add(new SaveState(snapshot()));
         if (phase == Phase.ENDING || channelGone) {
             finish(now, out);
+        }
+    }
+
+    private void archiveUnlessDiscarded(Integer durationSeconds, List<CallCommand> out) {
+        if (recording.state() != RecordingControl.State.DISCARDED) {
+            out.add(new CallCommand.ArchiveRecording(recordingName, decision.id(), subject, durationSeconds));
         }
     }
 

@@ -42,6 +42,7 @@ public final class CallRegistry implements AriConnection.Listener {
     private final Supplier<AriClient> ari;
     private final Clock clock;
     private final String application;
+    private final FinishedRecordings finishedRecordings;
     private final Map<UUID, CallSession> calls = new ConcurrentHashMap<>();
     private final Map<String, CallSession> byChannel = new ConcurrentHashMap<>();
     private final Map<UUID, Promise<ControlResult>> pendingControls = new ConcurrentHashMap<>();
@@ -58,7 +59,8 @@ public final class CallRegistry implements AriConnection.Listener {
     }
 
     public CallRegistry(Vertx vertx, CallShards shards, CallSettings settings, CallRepository repository,
-                        Supplier<AriClient> ari, Clock clock, String application) {
+                        Supplier<AriClient> ari, Clock clock, String application, FinishedRecordings finishedRecordings) {
+        this.finishedRecordings = finishedRecordings;
         this.vertx = vertx;
         this.shards = shards;
         this.settings = settings;
@@ -113,6 +115,10 @@ public final class CallRegistry implements AriConnection.Listener {
         calls.put(s.callId(), s);
         byChannel.put(s.channelId(), s);
         return s;
+    }
+
+    FinishedRecordings finishedRecordings() {
+        return finishedRecordings;
     }
 
     void release(CallSession s) {

@@ -158,6 +158,12 @@ final class CallSession {
             retrying(() -> repository.appendTimeline(callId(), c.entry()), WRITE_ATTEMPTS)
                     .onFailure(e -> LOG.error("call {}: a pause-timeline row could not be stored: {}",
                             callId(), e.getMessage()));
+        } else if (command instanceof CallCommand.ArchiveRecording c) {
+            // if this fails for good, the archive's reconciliation finds the file on Asterisk later
+            retrying(() -> registry.finishedRecordings().recordingFinished(callId(), c.recordingName(), c.consentId(),
+                    c.subject(), c.durationSeconds()).mapEmpty(), WRITE_ATTEMPTS)
+                    .onFailure(e -> LOG.error("call {}: recording {} could not be handed to the archive: {}",
+                            callId(), c.recordingName(), e.getMessage()));
         } else if (command instanceof CallCommand.ControlAnswered c) {
             registry.answerControl(c.requestId(), c.status(), c.detail());
         } else if (command instanceof CallCommand.Finished c) {

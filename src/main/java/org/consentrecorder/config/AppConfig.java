@@ -16,6 +16,7 @@ import org.consentrecorder.call.IvrSettings;
 import org.consentrecorder.call.LawfulBasis;
 import org.consentrecorder.call.NoticeCatalog;
 import org.consentrecorder.call.Outcome;
+import org.consentrecorder.recording.ArchiveSettings;
 import org.consentrecorder.recording.PauseStyle;
 import org.consentrecorder.recording.RecordingSettings;
 
@@ -27,7 +28,8 @@ public record AppConfig(
         AriConfig ari,
         HttpConfig http,
         DatabaseConfig database,
-        CallSettings calls) {
+        CallSettings calls,
+        ArchiveSettings archive) {
 
     public record AriConfig(AriEndpoint endpoint, Duration requestTimeout, Duration reconnectMin,
                             Duration reconnectMax, Duration sweepInterval) {
@@ -87,6 +89,18 @@ public record AppConfig(
     public static final String SNOOP_TIMEOUT = "CR_SNOOP_TIMEOUT";
     public static final String TEARDOWN_TIMEOUT = "CR_TEARDOWN_TIMEOUT";
 
+    public static final String KEYRING = "CR_KEYRING";
+    public static final String KEYRING_FILE = "CR_KEYRING_FILE";
+    public static final String KEYSTORE_DIR = "CR_KEYSTORE_DIR";
+    public static final String ARCHIVE_SEGMENT_SIZE = "CR_ARCHIVE_SEGMENT_SIZE";
+    public static final String ARCHIVE_SEGMENTS_PER_CHUNK = "CR_ARCHIVE_SEGMENTS_PER_CHUNK";
+    public static final String ARCHIVE_CONCURRENCY = "CR_ARCHIVE_CONCURRENCY";
+    public static final String ARCHIVE_LEASE = "CR_ARCHIVE_LEASE";
+    public static final String ARCHIVE_RETRY_MIN = "CR_ARCHIVE_RETRY_MIN";
+    public static final String ARCHIVE_RETRY_MAX = "CR_ARCHIVE_RETRY_MAX";
+    public static final String ARCHIVE_POLL = "CR_ARCHIVE_POLL";
+    public static final String ARCHIVE_RECONCILE = "CR_ARCHIVE_RECONCILE";
+
     public static final String DEFAULT_ARI_URL = "http://127.0.0.1:8088";
     public static final String DEFAULT_ARI_USER = "consent-recorder";
     public static final String DEFAULT_APP = "consent-recorder";
@@ -99,8 +113,9 @@ public record AppConfig(
         HttpConfig http = new HttpConfig(r.string(HTTP_HOST, "0.0.0.0"), r.integer(HTTP_PORT, DEFAULT_HTTP_PORT, 0, 65535));
         DatabaseConfig db = database(r);
         CallSettings calls = new CallSettings(ivr(r), recording(r));
+        ArchiveSettings archive = archive(r);
         r.throwIfProblems();
-        return new AppConfig(ari, http, db, calls);
+        return new AppConfig(ari, http, db, calls, archive);
     }
 
     private static AriConfig ari(ConfigReader r) {
@@ -242,6 +257,29 @@ public record AppConfig(
                 r.duration(BURST_WINDOW, d.burstWindow(), Duration.ofMillis(200), Duration.ofMinutes(1)),
                 r.duration(SNOOP_TIMEOUT, d.snoopTimeout(), Duration.ofMillis(100), Duration.ofMinutes(1)),
                 r.duration(TEARDOWN_TIMEOUT, d.teardownTimeout(), Duration.ofSeconds(1), Duration.ofMinutes(10)));
+    }
+
+    private static ArchiveSettings archive(ConfigReader r) {
+        int segmentSize = r.integer(ARCHIVE_SEGMENT_SIZE, ArchiveSettings.DEFAULT_SEGMENT_SIZE, 4096, 4 * 1024 * 1024);
+        int perChunk = r.integer(ARCHIVE_SEGMENTS_PER_CHUNK, ArchiveSettings.DEFAULT_SEGMENTS_PER_CHUNK, 1, 256);
+        if ((long) segmentSize * perChunk > 64L * 1024 * 1024) {
+            r.problem(ARCHIVE_SEGMENTS_PER_CHUNK, "a chunk row would exceed 64 MiB; use fewer segments per chunk");
+        }
+        Duration retryMin = r.duration(ARCHIVE_RETRY_MIN, Duration.ofSeconds(1), Duration.ofMillis(10), Duration.ofHours(1));
+        Duration retryMax = r.duration(ARCHIVE_RETRY_MAX, Duration.ofMinutes(5), Duration.ofMillis(10), Duration.ofDays(1));
+        if (retryMax.compareTo(retryMin) < 0) {
+            r.problem(ARCHIVE_RETRY_MAX, "must not be shorter than " + ARCHIVE_RETRY_MIN);
+        }
+        Optional<Secret> keyringValue = r.optional(KEYRING).map(Secret::of);
+        Optional<java.nio.file.Path> keyringFile = r.optional(KEYRING_FILE).map(java.nio.file.Path::of);
+        return new ArchiveSettings(segmentSize, perChunk,
+                r.integer(ARCHIVE_CONCURRENCY, 2, 1, 32),
+                r.duration(ARCHIVE_LEASE, Duration.ofMinutes(2), Duration.ofMillis(100), Duration.ofHours(6)),
+                retryMin, retryMax,
+                r.duration(ARCHIVE_POLL, Duration.ofSeconds(5), Duration.ofMillis(10), Duration.ofMinutes(10)),
+                r.duration(ARCHIVE_RECONCILE, Duration.ofMinutes(5), Duration.ofMillis(100), Duration.ofDays(1)),
+                Path.of(r.string(KEYSTORE_DIR, "data/keys")),
+                keyringFile, keyringValue);
     }
 
     private static char key(ConfigReader r, String key, char fallback) {

@@ -48,6 +48,7 @@ class StartupAndHealthTest {
         Map<String, String> env = Map.of(
                 "CR_ARI_URL", "http://" + FakeAsterisk.USER + ":" + FakeAsterisk.PASSWORD + "@127.0.0.1:" + ariPort,
                 "CR_DB_EMBEDDED_DIR", data.toString(),
+                "CR_KEYSTORE_DIR", dir.resolve("keys").toString(),
                 "CR_HTTP_HOST", "127.0.0.1",
                 "CR_HTTP_PORT", "0",
                 "CR_ARI_RECONNECT_MIN", "50ms",
@@ -56,6 +57,7 @@ class StartupAndHealthTest {
         HttpClientAgent client = vertx.createHttpClient();
         try (Application app = Application.start(AppConfig.load(ConfigSource.of(env)))) {
             assertTrue(Files.exists(data.resolve("PG_VERSION")), "embedded PostgreSQL data directory created");
+            assertTrue(Files.exists(dir.resolve("keyring.json")), "a keyring generated beside the key store");
             int port = app.httpPort();
             assertEquals(200, get(client, port, "/health/live").status());
             Reply notReady = get(client, port, "/health/ready");

@@ -21,15 +21,34 @@ import org.consentrecorder.testing.ari.FakeAsterisk;
  */
 public final class AppHarness implements AutoCloseable {
     public static final Duration WAIT = Duration.ofSeconds(10);
+    /** A fixed test KEK (32 zero-free bytes); production keys come from a keyring file or CR_KEYRING. */
+    public static final String TEST_KEYRING = "kek-test:1=" + java.util.Base64.getEncoder().encodeToString(
+            "consent-recorder test KEK 32 byt".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+
+    static java.nio.file.Path tempDir(String prefix) {
+        try {
+            java.nio.file.Path dir = java.nio.file.Files.createTempDirectory("cr-" + prefix);
+            dir.toFile().deleteOnExit();
+            return dir;
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
 
     public final FakeAsterisk asterisk;
     public final DatabaseServer database;
     public final Application app;
+    private final Map<String, String> env;
 
-    private AppHarness(FakeAsterisk asterisk, DatabaseServer database, Application app) {
+    private AppHarness(FakeAsterisk asterisk, DatabaseServer database, Application app, Map<String, String> env) {
         this.asterisk = asterisk;
         this.database = database;
         this.app = app;
+        this.env = env;
+    }
+
+    public Map<String, String> env() {
+        return Map.copyOf(env);
     }
 
     public static Map<String, String> baseEnv(FakeAsterisk asterisk) {
@@ -43,6 +62,12 @@ public final class AppHarness implements AutoCloseable {
         env.put("CR_ARI_RECONNECT_MIN", "50ms");
         env.put("CR_ARI_RECONNECT_MAX", "200ms");
         env.put("CR_TEARDOWN_TIMEOUT", "2s");
+        env.put("CR_KEYRING", TEST_KEYRING);
+        env.put("CR_KEYSTORE_DIR", tempDir("keys").toString());
+        env.put("CR_ARCHIVE_POLL", "100ms");
+        env.put("CR_ARCHIVE_RETRY_MIN", "50ms");
+        env.put("CR_ARCHIVE_RETRY_MAX", "500ms");
+        env.put("CR_ARCHIVE_LEASE", "2s");
         return env;
     }
 
@@ -51,12 +76,17 @@ public final class AppHarness implements AutoCloseable {
     }
 
     public static AppHarness start(FakeAsterisk asterisk, DatabaseServer database, Map<String, String> overrides) {
+        return start(asterisk, database, overrides, org.consentrecorder.recording.ArchiveCheckpoints.NONE);
+    }
+
+    public static AppHarness start(FakeAsterisk asterisk, DatabaseServer database, Map<String, String> overrides,
+                                   org.consentrecorder.recording.ArchiveCheckpoints checkpoints) {
         asterisk.playbackDuration(Duration.ofMillis(200));
         Map<String, String> env = baseEnv(asterisk);
         env.putAll(overrides);
         try {
-            Application app = Application.start(AppConfig.load(ConfigSource.of(env)), database);
-            AppHarness h = new AppHarness(asterisk, database, app);
+            Application app = Application.start(AppConfig.load(ConfigSource.of(env)), database, checkpoints);
+            AppHarness h = new AppHarness(asterisk, database, app, env);
             asterisk.await("the app to connect", () -> app.ari().connected(), WAIT);
             return h;
         } catch (Exception e) {
@@ -73,11 +103,17 @@ public final class AppHarness implements AutoCloseable {
 
     /** Starts the application again after the test closed it (things may happen in between). */
     public AppHarness restartAppAfterClose(Map<String, String> overrides) throws Exception {
-        Map<String, String> env = baseEnv(asterisk);
-        env.putAll(overrides);
-        Application again = Application.start(AppConfig.load(ConfigSource.of(env)), database);
-        AppHarness h = new AppHarness(asterisk, database, again);
-        asterisk.await("the app to reconnect", () -> again.ari().connected(), WAIT);
+        return restartAppAfterClose(overrides, org.consentrecorder.recording.ArchiveCheckpoints.NONE);
+    }
+
+    /** Same keys, same database, same Asterisk: what a restarted process would find. */
+    public AppHarness restartAppAfterClose(Map<String, String> overrides,
+                                           org.consentrecorder.recording.ArchiveCheckpoints checkpoints) throws Exception {
+        Map<String, String> again = new HashMap<>(env);
+        again.putAll(overrides);
+        Application app2 = Application.start(AppConfig.load(ConfigSource.of(again)), database, checkpoints);
+        AppHarness h = new AppHarness(asterisk, database, app2, again);
+        asterisk.await("the app to reconnect", () -> app2.ari().connected(), WAIT);
         return h;
     }
 
