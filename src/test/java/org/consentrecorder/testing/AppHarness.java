@@ -39,12 +39,18 @@ public final class AppHarness implements AutoCloseable {
     public final DatabaseServer database;
     public final Application app;
     private final Map<String, String> env;
+    /** The test's own connection to the database: it outlives a killed application. */
+    private final io.vertx.core.Vertx testVertx;
+    private final io.vertx.sqlclient.Pool testPool;
 
     private AppHarness(FakeAsterisk asterisk, DatabaseServer database, Application app, Map<String, String> env) {
         this.asterisk = asterisk;
         this.database = database;
         this.app = app;
         this.env = env;
+        this.testVertx = io.vertx.core.Vertx.vertx();
+        this.testPool = io.vertx.pgclient.PgBuilder.pool().with(new io.vertx.sqlclient.PoolOptions().setMaxSize(2))
+                .connectingTo(database.connectOptions()).using(testVertx).build();
     }
 
     public Map<String, String> env() {
@@ -113,12 +119,13 @@ public final class AppHarness implements AutoCloseable {
         again.putAll(overrides);
         Application app2 = Application.start(AppConfig.load(ConfigSource.of(again)), database, checkpoints);
         AppHarness h = new AppHarness(asterisk, database, app2, again);
+        testVertx.close();
         asterisk.await("the app to reconnect", () -> app2.ari().connected(), WAIT);
         return h;
     }
 
     public List<Map<String, Object>> rows(String sql, Object... params) {
-        Future<List<Map<String, Object>>> f = app.pool().preparedQuery(sql).execute(Tuple.wrap(List.of(params)))
+        Future<List<Map<String, Object>>> f = testPool.preparedQuery(sql).execute(Tuple.wrap(List.of(params)))
                 .map(rs -> {
                     List<Map<String, Object>> out = new ArrayList<>();
                     for (Row r : rs) {
@@ -163,5 +170,6 @@ public final class AppHarness implements AutoCloseable {
             // best effort
         }
         asterisk.close();
+        testVertx.close();
     }
 }

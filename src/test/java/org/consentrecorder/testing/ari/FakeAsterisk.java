@@ -97,6 +97,8 @@ public final class FakeAsterisk implements AutoCloseable {
     private final Map<String, FakePlayback> playbacks = new HashMap<>();
     private final Map<String, FakeRecording> live = new HashMap<>();
     private final Map<String, StoredFile> stored = new LinkedHashMap<>();
+    /** Stored recordings deleted over ARI, kept so tests can compare the archive with the original. */
+    private final Map<String, StoredFile> deletedStored = new LinkedHashMap<>();
     private final Map<String, List<ServerWebSocket>> sockets = new HashMap<>();
     private final List<Fault> faults = new ArrayList<>();
     private long channelSeq = 40;
@@ -332,6 +334,18 @@ public final class FakeAsterisk implements AutoCloseable {
 
     public Set<String> storedRecordings() {
         return call(() -> Set.copyOf(stored.keySet()));
+    }
+
+    /** The bytes a stored recording had when it was deleted over ARI (null if it never was). */
+    public byte[] deletedBytes(String name) {
+        return call(() -> {
+            StoredFile f = deletedStored.get(name);
+            return f == null || f.size > Integer.MAX_VALUE - 64 ? null : f.slice(0, (int) f.size).getBytes();
+        });
+    }
+
+    public boolean wasDeleted(String name) {
+        return call(() -> deletedStored.containsKey(name));
     }
 
     public byte[] storedBytes(String name) {
@@ -936,7 +950,7 @@ public final class FakeAsterisk implements AutoCloseable {
         } else if (action.isEmpty() && req.method() == HttpMethod.GET) {
             reply(req, q, 200, new JsonObject().put("name", f.name).put("format", f.format));
         } else if (action.isEmpty() && req.method() == HttpMethod.DELETE) {
-            stored.remove(name);
+            deletedStored.put(name, stored.remove(name));
             reply(req, q, 204, null);
         } else {
             reply(req, q, 405, null);
