@@ -13,18 +13,13 @@ import picocli.CommandLine.Command;
 /** Command line: {@code run} (the default) starts the service; {@code check} validates and tests connections. */
 @Command(name = "consent-recorder", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "Asterisk ARI companion: consent IVR, PCI-safe recording, encrypted archive.",
-        subcommands = {Main.Run.class, CheckCommand.class})
+        subcommands = {Main.Run.class, CheckCommand.class, KeysCommand.class})
 public final class Main implements Callable<Integer> {
     private static final Logger LOG = LoggerFactory.getLogger(Main.class);
 
     public static void main(String[] args) {
-        int code = new CommandLine(new Main()).setCaseInsensitiveEnumValuesAllowed(true).execute(args);
-        if (code != 0 || (args.length > 0 && !args[0].equals("run"))) {
-            System.exit(code);
-        }
-        if (args.length == 0 && code != 0) {
-            System.exit(code);
-        }
+        // run returns only when the service stops; every other command is done when it returns
+        System.exit(new CommandLine(new Main()).setCaseInsensitiveEnumValuesAllowed(true).execute(args));
     }
 
     /** No subcommand means run. */

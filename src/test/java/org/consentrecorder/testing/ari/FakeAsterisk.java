@@ -293,6 +293,11 @@ public final class FakeAsterisk implements AutoCloseable {
         onContext(() -> stored.put(name, StoredFile.generated(name, "wav", size, seed)));
     }
 
+    /** Byte {@code position} of a file made by {@link #putGeneratedRecording}. */
+    public static byte generatedByte(long seed, long position) {
+        return StoredFile.byteAt(seed, position);
+    }
+
     public void putStoredRecording(String name, byte[] bytes) {
         onContext(() -> stored.put(name, StoredFile.of(name, "wav", bytes)));
     }
