@@ -37,12 +37,30 @@ final class CheckCommand implements Callable<Integer> {
         int failures = 0;
         Vertx vertx = Vertx.vertx();
         try {
+            failures += checkKeys(config);
             failures += checkAri(vertx, config);
             failures += checkDatabase(vertx, config);
         } finally {
             Application.await(vertx.close());
         }
         return failures == 0 ? 0 : 1;
+    }
+
+    private int checkKeys(AppConfig config) {
+        if (config.archive().keyringFile().isEmpty() && config.archive().keyringValue().isEmpty()
+                && !java.nio.file.Files.exists(KeyMaterial.generatedKeyringPath(config.archive()))) {
+            System.out.println("warn keyring: neither CR_KEYRING_FILE nor CR_KEYRING is set; run will generate one at "
+                    + KeyMaterial.generatedKeyringPath(config.archive()) + " (fine for a trial, not for production)");
+            return 0;
+        }
+        try {
+            var keyring = KeyMaterial.keyring(config.archive(), false);
+            System.out.println("ok   keyring: " + keyring.ids().size() + " key-encryption key(s), newest " + keyring.newestId());
+            return 0;
+        } catch (ConfigException e) {
+            e.problems().forEach(p -> System.out.println("FAIL keyring: " + p));
+            return 1;
+        }
     }
 
     private int checkAri(Vertx vertx, AppConfig config) {

@@ -38,12 +38,24 @@ final class KeyMaterial {
     }
 
     static Keyring keyring(ArchiveSettings s) {
+        return keyring(s, true);
+    }
+
+    /** Where a keyring is generated when none is configured: beside the key store directory. */
+    static Path generatedKeyringPath(ArchiveSettings s) {
+        Path store = s.keyStoreDirectory().toAbsolutePath();
+        return (store.getParent() == null ? store : store.getParent()).resolve("keyring.json");
+    }
+
+    static Keyring keyring(ArchiveSettings s, boolean generateIfMissing) {
         Optional<Path> file = s.keyringFile();
         Optional<Secret> value = s.keyringValue();
         if (file.isEmpty() && value.isEmpty()) {
-            // beside the key store directory (data/keyring.json by default)
-            Path store = s.keyStoreDirectory().toAbsolutePath();
-            Path generated = (store.getParent() == null ? store : store.getParent()).resolve("keyring.json");
+            Path generated = generatedKeyringPath(s);
+            if (!Files.exists(generated) && !generateIfMissing) {
+                throw new ConfigException(List.of(new ConfigProblem("CR_KEYRING_FILE",
+                        "no keyring configured; run would generate one at " + generated)));
+            }
             if (!Files.exists(generated)) {
                 generate(generated);
                 LOG.warn("no CR_KEYRING_FILE or CR_KEYRING configured: generated a keyring at {}. Back it up apart "
