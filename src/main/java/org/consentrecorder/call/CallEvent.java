@@ -75,6 +75,10 @@ public sealed interface CallEvent {
     record UserEvent(String name) implements CallEvent {
     }
 
+    /** This call was taken over after a restart or reconnect (see {@link CallFlow#adopt}). */
+    record TakenOver() implements CallEvent {
+    }
+
     /** Pause, resume or withdraw asked through the API; answered with {@link CallCommand.ControlAnswered}. */
     record ControlRequested(UUID requestId, ControlAction action, String requestedBy) implements CallEvent {
     }

@@ -1,6 +1,7 @@
 package org.consentrecorder.call;
 
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -62,6 +63,7 @@ public final class CallFlow {
     public static final String SNOOP_TIMER = "snoop";
     public static final String TEARDOWN_TIMER = "teardown";
     public static final String CONTINUE_RETRY_TIMER = "continue-retry";
+    public static final String REGRANT_TIMER = "regrant";
 
     public static final String VAR_OUTCOME = "CONSENT_OUTCOME";
     public static final String VAR_CONSENT_ID = "CONSENT_ID";
@@ -251,6 +253,10 @@ public final class CallFlow {
             }
         } else if (event instanceof ControlRequested e) {
             onControl(e, now, out);
+        } else if (event instanceof CallEvent.TakenOver) {
+            if (recording != null && phase == Phase.IN_DIALPLAN) {
+                out.addAll(recording.reassertPause(now));
+            }
         }
         return out;
     }
@@ -332,7 +338,13 @@ public final class CallFlow {
         }
         if (phase == Phase.INFORMING) {
             // not recorded either way; a missing "not recorded" prompt does not change that
-            decide(Outcome.DO_NOT_RECORD, now, out);
+            Duration window = settings.ivr().regrantWindow();
+            if (failed || window.isZero()) {
+                decide(Outcome.DO_NOT_RECORD, now, out);
+            } else {
+                // the notice ends with "to allow recording again, press 1": give the caller time to
+                out.add(new StartTimer(REGRANT_TIMER, window));
+            }
             return;
         }
         if (failed) {
@@ -362,6 +374,15 @@ public final class CallFlow {
         if (phase == Phase.IN_DIALPLAN && recording != null) {
             out.addAll(recording.onDigit(digit, now));
             collectWithdrawal(now, out);
+            return;
+        }
+        if (phase == Phase.INFORMING) {
+            // a caller who withdrew earlier may allow recording again, of their own accord
+            if (!settings.ivr().regrantWindow().isZero() && digit == settings.ivr().acceptKey()) {
+                keys.append(digit);
+                out.add(new CancelTimer(REGRANT_TIMER));
+                decide(Outcome.GRANTED, now, out);
+            }
             return;
         }
         if (phase != Phase.PROMPTING && phase != Phase.WAITING_FOR_KEY) {
@@ -434,6 +455,11 @@ public final class CallFlow {
                     recordingNotStarted("the snoop channel did not enter Stasis in time", true, out);
                 }
             }
+            case REGRANT_TIMER -> {
+                if (phase == Phase.INFORMING && currentPlayback == null) {
+                    decide(Outcome.DO_NOT_RECORD, now, out);
+                }
+            }
             case CONTINUE_RETRY_TIMER -> {
                 if (phase == Phase.CONTINUING) {
                     sendContinue(out);
@@ -469,6 +495,7 @@ public final class CallFlow {
         decidedAt = now;
         out.add(new CancelTimer(NO_INPUT_TIMER));
         out.add(new CancelTimer(PROMPT_GUARD_TIMER));
+        out.add(new CancelTimer(REGRANT_TIMER));
         decision = evidence(consentId, null, decided, now, "caller");
         out.add(new RecordDecision("decision", decision));
         if (channelGone) {
@@ -640,7 +667,7 @@ public final class CallFlow {
                 phase = Phase.ENDING;
             }
         } else if (continueAttempts < 2) {
-            out.add(new StartTimer(CONTINUE_RETRY_TIMER, java.time.Duration.ofMillis(500)));
+            out.add(new StartTimer(CONTINUE_RETRY_TIMER, Duration.ofMillis(500)));
         } else {
             // keep the call: it is still in Stasis; the operator sees the error in the log
             phase = recording != null ? Phase.IN_DIALPLAN : Phase.ENDING;

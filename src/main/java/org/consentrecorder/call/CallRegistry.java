@@ -283,7 +283,7 @@ public final class CallRegistry implements AriConnection.Listener {
                         CallFlow flow = CallFlow.adopt(settings, decision.get(), row.channelName(), row.asteriskId(),
                                 row.startedAt(), control, row.snoopId());
                         register(new CallSession(vertx, shards.contextFor(row.channelId()), flow, row.channelId(), ari,
-                                repository, this, clock, row.stateSeq()));
+                                repository, this, clock, row.stateSeq())).deliver(new CallEvent.TakenOver());
                         LOG.info("call {}: taken over, recording {} is {}", row.callId(), row.recordingName(),
                                 pausedNow ? "paused" : "recording");
                         return null;

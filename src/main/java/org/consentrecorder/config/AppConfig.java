@@ -68,6 +68,7 @@ public record AppConfig(
     public static final String IVR_TIMEOUT = "CR_IVR_TIMEOUT";
     public static final String IVR_ATTEMPTS = "CR_IVR_ATTEMPTS";
     public static final String IVR_PROMPT_MAX = "CR_IVR_PROMPT_MAX";
+    public static final String IVR_REGRANT_WINDOW = "CR_IVR_REGRANT_WINDOW";
     public static final String NOTICES_FILE = "CR_NOTICES_FILE";
     public static final String NOTICE_DEFAULT = "CR_NOTICE_DEFAULT";
     public static final String CONTINUE_TARGET = "CR_CONTINUE_TARGET";
@@ -180,8 +181,9 @@ public record AppConfig(
         Duration timeout = r.duration(IVR_TIMEOUT, Duration.ofSeconds(8), Duration.ofSeconds(1), Duration.ofMinutes(2));
         int attempts = r.integer(IVR_ATTEMPTS, 2, 1, 5);
         Duration promptMax = r.duration(IVR_PROMPT_MAX, Duration.ofSeconds(90), Duration.ofSeconds(5), Duration.ofMinutes(10));
+        Duration regrant = r.duration(IVR_REGRANT_WINDOW, Duration.ofSeconds(4), Duration.ZERO, Duration.ofMinutes(1));
         NoticeCatalog notices = NoticeLoader.load(r, basis);
-        return new IvrSettings(basis, accept, decline, timeout, attempts, promptMax, notices,
+        return new IvrSettings(basis, accept, decline, timeout, attempts, promptMax, regrant, notices,
                 continueTargets(r), new CallerIdentity(countryCode(r)));
     }
 

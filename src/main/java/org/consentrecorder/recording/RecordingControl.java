@@ -76,6 +76,7 @@ public final class RecordingControl {
     private final List<PendingRequest> pendingRequests = new ArrayList<>();
     private Withdrawal withdrawal;
     private boolean ended;
+    private boolean reasserting;
 
     public RecordingControl(RecordingSettings settings, String recordingName, String snoopId, Instant startedAt) {
         this.settings = settings;
@@ -119,6 +120,26 @@ public final class RecordingControl {
     /** The first timeline row: recording started at offset 0. */
     public List<CallCommand> started() {
         return List.of(new AppendTimeline(entry(Change.STARTED, null, null, startedAt, startedAt, startedAt)));
+    }
+
+    /**
+     * After a take-over the database may say "paused" while Asterisk records again (a resume
+     * accepted just before the crash, not yet written down). Pausing again is harmless when it is
+     * paused (Asterisk answers 204) and essential when it is not; a refusal stops the recording.
+     */
+    public List<CallCommand> reassertPause(Instant now) {
+        if (state != State.PAUSED) {
+            return List.of();
+        }
+        state = State.PAUSE_PENDING;
+        reasserting = true;
+        inFlightTag = "rc-reassert-" + (++requestSeq);
+        inFlightTrigger = TriggerKind.API;
+        inFlightDetail = "re-asserted after take-over";
+        inFlightRequestedAt = now;
+        return List.of(
+                new PauseRecording(inFlightTag, recordingName, settings.pauseStyle()),
+                new StartTimer(PAUSE_DEADLINE_TIMER, settings.pauseDeadline()));
     }
 
     /** A withdrawal that happened since the last call, consumed once. */
@@ -209,7 +230,11 @@ public final class RecordingControl {
         List<CallCommand> out = new ArrayList<>();
         if (state == State.PAUSE_PENDING) {
             out.add(new CancelTimer(PAUSE_DEADLINE_TIMER));
-            if (ok) {
+            if (ok && reasserting) {
+                // it was paused already as far as the timeline knows: nothing new to record
+                reasserting = false;
+                state = State.PAUSED;
+            } else if (ok) {
                 state = State.PAUSED;
                 pausedSince = now;
                 out.add(new AppendTimeline(entry(Change.PAUSED, inFlightTrigger, inFlightDetail,

@@ -196,13 +196,31 @@ class CallFlowTest {
         h.ok("answer");
         Play p = only(h.send(new CallEvent.PreferenceLoaded(true)), Play.class);
         assertEquals("sound:consent-recorder/not-recorded", p.mediaUri());
-        // keys do not re-grant here: the caller was told they will not be recorded
-        assertTrue(h.send(new CallEvent.DtmfReceived('1')).isEmpty());
-        ConsentEvidence e = only(h.send(new CallEvent.PlaybackFinished(p.playbackId(), false)), RecordDecision.class).evidence();
+        assertTrue(h.send(new CallEvent.DtmfReceived('7')).isEmpty(), "only the accept key means anything here");
+        List<CallCommand> finished = h.send(new CallEvent.PlaybackFinished(p.playbackId(), false));
+        assertEquals(CallFlow.REGRANT_TIMER, only(finished, CallCommand.StartTimer.class).key());
+        ConsentEvidence e = only(h.advance(Duration.ofSeconds(4), new CallEvent.TimerFired(CallFlow.REGRANT_TIMER)),
+                RecordDecision.class).evidence();
         assertEquals(Outcome.DO_NOT_RECORD, e.outcome());
         assertEquals("en-v1-not-recorded", e.noticeVersion());
         h.ok("decision");
         assertFalse(recordingRequested(h));
+    }
+
+    @Test
+    void givenDoNotRecordOnFile_whenTheCallerPressesTheAcceptKey_thenRecordingIsAllowedAgain() {
+        FlowHarness h = new FlowHarness(FlowHarness.settings(LawfulBasis.CONSENT));
+        h.start("+15551230001");
+        h.ok("answer");
+        Play p = only(h.send(new CallEvent.PreferenceLoaded(true)), Play.class);
+        List<CallCommand> out = h.send(new CallEvent.DtmfReceived('1'));
+        assertEquals(p.playbackId(), only(out, StopPlayback.class).playbackId());
+        ConsentEvidence e = only(out, RecordDecision.class).evidence();
+        assertEquals(Outcome.GRANTED, e.outcome());
+        assertEquals("en-v1-not-recorded", e.noticeVersion(), "granted after hearing the not-recorded notice");
+        assertEquals("1", e.keysPressed());
+        h.ok("decision");
+        assertEquals(List.of(new Subscribe("subscribe")), h.ok(only(out, StopPlayback.class).tag()));
     }
 
     @Test

@@ -39,7 +39,8 @@ final class FlowHarness {
 
     static CallSettings settings(LawfulBasis basis, RecordingSettings recording) {
         NoticeCatalog catalog = new NoticeCatalog(List.of(notices("en", "en"), notices("de", "de")), "en");
-        IvrSettings ivr = new IvrSettings(basis, '1', '2', Duration.ofSeconds(8), 2, Duration.ofSeconds(90), catalog,
+        IvrSettings ivr = new IvrSettings(basis, '1', '2', Duration.ofSeconds(8), 2, Duration.ofSeconds(90),
+                Duration.ofSeconds(4), catalog,
                 ContinueTargets.nextPriority(), new CallerIdentity("49"));
         return new CallSettings(ivr, recording);
     }

@@ -124,6 +124,7 @@ class RecordingIntegrationTest {
         assertEquals("already_paused", await(h.app.calls().control(c.callId(), ControlAction.PAUSE, "x")).status());
         assertEquals("recording", await(h.app.calls().control(c.callId(), ControlAction.RESUME, "agent-desktop-7")).status());
         assertEquals("not_found", await(h.app.calls().control(UUID.randomUUID(), ControlAction.PAUSE, "x")).status());
+        awaitTimeline(c.callId(), "resumed");
         List<Map<String, Object>> rows = timeline(c.callId());
         assertEquals("api", rows.get(1).get("trigger_kind"));
         assertEquals("agent-desktop-7", rows.get(1).get("trigger_detail"));
@@ -142,7 +143,7 @@ class RecordingIntegrationTest {
         Map<String, Object> row = timeline(c.callId()).get(1);
         assertNull(row.get("accepted_at"), "Asterisk never accepted this pause");
         assertFalse(h.asterisk.liveRecordings().contains(c.recording()), "nothing records any more");
-        assertEquals("stopped", h.rows("select recording_state from call where id = $1", c.callId()).get(0).get("recording_state"));
+        h.awaitRows("select 1 from call where id = $1 and recording_state = 'stopped'", c.callId());
     }
 
     @Test
@@ -183,23 +184,23 @@ class RecordingIntegrationTest {
             for (char d : "4111111111111111".toCharArray()) {
                 h.asterisk.pressDtmf(c.channel(), d);
             }
-            for (char d : "737".toCharArray()) {
+            for (char d : "90817263".toCharArray()) {
                 h.asterisk.pressDtmf(c.channel(), d);
             }
             h.asterisk.await("the digits to arrive", () -> h.asterisk.sentEvents().stream()
-                    .filter(e -> e.type().equals("ChannelDtmfReceived")).count() >= 20, WAIT);
+                    .filter(e -> e.type().equals("ChannelDtmfReceived")).count() >= 24, WAIT);
             h.asterisk.userEvent(c.channel(), "PaymentEnd");
             awaitTimeline(c.callId(), "resumed");
             h.asterisk.callerHangsUp(c.channel());
             h.awaitRows("select 1 from call where id = $1 and ended_at is not null", c.callId());
             for (ILoggingEvent e : logs.list) {
                 String line = e.getFormattedMessage() + (e.getThrowableProxy() == null ? "" : e.getThrowableProxy().getMessage());
-                assertFalse(line.contains("4111") || line.contains("737"), "digits in a log line: " + line);
+                assertFalse(line.contains("411111") || line.contains("90817263"), "digits in a log line: " + line);
             }
             String dump = h.rows("select string_agg(t::text, '|') as all from recording_timeline t").get(0).get("all")
                     + "|" + h.rows("select string_agg(c::text, '|') as all from call c").get(0).get("all")
                     + "|" + h.rows("select string_agg(d::text, '|') as all from consent_decision d").get(0).get("all");
-            assertFalse(dump.contains("4111") || dump.contains("737"), "digits in a row: " + dump);
+            assertFalse(dump.contains("411111") || dump.contains("90817263"), "digits in a row: " + dump);
         } finally {
             root.detachAppender(logs);
             root.setLevel(before);
@@ -272,6 +273,18 @@ class RecordingIntegrationTest {
         assertEquals(List.of("sound:consent-recorder/not-recorded"), plays.stream().map(r -> r.param("media")).toList());
         assertEquals("do_not_record", h.asterisk.variables(next).get("CONSENT_OUTCOME"));
         assertEquals(snoopsBefore, h.asterisk.requests("POST", ".*/snoop").size(), "never snooped");
+
+        // on a later call the caller may allow recording again, of their own accord
+        h.asterisk.callerHangsUp(next);
+        h.awaitNoLiveCalls();
+        h.asterisk.playbackDuration("sound:consent-recorder/not-recorded", Duration.ofSeconds(5));
+        String third = h.asterisk.placeCall("+15551230311");
+        h.asterisk.await("the not-recorded notice", () -> !h.asterisk.requests("POST", "/ari/channels/"
+                + third.replace(".", "\\.") + "/play").isEmpty(), WAIT);
+        h.asterisk.pressDtmf(third, '1');
+        h.asterisk.await("recorded again", () -> h.asterisk.location(third).startsWith("dialplan:"), WAIT);
+        assertEquals("1", h.asterisk.variables(third).get("CONSENT_RECORDING"));
+        h.awaitRows("select 1 from subject_preference where subject = '+15551230311' and preference = 'granted'");
     }
 
     @Test
@@ -305,8 +318,12 @@ class RecordingIntegrationTest {
         h = AppHarness.start(Map.of());
         Recorded c = recordedCall("+15551230314");
         assertEquals("paused", await(h.app.calls().control(c.callId(), ControlAction.PAUSE, "x")).status());
+        h.awaitRows("select 1 from call where id = $1 and paused", c.callId());
         h = h.restartApp(Map.of());
         h.asterisk.await("the call adopted", () -> h.app.calls().liveCount() == 1, WAIT);
+        // the pause is re-asserted on take-over (harmless if Asterisk is still paused)
+        h.asterisk.await("the re-asserted pause", () -> h.asterisk.requests("POST",
+                "/ari/recordings/live/" + c.recording() + "/mute").size() == 2, WAIT);
         h.asterisk.userEvent(c.channel(), "PaymentEnd");
         h.asterisk.awaitRequest("DELETE", "/ari/recordings/live/" + c.recording() + "/mute", WAIT);
         awaitTimeline(c.callId(), "resumed");

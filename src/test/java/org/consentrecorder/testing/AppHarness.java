@@ -68,6 +68,7 @@ public final class AppHarness implements AutoCloseable {
         env.put("CR_ARI_RECONNECT_MIN", "50ms");
         env.put("CR_ARI_RECONNECT_MAX", "200ms");
         env.put("CR_TEARDOWN_TIMEOUT", "2s");
+        env.put("CR_IVR_REGRANT_WINDOW", "300ms");
         env.put("CR_KEYRING", TEST_KEYRING);
         env.put("CR_KEYSTORE_DIR", tempDir("keys").toString());
         env.put("CR_ARCHIVE_POLL", "100ms");
