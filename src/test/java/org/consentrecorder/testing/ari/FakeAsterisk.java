@@ -98,6 +98,8 @@ public final class FakeAsterisk implements AutoCloseable {
     private final Map<String, FakeRecording> live = new HashMap<>();
     private final Map<String, StoredFile> stored = new LinkedHashMap<>();
     private final Map<String, List<ServerWebSocket>> sockets = new HashMap<>();
+    /** Every application that ever connected: Asterisk keeps them registered, inactive, after a disconnect (ws-reconnect). */
+    private final Set<String> registeredApps = new LinkedHashSet<>();
     private final List<Fault> faults = new ArrayList<>();
     private long channelSeq = 40;
     private long snoopSeq = 8;
@@ -411,6 +413,7 @@ public final class FakeAsterisk implements AutoCloseable {
         List<String> names = List.of(query(ws.query()).get("app").split(","));
         for (String app : names) {
             sockets.computeIfAbsent(app, k -> new ArrayList<>()).add(ws);
+            registeredApps.add(app);
         }
         ws.closeHandler(v -> names.forEach(app -> {
             List<ServerWebSocket> list = sockets.get(app);
@@ -496,8 +499,9 @@ public final class FakeAsterisk implements AutoCloseable {
             reply(req, q, 200, new JsonObject().put("system", new JsonObject().put("version", asteriskVersion)
                     .put("entity_id", ENTITY_ID)).put("config", new JsonObject().put("default_language", "en")));
         } else if (m == HttpMethod.GET && path.equals("/ari/applications")) {
+            // ws-reconnect: while disconnected, GET /applications still lists the app with its channel_ids
             JsonArray apps = new JsonArray();
-            sockets.keySet().forEach(a -> apps.add(AriJson.application(a, appChannels(a))));
+            registeredApps.forEach(a -> apps.add(AriJson.application(a, appChannels(a))));
             reply(req, q, 200, apps);
         } else if ((mm = APPLICATION.matcher(path)).matches()) {
             application(req, q, mm.group(1), mm.group(2) != null);
@@ -527,7 +531,7 @@ public final class FakeAsterisk implements AutoCloseable {
     }
 
     private void application(HttpServerRequest req, Map<String, String> q, String app, boolean subscription) {
-        if (!sockets.containsKey(app) && channels.values().stream().noneMatch(c -> c.audience().contains(app))) {
+        if (!registeredApps.contains(app) && channels.values().stream().noneMatch(c -> c.audience().contains(app))) {
             reply(req, q, 404, AriJson.error("Application not found"));
             return;
         }
@@ -954,7 +958,8 @@ public final class FakeAsterisk implements AutoCloseable {
 
     private void userEventRequest(HttpServerRequest req, Map<String, String> q, String eventName) {
         String app = q.get("application");
-        if (app == null || !sockets.containsKey(app)) {
+        // ASSUMPTION: an application that is registered but disconnected is still found (the event is then lost)
+        if (app == null || !registeredApps.contains(app)) {
             reply(req, q, 404, AriJson.error("Application not found"));
             return;
         }
