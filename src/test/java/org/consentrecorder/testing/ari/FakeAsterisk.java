@@ -509,6 +509,8 @@ public final class FakeAsterisk implements AutoCloseable {
             JsonArray list = new JsonArray();
             channels.values().forEach(c -> list.add(AriJson.channel(c)));
             reply(req, q, 200, list);
+        } else if (m == HttpMethod.POST && path.equals("/ari/channels")) {
+            originate(req, q);
         } else if ((mm = CHANNEL.matcher(path)).matches()) {
             channel(req, q, mm.group(1), mm.group(2) == null ? "" : mm.group(2));
         } else if ((mm = PLAYBACK.matcher(path)).matches()) {
@@ -630,6 +632,22 @@ public final class FakeAsterisk implements AutoCloseable {
                     }
                 }
             }
+            case "/dtmf" -> {
+                // errors.jsonl: 409 once the channel has left Stasis, 400 without dtmf
+                if (!c.inStasis()) {
+                    reply(req, q, 409, AriJson.error("Channel not in Stasis application"));
+                    return;
+                }
+                if (q.get("dtmf") == null || q.get("dtmf").isEmpty()) {
+                    reply(req, q, 400, AriJson.error("DTMF is required"));
+                    return;
+                }
+                // command-queue-vs-playback: 204 at once, sent only after the channel's playback ends.
+                // ASSUMPTION: DTMF sent *to* a channel raises no event for that channel's own application
+                // (on a Local pair the digit is received by the other half, which the double does not model).
+                reply(req, q, 204, null);
+                runChannelCommand(c, () -> { });
+            }
             case "/continue" -> {
                 if (!c.inStasis()) {
                     reply(req, q, 409, AriJson.error("Channel not in Stasis application"));
@@ -642,6 +660,26 @@ public final class FakeAsterisk implements AutoCloseable {
             case "/record" -> record(req, q, c);
             default -> reply(req, q, 404, AriJson.error("Resource not found"));
         }
+    }
+
+    /**
+     * POST /channels. Only the error answers of errors.jsonl are modelled: calls come in through
+     * {@link #placeCall}, the double does not dial out.
+     */
+    private void originate(HttpServerRequest req, Map<String, String> q) {
+        String endpoint = q.get("endpoint");
+        if (endpoint == null || endpoint.isEmpty()) {
+            reply(req, q, 400, AriJson.error("Endpoint must be specified"));
+            return;
+        }
+        String tech = endpoint.contains("/") ? endpoint.substring(0, endpoint.indexOf('/')) : endpoint;
+        if (!Set.of("Local", "PJSIP").contains(tech)) {
+            // errors.jsonl: endpoint=Bogus/xyz; note the key "error", not "message"
+            reply(req, q, 500, new JsonObject().put("error", "Allocation failed"));
+            return;
+        }
+        // ASSUMPTION: not modelled; a loud answer rather than a made-up channel
+        reply(req, q, 501, AriJson.error("FakeAsterisk does not originate calls; use placeCall"));
     }
 
     private void runChannelCommand(FakeChannel c, Runnable command) {
@@ -708,7 +746,19 @@ public final class FakeAsterisk implements AutoCloseable {
             return;
         }
         if (p.media.startsWith("bogus:")) {
-            // errors.jsonl: an unsupported scheme starts and never finishes
+            // errors.jsonl: an unsupported scheme starts and never finishes, yet it does not occupy the
+            // channel: the next playback started at once and a later /continue took effect at once.
+            // ASSUMPTION (not captured): GET/DELETE /playbacks/{id} of it then answer 404.
+            c.playbacks.remove(p);
+            playbacks.remove(p.id);
+            FakePlayback next = c.playbacks.peekFirst();
+            if (next != null) {
+                startPlayback(c, next);
+            } else {
+                while (!c.heldCommands.isEmpty() && c.playbacks.isEmpty()) {
+                    c.heldCommands.removeFirst().run();
+                }
+            }
             return;
         }
         long ms = playbackMs.getOrDefault(p.media, defaultPlaybackMs);
@@ -930,6 +980,19 @@ public final class FakeAsterisk implements AutoCloseable {
         } else if (action.isEmpty() && req.method() == HttpMethod.DELETE) {
             stored.remove(name);
             reply(req, q, 204, null);
+        } else if (action.equals("/copy") && req.method() == HttpMethod.POST) {
+            String destination = q.get("destinationRecordingName");
+            if (destination == null || destination.isEmpty()) {
+                // ASSUMPTION: the fixtures do not show this error body
+                reply(req, q, 400, AriJson.error("Missing parameter destinationRecordingName"));
+            } else if (stored.containsKey(destination)) {
+                // errors.jsonl
+                reply(req, q, 409, AriJson.error("A recording with the same name already exists on the system"));
+            } else {
+                // ASSUMPTION (not captured): 200 with the new StoredRecording
+                stored.put(destination, f.copyAs(destination));
+                reply(req, q, 200, new JsonObject().put("name", destination).put("format", f.format));
+            }
         } else {
             reply(req, q, 405, null);
         }
