@@ -193,6 +193,11 @@ public final class FakeAsterisk implements AutoCloseable {
         return this;
     }
 
+    /**
+     * ari.conf "channelvars = CHANNEL(linkedid)" (the project's setting; the fixtures' Asterisk had none).
+     * ASSUMPTION (not captured): only the inbound call's snapshots carry it here; a real Asterisk adds
+     * channelvars to every channel snapshot, snoop channels included.
+     */
     public FakeAsterisk linkedIdInChannelVars(boolean on) {
         this.linkedIdInChannelVars = on;
         return this;
@@ -243,7 +248,10 @@ public final class FakeAsterisk implements AutoCloseable {
         return placeCall(USER, callerNumber, "Test Caller", "100", "en");
     }
 
-    /** The caller presses a key; ARI reports it when the digit ends (duration 100 ms). */
+    /**
+     * The caller presses a key; ARI reports it when the digit ends (duration 100 ms, as on the captured
+     * Local channels; RFC 2833 from SIPp showed 280). The event comes 20 ms later here, about 200 ms in the captures.
+     */
     public void pressDtmf(String channelId, char digit) {
         onContext(() -> vertx.setTimer(dtmfDelayMs, t -> {
             FakeChannel c = channels.get(channelId);
@@ -253,7 +261,12 @@ public final class FakeAsterisk implements AutoCloseable {
         }));
     }
 
-    /** The caller hangs up (the order of events is that of consent-accept / continue-and-subscribe). */
+    /**
+     * The caller hangs up (the order of events is that of consent-accept / continue-and-subscribe).
+     * ASSUMPTION: the fields are those of the captured Local ;2 half (ChannelHangupRequest cause 16,
+     * ChannelDestroyed cause 16 "Normal Clearing"); a real PJSIP BYE (sipp-call*.jsonl) first sets the
+     * RTPAUDIOQOS* variables, sends ChannelHangupRequest without a cause, and ChannelDestroyed has cause 0 "Unknown".
+     */
     public void callerHangsUp(String channelId) {
         onContext(() -> {
             FakeChannel c = channels.get(channelId);
@@ -619,6 +632,8 @@ public final class FakeAsterisk implements AutoCloseable {
                     return;
                 }
                 if (m == HttpMethod.POST) {
+                    // ASSUMPTION (not captured): set at once. Asterisk's source queues it on the channel like
+                    // /continue (204 at once, applied after the channel's playback); the order of the two is kept either way
                     c.variables.put(name, q.getOrDefault("value", ""));
                     reply(req, q, 204, null);
                     emit(c, "ChannelVarset", new JsonObject().put("variable", name).put("value", q.getOrDefault("value", "")));
