@@ -100,6 +100,8 @@ public final class FakeAsterisk implements AutoCloseable {
     /** Stored recordings deleted over ARI, kept so tests can compare the archive with the original. */
     private final Map<String, StoredFile> deletedStored = new LinkedHashMap<>();
     private final Map<String, List<ServerWebSocket>> sockets = new HashMap<>();
+    /** Every application that ever connected: Asterisk keeps them registered, inactive, after a disconnect (ws-reconnect). */
+    private final Set<String> registeredApps = new LinkedHashSet<>();
     private final List<Fault> faults = new ArrayList<>();
     private long channelSeq = 40;
     private long snoopSeq = 8;
@@ -193,6 +195,11 @@ public final class FakeAsterisk implements AutoCloseable {
         return this;
     }
 
+    /**
+     * ari.conf "channelvars = CHANNEL(linkedid)" (the project's setting; the fixtures' Asterisk had none).
+     * ASSUMPTION (not captured): only the inbound call's snapshots carry it here; a real Asterisk adds
+     * channelvars to every channel snapshot, snoop channels included.
+     */
     public FakeAsterisk linkedIdInChannelVars(boolean on) {
         this.linkedIdInChannelVars = on;
         return this;
@@ -243,7 +250,10 @@ public final class FakeAsterisk implements AutoCloseable {
         return placeCall(USER, callerNumber, "Test Caller", "100", "en");
     }
 
-    /** The caller presses a key; ARI reports it when the digit ends (duration 100 ms). */
+    /**
+     * The caller presses a key; ARI reports it when the digit ends (duration 100 ms, as on the captured
+     * Local channels; RFC 2833 from SIPp showed 280). The event comes 20 ms later here, about 200 ms in the captures.
+     */
     public void pressDtmf(String channelId, char digit) {
         onContext(() -> vertx.setTimer(dtmfDelayMs, t -> {
             FakeChannel c = channels.get(channelId);
@@ -253,7 +263,12 @@ public final class FakeAsterisk implements AutoCloseable {
         }));
     }
 
-    /** The caller hangs up (the order of events is that of consent-accept / continue-and-subscribe). */
+    /**
+     * The caller hangs up (the order of events is that of consent-accept / continue-and-subscribe).
+     * ASSUMPTION: the fields are those of the captured Local ;2 half (ChannelHangupRequest cause 16,
+     * ChannelDestroyed cause 16 "Normal Clearing"); a real PJSIP BYE (sipp-call*.jsonl) first sets the
+     * RTPAUDIOQOS* variables, sends ChannelHangupRequest without a cause, and ChannelDestroyed has cause 0 "Unknown".
+     */
     public void callerHangsUp(String channelId) {
         onContext(() -> {
             FakeChannel c = channels.get(channelId);
@@ -430,6 +445,7 @@ public final class FakeAsterisk implements AutoCloseable {
         List<String> names = List.of(query(ws.query()).get("app").split(","));
         for (String app : names) {
             sockets.computeIfAbsent(app, k -> new ArrayList<>()).add(ws);
+            registeredApps.add(app);
         }
         ws.closeHandler(v -> names.forEach(app -> {
             List<ServerWebSocket> list = sockets.get(app);
@@ -515,8 +531,9 @@ public final class FakeAsterisk implements AutoCloseable {
             reply(req, q, 200, new JsonObject().put("system", new JsonObject().put("version", asteriskVersion)
                     .put("entity_id", ENTITY_ID)).put("config", new JsonObject().put("default_language", "en")));
         } else if (m == HttpMethod.GET && path.equals("/ari/applications")) {
+            // ws-reconnect: while disconnected, GET /applications still lists the app with its channel_ids
             JsonArray apps = new JsonArray();
-            sockets.keySet().forEach(a -> apps.add(AriJson.application(a, appChannels(a))));
+            registeredApps.forEach(a -> apps.add(AriJson.application(a, appChannels(a))));
             reply(req, q, 200, apps);
         } else if ((mm = APPLICATION.matcher(path)).matches()) {
             application(req, q, mm.group(1), mm.group(2) != null);
@@ -524,6 +541,8 @@ public final class FakeAsterisk implements AutoCloseable {
             JsonArray list = new JsonArray();
             channels.values().forEach(c -> list.add(AriJson.channel(c)));
             reply(req, q, 200, list);
+        } else if (m == HttpMethod.POST && path.equals("/ari/channels")) {
+            originate(req, q);
         } else if ((mm = CHANNEL.matcher(path)).matches()) {
             channel(req, q, mm.group(1), mm.group(2) == null ? "" : mm.group(2));
         } else if ((mm = PLAYBACK.matcher(path)).matches()) {
@@ -546,7 +565,7 @@ public final class FakeAsterisk implements AutoCloseable {
     }
 
     private void application(HttpServerRequest req, Map<String, String> q, String app, boolean subscription) {
-        if (!sockets.containsKey(app) && channels.values().stream().noneMatch(c -> c.audience().contains(app))) {
+        if (!registeredApps.contains(app) && channels.values().stream().noneMatch(c -> c.audience().contains(app))) {
             reply(req, q, 404, AriJson.error("Application not found"));
             return;
         }
@@ -632,6 +651,8 @@ public final class FakeAsterisk implements AutoCloseable {
                     return;
                 }
                 if (m == HttpMethod.POST) {
+                    // ASSUMPTION (not captured): set at once. Asterisk's source queues it on the channel like
+                    // /continue (204 at once, applied after the channel's playback); the order of the two is kept either way
                     c.variables.put(name, q.getOrDefault("value", ""));
                     reply(req, q, 204, null);
                     emit(c, "ChannelVarset", new JsonObject().put("variable", name).put("value", q.getOrDefault("value", "")));
@@ -644,6 +665,22 @@ public final class FakeAsterisk implements AutoCloseable {
                         reply(req, q, 200, new JsonObject().put("value", value));
                     }
                 }
+            }
+            case "/dtmf" -> {
+                // errors.jsonl: 409 once the channel has left Stasis, 400 without dtmf
+                if (!c.inStasis()) {
+                    reply(req, q, 409, AriJson.error("Channel not in Stasis application"));
+                    return;
+                }
+                if (q.get("dtmf") == null || q.get("dtmf").isEmpty()) {
+                    reply(req, q, 400, AriJson.error("DTMF is required"));
+                    return;
+                }
+                // command-queue-vs-playback: 204 at once, sent only after the channel's playback ends.
+                // ASSUMPTION: DTMF sent *to* a channel raises no event for that channel's own application
+                // (on a Local pair the digit is received by the other half, which the double does not model).
+                reply(req, q, 204, null);
+                runChannelCommand(c, () -> { });
             }
             case "/continue" -> {
                 if (!c.inStasis()) {
@@ -659,6 +696,26 @@ public final class FakeAsterisk implements AutoCloseable {
         }
     }
 
+    /**
+     * POST /channels. Only the error answers of errors.jsonl are modelled: calls come in through
+     * {@link #placeCall}, the double does not dial out.
+     */
+    private void originate(HttpServerRequest req, Map<String, String> q) {
+        String endpoint = q.get("endpoint");
+        if (endpoint == null || endpoint.isEmpty()) {
+            reply(req, q, 400, AriJson.error("Endpoint must be specified"));
+            return;
+        }
+        String tech = endpoint.contains("/") ? endpoint.substring(0, endpoint.indexOf('/')) : endpoint;
+        if (!Set.of("Local", "PJSIP").contains(tech)) {
+            // errors.jsonl: endpoint=Bogus/xyz; note the key "error", not "message"
+            reply(req, q, 500, new JsonObject().put("error", "Allocation failed"));
+            return;
+        }
+        // ASSUMPTION: not modelled; a loud answer rather than a made-up channel
+        reply(req, q, 501, AriJson.error("FakeAsterisk does not originate calls; use placeCall"));
+    }
+
     private void runChannelCommand(FakeChannel c, Runnable command) {
         if (c.playbacks.isEmpty()) {
             command.run();
@@ -671,9 +728,12 @@ public final class FakeAsterisk implements AutoCloseable {
         if (c.gone || !c.inStasis()) {
             return;
         }
-        String app = c.stasisApp;
         emit(c, "StasisEnd", new JsonObject());
         c.stasisApp = null;
+        // continue-and-subscribe, sipp-call-continue: STASISSTATUS is set while the snapshot still shows
+        // the Stasis() priority; only the ChannelDialplan events show the new location
+        c.variables.put("STASISSTATUS", "SUCCESS");
+        emit(c, "ChannelVarset", new JsonObject().put("variable", "STASISSTATUS").put("value", "SUCCESS"));
         if (q.get("context") != null) {
             c.context = q.get("context");
             c.exten = q.getOrDefault("extension", "s");
@@ -681,17 +741,20 @@ public final class FakeAsterisk implements AutoCloseable {
         } else {
             c.priority = c.priority + 1;
         }
-        c.appName = "NoOp";
-        c.appData = "";
-        c.variables.put("STASISSTATUS", "SUCCESS");
-        emit(c, "ChannelVarset", new JsonObject().put("variable", "STASISSTATUS").put("value", "SUCCESS"));
-        emit(c, "ChannelDialplan", new JsonObject().put("dialplan_app", "NoOp").put("dialplan_app_data", ""));
-        if (!c.subscribedApps.contains(app)) {
-            return;
-        }
-        c.appName = "Wait";
-        c.appData = "120";
-        emit(c, "ChannelDialplan", new JsonObject().put("dialplan_app", "Wait").put("dialplan_app_data", "120"));
+        // ASSUMPTION: wherever the channel is continued to, the double runs the fixtures' dialplan
+        // after-consent,s: NoOp(${CONTEXT} ${CHANNEL}), Answer(), Wait(120), one priority each
+        // (the real dialplan of a deployment differs; events reach only subscribed applications)
+        dialplanStep(c, "NoOp", c.context + " " + c.name);
+        c.priority++;
+        dialplanStep(c, "Answer", "");
+        c.priority++;
+        dialplanStep(c, "Wait", "120");
+    }
+
+    private void dialplanStep(FakeChannel c, String app, String data) {
+        c.appName = app;
+        c.appData = data;
+        emit(c, "ChannelDialplan", new JsonObject().put("dialplan_app", app).put("dialplan_app_data", data));
     }
 
     private void play(HttpServerRequest req, Map<String, String> q, FakeChannel c) {
@@ -723,7 +786,19 @@ public final class FakeAsterisk implements AutoCloseable {
             return;
         }
         if (p.media.startsWith("bogus:")) {
-            // errors.jsonl: an unsupported scheme starts and never finishes
+            // errors.jsonl: an unsupported scheme starts and never finishes, yet it does not occupy the
+            // channel: the next playback started at once and a later /continue took effect at once.
+            // ASSUMPTION (not captured): GET/DELETE /playbacks/{id} of it then answer 404.
+            c.playbacks.remove(p);
+            playbacks.remove(p.id);
+            FakePlayback next = c.playbacks.peekFirst();
+            if (next != null) {
+                startPlayback(c, next);
+            } else {
+                while (!c.heldCommands.isEmpty() && c.playbacks.isEmpty()) {
+                    c.heldCommands.removeFirst().run();
+                }
+            }
             return;
         }
         long ms = playbackMs.getOrDefault(p.media, defaultPlaybackMs);
@@ -957,6 +1032,19 @@ public final class FakeAsterisk implements AutoCloseable {
         } else if (action.isEmpty() && req.method() == HttpMethod.DELETE) {
             deletedStored.put(name, stored.remove(name));
             reply(req, q, 204, null);
+        } else if (action.equals("/copy") && req.method() == HttpMethod.POST) {
+            String destination = q.get("destinationRecordingName");
+            if (destination == null || destination.isEmpty()) {
+                // ASSUMPTION: the fixtures do not show this error body
+                reply(req, q, 400, AriJson.error("Missing parameter destinationRecordingName"));
+            } else if (stored.containsKey(destination)) {
+                // errors.jsonl
+                reply(req, q, 409, AriJson.error("A recording with the same name already exists on the system"));
+            } else {
+                // ASSUMPTION (not captured): 200 with the new StoredRecording
+                stored.put(destination, f.copyAs(destination));
+                reply(req, q, 200, new JsonObject().put("name", destination).put("format", f.format));
+            }
         } else {
             reply(req, q, 405, null);
         }
@@ -985,7 +1073,8 @@ public final class FakeAsterisk implements AutoCloseable {
 
     private void userEventRequest(HttpServerRequest req, Map<String, String> q, String eventName) {
         String app = q.get("application");
-        if (app == null || !sockets.containsKey(app)) {
+        // ASSUMPTION: an application that is registered but disconnected is still found (the event is then lost)
+        if (app == null || !registeredApps.contains(app)) {
             reply(req, q, 404, AriJson.error("Application not found"));
             return;
         }
@@ -1048,6 +1137,10 @@ public final class FakeAsterisk implements AutoCloseable {
         if (!subscribed.isEmpty()) {
             c.subscribedApps.clear();
             c.subscribedApps.addAll(subscribed);
+            // continue-and-subscribe, sipp-call-continue: the destroyed snapshot keeps context, exten and
+            // priority but has an empty app_name and app_data
+            c.appName = "";
+            c.appData = "";
             emit(c, "ChannelDestroyed", new JsonObject().put("cause", 16).put("cause_txt", "Normal Clearing"));
         }
         c.subscribedApps.clear();

@@ -29,6 +29,11 @@ final class StoredFile {
         return new StoredFile(name, format, null, size, seed);
     }
 
+    /** The same content under another name (POST /recordings/stored/{name}/copy). */
+    StoredFile copyAs(String newName) {
+        return new StoredFile(newName, format, bytes, size, seed);
+    }
+
     /** Bytes [offset, offset+length) of the file. */
     Buffer slice(long offset, int length) {
         if (bytes != null) {
