@@ -21,6 +21,7 @@ create table recording (
     state             text not null check (state in
         ('finished', 'stored', 'verified', 'archived', 'discarded', 'rejected', 'lost')),
     duration_seconds  integer,
+    duration_ms       bigint,
     plaintext_bytes   bigint,
     ciphertext_bytes  bigint,
     plaintext_sha256  bytea,

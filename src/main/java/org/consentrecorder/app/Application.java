@@ -136,6 +136,11 @@ public final class Application implements AutoCloseable {
                 public void onEvent(org.consentrecorder.ari.RoutedEvent event) {
                     registry.onEvent(event);
                 }
+
+                @Override
+                public void onDisconnected() {
+                    registry.onDisconnected();
+                }
             };
 
             // the ARI connection owns one context: events leave it in the order Asterisk sent them

@@ -46,6 +46,10 @@ public final class AriConnection {
         Future<Void> resync(AriClient client);
 
         void onEvent(RoutedEvent event);
+
+        /** The event WebSocket is gone: whatever happens on Asterisk now is not reported to us. */
+        default void onDisconnected() {
+        }
     }
 
     /** Identity of the server we are connected to, for health and logs. */
@@ -304,6 +308,13 @@ public final class AriConnection {
     private void onClosed(String why) {
         if (state == State.STOPPED) {
             return;
+        }
+        if (state == State.CONNECTED || state == State.RESYNCING) {
+            try {
+                listener.onDisconnected();
+            } catch (RuntimeException e) {
+                LOG.error("handling the disconnection failed", e);
+            }
         }
         generation++;
         heldDuringResync.clear();

@@ -75,6 +75,10 @@ public sealed interface CallEvent {
     record UserEvent(String name) implements CallEvent {
     }
 
+    /** The event WebSocket dropped (up = false) or is back and resynchronized (up = true). */
+    record AriConnectivity(boolean up) implements CallEvent {
+    }
+
     /** This call was taken over after a restart or reconnect (see {@link CallFlow#adopt}). */
     record TakenOver() implements CallEvent {
     }

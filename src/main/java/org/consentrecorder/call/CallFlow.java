@@ -124,6 +124,7 @@ public final class CallFlow {
     private String recordingFailure;
     private int pendingVariables;
     private int continueAttempts;
+    private boolean ariDown;
 
     public CallFlow(CallSettings settings, UUID callId, UUID consentId) {
         this.settings = settings;
@@ -253,6 +254,11 @@ public final class CallFlow {
             }
         } else if (event instanceof ControlRequested e) {
             onControl(e, now, out);
+        } else if (event instanceof CallEvent.AriConnectivity e) {
+            ariDown = !e.up();
+            if (ariDown && recording != null && settings.recording().pauseOnOutage()) {
+                out.addAll(recording.onOutage(now));
+            }
         } else if (event instanceof CallEvent.TakenOver) {
             if (recording != null && phase == Phase.IN_DIALPLAN) {
                 out.addAll(recording.reassertPause(now));
@@ -575,6 +581,10 @@ public final class CallFlow {
             if (ok) {
                 recording = new RecordingControl(settings.recording(), recordingName, snoopId, now);
                 out.addAll(recording.started());
+                if (ariDown && settings.recording().pauseOnOutage()) {
+                    // started while the event connection is down: no trigger could reach us
+                    out.addAll(recording.onOutage(now));
+                }
                 out.add(new SaveState(snapshot()));
                 if (channelGone) {
                     phase = Phase.ENDING;

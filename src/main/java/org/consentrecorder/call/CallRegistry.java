@@ -178,8 +178,16 @@ public final class CallRegistry implements AriConnection.Listener {
 
     // ---- resynchronization ---------------------------------------------------------------------
 
+    /** Every live call learns that ARI events stopped (recordings pause: see RecordingControl#onOutage). */
+    @Override
+    public void onDisconnected() {
+        LOG.warn("event connection to Asterisk lost: pausing {} call(s)' live recordings until a resume", calls.size());
+        calls.values().forEach(s -> s.deliver(new CallEvent.AriConnectivity(false)));
+    }
+
     @Override
     public Future<Void> resync(AriClient client) {
+        calls.values().forEach(s -> s.deliver(new CallEvent.AriConnectivity(true)));
         return client.applicationChannelIds()
                 .compose(ids -> repository.activeCalls().compose(rows -> reconcile(client, new HashSet<>(ids), rows)))
                 .onSuccess(v -> LOG.info("resynchronized: {} live call(s)", calls.size()));

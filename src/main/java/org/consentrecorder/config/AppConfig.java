@@ -89,6 +89,7 @@ public record AppConfig(
     public static final String BURST_WINDOW = "CR_BURST_WINDOW";
     public static final String SNOOP_TIMEOUT = "CR_SNOOP_TIMEOUT";
     public static final String TEARDOWN_TIMEOUT = "CR_TEARDOWN_TIMEOUT";
+    public static final String OUTAGE_PAUSE = "CR_OUTAGE_PAUSE";
 
     public static final String KEYRING = "CR_KEYRING";
     public static final String KEYRING_FILE = "CR_KEYRING_FILE";
@@ -258,7 +259,8 @@ public record AppConfig(
                 r.integer(BURST_DIGITS, d.burstDigits(), 2, 32),
                 r.duration(BURST_WINDOW, d.burstWindow(), Duration.ofMillis(200), Duration.ofMinutes(1)),
                 r.duration(SNOOP_TIMEOUT, d.snoopTimeout(), Duration.ofMillis(100), Duration.ofMinutes(1)),
-                r.duration(TEARDOWN_TIMEOUT, d.teardownTimeout(), Duration.ofSeconds(1), Duration.ofMinutes(10)));
+                r.duration(TEARDOWN_TIMEOUT, d.teardownTimeout(), Duration.ofSeconds(1), Duration.ofMinutes(10)),
+                r.bool(OUTAGE_PAUSE, d.pauseOnOutage()));
     }
 
     private static ArchiveSettings archive(ConfigReader r) {

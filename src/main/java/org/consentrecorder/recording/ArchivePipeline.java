@@ -237,11 +237,13 @@ public final class ArchivePipeline {
         Promise<StoredCopy> done = Promise.promise();
         RecordingEncryptor encryptor = RecordingEncryptor.create(issued.dataKey(), ad, settings.segmentSize());
         ChunkWriter writer = new ChunkWriter(conn, row.id(), settings.segmentsPerChunk());
+        WavHeader wav = new WavHeader();
         response.exceptionHandler(done::tryFail);
         response.handler(buffer -> {
             if (done.future().isComplete()) {
                 return;
             }
+            wav.take(buffer);
             try {
                 writer.add(encryptor.update(buffer.getBytes()));
             } catch (RuntimeException e) {
@@ -277,10 +279,36 @@ public final class ArchivePipeline {
                 StreamSummary s = encryptor.summary();
                 done.tryComplete(new StoredCopy(encryptor.header(), issued.wrapped().subjectKeyId(),
                         issued.wrapped().toBytes(), s.plaintextBytes(), s.ciphertextBytes(), s.plaintextSha256(),
-                        StreamFormat.VERSION, s.segmentSize(), writer.chunksWritten(), settings.segmentsPerChunk()));
+                        StreamFormat.VERSION, s.segmentSize(), writer.chunksWritten(), settings.segmentsPerChunk(),
+                        "wav".equals(row.format()) ? wav.durationMs(s.plaintextBytes()) : null));
             });
         });
         return done.future();
+    }
+
+    /**
+     * The first 44 bytes of a WAV file, for its exact length: RecordingFinished reports whole
+     * seconds only (a 4.5 s file says 4).
+     */
+    private static final class WavHeader {
+        private final byte[] head = new byte[44];
+        private int filled;
+
+        void take(Buffer b) {
+            int n = Math.min(head.length - filled, b.length());
+            if (n > 0) {
+                b.getBytes(0, n, head, filled);
+                filled += n;
+            }
+        }
+
+        Long durationMs(long fileBytes) {
+            if (filled < head.length || head[0] != 'R' || head[1] != 'I' || head[8] != 'W') {
+                return null;
+            }
+            long byteRate = (head[28] & 0xFFL) | (head[29] & 0xFFL) << 8 | (head[30] & 0xFFL) << 16 | (head[31] & 0xFFL) << 24;
+            return byteRate <= 0 ? null : (fileBytes - 44) * 1000 / byteRate;
+        }
     }
 
     /** Collects sealed segments into chunk rows of a fixed number of segments. */

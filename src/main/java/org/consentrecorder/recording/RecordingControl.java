@@ -178,6 +178,17 @@ public final class RecordingControl {
         return burstGuard(now);
     }
 
+    /**
+     * The event connection to Asterisk is gone: a payment trigger raised now would never reach us
+     * (ARI replays nothing), so the recording is paused until an explicit resume.
+     */
+    public List<CallCommand> onOutage(Instant now) {
+        if (!isLive()) {
+            return List.of();
+        }
+        return pause(TriggerKind.ARI_OUTAGE, "event connection to Asterisk lost", now);
+    }
+
     public List<CallCommand> onUserEvent(String eventName, Instant now) {
         if (eventName == null || !isLive()) {
             return List.of();

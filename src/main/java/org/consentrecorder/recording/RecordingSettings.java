@@ -22,12 +22,13 @@ public record RecordingSettings(
         int burstDigits,
         Duration burstWindow,
         Duration snoopTimeout,
-        Duration teardownTimeout) {
+        Duration teardownTimeout,
+        boolean pauseOnOutage) {
 
     public static RecordingSettings defaults() {
         return new RecordingSettings("wav", "both", PauseStyle.SILENCE, "*7", "*8", "*9",
                 Duration.ofSeconds(3), "PaymentStart", "PaymentEnd", Duration.ofMillis(500),
-                Duration.ZERO, true, 4, Duration.ofSeconds(4), Duration.ofSeconds(3), Duration.ofSeconds(15));
+                Duration.ZERO, true, 4, Duration.ofSeconds(4), Duration.ofSeconds(3), Duration.ofSeconds(15), true);
     }
 
     public boolean hasMaxPause() {

@@ -9,6 +9,8 @@ public enum TriggerKind {
     API,
     DTMF_BURST,
     MAX_PAUSE_ELAPSED,
+    /** The event WebSocket to Asterisk dropped: triggers raised meanwhile would be lost, so pause. */
+    ARI_OUTAGE,
     HANGUP;
 
     public String wire() {

@@ -47,7 +47,7 @@ public final class ArchiveRepository {
     /** What the fetch step learned: everything needed to read the ciphertext back. */
     public record StoredCopy(byte[] header, String subjectKeyId, byte[] wrappedDataKey, long plaintextBytes,
                              long ciphertextBytes, byte[] plaintextSha256, int formatVersion, int segmentSize,
-                             int chunkCount, int segmentsPerChunk) {
+                             int chunkCount, int segmentsPerChunk, Long durationMs) {
     }
 
     /** Records that a consented recording ended on Asterisk; a second registration is a no-op. */
@@ -106,12 +106,12 @@ public final class ArchiveRepository {
         return client.preparedQuery("update recording set state = 'stored', header = $2, subject_key_id = $3, "
                         + "wrapped_data_key = $4, plaintext_bytes = $5, ciphertext_bytes = $6, plaintext_sha256 = $7, "
                         + "format_version = $8, segment_size = $9, chunk_count = $10, segments_per_chunk = $11, "
-                        + "last_error = null, next_attempt_at = clock_timestamp(), updated_at = clock_timestamp() "
-                        + "where id = $1 and state = 'finished'")
+                        + "duration_ms = $12, last_error = null, next_attempt_at = clock_timestamp(), "
+                        + "updated_at = clock_timestamp() where id = $1 and state = 'finished'")
                 .execute(Tuple.wrap(Arrays.asList(id, Buffer.buffer(c.header()), c.subjectKeyId(),
                         Buffer.buffer(c.wrappedDataKey()), c.plaintextBytes(), c.ciphertextBytes(),
                         Buffer.buffer(c.plaintextSha256()), c.formatVersion(), c.segmentSize(), c.chunkCount(),
-                        c.segmentsPerChunk())))
+                        c.segmentsPerChunk(), c.durationMs())))
                 .map(rows -> rows.rowCount() == 1);
     }
 

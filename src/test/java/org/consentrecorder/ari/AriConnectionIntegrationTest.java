@@ -165,11 +165,12 @@ class AriConnectionIntegrationTest {
                 h.asterisk.callerHangsUp(ch);
             }
         }
-        h.asterisk.await("all decisions", () -> h.rows("select count(*) as n from consent_decision").get(0).get("n")
-                .equals(10L) || ((Number) h.rows("select count(*) as n from consent_decision where outcome = 'abandoned'")
-                .get(0).get("n")).intValue() == 5, WAIT);
         h.asterisk.channelIds().forEach(h.asterisk::callerHangsUp);
         h.awaitNoLiveCalls();
-        assertEquals(0L, h.rows("select count(*) as n from call where ended_at is null").get(0).get("n"));
+        h.asterisk.await("every call closed in the database", () -> ((Number) h.rows(
+                "select count(*) as n from call where ended_at is null").get(0).get("n")).intValue() == 0
+                && ((Number) h.rows("select count(*) as n from consent_decision").get(0).get("n")).intValue() == 10,
+                WAIT);
+        assertEquals(10L, h.rows("select count(*) as n from consent_decision where outcome = 'abandoned'").get(0).get("n"));
     }
 }

@@ -97,6 +97,8 @@ class ArchiveIntegrationTest {
         assertFalse(h.asterisk.storedRecordings().contains(name), "Asterisk's copy is gone");
         byte[] original = h.asterisk.deletedBytes(name);
         assertEquals(original.length, ((Number) row.get("plaintext_bytes")).longValue());
+        assertEquals((original.length - 44) / 16L, ((Number) row.get("duration_ms")).longValue(),
+                "exact length from the WAV header (8 kHz, 16 bit: 16 bytes per ms)");
         assertArrayEquals(original, read(id, 0, original.length), "byte for byte through the decrypting path");
         byte[] ciphertext = concatChunks(id);
         assertFalse(indexOf(ciphertext, Arrays.copyOfRange(original, 44, 76)) >= 0, "no audio in the clear in the database");

@@ -37,7 +37,7 @@ class RecordingControlTest {
         return new RecordingSettings(d.format(), d.spy(), style, d.pauseSequence(), d.resumeSequence(),
                 d.withdrawSequence(), d.sequenceGap(), d.pauseUserEvent(), d.resumeUserEvent(), d.pauseDeadline(),
                 Duration.ofMinutes(5), d.burstGuard(), d.burstDigits(), d.burstWindow(), d.snoopTimeout(),
-                d.teardownTimeout());
+                d.teardownTimeout(), true);
     }
 
     private List<CallCommand> digits(RecordingControl c, String keys, Duration gap) {

@@ -220,6 +220,24 @@ class RecordingIntegrationTest {
     }
 
     @Test
+    void anAriOutagePausesLiveRecordingsUntilAnExplicitResume() throws Exception {
+        h = AppHarness.start(Map.of());
+        Recorded c = recordedCall("+15551230316");
+        // triggers raised while the event WebSocket is down are lost for good (ws-reconnect.jsonl):
+        // a payment could start unseen, so the recording is paused at once, over REST
+        h.asterisk.dropWebSockets();
+        h.asterisk.awaitRequest("POST", "/ari/recordings/live/" + c.recording() + "/mute", WAIT);
+        awaitTimeline(c.callId(), "paused");
+        assertEquals("ari_outage", timeline(c.callId()).get(1).get("trigger_kind"));
+        h.asterisk.await("reconnected", () -> h.app.ari().connected(), WAIT);
+        Thread.sleep(300);
+        assertTrue(h.asterisk.requests("DELETE", "/ari/recordings/live/.*/mute").isEmpty(), "no resume by itself");
+        h.asterisk.userEvent(c.channel(), "PaymentEnd");
+        h.asterisk.awaitRequest("DELETE", "/ari/recordings/live/" + c.recording() + "/mute", WAIT);
+        awaitTimeline(c.callId(), "resumed");
+    }
+
+    @Test
     void snoopFailure_theCallContinuesUnrecordedAndNoRecordIsRequested() {
         h = AppHarness.start(Map.of());
         h.asterisk.fail("POST", "/ari/channels/[^/]+/snoop", 500, "Allocation failed", 1);
