@@ -70,10 +70,9 @@ class LargeRecordingArchiveTest {
         stream.endHandler(v -> done.complete(count[0]));
         assertEquals(SIZE, done.get(4, TimeUnit.MINUTES));
         assertEquals(expected, HexFormat.of().formatHex(sha.digest()));
-        long peak = peakHeap();
-        System.out.printf("[large archive] %d MB archived and read back; heap max %d MB, peak used %d MB%n",
-                SIZE >> 20, maxHeap >> 20, peak >> 20);
-        assertTrue(peak < maxHeap, "completed within the heap");
+        // reaching this line is the proof: a copy of the file anywhere would not fit in this heap
+        System.out.printf("[large archive] %d MB archived and read back with -Xmx%dm; sum of heap pool peaks %d MB%n",
+                SIZE >> 20, maxHeap >> 20, peakHeap() >> 20);
     }
 
     private static String expectedSha256(long seed) throws Exception {
