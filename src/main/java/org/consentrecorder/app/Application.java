@@ -8,6 +8,8 @@ import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.net.PemKeyCertOptions;
 import io.vertx.core.http.PoolOptions;
 import io.vertx.core.http.WebSocketClientOptions;
 import io.vertx.ext.web.Router;
@@ -17,11 +19,15 @@ import java.time.Clock;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicReference;
+import org.consentrecorder.admin.AdminApi;
+import org.consentrecorder.admin.AdminBootstrap;
 import org.consentrecorder.admin.HealthRoutes;
 import org.consentrecorder.ari.AriConnection;
 import org.consentrecorder.call.CallRegistry;
 import org.consentrecorder.call.CallShards;
 import org.consentrecorder.config.AppConfig;
+import org.consentrecorder.recording.RecordingArchive;
 import org.consentrecorder.store.CallRepository;
 import org.consentrecorder.store.DatabaseServer;
 import org.consentrecorder.store.Migrations;
@@ -44,9 +50,12 @@ public final class Application implements AutoCloseable {
     private final CallRegistry registry;
     private final AriConnection ari;
     private final HttpServer httpServer;
+    private final Router router;
+    private final AtomicReference<RecordingArchive> archive;
 
     private Application(AppConfig config, DatabaseServer database, Vertx vertx, Pool pool, CallRepository repository,
-                        CallRegistry registry, AriConnection ari, HttpServer httpServer) {
+                        CallRegistry registry, AriConnection ari, HttpServer httpServer, Router router,
+                        AtomicReference<RecordingArchive> archive) {
         this.config = config;
         this.database = database;
         this.vertx = vertx;
@@ -55,6 +64,8 @@ public final class Application implements AutoCloseable {
         this.registry = registry;
         this.ari = ari;
         this.httpServer = httpServer;
+        this.router = router;
+        this.archive = archive;
     }
 
     /** Starts with its own database server (embedded or configured). */
@@ -107,15 +118,25 @@ public final class Application implements AutoCloseable {
             AriConnection ari = await(ariReady.future());
             holder.ari = ari;
 
+            await(AdminBootstrap.run(vertx, pool, config.admin(), Clock.systemUTC()));
             Router router = Router.router(vertx);
             HealthRoutes.mount(router, ari, pool);
-            HttpServer server = await(vertx.createHttpServer()
+            // the encrypted archive (issue 4) is plugged in with useRecordingArchive; until then audio answers 503
+            AtomicReference<RecordingArchive> archive = new AtomicReference<>();
+            AdminApi.mount(router, vertx, config.admin(), pool, registry, archive::get,
+                    config.calls().ivr().identity(), Clock.systemUTC());
+            HttpServerOptions serverOptions = new HttpServerOptions();
+            config.admin().tls().ifPresent(tls -> serverOptions.setSsl(true).setKeyCertOptions(new PemKeyCertOptions()
+                    .setCertPath(tls.certificate().toString()).setKeyPath(tls.key().toString())));
+            HttpServer server = await(vertx.createHttpServer(serverOptions)
                     .requestHandler(router)
                     .listen(config.http().port(), config.http().host()));
-            LOG.info("HTTP server on {}:{} (health: /health/live, /health/ready)", config.http().host(), server.actualPort());
+            LOG.info("HTTP{} server on {}:{} (health: /health/live, /health/ready; admin API: {})",
+                    config.admin().tls().isPresent() ? "S" : "", config.http().host(), server.actualPort(),
+                    AdminApi.BASE);
 
             ari.start();
-            return new Application(config, database, vertx, pool, repository, registry, ari, server);
+            return new Application(config, database, vertx, pool, repository, registry, ari, server, router, archive);
         } catch (Exception e) {
             vertx.close();
             throw e;
@@ -129,6 +150,16 @@ public final class Application implements AutoCloseable {
 
     public int httpPort() {
         return httpServer.actualPort();
+    }
+
+    /** The routes served (health and admin API). */
+    public Router router() {
+        return router;
+    }
+
+    /** Plugs in the recording archive the admin API decrypts audio through; null unplugs it. */
+    public void useRecordingArchive(RecordingArchive recordingArchive) {
+        archive.set(recordingArchive);
     }
 
     public AriConnection ari() {

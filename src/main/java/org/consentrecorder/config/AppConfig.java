@@ -7,6 +7,7 @@ import java.util.EnumMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import org.consentrecorder.admin.AdminConfig;
 import org.consentrecorder.ari.AriEndpoint;
 import org.consentrecorder.call.CallSettings;
 import org.consentrecorder.call.CallerIdentity;
@@ -27,7 +28,8 @@ public record AppConfig(
         AriConfig ari,
         HttpConfig http,
         DatabaseConfig database,
-        CallSettings calls) {
+        CallSettings calls,
+        AdminConfig admin) {
 
     public record AriConfig(AriEndpoint endpoint, Duration requestTimeout, Duration reconnectMin,
                             Duration reconnectMax, Duration sweepInterval) {
@@ -99,8 +101,17 @@ public record AppConfig(
         HttpConfig http = new HttpConfig(r.string(HTTP_HOST, "0.0.0.0"), r.integer(HTTP_PORT, DEFAULT_HTTP_PORT, 0, 65535));
         DatabaseConfig db = database(r);
         CallSettings calls = new CallSettings(ivr(r), recording(r));
+        AdminConfig admin = AdminConfig.load(r);
         r.throwIfProblems();
-        return new AppConfig(ari, http, db, calls);
+        return new AppConfig(ari, http, db, calls, admin);
+    }
+
+    /** Only the database settings: for commands that need nothing else (admin create, audit verify). */
+    public static DatabaseConfig loadDatabase(ConfigSource source) {
+        ConfigReader r = new ConfigReader(source);
+        DatabaseConfig db = database(r);
+        r.throwIfProblems();
+        return db;
     }
 
     private static AriConfig ari(ConfigReader r) {

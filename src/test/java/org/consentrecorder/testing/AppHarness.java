@@ -21,6 +21,9 @@ import org.consentrecorder.testing.ari.FakeAsterisk;
  */
 public final class AppHarness implements AutoCloseable {
     public static final Duration WAIT = Duration.ofSeconds(10);
+    /** The first admin every test application starts with. */
+    public static final String ADMIN_USER = "root-admin";
+    public static final String ADMIN_PASSWORD = "Test-admin-secret-4711!";
 
     public final FakeAsterisk asterisk;
     public final DatabaseServer database;
@@ -43,6 +46,8 @@ public final class AppHarness implements AutoCloseable {
         env.put("CR_ARI_RECONNECT_MIN", "50ms");
         env.put("CR_ARI_RECONNECT_MAX", "200ms");
         env.put("CR_TEARDOWN_TIMEOUT", "2s");
+        env.put("CR_ADMIN_USER", ADMIN_USER);
+        env.put("CR_ADMIN_PASSWORD", ADMIN_PASSWORD);
         return env;
     }
 
