@@ -39,6 +39,7 @@ import org.slf4j.LoggerFactory;
 public final class AdminApi {
     private static final Logger LOG = LoggerFactory.getLogger(AdminApi.class);
     public static final String BASE = "/api/v1";
+    static final int HASHING_THREADS = 4;
 
     private final Vertx vertx;
     private final AdminConfig config;
@@ -51,6 +52,7 @@ public final class AdminApi {
     private final Supplier<RecordingArchive> archive;
     private final CallerIdentity identity;
     private final Clock clock;
+    private final io.vertx.core.WorkerExecutor hashing;
     private final List<ApiRoute> routes = new ArrayList<>();
     private final List<Pattern> routePatterns = new ArrayList<>();
 
@@ -67,6 +69,8 @@ public final class AdminApi {
         this.archive = archive;
         this.identity = identity;
         this.clock = clock;
+        // Argon2id takes 19 MiB and a core per hash: at most this many at once, whatever the login traffic
+        this.hashing = vertx.createSharedWorkerExecutor("cr-password-hashing", HASHING_THREADS);
     }
 
     /** Mounts every route on the router; the archive supplier may return null (audio then answers 503). */
@@ -216,9 +220,9 @@ public final class AdminApi {
                 .onFailure(e -> LOG.error("audit row '{}' not written: {}", outcome, e.getMessage()));
     }
 
-    /** Blocking CPU work (Argon2id) on a worker thread, never on the event loop. */
+    /** Blocking CPU work (Argon2id) on a small dedicated worker pool, never on the event loop. */
     <T> Future<T> blocking(Callable<T> work) {
-        return vertx.executeBlocking(work, false);
+        return hashing.executeBlocking(work, false);
     }
 
     // ---- errors ------------------------------------------------------------------------------
