@@ -65,14 +65,15 @@ final class LiveCallRoutes {
                 .compose(v -> api.calls().control(id, action, "api:" + p.describe()))
                 .onSuccess(result -> {
                     int status = httpStatus(result.status());
-                    api.auditMore(ctx, "call", id.toString(), reason, result.status(),
-                            new JsonObject().put("action", action.wire()));
                     JsonObject body = new JsonObject().put("call_id", id.toString()).put("action", action.wire())
                             .put("status", result.status()).put("detail", result.detail());
                     if (status >= 400) {
                         body.put("error", errorCode(status)).put("message", message(result));
                     }
-                    Api.json(ctx, status, body);
+                    // the result is in the trail when the client hears it (the action happened either way)
+                    api.auditMore(ctx, "call", id.toString(), reason, result.status(),
+                                    new JsonObject().put("action", action.wire()))
+                            .onComplete(ar -> Api.json(ctx, status, body));
                 })
                 .onFailure(ctx::fail);
     }

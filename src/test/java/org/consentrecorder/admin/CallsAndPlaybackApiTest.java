@@ -34,6 +34,8 @@ import org.junit.jupiter.api.TestInstance;
 class CallsAndPlaybackApiTest {
     private static final String GRANTING = "+15551239001";
     private static final String DECLINING = "+15551239002";
+    /** Subject of recordings made up by single tests, so that they do not show up in the others. */
+    private static final String OTHER = "+15551239999";
     private AppHarness h;
     private ApiClient client;
     private final InMemoryRecordingArchive archive = new InMemoryRecordingArchive();
@@ -255,7 +257,7 @@ class CallsAndPlaybackApiTest {
     void playback_whenDecryptionFailsMidStream_theResponseIsCutAndTheFailureAudited() {
         UUID broken = UUID.randomUUID();
         UUID call = UUID.randomUUID();
-        ApiTestSupport.insertRecording(h, broken, call, GRANTING, "archived", audio.length);
+        ApiTestSupport.insertRecording(h, broken, call, OTHER, "archived", audio.length);
         archive.putFailingAfter(InMemoryRecordingArchive.meta(broken, call, "archived", audio.length), audio, 100_000);
         boolean complete;
         try {
@@ -273,7 +275,7 @@ class CallsAndPlaybackApiTest {
     void playback_ofARecordingThatIsNotPlayable_orUnknown() {
         UUID discarded = UUID.randomUUID();
         UUID call = UUID.randomUUID();
-        ApiTestSupport.insertRecording(h, discarded, call, GRANTING, "discarded", 10);
+        ApiTestSupport.insertRecording(h, discarded, call, OTHER, "discarded", 10);
         archive.put(InMemoryRecordingArchive.meta(discarded, call, "discarded", 10), new byte[10]);
         assertEquals(409, client.get("/api/v1/recordings/" + discarded + "/audio?reason=" + enc("why not"), supervisor).status());
         assertEquals(404, client.get("/api/v1/recordings/" + UUID.randomUUID() + "/audio?reason=" + enc("why not"), supervisor).status());
