@@ -7,6 +7,8 @@ import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.net.PemKeyCertOptions;
 import io.vertx.core.http.PoolOptions;
 import io.vertx.core.http.WebSocketClientOptions;
 import io.vertx.ext.web.Router;
@@ -16,6 +18,9 @@ import java.time.Clock;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicReference;
+import org.consentrecorder.admin.AdminApi;
+import org.consentrecorder.admin.AdminBootstrap;
 import org.consentrecorder.admin.HealthRoutes;
 import io.vertx.core.Future;
 import java.util.function.Supplier;
@@ -31,6 +36,7 @@ import org.consentrecorder.store.ArchiveRepository;
 import org.consentrecorder.call.CallRegistry;
 import org.consentrecorder.call.CallShards;
 import org.consentrecorder.config.AppConfig;
+import org.consentrecorder.recording.RecordingArchive;
 import org.consentrecorder.store.CallRepository;
 import org.consentrecorder.store.DatabaseServer;
 import org.consentrecorder.store.Migrations;
@@ -53,16 +59,17 @@ public final class Application implements AutoCloseable {
     private final CallRegistry registry;
     private final AriConnection ari;
     private final HttpServer httpServer;
+    private final Router router;
+    private final AtomicReference<RecordingArchive> archive;
 
     private final ArchivePipeline pipeline;
-    private final RecordingArchive archive;
     private final SubjectKeyStore subjectKeys;
 
     private Application(AppConfig config, DatabaseServer database, Vertx vertx, Pool pool, CallRepository repository,
-                        CallRegistry registry, AriConnection ari, HttpServer httpServer, ArchivePipeline pipeline,
-                        RecordingArchive archive, SubjectKeyStore subjectKeys) {
+                        CallRegistry registry, AriConnection ari, HttpServer httpServer, Router router,
+                        AtomicReference<RecordingArchive> archive, ArchivePipeline pipeline,
+                        SubjectKeyStore subjectKeys) {
         this.pipeline = pipeline;
-        this.archive = archive;
         this.subjectKeys = subjectKeys;
         this.config = config;
         this.database = database;
@@ -72,6 +79,8 @@ public final class Application implements AutoCloseable {
         this.registry = registry;
         this.ari = ari;
         this.httpServer = httpServer;
+        this.router = router;
+        this.archive = archive;
     }
 
     /** Starts with its own database server (embedded or configured). */
@@ -163,17 +172,28 @@ public final class Application implements AutoCloseable {
             AriConnection ari = await(ariReady.future());
             holder.ari = ari;
 
+            await(AdminBootstrap.run(vertx, pool, config.admin(), Clock.systemUTC()));
             Router router = Router.router(vertx);
             HealthRoutes.mount(router, ari, pool);
-            HttpServer server = await(vertx.createHttpServer()
+            // audio is decrypted through the encrypted archive; tests may plug in another with useRecordingArchive
+            AtomicReference<RecordingArchive> archive = new AtomicReference<>(
+                    new EncryptedArchive(vertx, archiveRepository, subjectKeys));
+            AdminApi.mount(router, vertx, config.admin(), pool, registry, archive::get,
+                    config.calls().ivr().identity(), Clock.systemUTC());
+            HttpServerOptions serverOptions = new HttpServerOptions();
+            config.admin().tls().ifPresent(tls -> serverOptions.setSsl(true).setKeyCertOptions(new PemKeyCertOptions()
+                    .setCertPath(tls.certificate().toString()).setKeyPath(tls.key().toString())));
+            HttpServer server = await(vertx.createHttpServer(serverOptions)
                     .requestHandler(router)
                     .listen(config.http().port(), config.http().host()));
-            LOG.info("HTTP server on {}:{} (health: /health/live, /health/ready)", config.http().host(), server.actualPort());
+            LOG.info("HTTP{} server on {}:{} (health: /health/live, /health/ready; admin API: {})",
+                    config.admin().tls().isPresent() ? "S" : "", config.http().host(), server.actualPort(),
+                    AdminApi.BASE);
 
             ari.start();
             pipeline.start();
-            return new Application(config, database, vertx, pool, repository, registry, ari, server, pipeline,
-                    new EncryptedArchive(vertx, archiveRepository, subjectKeys), subjectKeys);
+            return new Application(config, database, vertx, pool, repository, registry, ari, server, router, archive,
+                    pipeline, subjectKeys);
         } catch (Exception e) {
             vertx.close();
             throw e;
@@ -187,6 +207,16 @@ public final class Application implements AutoCloseable {
 
     public int httpPort() {
         return httpServer.actualPort();
+    }
+
+    /** The routes served (health and admin API). */
+    public Router router() {
+        return router;
+    }
+
+    /** Plugs in the recording archive the admin API decrypts audio through; null unplugs it. */
+    public void useRecordingArchive(RecordingArchive recordingArchive) {
+        archive.set(recordingArchive);
     }
 
     public AriConnection ari() {
@@ -219,7 +249,7 @@ public final class Application implements AutoCloseable {
 
     /** Playback and export through the decrypting path. */
     public RecordingArchive archive() {
-        return archive;
+        return archive.get();
     }
 
     public SubjectKeyStore subjectKeys() {

@@ -10,10 +10,13 @@ import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
-/** Command line: {@code run} (the default) starts the service; {@code check} validates and tests connections. */
+/**
+ * Command line: {@code run} (the default) starts the service; {@code check} validates and tests
+ * connections; {@code admin create} adds an operator account; {@code audit verify} checks the audit chain.
+ */
 @Command(name = "consent-recorder", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "Asterisk ARI companion: consent IVR, PCI-safe recording, encrypted archive.",
-        subcommands = {Main.Run.class, CheckCommand.class, KeysCommand.class})
+        subcommands = {Main.Run.class, CheckCommand.class, KeysCommand.class, AdminCommand.class, AuditCommand.class})
 public final class Main implements Callable<Integer> {
     private static final Logger LOG = LoggerFactory.getLogger(Main.class);
 

@@ -7,6 +7,7 @@ import java.util.EnumMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import org.consentrecorder.admin.AdminConfig;
 import org.consentrecorder.ari.AriEndpoint;
 import org.consentrecorder.call.CallSettings;
 import org.consentrecorder.call.CallerIdentity;
@@ -29,7 +30,8 @@ public record AppConfig(
         HttpConfig http,
         DatabaseConfig database,
         CallSettings calls,
-        ArchiveSettings archive) {
+        ArchiveSettings archive,
+        AdminConfig admin) {
 
     public record AriConfig(AriEndpoint endpoint, Duration requestTimeout, Duration reconnectMin,
                             Duration reconnectMax, Duration sweepInterval) {
@@ -116,8 +118,17 @@ public record AppConfig(
         DatabaseConfig db = database(r);
         CallSettings calls = new CallSettings(ivr(r), recording(r));
         ArchiveSettings archive = archive(r);
+        AdminConfig admin = AdminConfig.load(r);
         r.throwIfProblems();
-        return new AppConfig(ari, http, db, calls, archive);
+        return new AppConfig(ari, http, db, calls, archive, admin);
+    }
+
+    /** Only the database settings: for commands that need nothing else (admin create, audit verify). */
+    public static DatabaseConfig loadDatabase(ConfigSource source) {
+        ConfigReader r = new ConfigReader(source);
+        DatabaseConfig db = database(r);
+        r.throwIfProblems();
+        return db;
     }
 
     private static AriConfig ari(ConfigReader r) {

@@ -52,7 +52,8 @@ class StartupAndHealthTest {
                 "CR_HTTP_HOST", "127.0.0.1",
                 "CR_HTTP_PORT", "0",
                 "CR_ARI_RECONNECT_MIN", "50ms",
-                "CR_ARI_RECONNECT_MAX", "200ms");
+                "CR_ARI_RECONNECT_MAX", "200ms",
+                "CR_ADMIN_PASSWORD", "Startup-test-admin-secret-1");
         Vertx vertx = Vertx.vertx();
         HttpClientAgent client = vertx.createHttpClient();
         try (Application app = Application.start(AppConfig.load(ConfigSource.of(env)))) {

@@ -101,7 +101,9 @@ class ConsentIvrIntegrationTest {
                 d.get("notice_version")).get(0).get("notice_text");
         assertTrue(text.contains("press 1"), "the evidence points at the words the caller heard");
 
-        Map<String, Object> call = h.awaitRows("select * from call where channel_id = $1 and recording_state = 'recording'", ch).get(0);
+        // the state row after continue is written just after the continue request: wait for it, not for an earlier one
+        Map<String, Object> call = h.awaitRows("select * from call where channel_id = $1 and recording_state = 'recording' "
+                + "and phase = 'in_dialplan'", ch).get(0);
         assertEquals("in_dialplan", call.get("phase"));
         h.awaitRows("select * from recording_timeline where call_id = $1 and change = 'started'", call.get("id"));
 

@@ -34,6 +34,9 @@ public final class AppHarness implements AutoCloseable {
             throw new IllegalStateException(e);
         }
     }
+    /** The first admin every test application starts with. */
+    public static final String ADMIN_USER = "root-admin";
+    public static final String ADMIN_PASSWORD = "Test-admin-secret-4711!";
 
     public final FakeAsterisk asterisk;
     public final DatabaseServer database;
@@ -75,6 +78,8 @@ public final class AppHarness implements AutoCloseable {
         env.put("CR_ARCHIVE_RETRY_MIN", "50ms");
         env.put("CR_ARCHIVE_RETRY_MAX", "500ms");
         env.put("CR_ARCHIVE_LEASE", "2s");
+        env.put("CR_ADMIN_USER", ADMIN_USER);
+        env.put("CR_ADMIN_PASSWORD", ADMIN_PASSWORD);
         return env;
     }
 

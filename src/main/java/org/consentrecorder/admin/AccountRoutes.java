@@ -1,0 +1,129 @@
+package org.consentrecorder.admin;
+
+import io.vertx.core.Future;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.Tuple;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+
+/** Operator accounts (admin only): list, create, read, change role, disable, reset password. */
+final class AccountRoutes {
+    private final AdminApi api;
+
+    AccountRoutes(AdminApi api) {
+        this.api = api;
+    }
+
+    List<ApiRoute> routes() {
+        return List.of(
+                ApiRoute.of(HttpMethod.GET, "/accounts", Permission.MANAGE_ACCOUNTS, "accounts.list", this::list),
+                ApiRoute.of(HttpMethod.POST, "/accounts", Permission.MANAGE_ACCOUNTS, "accounts.create", this::create),
+                ApiRoute.of(HttpMethod.GET, "/accounts/:id", Permission.MANAGE_ACCOUNTS, "accounts.read", this::read),
+                ApiRoute.of(HttpMethod.PATCH, "/accounts/:id", Permission.MANAGE_ACCOUNTS, "accounts.update", this::update));
+    }
+
+    private void list(RoutingContext ctx) {
+        QueryInput q = QueryInput.of(ctx, "limit", "offset");
+        int limit = q.limit();
+        int offset = q.offset();
+        Api.reply(ctx, api.auditAllowed(ctx, "account", null, null, null)
+                .compose(v -> api.pool().preparedQuery("select * from operator_account order by username limit $1 offset $2")
+                        .execute(Tuple.of(limit + 1, offset)))
+                .map(rows -> {
+                    JsonArray items = new JsonArray();
+                    for (Row r : rows) {
+                        if (items.size() < limit) {
+                            items.add(AccountStore.account(r).toJson());
+                        }
+                    }
+                    return Api.offsetPage(items, limit, offset, rows.size() > limit);
+                }));
+    }
+
+    private void create(RoutingContext ctx) {
+        QueryInput.of(ctx);
+        JsonInput in = JsonInput.of(ctx, false, "username", "password", "role");
+        String username = Usernames.normalize(in.requiredString("username", 64));
+        if (!Usernames.valid(username)) {
+            throw ApiError.badRequest("field 'username' must be " + Usernames.RULE);
+        }
+        String password = in.requiredString("password", PasswordPolicy.MAX_LENGTH);
+        PasswordPolicy.problem(username, password).ifPresent(p -> {
+            throw ApiError.badRequest("field 'password' " + p);
+        });
+        Role role = in.optionalRole("role").orElseThrow(() -> ApiError.badRequest("field 'role' is required"));
+        String by = Api.principal(ctx).describe();
+        api.blocking(() -> api.hasher().hash(password))
+                .compose(hash -> api.<AccountStore.Account>auditedChange(ctx, tx ->
+                        api.accounts().create(tx, username, hash, role, by).map(a -> new AdminApi.Change<>(a, "account",
+                                a.id().toString(), new JsonObject().put("username", username).put("role", role.wire())))))
+                .onSuccess(a -> Api.json(ctx, 201, a.toJson()))
+                .onFailure(ctx::fail);
+    }
+
+    private void read(RoutingContext ctx) {
+        QueryInput.of(ctx);
+        UUID id = Ids.parse("account id", ctx.pathParam("id"));
+        Api.reply(ctx, api.auditAllowed(ctx, "account", id.toString(), null, null)
+                .compose(v -> api.accounts().byId(api.pool(), id, false))
+                .map(a -> a.orElseThrow(() -> ApiError.notFound("no account with id " + id)).toJson()));
+    }
+
+    private void update(RoutingContext ctx) {
+        QueryInput.of(ctx);
+        UUID id = Ids.parse("account id", ctx.pathParam("id"));
+        JsonInput in = JsonInput.of(ctx, false, "role", "disabled", "password");
+        Optional<Role> role = in.optionalRole("role");
+        Optional<Boolean> disabled = in.optionalBoolean("disabled");
+        Optional<String> password = in.optionalString("password", PasswordPolicy.MAX_LENGTH);
+        if (role.isEmpty() && disabled.isEmpty() && password.isEmpty()) {
+            throw ApiError.badRequest("give at least one of the fields 'role', 'disabled', 'password'");
+        }
+        Principal me = Api.principal(ctx);
+        Future<String> hash = password.isEmpty() ? Future.succeededFuture(null)
+                : api.accounts().byId(api.pool(), id, false).compose(found -> {
+                    String name = found.map(AccountStore.Account::username).orElse("");
+                    PasswordPolicy.problem(name, password.get()).ifPresent(p -> {
+                        throw ApiError.badRequest("field 'password' " + p);
+                    });
+                    return api.blocking(() -> api.hasher().hash(password.get()));
+                });
+        hash.compose(h -> api.<AccountStore.Account>auditedChange(ctx, tx -> api.accounts().lockActiveAdmins(tx)
+                        .compose(admins -> api.accounts().byId(tx, id, true).compose(found -> {
+                            AccountStore.Account a = found.orElseThrow(() -> ApiError.notFound("no account with id " + id));
+                            Role newRole = role.orElse(a.role());
+                            boolean newDisabled = disabled.orElse(a.disabled());
+                            boolean losesAdmin = a.role() == Role.ADMIN && !a.disabled()
+                                    && (newRole != Role.ADMIN || newDisabled);
+                            if (losesAdmin && admins <= 1) {
+                                throw ApiError.conflict("this is the last active admin: it cannot be disabled or "
+                                        + "given another role");
+                            }
+                            if (losesAdmin && a.id().equals(me.id())) {
+                                throw ApiError.conflict("an admin cannot disable or demote their own account; "
+                                        + "ask another admin");
+                            }
+                            JsonArray changed = new JsonArray();
+                            role.filter(r -> r != a.role()).ifPresent(r -> changed.add("role"));
+                            disabled.filter(d -> d != a.disabled()).ifPresent(d -> changed.add("disabled"));
+                            if (h != null) {
+                                changed.add("password");
+                            }
+                            JsonObject detail = new JsonObject().put("username", a.username()).put("changed", changed)
+                                    .put("role", newRole.wire()).put("disabled", newDisabled);
+                            return api.accounts().update(tx, id, newRole, newDisabled, h)
+                                    .compose(v -> changed.isEmpty() ? Future.succeededFuture()
+                                            : api.accounts().revokeSessions(tx, id))
+                                    .compose(v -> api.accounts().byId(tx, id, false))
+                                    .map(updated -> new AdminApi.Change<>(updated.orElseThrow(), "account", id.toString(),
+                                            detail));
+                        }))))
+                .onSuccess(a -> Api.json(ctx, 200, a.toJson()))
+                .onFailure(ctx::fail);
+    }
+}

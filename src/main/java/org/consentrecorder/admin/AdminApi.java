@@ -1,0 +1,346 @@
+package org.consentrecorder.admin;
+
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.json.DecodeException;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.BodyHandler;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.SqlConnection;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import java.util.function.Function;
+import java.util.function.Supplier;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+import org.consentrecorder.call.CallRegistry;
+import org.consentrecorder.call.CallerIdentity;
+import org.consentrecorder.recording.RecordingArchive;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The operator admin API under {@code /api/v1}: JSON over HTTP on Vert.x Web.
+ *
+ * <p>Every route passes the same chain: body limit, bearer-token authentication, a permission
+ * check (deny by default; a denial is audited), then the handler. Handlers write their audit row
+ * before they serve anything; a request that fails after authentication without having written
+ * one gets a row with the error as outcome. Unknown paths answer 404, known paths with the wrong
+ * method 405, oversized bodies 413, all with {@code {"error": ..., "message": ...}}.
+ */
+public final class AdminApi {
+    private static final Logger LOG = LoggerFactory.getLogger(AdminApi.class);
+    public static final String BASE = "/api/v1";
+    static final int HASHING_THREADS = 4;
+
+    private final Vertx vertx;
+    private final AdminConfig config;
+    private final Pool pool;
+    private final AccountStore accounts;
+    private final AuditLog audit;
+    private final LoginThrottle throttle;
+    private final PasswordHasher hasher;
+    private final CallRegistry calls;
+    private final Supplier<RecordingArchive> archive;
+    private final CallerIdentity identity;
+    private final Clock clock;
+    private final io.vertx.core.WorkerExecutor hashing;
+    private final List<ApiRoute> routes = new ArrayList<>();
+    private final List<Pattern> routePatterns = new ArrayList<>();
+
+    private AdminApi(Vertx vertx, AdminConfig config, Pool pool, CallRegistry calls, Supplier<RecordingArchive> archive,
+                     CallerIdentity identity, Clock clock) {
+        this.vertx = vertx;
+        this.config = config;
+        this.pool = pool;
+        this.accounts = new AccountStore(pool, clock);
+        this.audit = new AuditLog(pool, clock);
+        this.throttle = new LoginThrottle(clock, config.login());
+        this.hasher = new PasswordHasher();
+        this.calls = calls;
+        this.archive = archive;
+        this.identity = identity;
+        this.clock = clock;
+        // Argon2id takes 19 MiB and a core per hash: at most this many at once, whatever the login traffic
+        this.hashing = vertx.createSharedWorkerExecutor("cr-password-hashing", HASHING_THREADS);
+    }
+
+    /** Mounts every route on the router; the archive supplier may return null (audio then answers 503). */
+    public static AdminApi mount(Router router, Vertx vertx, AdminConfig config, Pool pool, CallRegistry calls,
+                                 Supplier<RecordingArchive> archive, CallerIdentity identity, Clock clock) {
+        AdminApi api = new AdminApi(vertx, config, pool, calls, archive, identity, clock);
+        api.mountOn(router);
+        vertx.setPeriodic(600_000, id -> {
+            api.throttle.sweep();
+            api.accounts.purgeOldSessions().onFailure(e -> LOG.debug("purging old sessions: {}", e.getMessage()));
+        });
+        return api;
+    }
+
+    private void mountOn(Router router) {
+        router.route(BASE + "/*").handler(ctx -> {
+            ctx.response().putHeader("cache-control", "no-store").putHeader("x-content-type-options", "nosniff");
+            ctx.next();
+        });
+        router.route(BASE + "/*").handler(BodyHandler.create(false).setBodyLimit(config.bodyLimitBytes()));
+        router.route(BASE + "/*").failureHandler(this::failure);
+
+        List<ApiRoute> all = new ArrayList<>();
+        all.addAll(new AuthRoutes(this).routes());
+        all.addAll(new AccountRoutes(this).routes());
+        all.addAll(new TokenRoutes(this).routes());
+        all.addAll(new CallRoutes(this).routes());
+        all.addAll(new RecordingRoutes(this).routes());
+        all.addAll(new LiveCallRoutes(this).routes());
+        all.addAll(new ConsentRoutes(this).routes());
+        all.addAll(new AuditRoutes(this).routes());
+        all.add(new ApiRoute(HttpMethod.GET, "/openapi.json", ApiRoute.Access.PUBLIC, null, "openapi.read", false,
+                OpenApiDocument.handler()));
+        for (ApiRoute r : all) {
+            register(router, r);
+        }
+        router.route(BASE + "/*").handler(this::noRoute);
+    }
+
+    private void register(Router router, ApiRoute r) {
+        routes.add(r);
+        routePatterns.add(Pattern.compile(Pattern.quote(r.path()).replaceAll(":[A-Za-z_]+", "\\\\E[^/]+\\\\Q")));
+        io.vertx.ext.web.Route route = router.route(r.method(), BASE + r.path()).handler(ctx -> {
+            ctx.put(Api.ROUTE, r);
+            ctx.next();
+        });
+        if (r.access() != ApiRoute.Access.PUBLIC) {
+            route.handler(this::authenticate);
+        }
+        if (r.access() == ApiRoute.Access.PERMISSION) {
+            route.handler(this::authorize);
+        }
+        route.handler(ctx -> {
+            try {
+                r.handler().handle(ctx);
+            } catch (RuntimeException e) {
+                ctx.fail(e);
+            }
+        });
+    }
+
+    /** The mounted routes (for the OpenAPI consistency test and the README). */
+    public List<ApiRoute> routes() {
+        return List.copyOf(routes);
+    }
+
+    // ---- authentication and authorization ----------------------------------------------------
+
+    private void authenticate(RoutingContext ctx) {
+        String header = ctx.request().getHeader(HttpHeaders.AUTHORIZATION);
+        if (header == null || header.length() < 8 || !header.regionMatches(true, 0, "Bearer ", 0, 7)) {
+            ctx.fail(new ApiError(401, "unauthorized", "send 'Authorization: Bearer <token>' (POST "
+                    + BASE + "/auth/login gives a token)"));
+            return;
+        }
+        accounts.authenticate(header.substring(7).trim()).onComplete(ar -> {
+            if (ar.failed()) {
+                LOG.warn("token lookup failed: {}", ar.cause().getMessage());
+                ctx.fail(ApiError.unavailable("authentication is unavailable (database)"));
+            } else if (ar.result().isEmpty()) {
+                ctx.fail(new ApiError(401, "unauthorized", "the token is unknown, expired or revoked"));
+            } else {
+                ctx.put(Api.PRINCIPAL, ar.result().get());
+                ctx.next();
+            }
+        });
+    }
+
+    private void authorize(RoutingContext ctx) {
+        Principal p = Api.principal(ctx);
+        ApiRoute r = Api.route(ctx);
+        if (p.role().allows(r.permission())) {
+            ctx.next();
+            return;
+        }
+        ApiError denied = new ApiError(403, "forbidden", "role '" + p.role().wire() + "' may not "
+                + r.method().name() + " " + BASE + r.path());
+        // the denial is audited before it is answered; if that fails the answer is still a denial
+        audit.append(entry(ctx, null, null, null, "denied", null)).onComplete(ar -> {
+            ctx.put(Api.AUDITED, true);
+            ctx.fail(denied);
+        });
+    }
+
+    // ---- audit helpers -----------------------------------------------------------------------
+
+    AuditEntry entry(RoutingContext ctx, String targetType, String targetId, String reason, String outcome,
+                     JsonObject detail) {
+        ApiRoute r = Api.route(ctx);
+        return AuditEntry.of(Api.principal(ctx), Api.source(ctx), r == null ? "unknown" : r.action(), targetType,
+                targetId, reason, outcome, detail);
+    }
+
+    /**
+     * Writes the "allowed" row for this request before anything is served. If the row cannot be
+     * written, the future fails with 503 and the caller serves nothing.
+     */
+    Future<Void> auditAllowed(RoutingContext ctx, String targetType, String targetId, String reason, JsonObject detail) {
+        return audit.append(entry(ctx, targetType, targetId, reason, "allowed", detail))
+                .<Void>map(seq -> {
+                    ctx.put(Api.AUDITED, true);
+                    return null;
+                })
+                .recover(e -> {
+                    LOG.error("audit row not written, nothing served: {}", e.getMessage());
+                    return Future.failedFuture(new ApiError(503, "audit_unavailable",
+                            "the audit trail cannot be written, so nothing is served"));
+                });
+    }
+
+    /** What a change did, for its audit row. */
+    public record Change<T>(T value, String targetType, String targetId, JsonObject detail) {
+    }
+
+    /** Runs a change and its audit row ("ok") in one transaction: both commit or neither does. */
+    <T> Future<T> auditedChange(RoutingContext ctx, Function<SqlConnection, Future<Change<T>>> change) {
+        return pool.withTransaction(tx -> change.apply(tx).compose(c ->
+                audit.append(tx, entry(ctx, c.targetType(), c.targetId(), null, "ok", c.detail()))
+                        .map(seq -> c.value())))
+                .onSuccess(v -> ctx.put(Api.AUDITED, true));
+    }
+
+    /** An extra row after the first, e.g. the result of a live-call control or a stream that failed. */
+    Future<Long> auditMore(RoutingContext ctx, String targetType, String targetId, String reason, String outcome,
+                           JsonObject detail) {
+        return audit.append(entry(ctx, targetType, targetId, reason, outcome, detail))
+                .onFailure(e -> LOG.error("audit row '{}' not written: {}", outcome, e.getMessage()));
+    }
+
+    /** Blocking CPU work (Argon2id) on a small dedicated worker pool, never on the event loop. */
+    <T> Future<T> blocking(Callable<T> work) {
+        return hashing.executeBlocking(work, false);
+    }
+
+    // ---- errors ------------------------------------------------------------------------------
+
+    private void noRoute(RoutingContext ctx) {
+        String path = ctx.normalizedPath().substring(BASE.length());
+        Set<String> allowed = new LinkedHashSet<>();
+        for (int i = 0; i < routes.size(); i++) {
+            if (routePatterns.get(i).matcher(path).matches()) {
+                allowed.add(routes.get(i).method().name());
+            }
+        }
+        if (allowed.isEmpty()) {
+            ctx.fail(new ApiError(404, "no_route", "no such route: " + ctx.request().method().name() + " "
+                    + QueryInput.clip(ctx.normalizedPath()) + " (see " + BASE + "/openapi.json)"));
+        } else {
+            ctx.response().putHeader("allow", String.join(", ", allowed));
+            ctx.fail(new ApiError(405, "method_not_allowed", ctx.request().method().name() + " is not allowed on "
+                    + QueryInput.clip(ctx.normalizedPath()) + "; allowed: " + String.join(", ", allowed)));
+        }
+    }
+
+    private void failure(RoutingContext ctx) {
+        ApiError error = toApiError(ctx);
+        if (error.status() == 401) {
+            ctx.response().putHeader("www-authenticate", "Bearer realm=\"consent-recorder\"");
+        }
+        JsonObject body = error.body();
+        if (body.containsKey("retry_after_seconds")) {
+            ctx.response().putHeader("retry-after", String.valueOf(body.getLong("retry_after_seconds")));
+        }
+        ApiRoute route = Api.route(ctx);
+        boolean needsRow = Api.principal(ctx) != null && route != null && route.audited()
+                && !Boolean.TRUE.equals(ctx.get(Api.AUDITED));
+        if (ctx.response().headWritten()) {
+            // a stream failed after its headers went out: the client must not take a short body for a whole one
+            ctx.response().reset();
+            return;
+        }
+        if (needsRow) {
+            ctx.put(Api.AUDITED, true);
+            String target = ctx.pathParam("id");
+            audit.append(entry(ctx, null, target == null ? null : QueryInput.clip(target), null,
+                            "rejected:" + error.code(), new JsonObject().put("message", error.getMessage())))
+                    .onComplete(ar -> Api.json(ctx, error.status(), body));
+        } else {
+            Api.json(ctx, error.status(), body);
+        }
+    }
+
+    private ApiError toApiError(RoutingContext ctx) {
+        Throwable f = ctx.failure();
+        if (f instanceof ApiError e) {
+            return e;
+        }
+        if (f instanceof DecodeException) {
+            return ApiError.badRequest("the body is not valid JSON");
+        }
+        int status = ctx.statusCode();
+        return switch (status) {
+            case 413 -> new ApiError(413, "payload_too_large", "the body is larger than " + config.bodyLimitBytes() + " bytes");
+            case 400 -> ApiError.badRequest("the request is malformed");
+            case 404 -> new ApiError(404, "no_route", "no such route");
+            case 405 -> new ApiError(405, "method_not_allowed", "method not allowed");
+            default -> {
+                LOG.error("admin API: {} {} failed", ctx.request().method(), QueryInput.clip(ctx.normalizedPath()), f);
+                yield new ApiError(500, "internal_error", "internal error; the server log has the details");
+            }
+        };
+    }
+
+    // ---- what the route classes use -----------------------------------------------------------
+
+    Vertx vertx() {
+        return vertx;
+    }
+
+    AdminConfig config() {
+        return config;
+    }
+
+    Pool pool() {
+        return pool;
+    }
+
+    AccountStore accounts() {
+        return accounts;
+    }
+
+    AuditLog audit() {
+        return audit;
+    }
+
+    LoginThrottle throttle() {
+        return throttle;
+    }
+
+    PasswordHasher hasher() {
+        return hasher;
+    }
+
+    CallRegistry calls() {
+        return calls;
+    }
+
+    RecordingArchive archive() {
+        return archive.get();
+    }
+
+    CallerIdentity identity() {
+        return identity;
+    }
+
+    Clock clock() {
+        return clock;
+    }
+
+    static String describe(Set<String> names) {
+        return names.stream().sorted().collect(Collectors.joining(", "));
+    }
+}

@@ -1,0 +1,114 @@
+package org.consentrecorder.admin;
+
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.json.DecodeException;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.RoutingContext;
+import java.util.Arrays;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+
+/**
+ * A strictly read JSON request body: it must be a JSON object with only the fields the route
+ * knows, each of the right type. Every problem is a 400 that names the field.
+ */
+public final class JsonInput {
+    private final JsonObject json;
+
+    private JsonInput(JsonObject json) {
+        this.json = json;
+    }
+
+    /** The body as a JSON object with only {@code allowed} fields; an empty body is an empty object when {@code optional}. */
+    public static JsonInput of(RoutingContext ctx, boolean optional, String... allowed) {
+        Buffer body = ctx.body() == null ? null : ctx.body().buffer();
+        if (body == null || body.length() == 0) {
+            if (optional) {
+                return new JsonInput(new JsonObject());
+            }
+            throw ApiError.badRequest("a JSON object body is required");
+        }
+        String type = ctx.request().getHeader("content-type");
+        if (type == null || !type.toLowerCase(Locale.ROOT).trim().startsWith("application/json")) {
+            throw new ApiError(415, "unsupported_media_type", "the body must be sent as Content-Type: application/json");
+        }
+        String text = body.toString(java.nio.charset.StandardCharsets.UTF_8).trim();
+        if (!text.startsWith("{")) {
+            throw ApiError.badRequest("the body must be a JSON object");
+        }
+        JsonObject json;
+        try {
+            json = new JsonObject(text);
+        } catch (DecodeException e) {
+            throw ApiError.badRequest("the body is not valid JSON");
+        }
+        Set<String> unknown = new TreeSet<>(json.fieldNames());
+        unknown.removeAll(Arrays.asList(allowed));
+        if (!unknown.isEmpty()) {
+            throw ApiError.badRequest("unknown field" + (unknown.size() > 1 ? "s " : " ")
+                    + String.join(", ", unknown.stream().map(JsonInput::quote).toList())
+                    + "; allowed: " + String.join(", ", allowed));
+        }
+        return new JsonInput(json);
+    }
+
+    private static String quote(String field) {
+        String shown = field.length() > 64 ? field.substring(0, 64) + "..." : field;
+        return "'" + shown.replaceAll("[^\\x20-\\x7e]", "?") + "'";
+    }
+
+    public boolean has(String field) {
+        return json.containsKey(field) && json.getValue(field) != null;
+    }
+
+    public String requiredString(String field, int maxLength) {
+        return optionalString(field, maxLength).orElseThrow(() -> ApiError.badRequest("field '" + field + "' is required"));
+    }
+
+    public Optional<String> optionalString(String field, int maxLength) {
+        Object v = json.getValue(field);
+        if (v == null) {
+            return Optional.empty();
+        }
+        if (!(v instanceof String s)) {
+            throw ApiError.badRequest("field '" + field + "' must be a string");
+        }
+        if (s.length() > maxLength) {
+            throw ApiError.badRequest("field '" + field + "' is longer than " + maxLength + " characters");
+        }
+        return Optional.of(s);
+    }
+
+    public Optional<Boolean> optionalBoolean(String field) {
+        Object v = json.getValue(field);
+        if (v == null) {
+            return Optional.empty();
+        }
+        if (!(v instanceof Boolean b)) {
+            throw ApiError.badRequest("field '" + field + "' must be true or false");
+        }
+        return Optional.of(b);
+    }
+
+    public Optional<Integer> optionalInteger(String field, int min, int max) {
+        Object v = json.getValue(field);
+        if (v == null) {
+            return Optional.empty();
+        }
+        if (!(v instanceof Integer || v instanceof Long)) {
+            throw ApiError.badRequest("field '" + field + "' must be a whole number");
+        }
+        long n = ((Number) v).longValue();
+        if (n < min || n > max) {
+            throw ApiError.badRequest("field '" + field + "' must be between " + min + " and " + max);
+        }
+        return Optional.of((int) n);
+    }
+
+    public Optional<Role> optionalRole(String field) {
+        return optionalString(field, 32).map(s -> Role.fromWire(s).orElseThrow(() ->
+                ApiError.badRequest("field '" + field + "' must be one of " + Role.choices())));
+    }
+}

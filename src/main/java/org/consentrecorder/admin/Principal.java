@@ -1,0 +1,22 @@
+package org.consentrecorder.admin;
+
+import java.util.UUID;
+
+/**
+ * Who is calling: an operator account (through a session token from login) or an integration's
+ * API token. {@code tokenId} is the token presented; for an account, {@code id} is the account.
+ */
+public record Principal(Kind kind, UUID id, String name, Role role, UUID tokenId) {
+    public enum Kind {
+        ACCOUNT, API_TOKEN;
+
+        public String wire() {
+            return this == ACCOUNT ? "account" : "api_token";
+        }
+    }
+
+    /** How the principal appears in the audit trail and in "requested by" fields. */
+    public String describe() {
+        return kind.wire() + ":" + name;
+    }
+}

@@ -1,0 +1,130 @@
+package org.consentrecorder.admin;
+
+import io.vertx.ext.web.RoutingContext;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.UUID;
+
+/**
+ * Strictly read query parameters: unknown names (typos such as {@code outcom=}) and repeated
+ * names are rejected with a 400 that names them, so a filter is never silently ignored.
+ */
+public final class QueryInput {
+    public static final int DEFAULT_LIMIT = 50;
+    public static final int MAX_LIMIT = 200;
+    private final RoutingContext ctx;
+
+    private QueryInput(RoutingContext ctx) {
+        this.ctx = ctx;
+    }
+
+    public static QueryInput of(RoutingContext ctx, String... allowed) {
+        Set<String> unknown = new TreeSet<>(ctx.queryParams().names());
+        unknown.removeAll(Arrays.asList(allowed));
+        if (!unknown.isEmpty()) {
+            throw ApiError.badRequest("unknown query parameter" + (unknown.size() > 1 ? "s " : " ")
+                    + String.join(", ", unknown.stream().map(n -> "'" + clip(n) + "'").toList())
+                    + (allowed.length == 0 ? "; this route takes none" : "; allowed: " + String.join(", ", allowed)));
+        }
+        for (String name : ctx.queryParams().names()) {
+            if (ctx.queryParams().getAll(name).size() > 1) {
+                throw ApiError.badRequest("query parameter '" + name + "' is given more than once");
+            }
+        }
+        return new QueryInput(ctx);
+    }
+
+    static String clip(String s) {
+        String shown = s.length() > 64 ? s.substring(0, 64) + "..." : s;
+        return shown.replaceAll("[^\\x20-\\x7e]", "?");
+    }
+
+    public Optional<String> string(String name, int maxLength) {
+        String v = ctx.queryParams().get(name);
+        if (v == null) {
+            return Optional.empty();
+        }
+        if (v.isBlank()) {
+            throw ApiError.badRequest("query parameter '" + name + "' is empty");
+        }
+        if (v.length() > maxLength) {
+            throw ApiError.badRequest("query parameter '" + name + "' is longer than " + maxLength + " characters");
+        }
+        return Optional.of(v);
+    }
+
+    public Optional<Instant> instant(String name) {
+        return string(name, 40).map(v -> {
+            try {
+                return Instant.parse(v);
+            } catch (DateTimeParseException e) {
+                throw ApiError.badRequest("query parameter '" + name + "' must be a UTC time such as 2025-01-31T08:00:00Z");
+            }
+        });
+    }
+
+    public Optional<Boolean> bool(String name) {
+        return string(name, 5).map(v -> switch (v) {
+            case "true" -> true;
+            case "false" -> false;
+            default -> throw ApiError.badRequest("query parameter '" + name + "' must be true or false");
+        });
+    }
+
+    public Optional<UUID> uuid(String name) {
+        return string(name, 36).map(v -> Ids.parse(name, v));
+    }
+
+    public Optional<String> oneOf(String name, List<String> choices) {
+        return string(name, 64).map(v -> {
+            if (!choices.contains(v)) {
+                throw ApiError.badRequest("query parameter '" + name + "' must be one of " + String.join(", ", choices));
+            }
+            return v;
+        });
+    }
+
+    public int limit() {
+        return string("limit", 6).map(v -> {
+            int n;
+            try {
+                n = Integer.parseInt(v);
+            } catch (NumberFormatException e) {
+                throw ApiError.badRequest("query parameter 'limit' must be a whole number from 1 to " + MAX_LIMIT);
+            }
+            if (n < 1 || n > MAX_LIMIT) {
+                throw ApiError.badRequest("query parameter 'limit' must be from 1 to " + MAX_LIMIT + " (the maximum page size)");
+            }
+            return n;
+        }).orElse(DEFAULT_LIMIT);
+    }
+
+    public int offset() {
+        return string("offset", 9).map(v -> {
+            try {
+                int n = Integer.parseInt(v);
+                if (n >= 0) {
+                    return n;
+                }
+            } catch (NumberFormatException e) {
+                // below
+            }
+            throw ApiError.badRequest("query parameter 'offset' must be a whole number from 0");
+        }).orElse(0);
+    }
+
+    /** Time range [from, to): both optional, from not after to. */
+    public Instant[] timeRange() {
+        Instant from = instant("from").orElse(null);
+        Instant to = instant("to").orElse(null);
+        if (from != null && to != null && from.isAfter(to)) {
+            throw ApiError.badRequest("query parameter 'from' is after 'to'");
+        }
+        return new Instant[] {from, to};
+    }
+}

@@ -1,0 +1,44 @@
+package org.consentrecorder.admin;
+
+import java.util.EnumSet;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.Set;
+
+/** Operator roles and what each may do; deny by default. */
+public enum Role {
+    ADMIN(EnumSet.of(Permission.MANAGE_ACCOUNTS, Permission.MANAGE_TOKENS, Permission.MANAGE_RETENTION,
+            Permission.ROTATE_KEYS)),
+    COMPLIANCE(EnumSet.of(Permission.SEARCH, Permission.PLAYBACK, Permission.EXPORT, Permission.ERASURE,
+            Permission.READ_AUDIT)),
+    SUPERVISOR(EnumSet.of(Permission.SEARCH, Permission.PLAYBACK)),
+    AUDITOR(EnumSet.of(Permission.READ_AUDIT)),
+    AGENT(EnumSet.of(Permission.CONTROL_LIVE_CALLS));
+
+    private final Set<Permission> permissions;
+
+    Role(Set<Permission> permissions) {
+        this.permissions = permissions;
+    }
+
+    public boolean allows(Permission p) {
+        return permissions.contains(p);
+    }
+
+    public String wire() {
+        return name().toLowerCase(Locale.ROOT);
+    }
+
+    public static Optional<Role> fromWire(String s) {
+        for (Role r : values()) {
+            if (r.wire().equals(s)) {
+                return Optional.of(r);
+            }
+        }
+        return Optional.empty();
+    }
+
+    public static String choices() {
+        return "admin, compliance, supervisor, auditor, agent";
+    }
+}

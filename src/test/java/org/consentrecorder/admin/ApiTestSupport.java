@@ -1,0 +1,66 @@
+package org.consentrecorder.admin;
+
+import io.vertx.core.json.JsonObject;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.time.OffsetDateTime;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.consentrecorder.testing.AppHarness;
+
+/** Accounts, calls and recordings for the admin API tests. */
+final class ApiTestSupport {
+    static final String PASSWORD = "Role-test-password-42";
+
+    private ApiTestSupport() {
+    }
+
+    static String adminToken(ApiClient client) {
+        return client.login(AppHarness.ADMIN_USER, AppHarness.ADMIN_PASSWORD);
+    }
+
+    /** Creates an account with the role (password {@link #PASSWORD}) and logs it in. */
+    static String tokenFor(ApiClient client, String adminToken, String username, String role) {
+        ApiClient.Reply r = client.post("/api/v1/accounts", adminToken, new JsonObject()
+                .put("username", username).put("password", PASSWORD).put("role", role));
+        if (r.status() != 201) {
+            throw new AssertionError("account " + username + ": " + r);
+        }
+        return client.login(username, PASSWORD);
+    }
+
+    static String enc(String s) {
+        return URLEncoder.encode(s, StandardCharsets.UTF_8);
+    }
+
+    /** Places a call that the caller grants; returns the call row once it is recording. */
+    static Map<String, Object> recordedCall(AppHarness h, String caller) {
+        String ch = h.asterisk.placeCall(caller);
+        h.asterisk.await("the choice prompt", () -> h.asterisk.requests("POST", "/ari/channels/" + ch + "/play").size() == 2,
+                AppHarness.WAIT);
+        h.asterisk.pressDtmf(ch, '1');
+        return h.awaitRows("select * from call where channel_id = $1 and recording_state = 'recording'", ch).get(0);
+    }
+
+    /** Places a call that the caller declines; returns the call row once the decision is stored. */
+    static Map<String, Object> declinedCall(AppHarness h, String caller) {
+        String ch = h.asterisk.placeCall(caller);
+        h.asterisk.await("the choice prompt", () -> h.asterisk.requests("POST", "/ari/channels/" + ch + "/play").size() == 2,
+                AppHarness.WAIT);
+        h.asterisk.pressDtmf(ch, '2');
+        h.awaitRows("select * from consent_decision where channel_id = $1", ch);
+        return h.awaitRows("select * from call where channel_id = $1 and outcome = 'declined'", ch).get(0);
+    }
+
+    /** A row in the recording table, as the archive (issue 4) writes it. */
+    static void insertRecording(AppHarness h, UUID recordingId, UUID callId, String subject, String state, long bytes) {
+        h.rows("insert into recording (id, call_id, name, subject, format, state, duration_seconds, plaintext_bytes, "
+                        + "finished_at) values ($1, $2, $3, $4, 'wav', $5, 12, $6, $7)",
+                recordingId, callId, "cr-" + callId, subject, state, bytes, OffsetDateTime.now());
+    }
+
+    static List<Map<String, Object>> auditRows(AppHarness h, String action, String target) {
+        return h.rows("select * from audit_log where action = $1 and target_id = $2 order by seq", action, target);
+    }
+}

@@ -1,0 +1,78 @@
+package org.consentrecorder.admin;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.consentrecorder.testing.AppHarness;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+
+/** An agent desktop pauses, resumes and stops the recording of a live call through the API. */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class LiveCallApiTest {
+    private AppHarness h;
+    private ApiClient client;
+    private String agent;
+
+    @BeforeAll
+    void start() {
+        h = AppHarness.start(Map.of());
+        client = new ApiClient(h.app.httpPort());
+        String admin = ApiTestSupport.adminToken(client);
+        ApiClient.Reply token = client.post("/api/v1/tokens", admin, new JsonObject().put("name", "agent-desktop").put("role", "agent"));
+        agent = token.json().getString("token");
+    }
+
+    @AfterAll
+    void stop() {
+        client.close();
+        h.close();
+    }
+
+    private JsonObject control(UUID call, String action, int expectedStatus) {
+        ApiClient.Reply r = client.post("/api/v1/live-calls/" + call + "/" + action, agent, new JsonObject().put("reason", "payment"));
+        assertEquals(expectedStatus, r.status(), r.toString());
+        return r.json();
+    }
+
+    @Test
+    void findByChannel_pause_resume_stop() {
+        Map<String, Object> row = ApiTestSupport.recordedCall(h, "+15551238001");
+        UUID call = (UUID) row.get("id");
+        String channel = (String) row.get("channel_id");
+
+        JsonArray live = client.get("/api/v1/live-calls?channel_id=" + ApiTestSupport.enc(channel), agent).json().getJsonArray("items");
+        assertEquals(1, live.size());
+        assertEquals(call.toString(), live.getJsonObject(0).getString("call_id"));
+        assertTrue(live.getJsonObject(0).getBoolean("recording"));
+
+        assertEquals("paused", control(call, "pause", 200).getString("status"));
+        assertEquals("already_paused", control(call, "pause", 200).getString("status"));
+        h.awaitRows("select * from recording_timeline where call_id = $1 and change = 'paused'", call);
+        assertEquals("recording", control(call, "resume", 200).getString("status"));
+        assertEquals("already_recording", control(call, "resume", 200).getString("status"));
+        assertEquals("discarded", control(call, "stop", 200).getString("status"));
+
+        // each request is audited before it goes to Asterisk, and its result after
+        List<Map<String, Object>> pauses = ApiTestSupport.auditRows(h, "live_calls.pause", call.toString());
+        assertEquals(List.of("allowed", "paused", "allowed", "already_paused"), pauses.stream().map(r -> r.get("outcome")).toList());
+        assertEquals("agent-desktop", pauses.get(0).get("actor_name"));
+        assertEquals("api_token", pauses.get(0).get("actor_kind"));
+        assertEquals("payment", pauses.get(0).get("reason"));
+        assertEquals("discarded", ApiTestSupport.auditRows(h, "live_calls.stop", call.toString()).get(1).get("outcome"));
+    }
+
+    @Test
+    void anUnknownCall_is404() {
+        JsonObject body = control(UUID.randomUUID(), "pause", 404);
+        assertEquals("not_found", body.getString("status"));
+        assertEquals("not_found", body.getString("error"));
+    }
+}
