@@ -35,7 +35,8 @@ RUN set -eux; \
     fi; \
     groupadd --system --gid 10001 consent; \
     useradd --system --uid 10001 --gid consent --home-dir /app --shell /usr/sbin/nologin consent; \
-    install -d -o consent -g consent -m 0750 /app
+    install -d -o consent -g consent -m 0750 /app; \
+    install -d -o consent -g consent -m 0700 /app/data
 
 COPY --from=build --chown=root:root /build/consent-recorder.jar /app/consent-recorder.jar
 

@@ -19,6 +19,7 @@ import picocli.CommandLine.Command;
         subcommands = {Main.Run.class, CheckCommand.class, KeysCommand.class, AdminCommand.class, AuditCommand.class})
 public final class Main implements Callable<Integer> {
     private static final Logger LOG = LoggerFactory.getLogger(Main.class);
+    private static final long SHUTDOWN_DEADLINE_MS = 25_000;
 
     public static void main(String[] args) {
         // run returns only when the service stops; every other command is done when it returns
@@ -50,11 +51,24 @@ public final class Main implements Callable<Integer> {
                 Application app = Application.start(config);
                 CountDownLatch stopped = new CountDownLatch(1);
                 Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+                    // a stuck step must not keep the process alive: orchestrators expect it gone
+                    Thread watchdog = new Thread(() -> {
+                        try {
+                            Thread.sleep(SHUTDOWN_DEADLINE_MS);
+                            LOG.error("shutdown did not finish within {} ms; halting", SHUTDOWN_DEADLINE_MS);
+                            Runtime.getRuntime().halt(1);
+                        } catch (InterruptedException e) {
+                            Thread.currentThread().interrupt();
+                        }
+                    }, "shutdown-watchdog");
+                    watchdog.setDaemon(true);
+                    watchdog.start();
                     try {
                         app.close();
                     } catch (Exception e) {
                         LOG.warn("shutdown: {}", e.getMessage());
                     }
+                    watchdog.interrupt();
                     stopped.countDown();
                 }, "shutdown"));
                 stopped.await();
