@@ -24,6 +24,7 @@ import org.consentrecorder.recording.ArchiveCheckpoints.Point;
 import org.consentrecorder.store.ArchiveRepository;
 import org.consentrecorder.testing.AppHarness;
 import org.consentrecorder.testing.RestartablePostgres;
+import org.consentrecorder.testing.Streams;
 import org.consentrecorder.testing.TestDatabase;
 import org.consentrecorder.testing.ari.FakeAsterisk;
 import org.junit.jupiter.api.AfterEach;
@@ -62,13 +63,7 @@ class ArchiveIntegrationTest {
     }
 
     private byte[] read(UUID id, long offset, long length) throws Exception {
-        ReadStream<Buffer> stream = await(h.app.archive().open(id, offset, length));
-        CompletableFuture<byte[]> done = new CompletableFuture<>();
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        stream.exceptionHandler(done::completeExceptionally);
-        stream.endHandler(v -> done.complete(out.toByteArray()));
-        stream.handler(b -> out.writeBytes(b.getBytes()));
-        return done.get(20, TimeUnit.SECONDS);
+        return Streams.readAll(h.app.archive().open(id, offset, length));
     }
 
     private static byte[] random(int size, long seed) {

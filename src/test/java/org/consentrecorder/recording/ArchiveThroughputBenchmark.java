@@ -17,6 +17,7 @@ import org.consentrecorder.crypto.CipherBackend;
 import org.consentrecorder.crypto.DataKey;
 import org.consentrecorder.crypto.RecordingEncryptor;
 import org.consentrecorder.testing.AppHarness;
+import org.consentrecorder.testing.HeapPeaks;
 import org.consentrecorder.testing.TestDatabase;
 
 /**
@@ -104,7 +105,7 @@ public final class ArchiveThroughputBenchmark {
         try (AppHarness h = AppHarness.start(Map.of("CR_ARCHIVE_SEGMENTS_PER_CHUNK", String.valueOf(segmentsPerChunk),
                 "CR_ARCHIVE_CONCURRENCY", "1", "CR_ARCHIVE_POLL", "20ms", "CR_ARCHIVE_LEASE", "10m"))) {
             List<Double> rates = new ArrayList<>();
-            resetPeaks();
+            HeapPeaks.reset();
             for (int i = 0; i < recordings + 1; i++) {
                 UUID callId = UUID.randomUUID();
                 String name = "cr-" + callId;
@@ -127,26 +128,8 @@ public final class ArchiveThroughputBenchmark {
                     rowBytes >= MB ? (rowBytes / MB) + " MiB" : (rowBytes / 1024) + " KiB",
                     rates.stream().mapToDouble(d -> d).average().orElse(0),
                     rates.stream().mapToDouble(d -> d).min().orElse(0),
-                    rates.stream().mapToDouble(d -> d).max().orElse(0), peakHeap() / MB, perAudioByte);
+                    rates.stream().mapToDouble(d -> d).max().orElse(0), HeapPeaks.peakBytes() / MB, perAudioByte);
         }
     }
 
-    private static void resetPeaks() {
-        System.gc();
-        for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
-            if (pool.getType() == MemoryType.HEAP) {
-                pool.resetPeakUsage();
-            }
-        }
-    }
-
-    private static long peakHeap() {
-        long total = 0;
-        for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
-            if (pool.getType() == MemoryType.HEAP) {
-                total += pool.getPeakUsage().getUsed();
-            }
-        }
-        return total;
-    }
 }

@@ -20,6 +20,7 @@ import org.consentrecorder.app.KeysCommandAccess;
 import org.consentrecorder.config.AppConfig;
 import org.consentrecorder.config.ConfigSource;
 import org.consentrecorder.testing.AppHarness;
+import org.consentrecorder.testing.Streams;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -45,14 +46,7 @@ class KeyRotationIntegrationTest {
     }
 
     private byte[] read(UUID id, long length) throws Exception {
-        ReadStream<Buffer> stream = h.app.archive().open(id, 0, length).toCompletionStage().toCompletableFuture()
-                .get(20, TimeUnit.SECONDS);
-        CompletableFuture<byte[]> done = new CompletableFuture<>();
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        stream.exceptionHandler(done::completeExceptionally);
-        stream.endHandler(v -> done.complete(out.toByteArray()));
-        stream.handler(b -> out.writeBytes(b.getBytes()));
-        return done.get(20, TimeUnit.SECONDS);
+        return Streams.readAll(h.app.archive().open(id, 0, length));
     }
 
     private UUID archive(byte[] bytes, String subject) throws Exception {

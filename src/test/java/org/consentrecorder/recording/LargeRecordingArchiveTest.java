@@ -17,6 +17,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.consentrecorder.store.ArchiveRepository;
 import org.consentrecorder.testing.AppHarness;
+import org.consentrecorder.testing.HeapPeaks;
 import org.consentrecorder.testing.ari.FakeAsterisk;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -46,7 +47,7 @@ class LargeRecordingArchiveTest {
         String name = "cr-" + callId;
         long seed = 42;
         h.asterisk.putGeneratedRecording(name, SIZE, seed);
-        resetPeaks();
+        HeapPeaks.reset();
         UUID id = h.app.archivePipeline().recordingFinished(callId, name, UUID.randomUUID(), "+15550009999", "wav", 8192)
                 .toCompletionStage().toCompletableFuture().get(20, TimeUnit.SECONDS);
         h.asterisk.await("the archive", () -> !h.rows("select 1 from recording where id = $1 and state = 'archived'", id).isEmpty(),
@@ -72,7 +73,7 @@ class LargeRecordingArchiveTest {
         assertEquals(expected, HexFormat.of().formatHex(sha.digest()));
         // reaching this line is the proof: a copy of the file anywhere would not fit in this heap
         System.out.printf("[large archive] %d MB archived and read back with -Xmx%dm; sum of heap pool peaks %d MB%n",
-                SIZE >> 20, maxHeap >> 20, peakHeap() >> 20);
+                SIZE >> 20, maxHeap >> 20, HeapPeaks.peakBytes() >> 20);
     }
 
     private static String expectedSha256(long seed) throws Exception {
@@ -87,21 +88,4 @@ class LargeRecordingArchiveTest {
         return HexFormat.of().formatHex(sha.digest());
     }
 
-    private static void resetPeaks() {
-        for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
-            if (pool.getType() == MemoryType.HEAP) {
-                pool.resetPeakUsage();
-            }
-        }
-    }
-
-    private static long peakHeap() {
-        long total = 0;
-        for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
-            if (pool.getType() == MemoryType.HEAP) {
-                total += pool.getPeakUsage().getUsed();
-            }
-        }
-        return total;
-    }
 }
