@@ -65,11 +65,12 @@ public final class AriConnection {
     private final Duration resyncTimeout;
     private final Listener listener;
 
-    private State state = State.STOPPED;
+    // written on the connection's context, read by health checks and the call shards
+    private volatile State state = State.STOPPED;
     private long generation;
     private ARI ari;
-    private AriClient client;
-    private ServerInfo server;
+    private volatile AriClient client;
+    private volatile ServerInfo server;
     private EventsEventWebsocketGetRequest eventsRequest;
     private final Deque<RoutedEvent> heldDuringResync = new ArrayDeque<>();
     private long reconnectTimer = -1;

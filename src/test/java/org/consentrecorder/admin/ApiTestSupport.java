@@ -53,7 +53,7 @@ final class ApiTestSupport {
         return h.awaitRows("select * from call where channel_id = $1 and outcome = 'declined'", ch).get(0);
     }
 
-    /** A row in the recording table, as the archive (issue 4) writes it. */
+    /** A row in the recording table, as the archive writes it (served by a fake archive). */
     static void insertRecording(AppHarness h, UUID recordingId, UUID callId, String subject, String state, long bytes) {
         h.rows("insert into recording (id, call_id, name, subject, format, state, duration_seconds, plaintext_bytes, "
                         + "finished_at) values ($1, $2, $3, $4, 'wav', $5, 12, $6, $7)",

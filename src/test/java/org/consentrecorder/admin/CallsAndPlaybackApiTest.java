@@ -27,8 +27,8 @@ import org.junit.jupiter.api.TestInstance;
 /**
  * Calls, consent, recordings and playback over real HTTP against the running application: calls
  * are placed through the ARI double, so the evidence rows are the real ones. Audio comes from
- * {@link InMemoryRecordingArchive}; the byte-for-byte test against the real encrypted archive
- * will be added when issue 4 lands.
+ * {@link InMemoryRecordingArchive} (the route's own behaviour, including a decryption failure
+ * mid-stream); {@link ArchivedPlaybackApiTest} plays back from the real encrypted archive.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class CallsAndPlaybackApiTest {

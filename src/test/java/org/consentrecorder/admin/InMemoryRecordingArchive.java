@@ -15,9 +15,8 @@ import java.util.concurrent.ConcurrentHashMap;
 import org.consentrecorder.recording.RecordingArchive;
 
 /**
- * A test double of the encrypted archive that serves known bytes. The end-to-end byte-for-byte
- * test against the real encrypted archive will be added when issue 4 lands (by the engineer who
- * implements {@link RecordingArchive}); this fake then stays for the API's own tests.
+ * A test double of the encrypted archive that serves known bytes and can fail mid-stream, for the
+ * API's own tests; {@link ArchivedPlaybackApiTest} uses the real encrypted archive.
  */
 final class InMemoryRecordingArchive implements RecordingArchive {
     private final Map<UUID, Entry> recordings = new ConcurrentHashMap<>();
