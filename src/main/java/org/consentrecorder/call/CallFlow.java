@@ -248,7 +248,9 @@ public final class CallFlow {
         } else if (event instanceof RecordingFailed e) {
             onRecordingEnded(e.name(), null, now, out);
         } else if (event instanceof UserEvent e) {
-            if (recording != null && phase == Phase.IN_DIALPLAN) {
+            // from the moment the recording runs: the dialplan may raise PaymentStart before
+            // Asterisk has even answered our continue
+            if (recording != null) {
                 out.addAll(recording.onUserEvent(e.name(), now));
                 collectWithdrawal(now, out);
             }
@@ -377,7 +379,7 @@ public final class CallFlow {
     }
 
     private void onDigit(char digit, Instant now, List<CallCommand> out) {
-        if (phase == Phase.IN_DIALPLAN && recording != null) {
+        if (recording != null) {
             out.addAll(recording.onDigit(digit, now));
             collectWithdrawal(now, out);
             return;
@@ -761,7 +763,7 @@ public final class CallFlow {
     }
 
     private void onControl(ControlRequested e, Instant now, List<CallCommand> out) {
-        if (recording == null || phase != Phase.IN_DIALPLAN) {
+        if (recording == null) {
             out.add(new ControlAnswered(e.requestId(), "not_recording",
                     outcome == null ? "the caller has not decided yet" : "this call is not being recorded"));
             return;

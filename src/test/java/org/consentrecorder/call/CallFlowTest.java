@@ -310,6 +310,25 @@ class CallFlowTest {
     }
 
     @Test
+    void givenAPaymentTriggerBeforeContinueIsAnswered_thenThePauseIsSentAtOnce() {
+        FlowHarness h = new FlowHarness(FlowHarness.settings(LawfulBasis.CONSENT));
+        h.toWaiting();
+        h.send(new CallEvent.DtmfReceived('1'));
+        h.ok("decision");
+        h.ok("subscribe");
+        h.send(new CallEvent.SnoopEnteredStasis(h.flow.snoopChannelId()));
+        h.ok("snoop");
+        h.ok("record");
+        // the dialplan raises UserEvent(PaymentStart) right after Stasis(): it can overtake the variables
+        List<CallCommand> out = h.send(new CallEvent.UserEvent("PaymentStart"));
+        assertEquals(1, of(out, CallCommand.PauseRecording.class).size());
+        h.ok("var:CONSENT_OUTCOME");
+        h.ok("var:CONSENT_ID");
+        assertEquals(1, of(h.ok("var:CONSENT_RECORDING"), Continue.class).size(), "and the call still continues");
+        assertTrue(h.flow.recording().orElseThrow().isPaused());
+    }
+
+    @Test
     void givenEventsBeforeStart_thenTheyAreIgnored() {
         FlowHarness h = new FlowHarness(FlowHarness.settings(LawfulBasis.CONSENT));
         assertTrue(h.send(new CallEvent.DtmfReceived('1')).isEmpty());
