@@ -71,7 +71,10 @@ public final class Application implements AutoCloseable {
     /** Starts against a database server the caller owns (tests). */
     public static Application start(AppConfig config, DatabaseServer database) throws Exception {
         Migrations.migrate(database);
-        Vertx vertx = Vertx.vertx(new VertxOptions());
+        // epoll where available: waking another event loop is then lock-free (NIO's selector wake-up
+        // takes a lock the woken loop must wait for, milliseconds on a busy machine; see bench/results)
+        Vertx vertx = Vertx.vertx(new VertxOptions().setPreferNativeTransport(true));
+        LOG.info("Vert.x transport: {}", vertx.isNativeTransportEnabled() ? "native (epoll)" : "NIO");
         try {
             Pool pool = PgBuilder.pool()
                     .with(new io.vertx.sqlclient.PoolOptions().setMaxSize(config.database().poolSize()))

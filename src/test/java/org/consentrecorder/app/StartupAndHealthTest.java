@@ -56,6 +56,10 @@ class StartupAndHealthTest {
         HttpClientAgent client = vertx.createHttpClient();
         try (Application app = Application.start(AppConfig.load(ConfigSource.of(env)))) {
             assertTrue(Files.exists(data.resolve("PG_VERSION")), "embedded PostgreSQL data directory created");
+            String arch = System.getProperty("os.arch");
+            if (System.getProperty("os.name").startsWith("Linux") && (arch.equals("amd64") || arch.equals("aarch64"))) {
+                assertTrue(app.vertx().isNativeTransportEnabled(), "the epoll transport on Linux " + arch);
+            }
             int port = app.httpPort();
             assertEquals(200, get(client, port, "/health/live").status());
             Reply notReady = get(client, port, "/health/ready");
