@@ -35,6 +35,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class Application implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Application.class);
+    private static final int ARI_CONNECTIONS = 32;
 
     private final AppConfig config;
     private final DatabaseServer database;
@@ -96,10 +97,13 @@ public final class Application implements AutoCloseable {
                 @Override
                 public void start() {
                     AppConfig.AriConfig a = config.ari();
+                    // a client per event loop, so that a call's requests and their answers stay on the
+                    // call's thread; ARI_CONNECTIONS shared among the loops (http.conf sessionlimit: 100)
+                    int perLoop = Math.max(4, ARI_CONNECTIONS / VertxOptions.DEFAULT_EVENT_LOOP_POOL_SIZE);
                     AriConnection connection = new AriConnection(vertx, context, a.endpoint(),
-                            vertx.createHttpClient(new HttpClientOptions().setKeepAlive(true)
+                            () -> vertx.createHttpClient(new HttpClientOptions().setKeepAlive(true)
                                             .setConnectTimeout((int) a.requestTimeout().toMillis()),
-                                    new PoolOptions().setHttp1MaxSize(32)),
+                                    new PoolOptions().setHttp1MaxSize(perLoop)),
                             vertx.createWebSocketClient(new WebSocketClientOptions().setMaxFrameSize(1 << 20)
                                     .setMaxMessageSize(16 << 20)),
                             a.requestTimeout(), a.reconnectMin(), a.reconnectMax(), registry);
