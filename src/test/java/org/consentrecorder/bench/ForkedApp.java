@@ -27,8 +27,8 @@ final class ForkedApp implements AppUnderTest {
     private final long pid;
     private final List<String> jvmArgs;
 
-    ForkedApp(Map<String, String> env, List<String> jvmArgs, Path log) throws Exception {
-        this.jvmArgs = List.copyOf(jvmArgs);
+    ForkedApp(Map<String, String> env, List<String> jvmArgs, List<String> shownArgs, Path log) throws Exception {
+        this.jvmArgs = List.copyOf(shownArgs);
         try (ServerSocket server = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             List<String> command = new ArrayList<>();
             command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());

@@ -84,7 +84,11 @@ public final class LoadBenchmark {
         }
         Path appLog = work.resolve("app-" + stamp + ".log").toAbsolutePath();
         long t = System.nanoTime();
-        AppUnderTest app = o.fork() ? new ForkedApp(env, jvm, appLog) : new InlineApp(env);
+        List<String> shown = new ArrayList<>(o.appJvmArgs());
+        if (jfr != null) {
+            shown.add("+ JFR");
+        }
+        AppUnderTest app = o.fork() ? new ForkedApp(env, jvm, shown, appLog) : new InlineApp(env);
         System.out.printf("[bench] application started in %d ms (%s)%n", (System.nanoTime() - t) / 1_000_000, app.describe());
         LoadRun run = new LoadRun(o, asterisk, app, SystemCpu.postmasterPid(db.port));
         List<String> errors = new ArrayList<>();

@@ -56,7 +56,7 @@ record LoadOptions(
                                    defaults to off; production commits to disk); empty: leave as configured
               --app-env=K=V,K=V    extra CR_* settings for the application (e.g. CR_DB_POOL_SIZE=20)
               --out=bench/results  where load-<date>.md/.csv go
-              --notes=             a markdown file whose text is added to "What limits trigger-to-pause"
+              --notes=bench/results/load-notes.md   markdown added to "What limits trigger-to-pause", if the file exists
               --write=true         write the results files
               --seed=42            random seed of the schedule
             """;
@@ -95,7 +95,7 @@ record LoadOptions(
                 take(a, "db-sync-commit", "on"),
                 pairs(take(a, "app-env", "")),
                 Path.of(take(a, "out", "bench/results")),
-                notesPath(take(a, "notes", "")),
+                notesPath(take(a, "notes", "bench/results/load-notes.md")),
                 Boolean.parseBoolean(take(a, "write", "true")),
                 Long.parseLong(take(a, "seed", "42")));
         if (!a.isEmpty()) {

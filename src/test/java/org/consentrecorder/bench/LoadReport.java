@@ -81,6 +81,10 @@ final class LoadReport {
         rows.add(r.keyToDecision());
         rows.add(r.keyToContinue());
         rows.add(r.stasisToContinue());
+        if (o.warmupCalls() > 0) {
+            rows.add(r.warmupTriggerToPause());
+            rows.add(r.warmupStasisToAnswer());
+        }
         for (Latency l : rows) {
             md.append("| ").append(l.name()).append(" | ").append(l.count()).append(" | ").append(LoadResult.ms(l.p(50)))
                     .append(" | ").append(LoadResult.ms(l.p(90))).append(" | ").append(LoadResult.ms(l.p(99)))

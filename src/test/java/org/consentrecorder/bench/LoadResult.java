@@ -95,6 +95,29 @@ record LoadResult(LoadOptions options, Instant started, Duration wall, LoadRun r
         return Latency.of(name, v);
     }
 
+    /** The warm-up calls: a just-started JVM taking the same call rate (not part of the targets). */
+    Latency warmupTriggerToPause() {
+        List<Long> v = new ArrayList<>();
+        for (Call c : run.warmupCalls()) {
+            for (Segment s : c.segments) {
+                if (s.pauseTrigger > 0 && s.pauseArrived > 0) {
+                    v.add(s.pauseArrived - s.pauseTrigger);
+                }
+            }
+        }
+        return Latency.of("warm-up calls (cold JVM, not in the targets): trigger to pause", v);
+    }
+
+    Latency warmupStasisToAnswer() {
+        List<Long> v = new ArrayList<>();
+        for (Call c : run.warmupCalls()) {
+            if (c.stasisStart > 0 && c.answer > 0) {
+                v.add(c.answer - c.stasisStart);
+            }
+        }
+        return Latency.of("warm-up calls (cold JVM, not in the targets): StasisStart to answer", v);
+    }
+
     Latency triggerToResume() {
         List<Long> v = new ArrayList<>();
         for (Call c : run.measuredCalls()) {
