@@ -50,6 +50,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class Application implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Application.class);
+    private static final int ARI_CONNECTIONS = 32;
 
     private final AppConfig config;
     private final DatabaseServer database;
@@ -105,7 +106,10 @@ public final class Application implements AutoCloseable {
         Keyring keyring = KeyMaterial.keyring(config.archive());
         SubjectKeyStore subjectKeys = KeyMaterial.subjectKeys(config.archive(), keyring);
         Migrations.migrate(database);
-        Vertx vertx = Vertx.vertx(new VertxOptions());
+        // epoll where available: waking another event loop is then lock-free (NIO's selector wake-up
+        // takes a lock the woken loop must wait for, milliseconds on a busy machine; see bench/results)
+        Vertx vertx = Vertx.vertx(new VertxOptions().setPreferNativeTransport(true));
+        LOG.info("Vert.x transport: {}", vertx.isNativeTransportEnabled() ? "native (epoll)" : "NIO");
         try {
             Pool pool = PgBuilder.pool()
                     .with(new io.vertx.sqlclient.PoolOptions().setMaxSize(config.database().poolSize()))
@@ -158,10 +162,13 @@ public final class Application implements AutoCloseable {
                 @Override
                 public void start() {
                     AppConfig.AriConfig a = config.ari();
+                    // a client per event loop, so that a call's requests and their answers stay on the
+                    // call's thread; ARI_CONNECTIONS shared among the loops (http.conf sessionlimit: 100)
+                    int perLoop = Math.max(4, ARI_CONNECTIONS / VertxOptions.DEFAULT_EVENT_LOOP_POOL_SIZE);
                     AriConnection connection = new AriConnection(vertx, context, a.endpoint(),
-                            vertx.createHttpClient(new HttpClientOptions().setKeepAlive(true)
+                            () -> vertx.createHttpClient(new HttpClientOptions().setKeepAlive(true)
                                             .setConnectTimeout((int) a.requestTimeout().toMillis()),
-                                    new PoolOptions().setHttp1MaxSize(32)),
+                                    new PoolOptions().setHttp1MaxSize(perLoop)),
                             vertx.createWebSocketClient(new WebSocketClientOptions().setMaxFrameSize(1 << 20)
                                     .setMaxMessageSize(16 << 20)),
                             a.requestTimeout(), a.reconnectMin(), a.reconnectMax(), listener);

@@ -20,6 +20,7 @@ import java.util.Deque;
 import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -80,10 +81,25 @@ public final class AriConnection {
     public AriConnection(Vertx vertx, Context context, AriEndpoint endpoint, HttpClientAgent httpClient,
                          WebSocketClient wsClient, Duration requestTimeout, Duration reconnectMin,
                          Duration reconnectMax, Listener listener) {
+        this(vertx, context, endpoint, new VertxAriHttpClient(httpClient, endpoint, requestTimeout), wsClient,
+                requestTimeout, reconnectMin, reconnectMax, listener);
+    }
+
+    /** With an HTTP client per event loop (see {@link VertxAriHttpClient}). */
+    public AriConnection(Vertx vertx, Context context, AriEndpoint endpoint, Supplier<HttpClientAgent> httpClients,
+                         WebSocketClient wsClient, Duration requestTimeout, Duration reconnectMin,
+                         Duration reconnectMax, Listener listener) {
+        this(vertx, context, endpoint, new VertxAriHttpClient(httpClients, endpoint, requestTimeout), wsClient,
+                requestTimeout, reconnectMin, reconnectMax, listener);
+    }
+
+    private AriConnection(Vertx vertx, Context context, AriEndpoint endpoint, VertxAriHttpClient http,
+                          WebSocketClient wsClient, Duration requestTimeout, Duration reconnectMin,
+                          Duration reconnectMax, Listener listener) {
         this.vertx = vertx;
         this.context = context;
         this.endpoint = endpoint;
-        this.http = new VertxAriHttpClient(httpClient, endpoint, requestTimeout);
+        this.http = http;
         this.ws = new VertxAriWsClient(wsClient, endpoint, requestTimeout);
         this.backoff = new Backoff(reconnectMin, reconnectMax, () -> ThreadLocalRandom.current().nextDouble());
         this.resyncTimeout = requestTimeout.multipliedBy(6);

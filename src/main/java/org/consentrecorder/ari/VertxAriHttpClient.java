@@ -15,24 +15,50 @@ import io.vertx.core.http.RequestOptions;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Supplier;
 
 /**
  * ari4java's HTTP transport on Vert.x's pooled keep-alive client. A request is issued on the
  * caller's Vert.x context, so its response (and ari4java's callback) arrives on that same
  * context: the call that asked is the call that hears back, in order.
+ *
+ * <p>Built with a client factory, each event-loop thread gets a client (and connection pool) of
+ * its own: its connections live on that event loop, so a call's request is written and its
+ * answer read on the call's own thread, with no hand-over to another event loop in between.
  */
 public final class VertxAriHttpClient implements HttpClient {
-    private final HttpClientAgent client;
+    private final HttpClientAgent shared;
+    private final Supplier<HttpClientAgent> perEventLoop;
+    private final Map<Thread, HttpClientAgent> byEventLoop = new ConcurrentHashMap<>();
     private final AriEndpoint endpoint;
     private final Duration timeout;
 
+    /** One client for every caller. */
     public VertxAriHttpClient(HttpClientAgent client, AriEndpoint endpoint, Duration timeout) {
-        this.client = client;
+        this.shared = client;
+        this.perEventLoop = null;
         this.endpoint = endpoint;
         this.timeout = timeout;
+    }
+
+    /** A client per event-loop thread (created on first use), and one more for any other thread. */
+    public VertxAriHttpClient(Supplier<HttpClientAgent> clientFactory, AriEndpoint endpoint, Duration timeout) {
+        this.shared = clientFactory.get();
+        this.perEventLoop = clientFactory;
+        this.endpoint = endpoint;
+        this.timeout = timeout;
+    }
+
+    private HttpClientAgent client() {
+        if (perEventLoop == null || !Context.isOnEventLoopThread()) {
+            return shared;
+        }
+        return byEventLoop.computeIfAbsent(Thread.currentThread(), t -> perEventLoop.get());
     }
 
     /** The status and body of one ARI response. */
@@ -52,7 +78,7 @@ public final class VertxAriHttpClient implements HttpClient {
                 .setURI(endpoint.ariPath() + path + queryString(query))
                 .setTimeout(timeout.toMillis())
                 .putHeader(HttpHeaders.AUTHORIZATION, endpoint.authorization());
-        return client.request(options).compose(request -> {
+        return client().request(options).compose(request -> {
             Future<io.vertx.core.http.HttpClientResponse> sent;
             if (body != null && !body.isEmpty()) {
                 request.putHeader(HttpHeaders.CONTENT_TYPE, "application/json");
@@ -78,7 +104,7 @@ public final class VertxAriHttpClient implements HttpClient {
                 .setConnectTimeout(timeout.toMillis())
                 .setIdleTimeout(timeout.toMillis() * 6)
                 .putHeader(HttpHeaders.AUTHORIZATION, endpoint.authorization());
-        return client.request(options).compose(request -> request.send());
+        return client().request(options).compose(request -> request.send());
     }
 
     @Override

@@ -59,6 +59,10 @@ class StartupAndHealthTest {
         try (Application app = Application.start(AppConfig.load(ConfigSource.of(env)))) {
             assertTrue(Files.exists(data.resolve("PG_VERSION")), "embedded PostgreSQL data directory created");
             assertTrue(Files.exists(dir.resolve("keyring.json")), "a keyring generated beside the key store");
+            String arch = System.getProperty("os.arch");
+            if (System.getProperty("os.name").startsWith("Linux") && (arch.equals("amd64") || arch.equals("aarch64"))) {
+                assertTrue(app.vertx().isNativeTransportEnabled(), "the epoll transport on Linux " + arch);
+            }
             int port = app.httpPort();
             assertEquals(200, get(client, port, "/health/live").status());
             Reply notReady = get(client, port, "/health/ready");

@@ -16,9 +16,12 @@ import io.vertx.core.Vertx;
 import java.net.URI;
 import java.time.Duration;
 import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.consentrecorder.config.Secret;
 import org.consentrecorder.testing.ari.FakeAsterisk;
 import org.junit.jupiter.api.AfterEach;
@@ -91,6 +94,41 @@ class VertxAriHttpClientTest {
         for (CompletableFuture<Boolean> c : checks) {
             assertTrue(c.get(10, TimeUnit.SECONDS), "callback on the caller's context");
         }
+    }
+
+    @Test
+    void withAClientFactory_eachEventLoopHasItsOwnClient_andAnswersStayOnTheAskingContext() throws Exception {
+        AriEndpoint endpoint = new AriEndpoint(URI.create(asterisk.url()), FakeAsterisk.USER,
+                Secret.of(FakeAsterisk.PASSWORD), FakeAsterisk.USER);
+        AtomicInteger created = new AtomicInteger();
+        VertxAriHttpClient http = new VertxAriHttpClient(() -> {
+            created.incrementAndGet();
+            return vertx.createHttpClient();
+        }, endpoint, Duration.ofSeconds(5));
+        assertEquals(1, created.get(), "one client for threads that are not event loops");
+
+        List<Context> contexts = contexts(4);
+        Set<Thread> loops = ConcurrentHashMap.newKeySet();
+        List<CompletableFuture<Boolean>> checks = new CopyOnWriteArrayList<>();
+        for (Context ctx : contexts) {
+            for (int i = 0; i < 3; i++) {
+                CompletableFuture<Boolean> check = new CompletableFuture<>();
+                checks.add(check);
+                ctx.runOnContext(v -> {
+                    loops.add(Thread.currentThread());
+                    http.send("GET", "/asterisk/info", List.of(), null).onComplete(ar -> check.complete(
+                            ar.succeeded() && ar.result().status() == 200 && Vertx.currentContext() == ctx));
+                });
+            }
+        }
+        for (CompletableFuture<Boolean> c : checks) {
+            assertTrue(c.get(10, TimeUnit.SECONDS), "answered, on the caller's context");
+        }
+        assertEquals(1 + loops.size(), created.get(), "one more client per event-loop thread that asked");
+
+        assertEquals(200, http.send("GET", "/asterisk/info", List.of(), null).toCompletionStage()
+                .toCompletableFuture().get(10, TimeUnit.SECONDS).status());
+        assertEquals(1 + loops.size(), created.get(), "other threads share the first client");
     }
 
     @Test

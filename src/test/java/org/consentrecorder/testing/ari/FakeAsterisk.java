@@ -75,6 +75,24 @@ public final class FakeAsterisk implements AutoCloseable {
     private record Fault(String method, Pattern path, int status, JsonObject body, long delayMs, int[] remaining) {
     }
 
+    /**
+     * Observation points for the load benchmark. Called on the double's context, so they must be
+     * cheap and must not call back into the double's blocking methods.
+     */
+    public interface Probe {
+        /** An event was written to an application's WebSocket; {@code atNanos} was taken just before the write. */
+        default void eventSent(String application, JsonObject event, long atNanos) {
+        }
+
+        /** A REST request arrived; {@code atNanos} was taken before its body was read or it was routed. */
+        default void requestArrived(String method, String path, Map<String, String> query, long atNanos) {
+        }
+
+        /** A REST request was answered. */
+        default void answered(Request request) {
+        }
+    }
+
     private final Vertx vertx;
     private Context context;
     private HttpServer server;
@@ -91,6 +109,9 @@ public final class FakeAsterisk implements AutoCloseable {
     private volatile long dtmfDelayMs = 20;
     private volatile boolean linkedIdInChannelVars = true;
     private volatile Consumer<JsonObject> eventDecorator = e -> { };
+    private volatile Probe probe = new Probe() { };
+    private volatile boolean keepHistory = true;
+    private volatile boolean synthesizeAudio = true;
 
     // state, touched only on the double's context
     private final Map<String, FakeChannel> channels = new LinkedHashMap<>();
@@ -202,6 +223,31 @@ public final class FakeAsterisk implements AutoCloseable {
      */
     public FakeAsterisk linkedIdInChannelVars(boolean on) {
         this.linkedIdInChannelVars = on;
+        return this;
+    }
+
+    /** Load benchmark: sees every event sent and every request received and answered. */
+    public FakeAsterisk probe(Probe p) {
+        this.probe = p;
+        return this;
+    }
+
+    /**
+     * Off: {@link #requests()} and {@link #sentEvents()} stay empty. A load run would otherwise
+     * grow them (copy-on-write lists) by tens of thousands of entries on the double's thread.
+     */
+    public FakeAsterisk keepHistory(boolean keep) {
+        this.keepHistory = keep;
+        return this;
+    }
+
+    /**
+     * Off: a finished recording is stored with the size it would have, its bytes generated on
+     * read, instead of a tone synthesized sample by sample (milliseconds of the double's thread
+     * per call, and the file kept in memory).
+     */
+    public FakeAsterisk synthesizeRecordingAudio(boolean on) {
+        this.synthesizeAudio = on;
         return this;
     }
 
@@ -482,17 +528,24 @@ public final class FakeAsterisk implements AutoCloseable {
             lostEvents.add(type);
             return;
         }
-        sent.add(new SentEvent(app, event, System.nanoTime()));
-        for (ServerWebSocket ws : list) {
-            ws.writeTextMessage(event.encode());
+        String text = event.encode();
+        long at = System.nanoTime();
+        if (keepHistory) {
+            sent.add(new SentEvent(app, event, at));
         }
+        for (ServerWebSocket ws : list) {
+            ws.writeTextMessage(text);
+        }
+        probe.eventSent(app, event, at);
     }
 
     // ---- REST ----------------------------------------------------------------------------------
 
     private void onRequest(HttpServerRequest req) {
+        long arrived = System.nanoTime();
         req.body().onSuccess(body -> {
             Map<String, String> query = query(req.query());
+            probe.requestArrived(req.method().name(), req.path(), query, arrived);
             if (!authorized(req.getHeader("Authorization"), query.get("api_key"))) {
                 reply(req, query, 401, AriJson.error("Authentication required"));
                 return;
@@ -1011,7 +1064,7 @@ public final class FakeAsterisk implements AutoCloseable {
         }
         r.finish(System.nanoTime());
         if (keep) {
-            stored.put(r.name, StoredFile.of(r.name, r.format, r.wav()));
+            stored.put(r.name, storedFile(r));
         }
         FakeChannel c = channels.get(r.channelId);
         Set<String> audience = c != null ? c.audience() : Set.of(FakeAsterisk.USER);
@@ -1150,7 +1203,7 @@ public final class FakeAsterisk implements AutoCloseable {
     private void endRecordingOn(FakeRecording r, String app) {
         live.remove(r.name);
         r.finish(System.nanoTime());
-        stored.put(r.name, StoredFile.of(r.name, r.format, r.wav()));
+        stored.put(r.name, storedFile(r));
         if (app != null) {
             send(app, "RecordingFinished", new JsonObject().put("recording", AriJson.recording(r, "done", true)));
         }
@@ -1167,8 +1220,17 @@ public final class FakeAsterisk implements AutoCloseable {
         }
     }
 
+    private StoredFile storedFile(FakeRecording r) {
+        return synthesizeAudio ? StoredFile.of(r.name, r.format, r.wav())
+                : StoredFile.generated(r.name, r.format, r.wavSize(), r.startedNanos);
+    }
+
     private void log(HttpServerRequest req, Map<String, String> q, int status) {
-        requests.add(new Request(req.method().name(), req.path(), q, status, System.nanoTime()));
+        Request r = new Request(req.method().name(), req.path(), q, status, System.nanoTime());
+        if (keepHistory) {
+            requests.add(r);
+        }
+        probe.answered(r);
     }
 
     private static boolean authorized(String header, String apiKey) {

@@ -87,6 +87,15 @@ final class FakeRecording {
         return total;
     }
 
+    /** The size {@link #wav()} would have, without synthesizing it. */
+    long wavSize() {
+        long samples = 0;
+        for (long[] s : segments) {
+            samples += (s[1] - s[0]) / 125_000;
+        }
+        return 44 + 2 * samples;
+    }
+
     /** The finished file: RIFF/WAVE, PCM, mono, 8000 Hz, 16 bit, as Asterisk writes wav. */
     byte[] wav() {
         ByteArrayOutputStream pcm = new ByteArrayOutputStream();
