@@ -539,7 +539,14 @@ public final class CallFlow {
             }
         } else if (tag.startsWith("play:")) {
             if (!ok && tag.equals("play:" + currentPlayback)) {
-                onPlaybackFinished(currentPlayback, true, now, out);
+                if (status == 404) {
+                    // "Channel not found": the caller hung up and the event has not reached us yet
+                    channelGone = true;
+                    currentPlayback = null;
+                    decide(Outcome.ABANDONED, now, out);
+                } else {
+                    onPlaybackFinished(currentPlayback, true, now, out);
+                }
             }
         } else if (tag.startsWith("stop-final:")) {
             finalStopPending = false;

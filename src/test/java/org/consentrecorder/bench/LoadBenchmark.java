@@ -19,6 +19,7 @@ import java.util.List;
 import java.util.Map;
 import org.consentrecorder.store.DatabaseServer;
 import org.consentrecorder.testing.TestDatabase;
+import org.consentrecorder.testing.AppHarness;
 import org.consentrecorder.testing.ari.FakeAsterisk;
 
 /**
@@ -74,6 +75,11 @@ public final class LoadBenchmark {
         env.put("CR_DB_USER", db.user);
         env.put("CR_DB_PASSWORD", db.password);
         env.put("CR_PAUSE_STYLE", o.pauseStyle());
+        // the archive's keys and the first admin: fixed test values, in a directory of this run
+        env.put("CR_KEYRING", AppHarness.TEST_KEYRING);
+        env.put("CR_KEYSTORE_DIR", java.nio.file.Files.createTempDirectory("cr-bench-keys").toString());
+        env.put("CR_ADMIN_USER", AppHarness.ADMIN_USER);
+        env.put("CR_ADMIN_PASSWORD", AppHarness.ADMIN_PASSWORD);
         env.putAll(o.appEnv());
 
         List<String> jvm = new ArrayList<>(o.appJvmArgs());

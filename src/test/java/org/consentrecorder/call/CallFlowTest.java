@@ -234,6 +234,17 @@ class CallFlowTest {
     }
 
     @Test
+    void givenThePlayRequestFindsNoChannel_thenTheCallerHungUpAndTheOutcomeIsAbandoned() {
+        FlowHarness h = new FlowHarness(FlowHarness.settings(LawfulBasis.CONSENT));
+        h.start("+15551230001");
+        h.ok("answer");
+        Play p = only(h.send(new CallEvent.PreferenceLoaded(false)), Play.class);
+        List<CallCommand> out = h.fail(p.tag(), 404);
+        assertEquals(Outcome.ABANDONED, only(out, RecordDecision.class).evidence().outcome());
+        assertTrue(of(out, StopPlayback.class).isEmpty());
+    }
+
+    @Test
     void givenAPromptThatNeverEnds_thenTheGuardTimerEndsTheIvr() {
         FlowHarness h = new FlowHarness(FlowHarness.settings(LawfulBasis.CONSENT));
         String notice = h.toNotice();
