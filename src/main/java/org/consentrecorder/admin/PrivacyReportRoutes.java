@@ -8,11 +8,7 @@ import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.Tuple;
 import java.time.LocalDate;
 import java.time.format.DateTimeParseException;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
-import java.util.Map;
 import java.util.Optional;
 import org.consentrecorder.privacy.PrivacySettings;
 import org.consentrecorder.privacy.ProcessingRegister;
@@ -43,21 +39,6 @@ final class PrivacyReportRoutes {
                         this::daily));
     }
 
-    /** Each role and what it may do, as the register lists them. */
-    static Map<String, List<String>> roleTable() {
-        Map<String, List<String>> roles = new LinkedHashMap<>();
-        for (Role r : Role.values()) {
-            List<String> permissions = new ArrayList<>();
-            for (Permission p : Permission.values()) {
-                if (r.allows(p)) {
-                    permissions.add(p.name().toLowerCase(Locale.ROOT));
-                }
-            }
-            roles.put(r.wire(), permissions);
-        }
-        return roles;
-    }
-
     private void register(RoutingContext ctx) {
         QueryInput q = QueryInput.of(ctx, "format");
         String format = q.oneOf("format", List.of("json", "markdown")).orElse("json");
@@ -66,7 +47,7 @@ final class PrivacyReportRoutes {
                 ctx.fail(ar.cause());
                 return;
             }
-            JsonObject register = ProcessingRegister.build(api.privacy().config(), roleTable(), api.clock().instant());
+            JsonObject register = ProcessingRegister.build(api.privacy().config(), Role.permissionTable(), api.clock().instant());
             if (format.equals("markdown")) {
                 ctx.response().putHeader("content-type", "text/markdown; charset=utf-8")
                         .end(ProcessingRegister.markdown(register));

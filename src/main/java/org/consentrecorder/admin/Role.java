@@ -40,6 +40,15 @@ public enum Role {
         return Optional.empty();
     }
 
+    /** Each role and the permissions it holds (lower case), for the records of processing. */
+    public static java.util.Map<String, java.util.List<String>> permissionTable() {
+        java.util.Map<String, java.util.List<String>> table = new java.util.LinkedHashMap<>();
+        for (Role r : values()) {
+            table.put(r.wire(), r.permissions.stream().map(p -> p.name().toLowerCase(Locale.ROOT)).sorted().toList());
+        }
+        return table;
+    }
+
     public static String choices() {
         return "admin, compliance, supervisor, auditor, agent";
     }

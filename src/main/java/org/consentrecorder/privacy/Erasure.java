@@ -319,6 +319,10 @@ public final class Erasure {
                 .execute(Tuple.wrap(java.util.Arrays.asList(requestId, status, handledBy,
                         status.equals("open") ? null : PrivacyRequests.ts(clock.instant()), r.result(), verification,
                         storedSubject)))
-                .map(rows -> rows.iterator().next());
+                .map(rows -> {
+                    LOG.info("erasure request {}: {} (verification {})", requestId, status,
+                            verification.getBoolean("clean", false) ? "clean" : "not clean");
+                    return rows.iterator().next();
+                });
     }
 }

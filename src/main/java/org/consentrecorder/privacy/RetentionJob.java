@@ -124,15 +124,22 @@ public final class RetentionJob {
     private Future<Void> steps(Map<String, Long> counts) {
         PrivacySettings.RetentionPolicy p = settings.retention();
         Instant now = clock.instant();
-        return statistics.aggregateClosedDays(settings.retentionBatch())
-                .compose(days -> {
-                    counts.put("days_aggregated", (long) days);
-                    return p.recordings().map(d -> expireRecordings(now.minus(d), counts)).orElse(Future.succeededFuture());
-                })
+        return aggregateDays(counts)
+                .compose(v -> p.recordings().map(d -> expireRecordings(now.minus(d), counts))
+                        .orElse(Future.succeededFuture()))
                 .compose(v -> p.calls().map(d -> deleteCalls(now.minus(d), counts)).orElse(Future.succeededFuture()))
                 .compose(v -> p.evidence().map(d -> redactEvidence(now.minus(d), counts)).orElse(Future.succeededFuture()))
                 .compose(v -> p.calls().map(d -> deleteUnusedPseudonyms(now.minus(d), counts))
                         .orElse(Future.succeededFuture()));
+    }
+
+    /** Closed days first, batch after batch, so that nothing below is deleted unaggregated. */
+    private Future<Void> aggregateDays(Map<String, Long> counts) {
+        counts.putIfAbsent("days_aggregated", 0L);
+        return statistics.aggregateClosedDays(settings.retentionBatch()).compose(days -> {
+            add(counts, "days_aggregated", days);
+            return days < settings.retentionBatch() ? Future.succeededFuture() : aggregateDays(counts);
+        });
     }
 
     // ---- recordings ------------------------------------------------------------------------------

@@ -77,7 +77,7 @@ public final class SubjectExport {
         Future<RowsAndIds> decisions = calls.compose(c -> pool.preparedQuery("select d.*, v.notice_text "
                         + "from consent_decision d join notice_version v on v.version = d.notice_version "
                         + "where d.caller_subject = $1 or d.call_id = any($2) order by d.decided_at, d.written_at, d.id")
-                .execute(Tuple.of(subject, c.uuids()))
+                .execute(Tuple.of(subject, (Object) c.uuids()))
                 .map(rows -> RowsAndIds.of(RowJson.rows(rows), "call_id")));
         Future<JsonArray> timeline = decisions.compose(d -> pool.preparedQuery("select * from recording_timeline "
                         + "where call_id = any($1) order by id")
