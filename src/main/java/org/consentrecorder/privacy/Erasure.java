@@ -271,7 +271,9 @@ public final class Erasure {
                     result.put("held_recordings_kept", heldAudio);
                     if (heldAudio > 0) {
                         result.put("subject_key_kept", "recordings under legal hold still need the subject key; it is "
-                                + "destroyed when the request is run again after the holds are released");
+                                + "destroyed when the request is run again after the holds are released (until then, "
+                                + "copies of the database taken before the erasure can still decrypt the caller's "
+                                + "other recordings)");
                     }
                     return new Partial(result, heldAudio == 0, onAsterisk);
                 });

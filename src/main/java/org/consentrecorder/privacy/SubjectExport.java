@@ -277,14 +277,14 @@ public final class SubjectExport {
     /** Rows as JSON and the ids of one of their columns. */
     private record RowsAndIds(JsonArray rows, List<UUID> ids) {
         static RowsAndIds of(JsonArray rows, String idColumn) {
-            List<UUID> ids = new ArrayList<>();
+            Set<UUID> ids = new LinkedHashSet<>();
             for (Object o : rows) {
                 String id = ((JsonObject) o).getString(idColumn);
-                if (id != null && !ids.contains(UUID.fromString(id))) {
+                if (id != null) {
                     ids.add(UUID.fromString(id));
                 }
             }
-            return new RowsAndIds(rows, ids);
+            return new RowsAndIds(rows, List.copyOf(ids));
         }
 
         UUID[] uuids() {
