@@ -39,6 +39,43 @@ class PrivacyCliTest {
     }
 
     @Test
+    void privacyExportWritesTheBundleToAFile_completesTheRequest_andIsAudited() throws Exception {
+        try (AppHarness h = AppHarness.start(Map.of())) {
+            String caller = "+15552220001";
+            String ch = h.asterisk.placeCall(caller);
+            h.asterisk.await("the choice prompt", () -> h.asterisk.requests("POST", "/ari/channels/.*/play").size() >= 2,
+                    AppHarness.WAIT);
+            h.asterisk.pressDtmf(ch, '1');
+            h.awaitRows("select 1 from call where channel_id = $1 and phase = 'in_dialplan'", ch);
+            h.asterisk.callerHangsUp(ch);
+            h.asterisk.await("archived", () -> !h.rows("select 1 from recording where state = 'archived'").isEmpty(),
+                    AppHarness.WAIT);
+            java.util.UUID request = java.util.UUID.randomUUID();
+            h.rows("insert into privacy_request (id, kind, subject, received_at, due_at, status, created_by, created_at) "
+                    + "values ($1, 'access', $2, now(), now() + interval '1 month', 'open', 'test', now())", request, caller);
+            java.nio.file.Path out = Files.createTempDirectory("cr-export").resolve("bundle.zip");
+            AppConfig config = AppConfig.load(ConfigSource.of(h.env()));
+            ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+            assertEquals(0, PrivacyCommand.export(config, h.database, request, out,
+                    new PrintStream(bytes, true, StandardCharsets.UTF_8)), bytes.toString(StandardCharsets.UTF_8));
+            java.util.Set<String> names = new java.util.TreeSet<>();
+            try (java.util.zip.ZipInputStream zip = new java.util.zip.ZipInputStream(Files.newInputStream(out))) {
+                for (var e = zip.getNextEntry(); e != null; e = zip.getNextEntry()) {
+                    names.add(e.getName());
+                }
+            }
+            assertEquals(3, names.size(), names.toString());
+            assertTrue(names.contains("manifest.json"));
+            assertEquals("completed", h.rows("select status from privacy_request where id = $1", request).get(0).get("status"));
+            assertEquals(java.util.List.of("allowed", "ok"), h.rows("select outcome from audit_log where actor_kind = 'cli' "
+                    + "and target_id = $1 order by seq", request.toString()).stream().map(r -> r.get("outcome")).toList());
+            assertEquals(2, PrivacyCommand.export(config, h.database, request, out,
+                    new PrintStream(bytes, true, StandardCharsets.UTF_8)), "the file exists: never overwritten");
+            assertTrue(Files.exists(out));
+        }
+    }
+
+    @Test
     void retentionRunAndRuns() throws Exception {
         DatabaseServer db = TestDatabase.fresh();
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
