@@ -23,6 +23,9 @@ import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import org.consentrecorder.call.CallRegistry;
 import org.consentrecorder.call.CallerIdentity;
+import org.consentrecorder.privacy.PrivacyProblem;
+import org.consentrecorder.privacy.PrivacyServices;
+import org.consentrecorder.privacy.SubjectPseudonyms;
 import org.consentrecorder.recording.RecordingArchive;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -51,13 +54,14 @@ public final class AdminApi {
     private final CallRegistry calls;
     private final Supplier<RecordingArchive> archive;
     private final CallerIdentity identity;
+    private final PrivacyServices privacy;
     private final Clock clock;
     private final io.vertx.core.WorkerExecutor hashing;
     private final List<ApiRoute> routes = new ArrayList<>();
     private final List<Pattern> routePatterns = new ArrayList<>();
 
     private AdminApi(Vertx vertx, AdminConfig config, Pool pool, CallRegistry calls, Supplier<RecordingArchive> archive,
-                     CallerIdentity identity, Clock clock) {
+                     CallerIdentity identity, PrivacyServices privacy, Clock clock) {
         this.vertx = vertx;
         this.config = config;
         this.pool = pool;
@@ -68,6 +72,7 @@ public final class AdminApi {
         this.calls = calls;
         this.archive = archive;
         this.identity = identity;
+        this.privacy = privacy;
         this.clock = clock;
         // Argon2id takes 19 MiB and a core per hash: at most this many at once, whatever the login traffic
         this.hashing = vertx.createSharedWorkerExecutor("cr-password-hashing", HASHING_THREADS);
@@ -75,8 +80,9 @@ public final class AdminApi {
 
     /** Mounts every route on the router; the archive supplier may return null (audio then answers 503). */
     public static AdminApi mount(Router router, Vertx vertx, AdminConfig config, Pool pool, CallRegistry calls,
-                                 Supplier<RecordingArchive> archive, CallerIdentity identity, Clock clock) {
-        AdminApi api = new AdminApi(vertx, config, pool, calls, archive, identity, clock);
+                                 Supplier<RecordingArchive> archive, CallerIdentity identity, PrivacyServices privacy,
+                                 Clock clock) {
+        AdminApi api = new AdminApi(vertx, config, pool, calls, archive, identity, privacy, clock);
         api.mountOn(router);
         vertx.setPeriodic(600_000, id -> {
             api.throttle.sweep();
@@ -102,6 +108,9 @@ public final class AdminApi {
         all.addAll(new LiveCallRoutes(this).routes());
         all.addAll(new ConsentRoutes(this).routes());
         all.addAll(new AuditRoutes(this).routes());
+        all.addAll(new SubjectRequestRoutes(this).routes());
+        all.addAll(new LegalHoldRoutes(this).routes());
+        all.addAll(new PrivacyReportRoutes(this).routes());
         all.add(new ApiRoute(HttpMethod.GET, "/openapi.json", ApiRoute.Access.PUBLIC, null, "openapi.read", false,
                 OpenApiDocument.handler()));
         for (ApiRoute r : all) {
@@ -201,6 +210,22 @@ public final class AdminApi {
                 });
     }
 
+    /**
+     * As {@link #auditAllowed} for a request about a data subject: the audit row names the subject
+     * by its pseudonym, never by the phone number (the audit log cannot forget; erasure unlinks the
+     * pseudonym). Completes with the pseudonym.
+     */
+    Future<String> auditAllowedForSubject(RoutingContext ctx, String subject, String reason, JsonObject detail) {
+        return SubjectPseudonyms.of(pool, subject)
+                .recover(e -> {
+                    LOG.error("subject pseudonym not available, nothing served: {}", e.getMessage());
+                    return Future.failedFuture(new ApiError(503, "audit_unavailable",
+                            "the audit trail cannot be written, so nothing is served"));
+                })
+                .compose(pseudonym -> auditAllowed(ctx, "subject", pseudonym, reason,
+                        detail == null ? null : detail.copy().put("caller", pseudonym)).map(pseudonym));
+    }
+
     /** What a change did, for its audit row. */
     public record Change<T>(T value, String targetType, String targetId, JsonObject detail) {
     }
@@ -278,6 +303,13 @@ public final class AdminApi {
         if (f instanceof ApiError e) {
             return e;
         }
+        if (f instanceof PrivacyProblem p) {
+            return switch (p.kind()) {
+                case NOT_FOUND -> ApiError.notFound(p.getMessage());
+                case CONFLICT -> ApiError.conflict(p.getMessage());
+                case UNAVAILABLE -> ApiError.unavailable(p.getMessage());
+            };
+        }
         if (f instanceof DecodeException) {
             return ApiError.badRequest("the body is not valid JSON");
         }
@@ -334,6 +366,10 @@ public final class AdminApi {
 
     CallerIdentity identity() {
         return identity;
+    }
+
+    PrivacyServices privacy() {
+        return privacy;
     }
 
     Clock clock() {

@@ -57,7 +57,9 @@ final class CallRoutes {
         List<Object> params = Arrays.asList(ts(range[0]), ts(range[1]), subject.orElse(null), outcome.orElse(null),
                 hasRecording.orElse(null), cursor.map(Cursor::time).orElse(null), cursor.map(Cursor::id).orElse(null),
                 limit + 1);
-        Api.reply(ctx, api.auditAllowed(ctx, subject.isPresent() ? "subject" : "call", subject.orElse(null), null, filters)
+        Future<?> audited = subject.isPresent() ? api.auditAllowedForSubject(ctx, subject.get(), null, filters)
+                : api.auditAllowed(ctx, "call", null, null, filters);
+        Api.reply(ctx, audited
                 .compose(v -> api.pool().preparedQuery("select c.id, c.started_at, c.ended_at, c.caller_subject as caller, "
                                 + "c.outcome, c.phase, c.recording_state, c.paused, c.consent_id, "
                                 + "r.id as recording_id, r.state as recording_archive_state "

@@ -10,7 +10,10 @@ import java.util.Set;
 
 /**
  * A caller's consent: the current preference ("do not record" or "granted") with the latest
- * decision, and the full history of decisions and preference changes, newest first.
+ * decision, the full history of decisions and preference changes, newest first, and a withdrawal
+ * recorded on the caller's behalf (e.g. they wrote an email), effective from their next call.
+ * There is no route that grants: consent comes only from the caller, in a call (after the "not
+ * recorded" notice they may press the accept key). Audit rows name the caller by pseudonym.
  */
 final class ConsentRoutes {
     private final AdminApi api;
@@ -22,7 +25,9 @@ final class ConsentRoutes {
     List<ApiRoute> routes() {
         return List.of(
                 ApiRoute.of(HttpMethod.GET, "/consent", Permission.SEARCH, "consent.read", this::status),
-                ApiRoute.of(HttpMethod.GET, "/consent/history", Permission.SEARCH, "consent.history", this::history));
+                ApiRoute.of(HttpMethod.GET, "/consent/history", Permission.SEARCH, "consent.history", this::history),
+                ApiRoute.of(HttpMethod.POST, "/consent/withdraw", Permission.WITHDRAW_CONSENT, "consent.withdraw",
+                        this::withdraw));
     }
 
     private static String requiredSubject(AdminApi api, QueryInput q) {
@@ -33,7 +38,7 @@ final class ConsentRoutes {
     private void status(RoutingContext ctx) {
         QueryInput q = QueryInput.of(ctx, "caller");
         String subject = requiredSubject(api, q);
-        Api.reply(ctx, api.auditAllowed(ctx, "subject", subject, null, null).compose(v -> {
+        Api.reply(ctx, api.auditAllowedForSubject(ctx, subject, null, null).compose(pseudonym -> {
             Future<JsonObject> preference = api.pool().preparedQuery("select preference, decision_id, source, changed_by, "
                             + "updated_at from subject_preference where subject = $1")
                     .execute(Tuple.of(subject)).map(r -> r.size() == 0 ? null : Api.row(r.iterator().next(), Set.of()));
@@ -50,6 +55,7 @@ final class ConsentRoutes {
                     .put("preference", preference.result())
                     .put("latest_decision", latest.result())
                     .put("decisions", count.result())
+                    .put("audit_target", pseudonym)
                     .put("history", AdminApi.BASE + "/consent/history"));
         }));
     }
@@ -59,7 +65,7 @@ final class ConsentRoutes {
         String subject = requiredSubject(api, q);
         int limit = q.limit();
         int offset = q.offset();
-        Api.reply(ctx, api.auditAllowed(ctx, "subject", subject, null, null)
+        Api.reply(ctx, api.auditAllowedForSubject(ctx, subject, null, null)
                 .compose(v -> api.pool().preparedQuery("select * from ("
                                 + "select 'decision' as kind, d.decided_at as at, d.id::text as id, d.call_id, "
                                 + "d.outcome as value, d.lawful_basis, d.notice_version, d.keys_pressed, "
@@ -71,5 +77,33 @@ final class ConsentRoutes {
                         .execute(Tuple.of(subject, limit + 1, offset)))
                 .map(rows -> Api.offsetPage(Api.rows(rows, Set.of(), limit), limit, offset, rows.size() > limit)
                         .put("caller", subject)));
+    }
+
+    /**
+     * Body {@code {"caller": "...", "note": "..."}}: records "do not record" (source 'api', changed
+     * by the operator) in the same transaction as its audit row. Answers the current status.
+     */
+    private void withdraw(RoutingContext ctx) {
+        QueryInput.of(ctx);
+        JsonInput in = JsonInput.of(ctx, false, "caller", "note");
+        String raw = in.requiredString("caller", 64);
+        String subject = api.identity().normalize(raw).orElseThrow(() ->
+                ApiError.badRequest("field 'caller' is not a phone number (digits, optionally a leading +)"));
+        String note = in.optionalString("note", 500).map(String::trim).orElse(null);
+        String by = Api.principal(ctx).describe();
+        java.time.Instant now = api.clock().instant();
+        api.<JsonObject>auditedChange(ctx, tx -> org.consentrecorder.privacy.SubjectPseudonyms.of(tx, subject)
+                        .compose(pseudonym -> org.consentrecorder.store.CallRepository
+                                .withdrawOnRequest(tx, subject, by, now)
+                                .map(changed -> new AdminApi.Change<>(new JsonObject()
+                                        .put("caller", subject)
+                                        .put("do_not_record", true)
+                                        .put("changed", changed)
+                                        .put("effective", "from the caller's next call")
+                                        .put("audit_target", pseudonym),
+                                        "subject", pseudonym, Api.compact(new JsonObject().put("changed", changed)
+                                        .put("note", note))))))
+                .onSuccess(body -> Api.json(ctx, 200, body))
+                .onFailure(ctx::fail);
     }
 }

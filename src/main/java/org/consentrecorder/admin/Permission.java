@@ -6,7 +6,7 @@ public enum Permission {
     MANAGE_ACCOUNTS,
     /** Integration API tokens: create, list, revoke. */
     MANAGE_TOKENS,
-    /** Retention settings (issue 6 adds the routes). */
+    /** Retention: run the retention job now. */
     MANAGE_RETENTION,
     /** Archive key rotation (issue 4 adds the routes). */
     ROTATE_KEYS,
@@ -14,10 +14,20 @@ public enum Permission {
     SEARCH,
     /** Decrypted recording audio. */
     PLAYBACK,
-    /** Export of a subject's data (issue 6 adds the routes). */
+    /** Export of a subject's data: the access request's bundle. */
     EXPORT,
-    /** Erasure of a subject's data (issue 6 adds the routes). */
+    /** Erasure of a subject's data, and its verification. */
     ERASURE,
+    /** Record a caller's withdrawal of consent ("do not record") on their behalf. */
+    WITHDRAW_CONSENT,
+    /** Data-subject requests: register, list, read (overdue ones too). */
+    HANDLE_SUBJECT_REQUESTS,
+    /** Legal holds: place, release, list. */
+    MANAGE_LEGAL_HOLDS,
+    /** The records of processing, the retention policy and the retention runs. */
+    READ_PRIVACY_REPORTS,
+    /** Anonymous daily statistics (no personal data). */
+    READ_STATISTICS,
     /** The audit trail and its verification. */
     READ_AUDIT,
     /** Pause, resume, stop-and-discard on live calls. */

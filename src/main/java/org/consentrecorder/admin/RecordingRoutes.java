@@ -54,7 +54,9 @@ final class RecordingRoutes {
         List<Object> params = Arrays.asList(callId.orElse(null), subject.orElse(null), CallRoutes.ts(range[0]),
                 CallRoutes.ts(range[1]), cursor.map(Cursor::time).orElse(null), cursor.map(Cursor::id).orElse(null),
                 limit + 1);
-        Api.reply(ctx, api.auditAllowed(ctx, subject.isPresent() ? "subject" : "recording", subject.orElse(null), null, filters)
+        Future<?> audited = subject.isPresent() ? api.auditAllowedForSubject(ctx, subject.get(), null, filters)
+                : api.auditAllowed(ctx, "recording", null, null, filters);
+        Api.reply(ctx, audited
                 .compose(v -> api.pool().preparedQuery(COLUMNS + " from recording "
                                 + "where ($1::uuid is null or call_id = $1) and ($2::text is null or subject = $2) "
                                 + "and ($3::timestamptz is null or finished_at >= $3) "

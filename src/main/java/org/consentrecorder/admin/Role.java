@@ -8,11 +8,13 @@ import java.util.Set;
 /** Operator roles and what each may do; deny by default. */
 public enum Role {
     ADMIN(EnumSet.of(Permission.MANAGE_ACCOUNTS, Permission.MANAGE_TOKENS, Permission.MANAGE_RETENTION,
-            Permission.ROTATE_KEYS)),
+            Permission.ROTATE_KEYS, Permission.READ_PRIVACY_REPORTS, Permission.READ_STATISTICS)),
+    // data-subject rights and legal holds are legal decisions: compliance, not the technical admin
     COMPLIANCE(EnumSet.of(Permission.SEARCH, Permission.PLAYBACK, Permission.EXPORT, Permission.ERASURE,
-            Permission.READ_AUDIT)),
-    SUPERVISOR(EnumSet.of(Permission.SEARCH, Permission.PLAYBACK)),
-    AUDITOR(EnumSet.of(Permission.READ_AUDIT)),
+            Permission.READ_AUDIT, Permission.WITHDRAW_CONSENT, Permission.HANDLE_SUBJECT_REQUESTS,
+            Permission.MANAGE_LEGAL_HOLDS, Permission.READ_PRIVACY_REPORTS, Permission.READ_STATISTICS)),
+    SUPERVISOR(EnumSet.of(Permission.SEARCH, Permission.PLAYBACK, Permission.READ_STATISTICS)),
+    AUDITOR(EnumSet.of(Permission.READ_AUDIT, Permission.READ_PRIVACY_REPORTS, Permission.READ_STATISTICS)),
     AGENT(EnumSet.of(Permission.CONTROL_LIVE_CALLS));
 
     private final Set<Permission> permissions;
@@ -36,6 +38,15 @@ public enum Role {
             }
         }
         return Optional.empty();
+    }
+
+    /** Each role and the permissions it holds (lower case), for the records of processing. */
+    public static java.util.Map<String, java.util.List<String>> permissionTable() {
+        java.util.Map<String, java.util.List<String>> table = new java.util.LinkedHashMap<>();
+        for (Role r : values()) {
+            table.put(r.wire(), r.permissions.stream().map(p -> p.name().toLowerCase(Locale.ROOT)).sorted().toList());
+        }
+        return table;
     }
 
     public static String choices() {

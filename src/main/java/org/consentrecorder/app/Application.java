@@ -28,6 +28,7 @@ import org.consentrecorder.ari.AriClient;
 import org.consentrecorder.ari.AriConnection;
 import org.consentrecorder.crypto.Keyring;
 import org.consentrecorder.crypto.SubjectKeyStore;
+import org.consentrecorder.privacy.PrivacyServices;
 import org.consentrecorder.recording.ArchiveCheckpoints;
 import org.consentrecorder.recording.ArchivePipeline;
 import org.consentrecorder.recording.EncryptedArchive;
@@ -65,11 +66,13 @@ public final class Application implements AutoCloseable {
 
     private final ArchivePipeline pipeline;
     private final SubjectKeyStore subjectKeys;
+    private final PrivacyServices privacy;
 
     private Application(AppConfig config, DatabaseServer database, Vertx vertx, Pool pool, CallRepository repository,
                         CallRegistry registry, AriConnection ari, HttpServer httpServer, Router router,
                         AtomicReference<RecordingArchive> archive, ArchivePipeline pipeline,
-                        SubjectKeyStore subjectKeys) {
+                        SubjectKeyStore subjectKeys, PrivacyServices privacy) {
+        this.privacy = privacy;
         this.pipeline = pipeline;
         this.subjectKeys = subjectKeys;
         this.config = config;
@@ -185,8 +188,10 @@ public final class Application implements AutoCloseable {
             // audio is decrypted through the encrypted archive; tests may plug in another with useRecordingArchive
             AtomicReference<RecordingArchive> archive = new AtomicReference<>(
                     new EncryptedArchive(vertx, archiveRepository, subjectKeys));
+            PrivacyServices privacy = new PrivacyServices(vertx, pool, config, subjectKeys, ariClient, archive::get,
+                    Clock.systemUTC());
             AdminApi.mount(router, vertx, config.admin(), pool, registry, archive::get,
-                    config.calls().ivr().identity(), Clock.systemUTC());
+                    config.calls().ivr().identity(), privacy, Clock.systemUTC());
             HttpServerOptions serverOptions = new HttpServerOptions();
             config.admin().tls().ifPresent(tls -> serverOptions.setSsl(true).setKeyCertOptions(new PemKeyCertOptions()
                     .setCertPath(tls.certificate().toString()).setKeyPath(tls.key().toString())));
@@ -199,8 +204,15 @@ public final class Application implements AutoCloseable {
 
             ari.start();
             pipeline.start();
+            // the retention timer lives on a context of its own, like the archive pipeline
+            await(vertx.deployVerticle(new AbstractVerticle() {
+                @Override
+                public void start() {
+                    privacy.retention().start(context);
+                }
+            }, new DeploymentOptions()));
             return new Application(config, database, vertx, pool, repository, registry, ari, server, router, archive,
-                    pipeline, subjectKeys);
+                    pipeline, subjectKeys, privacy);
         } catch (Exception e) {
             vertx.close();
             throw e;
@@ -263,8 +275,14 @@ public final class Application implements AutoCloseable {
         return subjectKeys;
     }
 
+    /** Data-subject requests, erasure, export, retention and statistics. */
+    public PrivacyServices privacy() {
+        return privacy;
+    }
+
     @Override
     public void close() throws Exception {
+        privacy.retention().stop();
         pipeline.stop();
         try {
             await(ari.stop());

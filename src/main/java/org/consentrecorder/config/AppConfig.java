@@ -17,6 +17,7 @@ import org.consentrecorder.call.IvrSettings;
 import org.consentrecorder.call.LawfulBasis;
 import org.consentrecorder.call.NoticeCatalog;
 import org.consentrecorder.call.Outcome;
+import org.consentrecorder.privacy.PrivacySettings;
 import org.consentrecorder.recording.ArchiveSettings;
 import org.consentrecorder.recording.PauseStyle;
 import org.consentrecorder.recording.RecordingSettings;
@@ -31,7 +32,8 @@ public record AppConfig(
         DatabaseConfig database,
         CallSettings calls,
         ArchiveSettings archive,
-        AdminConfig admin) {
+        AdminConfig admin,
+        PrivacySettings privacy) {
 
     public record AriConfig(AriEndpoint endpoint, Duration requestTimeout, Duration reconnectMin,
                             Duration reconnectMax, Duration sweepInterval) {
@@ -119,8 +121,9 @@ public record AppConfig(
         CallSettings calls = new CallSettings(ivr(r), recording(r));
         ArchiveSettings archive = archive(r);
         AdminConfig admin = AdminConfig.load(r);
+        PrivacySettings privacy = PrivacySettings.load(r);
         r.throwIfProblems();
-        return new AppConfig(ari, http, db, calls, archive, admin);
+        return new AppConfig(ari, http, db, calls, archive, admin, privacy);
     }
 
     /** Only the database settings: for commands that need nothing else (admin create, audit verify). */

@@ -18,7 +18,7 @@ import java.util.stream.Collectors;
  * problem; values are quoted only for settings that are not secret.
  */
 public final class ConfigReader {
-    private static final Pattern DURATION = Pattern.compile("(\\d+)\\s*(ms|s|m|h)?");
+    private static final Pattern DURATION = Pattern.compile("(\\d+)\\s*(ms|s|m|h|d)?");
     private final ConfigSource source;
     private final List<ConfigProblem> problems = new ArrayList<>();
 
@@ -100,7 +100,7 @@ public final class ConfigReader {
         }
     }
 
-    /** Durations are written as 500ms, 8s, 2m or 1h; a bare number means milliseconds. */
+    /** Durations are written as 500ms, 8s, 2m, 1h or 90d (days of 24 hours); a bare number means milliseconds. */
     public Duration duration(String key, Duration defaultValue, Duration min, Duration max) {
         Optional<String> v = source.get(key);
         if (v.isEmpty()) {
@@ -108,7 +108,7 @@ public final class ConfigReader {
         }
         Matcher m = DURATION.matcher(v.get().toLowerCase(Locale.ROOT));
         if (!m.matches()) {
-            problem(key, "'" + v.get() + "' is not a duration (examples: 500ms, 8s, 2m)");
+            problem(key, "'" + v.get() + "' is not a duration (examples: 500ms, 8s, 2m, 1h, 90d)");
             return defaultValue;
         }
         long amount = Long.parseLong(m.group(1));
@@ -117,13 +117,39 @@ public final class ConfigReader {
             case "ms" -> Duration.ofMillis(amount);
             case "s" -> Duration.ofSeconds(amount);
             case "m" -> Duration.ofMinutes(amount);
-            default -> Duration.ofHours(amount);
+            case "h" -> Duration.ofHours(amount);
+            default -> Duration.ofDays(amount);
         };
         if (d.compareTo(min) < 0 || d.compareTo(max) > 0) {
             problem(key, "'" + v.get() + "' is out of range " + min.toMillis() + "ms.." + max.toMillis() + "ms");
             return defaultValue;
         }
         return d;
+    }
+
+    private static final Pattern PERIOD = Pattern.compile("(\\d{1,4})\\s*(mo|d)");
+
+    /**
+     * A calendar period: {@code 1mo} (calendar months, as in "within one month") or {@code 30d}
+     * (days). Months are not a fixed number of days, so they are not a {@link Duration}.
+     */
+    public java.time.Period period(String key, java.time.Period defaultValue, int maxDays) {
+        Optional<String> v = source.get(key);
+        if (v.isEmpty()) {
+            return defaultValue;
+        }
+        Matcher m = PERIOD.matcher(v.get().toLowerCase(Locale.ROOT).trim());
+        if (!m.matches()) {
+            problem(key, "'" + v.get() + "' is not a period (examples: 1mo for one calendar month, 30d)");
+            return defaultValue;
+        }
+        int amount = Integer.parseInt(m.group(1));
+        java.time.Period p = m.group(2).equals("mo") ? java.time.Period.ofMonths(amount) : java.time.Period.ofDays(amount);
+        if (amount < 1 || (m.group(2).equals("mo") ? amount * 31L : amount) > maxDays) {
+            problem(key, "'" + v.get() + "' is out of range 1d.." + maxDays + "d");
+            return defaultValue;
+        }
+        return p;
     }
 
     public <E extends Enum<E>> E oneOf(String key, E defaultValue, Class<E> type) {

@@ -38,6 +38,7 @@ import org.consentrecorder.recording.ArchiveCheckpoints.Point;
 import org.consentrecorder.store.ArchiveRepository;
 import org.consentrecorder.store.ArchiveRepository.RecordingRow;
 import org.consentrecorder.store.ArchiveRepository.StoredCopy;
+import org.consentrecorder.store.SubjectLocks;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -190,27 +191,41 @@ public final class ArchivePipeline {
         }
         byte[] ad = associatedData(row.id());
         String subject = subjectOf(row.subject(), row.callId());
-        return blocking(() -> keys.issueDataKey(subject, ad)).compose(issued -> repository.pool().getConnection()
-                .compose(conn -> lock(conn, row.id()).compose(locked -> {
+        // the shared subject lock keeps erasure and retention from destroying the subject key while
+        // a data key is issued under it and the ciphertext written (store.SubjectLocks)
+        return repository.pool().getConnection().compose(conn -> SubjectLocks.lockShared(conn, subject)
+                .compose(v -> lock(conn, row.id()).compose(locked -> {
                     if (!locked) {
                         return Future.failedFuture("another instance is archiving " + row.name());
                     }
-                    return conn.preparedQuery("delete from recording_chunk where recording_id = $1")
-                            .execute(Tuple.of(row.id()))
-                            .compose(v -> checkpoints.reached(Point.FETCH_STARTED, row.id()))
-                            .compose(v -> streamIn(client, conn, row, issued, ad))
-                            .compose(copy -> checkpoints.reached(Point.CHUNKS_WRITTEN, row.id())
-                                    .compose(v -> repository.stored(conn, row.id(), copy)))
-                            .compose(changed -> {
-                                LOG.info("archive: {} stored ({} chunks)", row.name(), changed ? "new" : "already");
-                                return checkpoints.reached(Point.STORED, row.id());
-                            })
+                    return stillFinished(conn, row)
+                            .compose(v2 -> blocking(() -> keys.issueDataKey(subject, ad)))
+                            .compose(issued -> conn.preparedQuery("delete from recording_chunk where recording_id = $1")
+                                    .execute(Tuple.of(row.id()))
+                                    .compose(v2 -> checkpoints.reached(Point.FETCH_STARTED, row.id()))
+                                    .compose(v2 -> streamIn(client, conn, row, issued, ad))
+                                    .compose(copy -> checkpoints.reached(Point.CHUNKS_WRITTEN, row.id())
+                                            .compose(v2 -> repository.stored(conn, row.id(), copy)))
+                                    .compose(changed -> {
+                                        LOG.info("archive: {} stored ({} chunks)", row.name(), changed ? "new" : "already");
+                                        return checkpoints.reached(Point.STORED, row.id());
+                                    })
+                                    .eventually(() -> {
+                                        issued.close();
+                                        return Future.succeededFuture();
+                                    }))
                             .eventually(() -> unlock(conn, row.id()));
-                }).eventually(conn::close))
-                .eventually(() -> {
-                    issued.close();
-                    return Future.succeededFuture();
-                }));
+                }))
+                .eventually(() -> SubjectLocks.unlockShared(conn, subject))
+                .eventually(conn::close));
+    }
+
+    /** An erasure may have taken the recording while it waited for its turn: then there is nothing to fetch. */
+    private Future<Void> stillFinished(SqlConnection conn, RecordingRow row) {
+        return conn.preparedQuery("select state from recording where id = $1").execute(Tuple.of(row.id()))
+                .compose(rows -> rows.size() == 1 && "finished".equals(rows.iterator().next().getString(0))
+                        ? Future.succeededFuture()
+                        : Future.failedFuture(new ArchiveStopped(row.name() + " is no longer waiting to be fetched")));
     }
 
     /** Streams the file from Asterisk through the encryptor into chunk rows, holding at most one chunk. */
@@ -499,7 +514,8 @@ public final class ArchivePipeline {
         return repository.findByName(name).compose(existing -> {
             if (existing.isPresent()) {
                 String state = existing.get().state();
-                if (state.equals("archived") || state.equals("discarded") || state.equals("rejected")) {
+                if (state.equals("archived") || state.equals("discarded") || state.equals("rejected")
+                        || state.equals("erased") || state.equals("expired")) {
                     // the archive has the verified copy, or the audio must not exist: Asterisk's goes
                     return client.deleteStoredRecording(name).map(true)
                             .recover(e -> AriClient.notFound(e) ? Future.succeededFuture(false) : Future.failedFuture(e));
@@ -553,7 +569,8 @@ public final class ArchivePipeline {
                 .<Void>mapEmpty().recover(e -> Future.succeededFuture());
     }
 
-    private static long lockKey(UUID id) {
+    /** The advisory lock key the fetch holds on a recording (erasure waits for it). */
+    public static long lockKey(UUID id) {
         return id.getMostSignificantBits() ^ id.getLeastSignificantBits();
     }
 

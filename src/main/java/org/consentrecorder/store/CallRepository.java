@@ -87,6 +87,22 @@ public final class CallRepository {
                 .map(rows -> rows.rowCount() == 1);
     }
 
+    /**
+     * Records "do not record" for the subject on the caller's behalf (e.g. a withdrawal by email),
+     * effective from the next call. There is deliberately no counterpart for "granted": only the
+     * caller re-grants, in a later call. Completes with false when "do not record" was already on file.
+     */
+    public static Future<Boolean> withdrawOnRequest(SqlClient tx, String subject, String changedBy, java.time.Instant at) {
+        return tx.preparedQuery("select preference from subject_preference where subject = $1 for update")
+                .execute(Tuple.of(subject))
+                .compose(rows -> {
+                    if (rows.size() > 0 && "do_not_record".equals(rows.iterator().next().getString(0))) {
+                        return Future.succeededFuture(false);
+                    }
+                    return setPreference(tx, subject, "do_not_record", null, "api", changedBy, at).map(true);
+                });
+    }
+
     static Future<Void> setPreference(SqlClient tx, String subject, String preference, UUID decisionId,
                                       String source, String changedBy, java.time.Instant at) {
         return tx.preparedQuery("insert into subject_preference (subject, preference, decision_id, source, changed_by, updated_at) "

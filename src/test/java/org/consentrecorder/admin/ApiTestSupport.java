@@ -60,6 +60,15 @@ final class ApiTestSupport {
                 recordingId, callId, "cr-" + callId, subject, state, bytes, OffsetDateTime.now());
     }
 
+    /** The random pseudonym that names the caller in the audit trail. */
+    static String pseudonym(AppHarness h, String subject) {
+        List<Map<String, Object>> rows = h.rows("select pseudonym from subject_pseudonym where subject = $1", subject);
+        if (rows.isEmpty()) {
+            throw new AssertionError("no pseudonym for " + subject);
+        }
+        return (String) rows.get(0).get("pseudonym");
+    }
+
     static List<Map<String, Object>> auditRows(AppHarness h, String action, String target) {
         return h.rows("select * from audit_log where action = $1 and target_id = $2 order by seq", action, target);
     }

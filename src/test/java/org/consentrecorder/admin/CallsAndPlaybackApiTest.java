@@ -138,12 +138,16 @@ class CallsAndPlaybackApiTest {
     }
 
     @Test
-    void searchByCaller_isAuditedWithTheCallerAsTarget() {
+    void searchByCaller_isAuditedWithTheCallersPseudonymAsTarget_neverTheNumber() {
         items(client.get("/api/v1/calls?caller=" + enc(GRANTING), compliance));
-        List<Map<String, Object>> rows = ApiTestSupport.auditRows(h, "calls.search", GRANTING);
+        String pseudonym = ApiTestSupport.pseudonym(h, GRANTING);
+        List<Map<String, Object>> rows = ApiTestSupport.auditRows(h, "calls.search", pseudonym);
         assertFalse(rows.isEmpty());
         assertEquals("subject", rows.get(0).get("target_type"));
-        assertTrue(((String) rows.get(0).get("detail")).contains(GRANTING));
+        assertTrue(((String) rows.get(0).get("detail")).contains(pseudonym));
+        assertTrue(ApiTestSupport.auditRows(h, "calls.search", GRANTING).isEmpty());
+        assertEquals(0L, h.rows("select count(*) as n from audit_log where detail like $1 or target_id = $2",
+                "%" + GRANTING + "%", GRANTING).get(0).get("n"), "the number itself is nowhere in the audit trail");
     }
 
     @Test
@@ -154,12 +158,13 @@ class CallsAndPlaybackApiTest {
         assertFalse(status.json().getBoolean("do_not_record"));
         assertEquals("granted", status.json().getJsonObject("preference").getString("preference"));
         assertEquals("granted", status.json().getJsonObject("latest_decision").getString("outcome"));
-        assertEquals(1, ApiTestSupport.auditRows(h, "consent.read", GRANTING).size());
+        assertEquals(ApiTestSupport.pseudonym(h, GRANTING), status.json().getString("audit_target"));
+        assertEquals(1, ApiTestSupport.auditRows(h, "consent.read", ApiTestSupport.pseudonym(h, GRANTING)).size());
 
         JsonArray history = items(client.get("/api/v1/consent/history?caller=" + enc(GRANTING), compliance));
         assertEquals(Set.of("decision", "preference"), new HashSet<>(history.stream()
                 .map(o -> ((JsonObject) o).getString("kind")).toList()));
-        assertEquals(1, ApiTestSupport.auditRows(h, "consent.history", GRANTING).size());
+        assertEquals(1, ApiTestSupport.auditRows(h, "consent.history", ApiTestSupport.pseudonym(h, GRANTING)).size());
 
         JsonObject unknown = client.get("/api/v1/consent?caller=" + enc("+15550000000"), compliance).json();
         assertNull(unknown.getJsonObject("preference"));

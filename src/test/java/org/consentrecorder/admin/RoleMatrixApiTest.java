@@ -59,6 +59,23 @@ class RoleMatrixApiTest {
         EXPECTED.put("POST /live-calls/:id/stop", Set.of("agent"));
         EXPECTED.put("GET /audit", Set.of("compliance", "auditor"));
         EXPECTED.put("GET /audit/verify", Set.of("compliance", "auditor"));
+        // the privacy lifecycle (issue 6): data-subject rights and legal holds are compliance's
+        EXPECTED.put("POST /consent/withdraw", Set.of("compliance"));
+        EXPECTED.put("GET /privacy/requests", Set.of("compliance"));
+        EXPECTED.put("POST /privacy/requests", Set.of("compliance"));
+        EXPECTED.put("GET /privacy/requests/overdue", Set.of("compliance"));
+        EXPECTED.put("GET /privacy/requests/:id", Set.of("compliance"));
+        EXPECTED.put("GET /privacy/requests/:id/export", Set.of("compliance"));
+        EXPECTED.put("POST /privacy/requests/:id/erase", Set.of("compliance"));
+        EXPECTED.put("POST /privacy/requests/:id/verify", Set.of("compliance"));
+        EXPECTED.put("GET /legal-holds", Set.of("compliance"));
+        EXPECTED.put("POST /legal-holds", Set.of("compliance"));
+        EXPECTED.put("POST /legal-holds/:id/release", Set.of("compliance"));
+        EXPECTED.put("GET /privacy/register", Set.of("admin", "compliance", "auditor"));
+        EXPECTED.put("GET /retention/policy", Set.of("admin", "compliance", "auditor"));
+        EXPECTED.put("GET /retention/runs", Set.of("admin", "compliance", "auditor"));
+        EXPECTED.put("POST /retention/runs", Set.of("admin"));
+        EXPECTED.put("GET /statistics/daily", Set.of("admin", "compliance", "supervisor", "auditor"));
     }
 
     private AppHarness h;

@@ -1,0 +1,127 @@
+package org.consentrecorder.admin;
+
+import io.vertx.core.Future;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.sqlclient.Row;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+import org.consentrecorder.privacy.LegalHolds;
+import org.consentrecorder.privacy.RowJson;
+import org.consentrecorder.privacy.SubjectPseudonyms;
+
+/**
+ * Legal holds on a call or on everything about a caller: while active, erasure and retention leave
+ * the held data alone. Compliance only: keeping personal data against an erasure request is a
+ * legal decision (GDPR Art. 17(3)(e)), not an administrator's; every change is audited with who
+ * and why, and holds are released, never deleted.
+ */
+final class LegalHoldRoutes {
+    static final int MAX_REASON = 500;
+    private final AdminApi api;
+
+    LegalHoldRoutes(AdminApi api) {
+        this.api = api;
+    }
+
+    List<ApiRoute> routes() {
+        return List.of(
+                ApiRoute.of(HttpMethod.GET, "/legal-holds", Permission.MANAGE_LEGAL_HOLDS, "legal_holds.list", this::list),
+                ApiRoute.of(HttpMethod.POST, "/legal-holds", Permission.MANAGE_LEGAL_HOLDS, "legal_holds.place", this::place),
+                ApiRoute.of(HttpMethod.POST, "/legal-holds/:id/release", Permission.MANAGE_LEGAL_HOLDS,
+                        "legal_holds.release", this::release));
+    }
+
+    static JsonObject json(Row r) {
+        JsonObject o = RowJson.row(r, Set.of("subject"));
+        o.put("caller", r.getString("subject"));
+        o.put("active", r.getValue("released_at") == null);
+        return o;
+    }
+
+    private void list(RoutingContext ctx) {
+        QueryInput q = QueryInput.of(ctx, "active", "call_id", "caller", "limit", "offset");
+        Optional<Boolean> active = q.bool("active");
+        Optional<UUID> callId = q.uuid("call_id");
+        Optional<String> subject = CallRoutes.subject(api, q);
+        int limit = q.limit();
+        int offset = q.offset();
+        JsonObject filters = Api.compact(new JsonObject().put("active", active.orElse(null))
+                .put("call_id", callId.map(UUID::toString).orElse(null)).put("caller", subject.orElse(null)));
+        Future<?> audited = subject.isPresent() ? api.auditAllowedForSubject(ctx, subject.get(), null, filters)
+                : api.auditAllowed(ctx, "legal_hold", null, null, filters);
+        Api.reply(ctx, audited
+                .compose(v -> LegalHolds.list(api.pool(), active.orElse(null), callId.orElse(null),
+                        subject.orElse(null), limit + 1, offset))
+                .map(rows -> {
+                    JsonArray items = new JsonArray();
+                    for (Row r : rows) {
+                        if (items.size() < limit) {
+                            items.add(json(r));
+                        }
+                    }
+                    return Api.offsetPage(items, limit, offset, rows.size() > limit);
+                }));
+    }
+
+    /** Body {@code {"call_id": "..."}} or {@code {"caller": "..."}}, and {@code "reason"}. */
+    private void place(RoutingContext ctx) {
+        QueryInput.of(ctx);
+        JsonInput in = JsonInput.of(ctx, false, "call_id", "caller", "reason");
+        String reason = reason(in);
+        Optional<UUID> callId = in.optionalString("call_id", 36).map(v -> Ids.parse("call id", v));
+        Optional<String> subject = in.optionalString("caller", 64).map(raw -> api.identity().normalize(raw)
+                .orElseThrow(() -> ApiError.badRequest("field 'caller' is not a phone number")));
+        if (callId.isPresent() == subject.isPresent()) {
+            throw ApiError.badRequest("give exactly one of 'call_id' (hold one call) and 'caller' (hold everything "
+                    + "about a caller)");
+        }
+        String by = Api.principal(ctx).describe();
+        Instant now = api.clock().instant();
+        Future<Boolean> known = callId.isPresent() ? LegalHolds.callKnown(api.pool(), callId.get())
+                : Future.succeededFuture(true);
+        known.compose(k -> {
+                    if (!k) {
+                        throw ApiError.notFound("no call with id " + callId.get());
+                    }
+                    return api.<Row>auditedChange(ctx, tx -> (subject.isPresent()
+                            ? SubjectPseudonyms.of(tx, subject.get()) : Future.succeededFuture((String) null))
+                            .compose(pseudonym -> LegalHolds.place(tx, callId.isPresent() ? LegalHolds.CALL
+                                            : LegalHolds.SUBJECT, callId.orElse(null), subject.orElse(null), reason, by, now)
+                                    .map(row -> new AdminApi.Change<>(row, "legal_hold", row.getUUID("id").toString(),
+                                            Api.compact(new JsonObject().put("scope", row.getString("scope"))
+                                                    .put("call_id", callId.map(UUID::toString).orElse(null))
+                                                    .put("caller", pseudonym))))));
+                })
+                .onSuccess(row -> Api.json(ctx, 201, json(row)))
+                .onFailure(ctx::fail);
+    }
+
+    /** Body {@code {"reason": "..."}}: why the hold ends (the case closed, the order lifted). */
+    private void release(RoutingContext ctx) {
+        QueryInput.of(ctx);
+        UUID id = Ids.parse("hold id", ctx.pathParam("id"));
+        JsonInput in = JsonInput.of(ctx, false, "reason");
+        String reason = reason(in);
+        String by = Api.principal(ctx).describe();
+        api.<Row>auditedChange(ctx, tx -> LegalHolds.release(tx, id, by, reason, api.clock().instant())
+                        .map(row -> new AdminApi.Change<>(row.orElseThrow(() ->
+                                ApiError.notFound("no active legal hold with id " + id)), "legal_hold", id.toString(),
+                                new JsonObject().put("released", true))))
+                .onSuccess(row -> Api.json(ctx, 200, json(row)))
+                .onFailure(ctx::fail);
+    }
+
+    private static String reason(JsonInput in) {
+        String reason = in.requiredString("reason", MAX_REASON).trim();
+        if (reason.length() < 3) {
+            throw ApiError.badRequest("field 'reason' must say why (3 to " + MAX_REASON + " characters, e.g. a case number)");
+        }
+        return reason;
+    }
+}

@@ -1,0 +1,255 @@
+package org.consentrecorder.admin;
+
+import io.vertx.core.Context;
+import io.vertx.core.Future;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.HttpServerResponse;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.sqlclient.Row;
+import java.io.IOException;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+import org.consentrecorder.privacy.ErasureTokens;
+import org.consentrecorder.privacy.PrivacyRequests;
+import org.consentrecorder.privacy.RowJson;
+import org.consentrecorder.privacy.SubjectPseudonyms;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Data-subject requests: register an access or erasure request (due one month after it was
+ * received), list them (overdue ones too), answer an access request with the export bundle
+ * (streamed), carry out an erasure request and verify it afterwards.
+ */
+final class SubjectRequestRoutes {
+    private static final Logger LOG = LoggerFactory.getLogger(SubjectRequestRoutes.class);
+    private static final List<String> KINDS = List.of(PrivacyRequests.ACCESS, PrivacyRequests.ERASURE);
+    private static final List<String> STATUSES = List.of("open", "completed", "partially_completed");
+    private final AdminApi api;
+
+    SubjectRequestRoutes(AdminApi api) {
+        this.api = api;
+    }
+
+    List<ApiRoute> routes() {
+        return List.of(
+                ApiRoute.of(HttpMethod.GET, "/privacy/requests", Permission.HANDLE_SUBJECT_REQUESTS,
+                        "privacy_requests.list", this::list),
+                ApiRoute.of(HttpMethod.POST, "/privacy/requests", Permission.HANDLE_SUBJECT_REQUESTS,
+                        "privacy_requests.create", this::create),
+                // before /:id, which would otherwise take "overdue" as an id
+                ApiRoute.of(HttpMethod.GET, "/privacy/requests/overdue", Permission.HANDLE_SUBJECT_REQUESTS,
+                        "privacy_requests.overdue", this::overdue),
+                ApiRoute.of(HttpMethod.GET, "/privacy/requests/:id", Permission.HANDLE_SUBJECT_REQUESTS,
+                        "privacy_requests.read", this::read),
+                ApiRoute.of(HttpMethod.GET, "/privacy/requests/:id/export", Permission.EXPORT,
+                        "privacy_requests.export", this::export),
+                ApiRoute.of(HttpMethod.POST, "/privacy/requests/:id/erase", Permission.ERASURE,
+                        "privacy_requests.erase", this::erase),
+                ApiRoute.of(HttpMethod.POST, "/privacy/requests/:id/verify", Permission.ERASURE,
+                        "privacy_requests.verify", this::verify));
+    }
+
+    static JsonObject json(Row r) {
+        JsonObject o = RowJson.row(r, Set.of("subject"));
+        o.put("caller", r.getString("subject"));
+        return o;
+    }
+
+    private void list(RoutingContext ctx) {
+        QueryInput q = QueryInput.of(ctx, "status", "kind", "overdue", "limit", "offset");
+        Optional<String> status = q.oneOf("status", STATUSES);
+        Optional<String> kind = q.oneOf("kind", KINDS);
+        boolean overdue = q.bool("overdue").orElse(false);
+        page(ctx, status.orElse(null), kind.orElse(null), overdue, q.limit(), q.offset(),
+                Api.compact(new JsonObject().put("status", status.orElse(null)).put("kind", kind.orElse(null))
+                        .put("overdue", overdue ? true : null)));
+    }
+
+    private void overdue(RoutingContext ctx) {
+        QueryInput q = QueryInput.of(ctx, "limit", "offset");
+        page(ctx, null, null, true, q.limit(), q.offset(), new JsonObject().put("overdue", true));
+    }
+
+    private void page(RoutingContext ctx, String status, String kind, boolean overdue, int limit, int offset,
+                      JsonObject filters) {
+        Api.reply(ctx, api.auditAllowed(ctx, "privacy_request", null, null, filters)
+                .compose(v -> PrivacyRequests.list(api.pool(), status, kind, overdue, limit + 1, offset))
+                .map(rows -> {
+                    io.vertx.core.json.JsonArray items = new io.vertx.core.json.JsonArray();
+                    for (Row r : rows) {
+                        if (items.size() < limit) {
+                            items.add(json(r));
+                        }
+                    }
+                    return Api.offsetPage(items, limit, offset, rows.size() > limit);
+                }));
+    }
+
+    /** Body {@code {"kind": "access"|"erasure", "caller": "...", "received_at": "...", "note": "..."}}. */
+    private void create(RoutingContext ctx) {
+        QueryInput.of(ctx);
+        JsonInput in = JsonInput.of(ctx, false, "kind", "caller", "received_at", "note");
+        String kind = in.requiredString("kind", 16);
+        if (!KINDS.contains(kind)) {
+            throw ApiError.badRequest("field 'kind' must be one of " + String.join(", ", KINDS));
+        }
+        String subject = api.identity().normalize(in.requiredString("caller", 64)).orElseThrow(() ->
+                ApiError.badRequest("field 'caller' is not a phone number (digits, optionally a leading +)"));
+        Instant now = api.clock().instant();
+        Instant received = in.optionalString("received_at", 40).map(v -> {
+            try {
+                return Instant.parse(v);
+            } catch (java.time.format.DateTimeParseException e) {
+                throw ApiError.badRequest("field 'received_at' must be a UTC time such as 2025-01-31T08:00:00Z");
+            }
+        }).orElse(now);
+        if (received.isAfter(now.plusSeconds(60))) {
+            throw ApiError.badRequest("field 'received_at' is in the future");
+        }
+        String note = in.optionalString("note", 1000).map(String::trim).orElse(null);
+        String by = Api.principal(ctx).describe();
+        api.<Row>auditedChange(ctx, tx -> SubjectPseudonyms.of(tx, subject)
+                        .compose(pseudonym -> api.privacy().requests().create(tx, kind, subject, received, note, by, now)
+                                .map(row -> new AdminApi.Change<>(row, "privacy_request", row.getUUID("id").toString(),
+                                        new JsonObject().put("kind", kind).put("caller", pseudonym)
+                                                .put("due_at", Api.time(row.getOffsetDateTime("due_at")))))))
+                .onSuccess(row -> Api.json(ctx, 201, json(row)))
+                .onFailure(ctx::fail);
+    }
+
+    private void read(RoutingContext ctx) {
+        QueryInput.of(ctx);
+        UUID id = Ids.parse("request id", ctx.pathParam("id"));
+        Api.reply(ctx, api.auditAllowed(ctx, "privacy_request", id.toString(), null, null)
+                .compose(v -> PrivacyRequests.find(api.pool(), id))
+                .map(found -> json(found.orElseThrow(() -> ApiError.notFound("no privacy request with id " + id)))));
+    }
+
+    // ---- access: the export bundle ---------------------------------------------------------------
+
+    private void export(RoutingContext ctx) {
+        QueryInput.of(ctx);
+        UUID id = Ids.parse("request id", ctx.pathParam("id"));
+        HttpServerResponse res = ctx.response();
+        Context context = ctx.vertx().getOrCreateContext();
+        JsonObject detail = new JsonObject().put("kind", PrivacyRequests.ACCESS);
+        PrivacyRequests.find(api.pool(), id)
+                .compose(found -> {
+                    Row request = found.orElseThrow(() -> ApiError.notFound("no privacy request with id " + id));
+                    if (!PrivacyRequests.ACCESS.equals(request.getString("kind"))) {
+                        throw ApiError.conflict("request " + id + " is an erasure request; only access requests are exported");
+                    }
+                    if (request.getString("subject").startsWith(ErasureTokens.PREFIX)) {
+                        throw ApiError.conflict("the subject of request " + id + " has been erased; nothing to export");
+                    }
+                    // the audit row is written before the first byte of personal data leaves
+                    return api.auditAllowed(ctx, "privacy_request", id.toString(), null, detail)
+                            .compose(v -> api.privacy().export().prepare(request));
+                })
+                .compose(bundle -> {
+                    res.setChunked(true)
+                            .putHeader("content-type", "application/zip")
+                            .putHeader("content-disposition", "attachment; filename=\"subject-export-" + id + ".zip\"");
+                    return api.privacy().export().stream(bundle, context, res,
+                                    fail -> res.closeHandler(v -> fail.accept(new IOException("the client went away"))))
+                            .compose(summary -> res.end().map(summary.toJson()
+                                    .put("manifest", bundle.manifest().getJsonObject("summary"))));
+                })
+                .onSuccess(result -> PrivacyRequests.accessCompleted(api.pool(), id, Api.principal(ctx).describe(),
+                                result, api.clock().instant())
+                        .onComplete(ar -> api.auditMore(ctx, "privacy_request", id.toString(), null,
+                                ar.succeeded() ? "ok" : "failed", result.copy().put("kind", PrivacyRequests.ACCESS))))
+                .onFailure(e -> {
+                    if (!res.headWritten()) {
+                        ctx.fail(e);
+                        return;
+                    }
+                    // the zip is cut short: the client must not take a partial bundle for a whole one
+                    LOG.warn("export of request {} ended early: {}", id, e.getMessage());
+                    if (!res.closed()) {
+                        res.reset();
+                    }
+                    api.auditMore(ctx, "privacy_request", id.toString(), null, "failed",
+                            detail.copy().put("cause", e.getClass().getSimpleName()));
+                });
+    }
+
+    // ---- erasure ---------------------------------------------------------------------------------
+
+    private void erase(RoutingContext ctx) {
+        QueryInput.of(ctx);
+        JsonInput.of(ctx, true);
+        UUID id = Ids.parse("request id", ctx.pathParam("id"));
+        String by = Api.principal(ctx).describe();
+        api.privacy().erasure().execute(id, by, (tx, result) -> {
+                    JsonObject counts = new JsonObject();
+                    result.forEach(e -> {
+                        if (e.getValue() instanceof Number || e.getValue() instanceof Boolean) {
+                            counts.put(e.getKey(), e.getValue());
+                        }
+                    });
+                    return api.audit().append(tx, api.entry(ctx, "privacy_request", id.toString(), null, "ok",
+                            counts.put("kind", PrivacyRequests.ERASURE))).map(seq -> {
+                                ctx.put(Api.AUDITED, true);
+                                return (Void) null;
+                            });
+                })
+                .onSuccess(row -> {
+                    api.auditMore(ctx, "privacy_request", id.toString(), null, row.getString("status"),
+                            new JsonObject().put("clean", row.getJsonObject("verification") == null ? null
+                                    : row.getJsonObject("verification").getBoolean("clean")));
+                    Api.json(ctx, 200, json(row));
+                })
+                .onFailure(e -> {
+                    if (Boolean.TRUE.equals(ctx.get(Api.AUDITED))) {
+                        api.auditMore(ctx, "privacy_request", id.toString(), null, "failed",
+                                new JsonObject().put("cause", e.getMessage()));
+                    }
+                    ctx.fail(e);
+                });
+    }
+
+    /**
+     * Runs the verification again. An erasure that completed no longer knows the number, so the
+     * body names it: {@code {"caller": "..."}} (optional while the request still holds it).
+     */
+    private void verify(RoutingContext ctx) {
+        QueryInput.of(ctx);
+        JsonInput in = JsonInput.of(ctx, true, "caller");
+        UUID id = Ids.parse("request id", ctx.pathParam("id"));
+        Optional<String> caller = in.optionalString("caller", 64).map(raw -> api.identity().normalize(raw)
+                .orElseThrow(() -> ApiError.badRequest("field 'caller' is not a phone number")));
+        PrivacyRequests.find(api.pool(), id).compose(found -> {
+            Row request = found.orElseThrow(() -> ApiError.notFound("no privacy request with id " + id));
+            String token = request.getString("erasure_token");
+            if (!PrivacyRequests.ERASURE.equals(request.getString("kind")) || token == null) {
+                throw ApiError.conflict("request " + id + " is not an erasure that has run");
+            }
+            String stored = request.getString("subject");
+            String subject = stored.startsWith(ErasureTokens.PREFIX)
+                    ? caller.orElseThrow(() -> ApiError.badRequest("field 'caller' is required: the completed "
+                    + "request no longer holds the number"))
+                    : stored;
+            JsonObject previous = request.getJsonObject("verification");
+            Instant began = previous != null && previous.getString("erasure_began_at") != null
+                    ? Instant.parse(previous.getString("erasure_began_at"))
+                    : request.getOffsetDateTime("completed_at") == null ? api.clock().instant()
+                    : request.getOffsetDateTime("completed_at").toInstant();
+            return api.auditAllowed(ctx, "privacy_request", id.toString(), null, null)
+                    .compose(v -> api.privacy().verifier().heldCalls(subject))
+                    .compose(held -> api.privacy().verifier().verify(subject, token, id, began, held))
+                    .map(report -> new JsonObject().put("request_id", id.toString()).put("verification", report));
+        }).onComplete(ar -> {
+            if (ar.succeeded()) {
+                Api.json(ctx, 200, ar.result());
+            } else {
+                ctx.fail(ar.cause());
+            }
+        });
+    }
+}

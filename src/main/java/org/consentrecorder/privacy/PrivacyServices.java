@@ -1,0 +1,65 @@
+package org.consentrecorder.privacy;
+
+import io.vertx.core.Vertx;
+import io.vertx.sqlclient.Pool;
+import java.time.Clock;
+import java.util.function.Supplier;
+import org.consentrecorder.ari.AriClient;
+import org.consentrecorder.config.AppConfig;
+import org.consentrecorder.crypto.SubjectKeyStore;
+import org.consentrecorder.recording.RecordingArchive;
+
+/** The privacy lifecycle's parts, wired once by the application and used by the admin API and the CLI. */
+public final class PrivacyServices {
+    private final AppConfig config;
+    private final PrivacyRequests requests;
+    private final SubjectExport export;
+    private final ErasureVerifier verifier;
+    private final Erasure erasure;
+    private final DailyStatistics statistics;
+    private final RetentionJob retention;
+
+    public PrivacyServices(Vertx vertx, Pool pool, AppConfig config, SubjectKeyStore keys, Supplier<AriClient> ari,
+                           Supplier<RecordingArchive> archive, Clock clock) {
+        this.config = config;
+        PrivacySettings settings = config.privacy();
+        this.requests = new PrivacyRequests(settings.requestDue());
+        this.export = new SubjectExport(vertx, pool, archive, settings, clock);
+        this.verifier = new ErasureVerifier(vertx, pool, keys, ari, clock);
+        this.erasure = new Erasure(vertx, pool, keys, ari, verifier, clock);
+        this.statistics = new DailyStatistics(pool, clock);
+        this.retention = new RetentionJob(vertx, pool, keys, settings, statistics, clock);
+    }
+
+    public AppConfig config() {
+        return config;
+    }
+
+    public PrivacySettings settings() {
+        return config.privacy();
+    }
+
+    public PrivacyRequests requests() {
+        return requests;
+    }
+
+    public SubjectExport export() {
+        return export;
+    }
+
+    public ErasureVerifier verifier() {
+        return verifier;
+    }
+
+    public Erasure erasure() {
+        return erasure;
+    }
+
+    public DailyStatistics statistics() {
+        return statistics;
+    }
+
+    public RetentionJob retention() {
+        return retention;
+    }
+}

@@ -1,0 +1,294 @@
+package org.consentrecorder.privacy;
+
+import io.vertx.core.Context;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.WorkerExecutor;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.core.streams.WriteStream;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.Tuple;
+import java.io.BufferedOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Supplier;
+import org.consentrecorder.recording.RecordingArchive;
+
+/**
+ * The answer to a subject access request (GDPR Art. 15): a zip with a JSON manifest of every call,
+ * consent decision (with the words the caller heard), pause timeline entry, recording and audit
+ * entry about the subject, plus the subject's recordings decrypted. The manifest is gathered first
+ * (metadata only); the zip is then written by {@link ExportBundleWriter} on a worker thread straight
+ * into the HTTP response (or a file), with back-pressure, so neither a recording nor the bundle is
+ * ever held in memory.
+ *
+ * <p>Audit entries are given without the operators' names and addresses: who in the company
+ * consulted the data is the employees' personal data (CJEU C-579/21); the audit trail keeps them.
+ */
+public final class SubjectExport {
+    public static final String FORMAT = "consent-recorder-subject-export/1";
+    private static final Duration STALL = Duration.ofMinutes(2);
+    private static final int OUTPUT_BUFFER = 64 * 1024;
+
+    private final Vertx vertx;
+    private final Pool pool;
+    private final Supplier<RecordingArchive> archive;
+    private final PrivacySettings settings;
+    private final Clock clock;
+    private final WorkerExecutor workers;
+
+    public SubjectExport(Vertx vertx, Pool pool, Supplier<RecordingArchive> archive, PrivacySettings settings,
+                         Clock clock) {
+        this.vertx = vertx;
+        this.pool = pool;
+        this.archive = archive;
+        this.settings = settings;
+        this.clock = clock;
+        // zip writing blocks: a small pool of its own, so exports never starve other blocking work
+        this.workers = vertx.createSharedWorkerExecutor("cr-privacy-export", 2, 2, TimeUnit.HOURS);
+    }
+
+    /** The manifest and the recordings that go into the bundle. */
+    public record Bundle(JsonObject manifest, List<ExportBundleWriter.RecordingFile> files) {
+    }
+
+    /** Gathers everything about the request's subject (metadata only; recordings are read while streaming). */
+    public Future<Bundle> prepare(Row request) {
+        String subject = request.getString("subject");
+        Tuple bySubject = Tuple.of(subject);
+        Future<RowsAndIds> calls = pool.preparedQuery("select * from call where caller_subject = $1 "
+                        + "order by started_at, id").execute(bySubject)
+                .map(rows -> RowsAndIds.of(RowJson.rows(rows), "id"));
+        Future<RowsAndIds> decisions = calls.compose(c -> pool.preparedQuery("select d.*, v.notice_text "
+                        + "from consent_decision d join notice_version v on v.version = d.notice_version "
+                        + "where d.caller_subject = $1 or d.call_id = any($2) order by d.decided_at, d.written_at, d.id")
+                .execute(Tuple.of(subject, (Object) c.uuids()))
+                .map(rows -> RowsAndIds.of(RowJson.rows(rows), "call_id")));
+        Future<JsonArray> timeline = decisions.compose(d -> pool.preparedQuery("select * from recording_timeline "
+                        + "where call_id = any($1) order by id")
+                .execute(Tuple.of((Object) union(calls.result(), d)))
+                .map(RowJson::rows));
+        Future<RowsAndIds> recordings = pool.preparedQuery("select id, call_id, name, consent_id, format, state, "
+                        + "duration_seconds, duration_ms, plaintext_bytes, plaintext_sha256 as sha256, finished_at, "
+                        + "archived_at, removed_at from recording where subject = $1 order by finished_at, id")
+                .execute(bySubject)
+                .map(rows -> RowsAndIds.of(RowJson.rows(rows), "id"));
+        Future<JsonObject> preference = pool.preparedQuery("select preference, source, changed_by, updated_at, "
+                        + "decision_id from subject_preference where subject = $1").execute(bySubject)
+                .map(rows -> rows.size() == 0 ? null : RowJson.row(rows.iterator().next()));
+        Future<JsonArray> preferenceHistory = pool.preparedQuery("select preference, source, changed_by, changed_at, "
+                        + "decision_id from subject_preference_history where subject = $1 order by changed_at, id")
+                .execute(bySubject).map(RowJson::rows);
+        Future<RowsAndIds> requests = pool.preparedQuery("select id, kind, received_at, due_at, status, completed_at "
+                        + "from privacy_request where subject = $1 order by received_at, id").execute(bySubject)
+                .map(rows -> RowsAndIds.of(RowJson.rows(rows), "id"));
+        Future<String> pseudonym = SubjectPseudonyms.find(pool, subject).map(p -> p.orElse(null));
+        Future<JsonArray> audit = Future.all(decisions, recordings, requests, pseudonym).compose(all -> {
+            Set<String> targets = new LinkedHashSet<>();
+            targets.add(subject);
+            if (pseudonym.result() != null) {
+                targets.add(pseudonym.result());
+            }
+            for (UUID id : union(calls.result(), decisions.result())) {
+                targets.add(id.toString());
+            }
+            recordings.result().ids().forEach(id -> targets.add(id.toString()));
+            requests.result().ids().forEach(id -> targets.add(id.toString()));
+            return pool.preparedQuery("select seq, at, actor_kind, action, target_type, target_id, reason, outcome, "
+                            + "detail from audit_log where target_id = any($1) order by seq")
+                    .execute(Tuple.of((Object) targets.toArray(new String[0])))
+                    .map(RowJson::rows);
+        });
+        return Future.all(List.of(timeline, preference, preferenceHistory, audit)).map(all -> {
+            JsonArray recordingList = recordings.result().rows();
+            List<ExportBundleWriter.RecordingFile> files = new ArrayList<>();
+            for (Object o : recordingList) {
+                JsonObject r = (JsonObject) o;
+                String state = r.getString("state");
+                if (("verified".equals(state) || "archived".equals(state)) && r.getString("sha256") != null) {
+                    String path = "recordings/" + r.getString("id") + "." + extension(r.getString("format"));
+                    r.put("file", path);
+                    files.add(new ExportBundleWriter.RecordingFile(UUID.fromString(r.getString("id")), path,
+                            r.getLong("plaintext_bytes", 0L), r.getString("sha256")));
+                } else {
+                    r.put("file", null).put("why_no_file", whyNoFile(state));
+                }
+            }
+            JsonArray auditRows = audit.result();
+            auditRows.forEach(o -> {
+                JsonObject a = (JsonObject) o;
+                String detail = a.getString("detail");
+                a.put("detail", detail == null ? null : new JsonObject(detail));
+            });
+            JsonObject manifest = new JsonObject()
+                    .put("format", FORMAT)
+                    .put("generated_at", RowJson.time(clock.instant()))
+                    .put("request", new JsonObject().put("id", request.getUUID("id").toString())
+                            .put("received_at", RowJson.time(request.getOffsetDateTime("received_at").toInstant()))
+                            .put("due_at", RowJson.time(request.getOffsetDateTime("due_at").toInstant())))
+                    .put("controller", controller())
+                    .put("subject", subject)
+                    .put("summary", new JsonObject()
+                            .put("calls", calls.result().rows().size())
+                            .put("consent_decisions", decisions.result().rows().size())
+                            .put("timeline_entries", timeline.result().size())
+                            .put("recordings", recordingList.size())
+                            .put("recording_files", files.size())
+                            .put("audit_entries", auditRows.size()))
+                    .put("consent_preference", preference.result())
+                    .put("consent_preference_history", preferenceHistory.result())
+                    .put("calls", calls.result().rows())
+                    .put("consent_decisions", decisions.result().rows())
+                    .put("timeline", timeline.result())
+                    .put("recordings", recordingList)
+                    .put("privacy_requests", requests.result().rows())
+                    .put("audit_entries", auditRows)
+                    .put("notes", new JsonArray()
+                            .add("Times are UTC. Recordings are the decrypted audio as archived; their SHA-256 is "
+                                    + "checked while the bundle is written.")
+                            .add("Pauses for payments are in 'timeline': the recording holds silence (or nothing) "
+                                    + "there by design.")
+                            .add("Audit entries show what was done with this data and when; the names of the "
+                                    + "employees who did it are withheld (their own personal data)."));
+            return new Bundle(manifest, files);
+        });
+    }
+
+    /**
+     * Streams the bundle into {@code target} (an HTTP response) from a worker thread; call it on
+     * {@code context}, the target's context. Completes once the last byte is handed over; the
+     * caller ends the response.
+     */
+    public Future<ExportBundleWriter.Summary> stream(Bundle bundle, Context context, WriteStream<Buffer> target,
+                                                     BackPressureHook hook) {
+        RecordingArchive source = archive.get();
+        if (source == null && !bundle.files().isEmpty()) {
+            return Future.failedFuture(new PrivacyProblem(PrivacyProblem.Kind.UNAVAILABLE,
+                    "the recording archive is not available"));
+        }
+        BackPressuredOutputStream out = new BackPressuredOutputStream(context, target, STALL);
+        hook.onFailure(out::fail);
+        return workers.executeBlocking(() -> {
+            try (OutputStream buffered = new BufferedOutputStream(out, OUTPUT_BUFFER)) {
+                return ExportBundleWriter.write(buffered, bundle.manifest(), readme(), bundle.files(),
+                        (id, bytes) -> open(context, source, id, bytes));
+            }
+        }, false);
+    }
+
+    /** Lets the caller fail the stream from outside (the HTTP connection closed). */
+    @FunctionalInterface
+    public interface BackPressureHook {
+        void onFailure(java.util.function.Consumer<Throwable> fail);
+    }
+
+    /** Writes the bundle into a file-like stream (the CLI); blocking work on the export workers. */
+    public Future<ExportBundleWriter.Summary> writeTo(Bundle bundle, OutputStream out) {
+        RecordingArchive source = archive.get();
+        Context context = vertx.getOrCreateContext();
+        return workers.executeBlocking(() -> {
+            try (OutputStream buffered = new BufferedOutputStream(out, OUTPUT_BUFFER)) {
+                return ExportBundleWriter.write(buffered, bundle.manifest(), readme(), bundle.files(),
+                        (id, bytes) -> open(context, source, id, bytes));
+            }
+        }, false);
+    }
+
+    /** Opens a recording's plaintext on the event loop and hands the worker a blocking view of it. */
+    private static InputStream open(Context context, RecordingArchive source, UUID id, long bytes) throws IOException {
+        CompletableFuture<InputStream> opened = new CompletableFuture<>();
+        context.runOnContext(v -> source.open(id, 0, bytes).onComplete(ar -> {
+            if (ar.failed()) {
+                opened.completeExceptionally(ar.cause());
+            } else {
+                opened.complete(new ReadStreamInputStream(context, ar.result(), STALL));
+            }
+        }));
+        try {
+            return opened.get(STALL.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new java.io.InterruptedIOException("interrupted while opening recording " + id);
+        } catch (ExecutionException e) {
+            throw new IOException("recording " + id + " cannot be opened: " + e.getCause().getMessage(), e.getCause());
+        } catch (TimeoutException e) {
+            throw new IOException("recording " + id + " did not open within " + STALL.toSeconds() + " s");
+        }
+    }
+
+    private JsonObject controller() {
+        PrivacySettings.Controller c = settings.controller();
+        return new JsonObject().put("name", c.name().isEmpty() ? null : c.name())
+                .put("contact", c.contact().isEmpty() ? null : c.contact())
+                .put("data_protection_officer", c.dpoContact().isEmpty() ? null : c.dpoContact());
+    }
+
+    private static String readme() {
+        return """
+                Your data held by the call recording system
+                ===========================================
+
+                manifest.json   every call, consent decision (with the words you heard), payment pause,
+                                recording and access to your data we hold, as JSON.
+                recordings/     the recordings of your calls, decrypted (WAV or the format named in the
+                                manifest). The manifest gives each file's SHA-256 checksum.
+
+                Times are UTC. Questions: the controller's contact in manifest.json.
+                """;
+    }
+
+    private static String extension(String format) {
+        return format == null || !format.matches("[a-z0-9]{1,8}") ? "bin" : format;
+    }
+
+    private static String whyNoFile(String state) {
+        return switch (state == null ? "" : state) {
+            case "finished", "stored" -> "the recording is still being archived; ask again shortly";
+            case "discarded" -> "discarded because consent was withdrawn during the call";
+            case "rejected" -> "deleted: it had no consent behind it";
+            case "lost" -> "lost before it was archived";
+            case "erased" -> "erased on request";
+            case "expired" -> "deleted at the end of its retention period";
+            default -> "not available";
+        };
+    }
+
+    private static UUID[] union(RowsAndIds a, RowsAndIds b) {
+        Set<UUID> all = new LinkedHashSet<>(a.ids());
+        all.addAll(b.ids());
+        return all.toArray(new UUID[0]);
+    }
+
+    /** Rows as JSON and the ids of one of their columns. */
+    private record RowsAndIds(JsonArray rows, List<UUID> ids) {
+        static RowsAndIds of(JsonArray rows, String idColumn) {
+            Set<UUID> ids = new LinkedHashSet<>();
+            for (Object o : rows) {
+                String id = ((JsonObject) o).getString(idColumn);
+                if (id != null) {
+                    ids.add(UUID.fromString(id));
+                }
+            }
+            return new RowsAndIds(rows, List.copyOf(ids));
+        }
+
+        UUID[] uuids() {
+            return ids.toArray(new UUID[0]);
+        }
+    }
+}
