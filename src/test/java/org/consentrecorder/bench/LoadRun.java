@@ -275,6 +275,16 @@ final class LoadRun {
             }
             Thread.sleep(50);
         }
+        // and the archive has taken every finished recording off Asterisk: a baseline taken while it
+        // still encrypts would count its buffers as the calls' memory
+        while (!asterisk.storedRecordings().isEmpty()) {
+            if (System.nanoTime() > deadline) {
+                errors.add(asterisk.storedRecordings().size() + " recordings were still not archived "
+                        + FINISH_WAIT_NANOS / 1_000_000_000 + " s after the last call ended");
+                return;
+            }
+            Thread.sleep(50);
+        }
     }
 
     private String describeStuck() {
