@@ -29,14 +29,7 @@ final class KeysCommand implements Runnable {
     static final class Rewrap implements Callable<Integer> {
         @Override
         public Integer call() {
-            AppConfig config;
-            try {
-                config = Main.loadConfig();
-            } catch (ConfigException e) {
-                System.err.println(e.getMessage());
-                return 2;
-            }
-            return rewrap(config);
+            return Main.withConfig("rewrap", Rewrap::rewrap);
         }
 
         static int rewrap(AppConfig config) {

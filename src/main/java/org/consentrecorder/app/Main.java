@@ -39,6 +39,28 @@ public final class Main implements Callable<Integer> {
         return AppConfig.load(ConfigSource.load(System.getenv()));
     }
 
+    /** A command that needs the whole configuration. */
+    @FunctionalInterface
+    interface ConfiguredCommand {
+        int run(AppConfig config) throws Exception;
+    }
+
+    /**
+     * Loads the configuration and runs the command: exit code 2 with every problem printed when the
+     * configuration is unusable, 1 with the reason when the command fails.
+     */
+    static int withConfig(String what, ConfiguredCommand command) {
+        try {
+            return command.run(loadConfig());
+        } catch (ConfigException e) {
+            System.err.println(e.getMessage());
+            return 2;
+        } catch (Exception e) {
+            System.err.println(what + " failed: " + e.getMessage());
+            return 1;
+        }
+    }
+
     @Command(name = "run", mixinStandardHelpOptions = true, description = "Start the service (the default).")
     static final class Run implements Callable<Integer> {
         @Override

@@ -15,7 +15,6 @@ import java.util.concurrent.Callable;
 import org.consentrecorder.admin.AuditEntry;
 import org.consentrecorder.admin.AuditLog;
 import org.consentrecorder.config.AppConfig;
-import org.consentrecorder.config.ConfigException;
 import org.consentrecorder.crypto.Keyring;
 import org.consentrecorder.crypto.SubjectKeyStore;
 import org.consentrecorder.privacy.ErasureTokens;
@@ -47,22 +46,11 @@ final class PrivacyCommand {
 
         @Override
         public Integer call() {
-            AppConfig config;
-            try {
-                config = Main.loadConfig();
-            } catch (ConfigException e) {
-                System.err.println(e.getMessage());
-                return 2;
-            }
-            try (DatabaseServer server = DatabaseServer.start(config.database())) {
-                return export(config, server, request, out, System.out);
-            } catch (ConfigException e) {
-                System.err.println(e.getMessage());
-                return 2;
-            } catch (Exception e) {
-                System.err.println("export failed: " + e.getMessage());
-                return 1;
-            }
+            return Main.withConfig("export", config -> {
+                try (DatabaseServer server = DatabaseServer.start(config.database())) {
+                    return export(config, server, request, out, System.out);
+                }
+            });
         }
     }
 

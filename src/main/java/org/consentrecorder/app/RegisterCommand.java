@@ -5,7 +5,6 @@ import java.time.Instant;
 import java.util.concurrent.Callable;
 import org.consentrecorder.admin.Role;
 import org.consentrecorder.config.AppConfig;
-import org.consentrecorder.config.ConfigException;
 import org.consentrecorder.privacy.ProcessingRegister;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -19,15 +18,10 @@ final class RegisterCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        AppConfig config;
-        try {
-            config = Main.loadConfig();
-        } catch (ConfigException e) {
-            System.err.println(e.getMessage());
-            return 2;
-        }
-        print(config, markdown, System.out);
-        return 0;
+        return Main.withConfig("register", config -> {
+            print(config, markdown, System.out);
+            return 0;
+        });
     }
 
     static void print(AppConfig config, boolean markdown, PrintStream out) {

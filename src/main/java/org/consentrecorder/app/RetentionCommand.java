@@ -6,7 +6,6 @@ import java.io.PrintStream;
 import java.time.Clock;
 import java.util.concurrent.Callable;
 import org.consentrecorder.config.AppConfig;
-import org.consentrecorder.config.ConfigException;
 import org.consentrecorder.crypto.Keyring;
 import org.consentrecorder.crypto.SubjectKeyStore;
 import org.consentrecorder.privacy.DailyStatistics;
@@ -29,22 +28,11 @@ final class RetentionCommand {
     static final class Run implements Callable<Integer> {
         @Override
         public Integer call() {
-            AppConfig config;
-            try {
-                config = Main.loadConfig();
-            } catch (ConfigException e) {
-                System.err.println(e.getMessage());
-                return 2;
-            }
-            try (DatabaseServer server = DatabaseServer.start(config.database())) {
-                return run(config, server, System.out);
-            } catch (ConfigException e) {
-                System.err.println(e.getMessage());
-                return 2;
-            } catch (Exception e) {
-                System.err.println("retention run failed: " + e.getMessage());
-                return 1;
-            }
+            return Main.withConfig("retention run", config -> {
+                try (DatabaseServer server = DatabaseServer.start(config.database())) {
+                    return run(config, server, System.out);
+                }
+            });
         }
     }
 
