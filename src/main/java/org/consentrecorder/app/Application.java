@@ -2,15 +2,16 @@ package org.consentrecorder.app;
 
 import io.vertx.core.AbstractVerticle;
 import io.vertx.core.DeploymentOptions;
+import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
-import io.vertx.core.net.PemKeyCertOptions;
 import io.vertx.core.http.PoolOptions;
 import io.vertx.core.http.WebSocketClientOptions;
+import io.vertx.core.net.PemKeyCertOptions;
 import io.vertx.ext.web.Router;
 import io.vertx.pgclient.PgBuilder;
 import io.vertx.sqlclient.Pool;
@@ -19,25 +20,24 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Supplier;
 import org.consentrecorder.admin.AdminApi;
 import org.consentrecorder.admin.AdminBootstrap;
 import org.consentrecorder.admin.HealthRoutes;
-import io.vertx.core.Future;
-import java.util.function.Supplier;
 import org.consentrecorder.ari.AriClient;
 import org.consentrecorder.ari.AriConnection;
+import org.consentrecorder.call.CallRegistry;
+import org.consentrecorder.call.CallShards;
+import org.consentrecorder.config.AppConfig;
 import org.consentrecorder.crypto.Keyring;
 import org.consentrecorder.crypto.SubjectKeyStore;
 import org.consentrecorder.privacy.PrivacyServices;
 import org.consentrecorder.recording.ArchiveCheckpoints;
 import org.consentrecorder.recording.ArchivePipeline;
 import org.consentrecorder.recording.EncryptedArchive;
+import org.consentrecorder.recording.PauseStyle;
 import org.consentrecorder.recording.RecordingArchive;
 import org.consentrecorder.store.ArchiveRepository;
-import org.consentrecorder.call.CallRegistry;
-import org.consentrecorder.call.CallShards;
-import org.consentrecorder.config.AppConfig;
-import org.consentrecorder.recording.RecordingArchive;
 import org.consentrecorder.store.CallRepository;
 import org.consentrecorder.store.DatabaseServer;
 import org.consentrecorder.store.Migrations;
@@ -113,6 +113,11 @@ public final class Application implements AutoCloseable {
         // takes a lock the woken loop must wait for, milliseconds on a busy machine; see bench/results)
         Vertx vertx = Vertx.vertx(new VertxOptions().setPreferNativeTransport(true));
         LOG.info("Vert.x transport: {}", vertx.isNativeTransportEnabled() ? "native (epoll)" : "NIO");
+        if (config.calls().recording().pauseStyle() == PauseStyle.SILENCE) {
+            LOG.warn("{}=silence: only the first payment pause of each recording is written as silence (ARI mute); "
+                    + "later ones are cut out (ARI pause), because Asterisk releases without the fix for "
+                    + "asterisk/asterisk#322 ignore a second mute", AppConfig.PAUSE_STYLE);
+        }
         try {
             Pool pool = PgBuilder.pool()
                     .with(new io.vertx.sqlclient.PoolOptions().setMaxSize(config.database().poolSize()))

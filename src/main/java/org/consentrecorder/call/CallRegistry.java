@@ -20,6 +20,7 @@ import org.consentrecorder.ari.AriConnection;
 import org.consentrecorder.ari.AriEventTranslator;
 import org.consentrecorder.ari.RoutedEvent;
 import org.consentrecorder.recording.ControlAction;
+import org.consentrecorder.recording.PauseStyle;
 import org.consentrecorder.recording.RecordingControl;
 import org.consentrecorder.store.CallRepository;
 import org.consentrecorder.store.CallRepository.ActiveCall;
@@ -286,8 +287,11 @@ public final class CallRegistry implements AriConnection.Listener {
                         java.time.Instant started = clockInfo.startedAt() != null ? clockInfo.startedAt() : row.startedAt();
                         java.time.Instant pausedSince = pausedNow
                                 ? (clockInfo.pausedSince() != null ? clockInfo.pausedSince() : clock.instant()) : null;
+                        // Asterisk reports "paused" only for ARI pause; a mute is known from the timeline
+                        PauseStyle pausedStyle = "paused".equals(live.get().getState())
+                                ? PauseStyle.SKIP : clockInfo.pausedStyle();
                         RecordingControl control = RecordingControl.restore(settings.recording(), row.recordingName(),
-                                row.snoopId(), started, clockInfo.pausedMillis(), pausedSince);
+                                row.snoopId(), started, clockInfo.cutMillis(), pausedSince, pausedStyle);
                         CallFlow flow = CallFlow.adopt(settings, decision.get(), row.channelName(), row.asteriskId(),
                                 row.startedAt(), control, row.snoopId());
                         register(new CallSession(vertx, shards.contextFor(row.channelId()), flow, row.channelId(), ari,

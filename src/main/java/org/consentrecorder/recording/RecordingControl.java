@@ -25,6 +25,11 @@ import org.consentrecorder.recording.TimelineEntry.Change;
  * from DTMF sequences, dialplan UserEvents, the API and the digit-burst safety net; fail-closed
  * stop when a pause is not accepted in time; stop-and-discard on withdrawal. Events in, commands
  * out; no I/O. Digits are kept only in memory and never appear in any command.
+ *
+ * <p>SILENCE style mutes a recording once at most: Asterisk releases before the fix for
+ * asterisk/asterisk#322 (2023) never clear their "muted" flag on unmute, so a second mute is
+ * answered 204 and ignored, and card data would be recorded. Every later pause of the same
+ * recording uses ARI pause, whose state Asterisk tracks correctly on every release.
  */
 public final class RecordingControl {
     public static final String PAUSE_DEADLINE_TIMER = "pause-deadline";
@@ -70,7 +75,11 @@ public final class RecordingControl {
     private boolean resumeQueued;
     private QueuedPause pauseQueued;
     private Instant pausedSince;
-    private long pausedMillis;
+    /** Time cut out of the file by SKIP pauses that have ended; SILENCE pauses stay in the file. */
+    private long cutMillis;
+    /** How the current (or last) pause is written; null before the first pause. */
+    private PauseStyle currentStyle;
+    private boolean muteSpent;
     private final Deque<Digit> sequenceBuffer = new ArrayDeque<>();
     private final Deque<Instant> burstWindow = new ArrayDeque<>();
     private final List<PendingRequest> pendingRequests = new ArrayList<>();
@@ -87,15 +96,21 @@ public final class RecordingControl {
 
     /**
      * Takes over a live recording after a restart or reconnect, from what the timeline and
-     * Asterisk say: when it started, how long it was paused before, and whether it is paused now.
+     * Asterisk say: when it started, how much was cut out by earlier pauses, and whether (and how)
+     * it is paused now. A taken-over recording is never muted again: whether a mute was sent
+     * before the restart is not certain.
      */
     public static RecordingControl restore(RecordingSettings settings, String recordingName, String snoopId,
-                                           Instant startedAt, long pausedMillisBefore, Instant pausedSince) {
+                                           Instant startedAt, long cutMillisBefore, Instant pausedSince,
+                                           PauseStyle pausedStyle) {
         RecordingControl c = new RecordingControl(settings, recordingName, snoopId, startedAt);
-        c.pausedMillis = pausedMillisBefore;
+        c.cutMillis = cutMillisBefore;
+        c.muteSpent = true;
         if (pausedSince != null) {
             c.state = State.PAUSED;
             c.pausedSince = pausedSince;
+            // unknown: ARI pause, the one style whose state Asterisk reports back
+            c.currentStyle = pausedStyle != null ? pausedStyle : PauseStyle.SKIP;
         }
         return c;
     }
@@ -138,7 +153,7 @@ public final class RecordingControl {
         inFlightDetail = "re-asserted after take-over";
         inFlightRequestedAt = now;
         return List.of(
-                new PauseRecording(inFlightTag, recordingName, settings.pauseStyle()),
+                new PauseRecording(inFlightTag, recordingName, currentStyle),
                 new StartTimer(PAUSE_DEADLINE_TIMER, settings.pauseDeadline()));
     }
 
@@ -264,7 +279,7 @@ public final class RecordingControl {
         } else if (state == State.RESUME_PENDING) {
             if (ok) {
                 state = State.RECORDING;
-                pausedMillis += Duration.between(pausedSince, now).toMillis();
+                cutMillis += cutSoFar(now);
                 pausedSince = null;
                 burstWindow.clear();
                 out.add(new CancelTimer(MAX_PAUSE_TIMER));
@@ -348,9 +363,13 @@ public final class RecordingControl {
         inFlightTrigger = trigger;
         inFlightDetail = detail;
         inFlightRequestedAt = now;
+        currentStyle = nextPauseStyle();
+        if (currentStyle == PauseStyle.SILENCE) {
+            muteSpent = true;
+        }
         // the pause request goes first: nothing (no database write) may delay it
         return List.of(
-                new PauseRecording(inFlightTag, recordingName, settings.pauseStyle()),
+                new PauseRecording(inFlightTag, recordingName, currentStyle),
                 new StartTimer(PAUSE_DEADLINE_TIMER, settings.pauseDeadline()));
     }
 
@@ -371,7 +390,7 @@ public final class RecordingControl {
         inFlightTrigger = trigger;
         inFlightDetail = detail;
         inFlightRequestedAt = now;
-        return List.of(new ResumeRecording(inFlightTag, recordingName, settings.pauseStyle()));
+        return List.of(new ResumeRecording(inFlightTag, recordingName, currentStyle));
     }
 
     private List<CallCommand> failClosed(Instant now, String reason) {
@@ -446,21 +465,32 @@ public final class RecordingControl {
         });
     }
 
+    /** The style the next pause will use: a mute only while none has been spent on this recording. */
+    private PauseStyle nextPauseStyle() {
+        return settings.pauseStyle() == PauseStyle.SILENCE && !muteSpent ? PauseStyle.SILENCE : PauseStyle.SKIP;
+    }
+
+    /** Time the current pause has cut out of the file so far (zero for a mute, which writes silence). */
+    private long cutSoFar(Instant at) {
+        if (currentStyle != PauseStyle.SKIP || pausedSince == null || !at.isAfter(pausedSince)) {
+            return 0;
+        }
+        return Duration.between(pausedSince, at).toMillis();
+    }
+
+    /** Position in the recorded file: wall time since the start less what pauses cut out. */
     private long offsetAt(Instant at) {
         long wall = Math.max(0, Duration.between(startedAt, at).toMillis());
-        if (settings.pauseStyle() == PauseStyle.SILENCE) {
-            return wall;
-        }
-        long paused = pausedMillis;
-        if (pausedSince != null && at.isAfter(pausedSince)) {
-            paused += Duration.between(pausedSince, at).toMillis();
-        }
-        return Math.max(0, wall - paused);
+        return Math.max(0, wall - cutMillis - cutSoFar(at));
     }
 
     private TimelineEntry entry(Change change, TriggerKind trigger, String detail,
                                 Instant requestedAt, Instant acceptedAt, Instant effectiveAt) {
+        boolean aboutAPause = change == Change.PAUSED || change == Change.RESUMED
+                || change == Change.RESUME_FAILED || change == Change.PAUSE_FAILED_STOPPED;
+        // pause rows say how that pause was written; the others carry the configured style
+        PauseStyle style = aboutAPause && currentStyle != null ? currentStyle : settings.pauseStyle();
         return new TimelineEntry(recordingName, change, trigger, detail, offsetAt(effectiveAt),
-                requestedAt, acceptedAt, settings.pauseStyle());
+                requestedAt, acceptedAt, style);
     }
 }

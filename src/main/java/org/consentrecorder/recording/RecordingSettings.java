@@ -26,7 +26,7 @@ public record RecordingSettings(
         boolean pauseOnOutage) {
 
     public static RecordingSettings defaults() {
-        return new RecordingSettings("wav", "both", PauseStyle.SILENCE, "*7", "*8", "*9",
+        return new RecordingSettings("wav", "both", PauseStyle.SKIP, "*7", "*8", "*9",
                 Duration.ofSeconds(3), "PaymentStart", "PaymentEnd", Duration.ofMillis(500),
                 Duration.ZERO, true, 4, Duration.ofSeconds(4), Duration.ofSeconds(3), Duration.ofSeconds(15), true);
     }

@@ -14,6 +14,7 @@ import org.consentrecorder.call.CallStateSnapshot;
 import org.consentrecorder.call.ConsentEvidence;
 import org.consentrecorder.call.NoticeSet;
 import org.consentrecorder.call.Outcome;
+import org.consentrecorder.recording.PauseStyle;
 import org.consentrecorder.recording.TimelineEntry;
 
 /**
@@ -197,38 +198,45 @@ public final class CallRepository {
     }
 
     /**
-     * When a recording started and how long it has been paused, from its timeline: what a
-     * restarted application needs to keep offsets true for a recording it takes over.
+     * When a recording started, how much its pauses cut out of the file and how it is paused now,
+     * from its timeline: what a restarted application needs to keep offsets true for a recording
+     * it takes over. Only SKIP pauses cut; a SILENCE pause stays in the file as silence.
      */
     public Future<RecordingClock> recordingClock(UUID callId) {
-        return pool.preparedQuery("select change, accepted_at from recording_timeline where call_id = $1 "
+        return pool.preparedQuery("select change, accepted_at, pause_style from recording_timeline where call_id = $1 "
                         + "and accepted_at is not null order by id")
                 .execute(Tuple.of(callId))
                 .map(rows -> {
                     java.time.Instant started = null;
                     java.time.Instant pausedSince = null;
-                    long pausedMillis = 0;
+                    PauseStyle pausedStyle = null;
+                    long cutMillis = 0;
                     for (Row r : rows) {
                         java.time.Instant at = Sql.instant(r.getOffsetDateTime("accepted_at"));
                         switch (r.getString("change")) {
                             case "started" -> started = at;
-                            case "paused" -> pausedSince = at;
+                            case "paused" -> {
+                                pausedSince = at;
+                                pausedStyle = PauseStyle.valueOf(r.getString("pause_style").toUpperCase(java.util.Locale.ROOT));
+                            }
                             case "resumed" -> {
-                                if (pausedSince != null) {
-                                    pausedMillis += java.time.Duration.between(pausedSince, at).toMillis();
+                                if (pausedSince != null && pausedStyle == PauseStyle.SKIP) {
+                                    cutMillis += java.time.Duration.between(pausedSince, at).toMillis();
                                 }
                                 pausedSince = null;
+                                pausedStyle = null;
                             }
                             default -> {
                             }
                         }
                     }
-                    return new RecordingClock(started, pausedMillis, pausedSince);
+                    return new RecordingClock(started, cutMillis, pausedSince, pausedStyle);
                 });
     }
 
-    /** See {@link #recordingClock(UUID)}. */
-    public record RecordingClock(java.time.Instant startedAt, long pausedMillis, java.time.Instant pausedSince) {
+    /** See {@link #recordingClock(UUID)}; pausedStyle is null when the timeline says it is not paused. */
+    public record RecordingClock(java.time.Instant startedAt, long cutMillis, java.time.Instant pausedSince,
+                                 PauseStyle pausedStyle) {
     }
 
     /** A row of the call table for a call that has not ended. */

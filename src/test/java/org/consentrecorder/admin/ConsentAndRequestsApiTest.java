@@ -127,7 +127,7 @@ class ConsentAndRequestsApiTest {
         assertTrue(recording.getString("lawful_basis").startsWith("GDPR Art. 6(1)(a)"));
         assertTrue(recording.getJsonObject("retention").getString("recordings").startsWith("30 days"));
         assertEquals("30 days", register.getJsonObject("configuration").getString("retention_recordings"));
-        assertEquals("silence", register.getJsonObject("configuration").getString("pause_style"));
+        assertEquals("skip", register.getJsonObject("configuration").getString("pause_style"));
         assertEquals(List.of("en", "de"), register.getJsonArray("notice_sets").stream()
                 .map(o -> ((JsonObject) o).getString("id")).toList());
         assertTrue(register.getJsonObject("roles").getJsonArray("compliance").contains("erasure"));

@@ -47,7 +47,7 @@ record LoadOptions(
               --payment=1s         length of each payment pause
               --dtmf-gap=100ms     time between '*' and the digit of a DTMF trigger
               --trigger=mixed      mixed (alternating), userevent (PaymentStart/End) or dtmf (*7/*8)
-              --pause-style=silence  silence (ARI mute) or skip (ARI pause)
+              --pause-style=skip     skip (ARI pause, the default) or silence (ARI mute)
               --app=fork           fork: the application in its own JVM; inline: in this JVM (smoke test)
               --app-jvm="-Xms512m -Xmx512m"   JVM options of the forked application
               --jfr=true           profile the forked application with JFR (target/bench/*.jfr, summarized in the results)
@@ -87,7 +87,7 @@ record LoadOptions(
                 duration(take(a, "payment", "1s")),
                 duration(take(a, "dtmf-gap", "100ms")),
                 oneOf(take(a, "trigger", "mixed"), "mixed", "userevent", "dtmf"),
-                oneOf(take(a, "pause-style", "silence"), "silence", "skip"),
+                oneOf(take(a, "pause-style", "skip"), "silence", "skip"),
                 oneOf(take(a, "app", "fork"), "fork", "inline").equals("fork"),
                 words(take(a, "app-jvm", "-Xms512m -Xmx512m")),
                 Boolean.parseBoolean(take(a, "jfr", "true")),

@@ -44,7 +44,7 @@ class AppConfigTest {
         assertEquals('2', c.calls().ivr().declineKey());
         assertEquals(Duration.ofSeconds(8), c.calls().ivr().noInputTimeout());
         assertEquals(2, c.calls().ivr().attempts());
-        assertEquals(PauseStyle.SILENCE, c.calls().recording().pauseStyle());
+        assertEquals(PauseStyle.SKIP, c.calls().recording().pauseStyle());
         assertEquals(Duration.ofMillis(500), c.calls().recording().pauseDeadline());
         assertEquals(List.of("en", "de"), c.calls().ivr().notices().all().stream().map(n -> n.id()).toList());
         assertTrue(c.calls().ivr().targets().fallback().isNextPriority());

@@ -116,6 +116,64 @@ class RecordingControlTest {
     }
 
     @Test
+    void givenSilenceStyle_thenOnlyTheFirstPauseIsAMuteAndLaterOnesCutWithOffsetsStillInFileTime() {
+        // Asterisk before the fix for asterisk/asterisk#322 ignores a second mute of a recording
+        RecordingControl c = control(settings(PauseStyle.SILENCE));
+        now = T0.plusSeconds(2);
+        PauseRecording first = only(c.onUserEvent("PaymentStart", now), PauseRecording.class);
+        all.addAll(c.onCommandResult(first.tag(), true, 204, now));
+        now = T0.plusSeconds(5);
+        ResumeRecording firstEnd = only(c.onUserEvent("PaymentEnd", now), ResumeRecording.class);
+        assertEquals(PauseStyle.SILENCE, firstEnd.style(), "a mute is ended by an unmute");
+        all.addAll(c.onCommandResult(firstEnd.tag(), true, 204, now));
+
+        now = T0.plusSeconds(10);
+        PauseRecording second = only(c.onUserEvent("PaymentStart", now), PauseRecording.class);
+        assertEquals(PauseStyle.SKIP, second.style(), "the second pause of a recording is never a mute");
+        all.addAll(c.onCommandResult(second.tag(), true, 204, now));
+        now = T0.plusSeconds(14);
+        ResumeRecording secondEnd = only(c.onUserEvent("PaymentEnd", now), ResumeRecording.class);
+        assertEquals(PauseStyle.SKIP, secondEnd.style());
+        all.addAll(c.onCommandResult(secondEnd.tag(), true, 204, now));
+        now = T0.plusSeconds(20);
+        all.addAll(c.onRecordingEnded(now));
+
+        List<TimelineEntry> rows = timeline();
+        assertEquals(List.of(Change.STARTED, Change.PAUSED, Change.RESUMED, Change.PAUSED, Change.RESUMED, Change.ENDED),
+                rows.stream().map(TimelineEntry::change).toList());
+        assertEquals(List.of(PauseStyle.SILENCE, PauseStyle.SILENCE, PauseStyle.SKIP, PauseStyle.SKIP),
+                rows.subList(1, 5).stream().map(TimelineEntry::style).toList());
+        // the muted 3 s stay in the file as silence, the cut 4 s do not
+        assertEquals(List.of(0L, 2000L, 5000L, 10000L, 10000L, 16000L),
+                rows.stream().map(TimelineEntry::offsetMs).toList());
+    }
+
+    @Test
+    void givenATakenOverSilenceRecording_thenAMuteOnFileIsEndedByUnmuteAndTheNextPauseCuts() {
+        RecordingControl c = RecordingControl.restore(settings(PauseStyle.SILENCE), "cr-rec", "cr-rec-snoop",
+                T0, 0, T0.plusSeconds(4), PauseStyle.SILENCE);
+        now = T0.plusSeconds(6);
+        ResumeRecording r = only(c.onUserEvent("PaymentEnd", now), ResumeRecording.class);
+        assertEquals(PauseStyle.SILENCE, r.style());
+        all.addAll(c.onCommandResult(r.tag(), true, 204, now));
+        assertEquals(6000, timeline().get(0).offsetMs(), "a mute cuts nothing");
+        now = T0.plusSeconds(8);
+        PauseRecording p = only(c.onUserEvent("PaymentStart", now), PauseRecording.class);
+        assertEquals(PauseStyle.SKIP, p.style(), "whether a mute was spent before the restart is not certain");
+    }
+
+    @Test
+    void givenATakenOverRecordingWithEarlierCuts_thenOffsetsSubtractThem() {
+        RecordingControl c = RecordingControl.restore(settings(PauseStyle.SKIP), "cr-rec", "cr-rec-snoop",
+                T0, 3000, T0.plusSeconds(10), PauseStyle.SKIP);
+        now = T0.plusSeconds(12);
+        ResumeRecording r = only(c.onUserEvent("PaymentEnd", now), ResumeRecording.class);
+        all.addAll(c.onCommandResult(r.tag(), true, 204, now));
+        // 12 s of wall time, 3 s cut before the restart, 2 s cut by the pause taken over
+        assertEquals(7000, timeline().get(0).offsetMs());
+    }
+
+    @Test
     void givenAPauseNotAcceptedInTime_thenTheRecordingIsStoppedAndTheSnoopHungUp() {
         RecordingControl c = control(settings(PauseStyle.SKIP));
         PauseRecording p = only(c.onUserEvent("PaymentStart", now), PauseRecording.class);

@@ -19,6 +19,8 @@ import org.consentrecorder.testing.ari.FakeAsterisk;
 import org.consentrecorder.testing.ari.FakeAsterisk.Request;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.slf4j.LoggerFactory;
 
 /**
@@ -65,7 +67,7 @@ class RecordingIntegrationTest {
 
     @Test
     void dtmfPauseAndResume_silenceStyleMutesAndUnmutes() {
-        h = AppHarness.start(Map.of());
+        h = AppHarness.start(Map.of("CR_PAUSE_STYLE", "silence"));
         Recorded c = recordedCall("+15551230301");
         h.asterisk.pressDtmf(c.channel(), '*');
         h.asterisk.pressDtmf(c.channel(), '7');
@@ -84,7 +86,40 @@ class RecordingIntegrationTest {
         assertEquals("silence", paused.get("pause_style"));
         assertNotNull(paused.get("accepted_at"));
         assertTrue(((Number) rows.get(2).get("offset_ms")).longValue() >= ((Number) paused.get("offset_ms")).longValue());
-        assertTrue(h.asterisk.requests("POST", "/ari/recordings/live/.*/pause").isEmpty(), "silence style never cuts");
+        assertTrue(h.asterisk.requests("POST", "/ari/recordings/live/.*/pause").isEmpty(), "the first pause is not cut");
+    }
+
+    @Test
+    void silenceStyle_aSecondPaymentInTheSameRecordingIsCutBecauseOldAsteriskIgnoresASecondMute() throws Exception {
+        h = AppHarness.start(Map.of("CR_PAUSE_STYLE", "silence"));
+        h.asterisk.emulateLegacyMuteBug(true);
+        Recorded c = recordedCall("+15551230317");
+        h.asterisk.userEvent(c.channel(), "PaymentStart");
+        h.asterisk.awaitRequest("POST", "/ari/recordings/live/" + c.recording() + "/mute", WAIT);
+        h.asterisk.userEvent(c.channel(), "PaymentEnd");
+        h.asterisk.awaitRequest("DELETE", "/ari/recordings/live/" + c.recording() + "/mute", WAIT);
+        awaitTimeline(c.callId(), "resumed");
+
+        h.asterisk.userEvent(c.channel(), "PaymentStart");
+        h.asterisk.awaitRequest("POST", "/ari/recordings/live/" + c.recording() + "/pause", WAIT);
+        // the card digits of the second payment: Asterisk is not writing them
+        assertEquals("paused", h.asterisk.liveState(c.recording()));
+        assertEquals(1, h.asterisk.requests("POST", "/ari/recordings/live/.*/mute").size(), "never a second mute");
+        Thread.sleep(500);
+        h.asterisk.userEvent(c.channel(), "PaymentEnd");
+        h.asterisk.awaitRequest("DELETE", "/ari/recordings/live/" + c.recording() + "/pause", WAIT);
+        h.awaitRows("select 1 from recording_timeline where call_id = $1 and change = 'resumed' "
+                + "and pause_style = 'skip'", c.callId());
+        Thread.sleep(200);
+        h.asterisk.callerHangsUp(c.channel());
+        h.awaitRows("select 1 from recording_timeline where call_id = $1 and change = 'ended'", c.callId());
+        List<Map<String, Object>> rows = timeline(c.callId());
+        assertEquals(List.of("silence", "silence", "skip", "skip"),
+                rows.subList(1, 5).stream().map(r -> r.get("pause_style")).toList());
+        byte[] wav = h.asterisk.storedBytes(c.recording());
+        long fileMs = (wav.length - 44) / 16;
+        long endedOffset = ((Number) rows.get(5).get("offset_ms")).longValue();
+        assertTrue(Math.abs(fileMs - endedOffset) < 200, "offsets are file time: file " + fileMs + " ms, end " + endedOffset);
     }
 
     @Test
@@ -134,7 +169,7 @@ class RecordingIntegrationTest {
     void failClosed_aPauseAnsweredTooLateStopsTheRecordingAndHangsUpTheSnoop() throws Exception {
         h = AppHarness.start(Map.of("CR_PAUSE_DEADLINE", "300ms"));
         Recorded c = recordedCall("+15551230304");
-        h.asterisk.delay("POST", "/ari/recordings/live/.*/mute", Duration.ofMillis(1500), 1);
+        h.asterisk.delay("POST", "/ari/recordings/live/.*/pause", Duration.ofMillis(1500), 1);
         ControlResult r = await(h.app.calls().control(c.callId(), ControlAction.PAUSE, "payment-system"));
         assertEquals("pause_failed_recording_stopped", r.status());
         h.asterisk.awaitRequest("POST", "/ari/recordings/live/" + c.recording() + "/stop", WAIT);
@@ -150,7 +185,7 @@ class RecordingIntegrationTest {
     void failClosed_aPauseRefusedStopsTheRecording() throws Exception {
         h = AppHarness.start(Map.of());
         Recorded c = recordedCall("+15551230305");
-        h.asterisk.fail("POST", "/ari/recordings/live/.*/mute", 500, "Internal Server Error", 1);
+        h.asterisk.fail("POST", "/ari/recordings/live/.*/pause", 500, "Internal Server Error", 1);
         h.asterisk.userEvent(c.channel(), "PaymentStart");
         h.asterisk.awaitRequest("POST", "/ari/recordings/live/" + c.recording() + "/stop", WAIT);
         awaitTimeline(c.callId(), "pause_failed_stopped");
@@ -214,7 +249,7 @@ class RecordingIntegrationTest {
         for (char d : "4929".toCharArray()) {
             h.asterisk.pressDtmf(c.channel(), d);
         }
-        h.asterisk.awaitRequest("POST", "/ari/recordings/live/" + c.recording() + "/mute", WAIT);
+        h.asterisk.awaitRequest("POST", "/ari/recordings/live/" + c.recording() + "/pause", WAIT);
         awaitTimeline(c.callId(), "paused");
         assertEquals("dtmf_burst", timeline(c.callId()).get(1).get("trigger_kind"));
     }
@@ -226,14 +261,14 @@ class RecordingIntegrationTest {
         // triggers raised while the event WebSocket is down are lost for good (ws-reconnect.jsonl):
         // a payment could start unseen, so the recording is paused at once, over REST
         h.asterisk.dropWebSockets();
-        h.asterisk.awaitRequest("POST", "/ari/recordings/live/" + c.recording() + "/mute", WAIT);
+        h.asterisk.awaitRequest("POST", "/ari/recordings/live/" + c.recording() + "/pause", WAIT);
         awaitTimeline(c.callId(), "paused");
         assertEquals("ari_outage", timeline(c.callId()).get(1).get("trigger_kind"));
         h.asterisk.await("reconnected", () -> h.app.ari().connected(), WAIT);
         Thread.sleep(300);
-        assertTrue(h.asterisk.requests("DELETE", "/ari/recordings/live/.*/mute").isEmpty(), "no resume by itself");
+        assertTrue(h.asterisk.requests("DELETE", "/ari/recordings/live/.*/pause").isEmpty(), "no resume by itself");
         h.asterisk.userEvent(c.channel(), "PaymentEnd");
-        h.asterisk.awaitRequest("DELETE", "/ari/recordings/live/" + c.recording() + "/mute", WAIT);
+        h.asterisk.awaitRequest("DELETE", "/ari/recordings/live/" + c.recording() + "/pause", WAIT);
         awaitTimeline(c.callId(), "resumed");
     }
 
@@ -331,20 +366,22 @@ class RecordingIntegrationTest {
         assertFalse(h.asterisk.channelIds().contains(stray));
     }
 
-    @Test
-    void takeover_aRestartedAppAdoptsAPausedRecordingAndResumesIt() throws Exception {
-        h = AppHarness.start(Map.of());
+    @ParameterizedTest
+    @CsvSource({"skip, /pause", "silence, /mute"})
+    void takeover_aRestartedAppAdoptsAPausedRecordingAndResumesIt(String style, String verb) throws Exception {
+        h = AppHarness.start(Map.of("CR_PAUSE_STYLE", style));
         Recorded c = recordedCall("+15551230314");
         assertEquals("paused", await(h.app.calls().control(c.callId(), ControlAction.PAUSE, "x")).status());
         h.awaitRows("select 1 from call where id = $1 and paused", c.callId());
         h = h.restartApp(Map.of());
         h.asterisk.await("the call adopted", () -> h.app.calls().liveCount() == 1, WAIT);
-        // the pause is re-asserted on take-over (harmless if Asterisk is still paused)
+        // the pause is re-asserted on take-over, the way it was made (harmless if Asterisk is still paused)
         h.asterisk.await("the re-asserted pause", () -> h.asterisk.requests("POST",
-                "/ari/recordings/live/" + c.recording() + "/mute").size() == 2, WAIT);
+                "/ari/recordings/live/" + c.recording() + verb).size() == 2, WAIT);
         h.asterisk.userEvent(c.channel(), "PaymentEnd");
-        h.asterisk.awaitRequest("DELETE", "/ari/recordings/live/" + c.recording() + "/mute", WAIT);
+        h.asterisk.awaitRequest("DELETE", "/ari/recordings/live/" + c.recording() + verb, WAIT);
         awaitTimeline(c.callId(), "resumed");
+        assertEquals("recording", h.asterisk.liveState(c.recording()));
         h.asterisk.pressDtmf(c.channel(), '*');
         h.asterisk.pressDtmf(c.channel(), '9');
         h.awaitRows("select 1 from consent_decision where call_id = $1 and outcome = 'withdrawn'", c.callId());

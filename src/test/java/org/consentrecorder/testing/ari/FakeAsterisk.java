@@ -114,6 +114,7 @@ public final class FakeAsterisk implements AutoCloseable {
     private volatile boolean synthesizeAudio = true;
 
     // state, touched only on the double's context
+    private boolean legacyMuteBug;
     private final Map<String, FakeChannel> channels = new LinkedHashMap<>();
     private final Map<String, FakePlayback> playbacks = new HashMap<>();
     private final Map<String, FakeRecording> live = new HashMap<>();
@@ -248,6 +249,15 @@ public final class FakeAsterisk implements AutoCloseable {
      */
     public FakeAsterisk synthesizeRecordingAudio(boolean on) {
         this.synthesizeAudio = on;
+        return this;
+    }
+
+    /**
+     * On: recordings behave like Asterisk before the fix for asterisk/asterisk#322, where a second
+     * mute of the same recording is answered 204 and ignored (see {@link FakeRecording}).
+     */
+    public FakeAsterisk emulateLegacyMuteBug(boolean on) {
+        onContext(() -> this.legacyMuteBug = on);
         return this;
     }
 
@@ -1007,6 +1017,7 @@ public final class FakeAsterisk implements AutoCloseable {
             return;
         }
         FakeRecording r = new FakeRecording(name, format, c.id, System.nanoTime());
+        r.legacyMuteFlagBug = legacyMuteBug;
         live.put(name, r);
         reply(req, q, 201, AriJson.recording(r, "queued", false));
         emitTo(c.audience(), "RecordingStarted", new JsonObject().put("recording", AriJson.recording(r, "recording", false)));
@@ -1042,7 +1053,8 @@ public final class FakeAsterisk implements AutoCloseable {
                 reply(req, q, 204, null);
             }
             case "/mute" -> {
-                // ASSUMPTION (not captured): mute answers 204 and writes silence; the live state stays "recording"
+                // ASSUMPTION (not captured): mute answers 204 and writes silence; the live state stays
+                // "recording" (LiveRecording has no muted field in the api-docs)
                 if (m == HttpMethod.POST) {
                     r.mute(now);
                 } else {

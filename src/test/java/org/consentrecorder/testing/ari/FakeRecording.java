@@ -19,6 +19,13 @@ final class FakeRecording {
     final long startedNanos;
     boolean paused;
     boolean muted;
+    /**
+     * Asterisk before the fix for asterisk/asterisk#322 (2023): res_stasis_recording keeps a
+     * "muted" flag that unmute never clears, so after one mute/unmute every later mute is
+     * answered 204 and does nothing. From the Asterisk source, not from a capture.
+     */
+    boolean legacyMuteFlagBug;
+    private boolean muteFlag;
     private long segmentStart;
     private final List<long[]> segments = new ArrayList<>();   // {startNanos, endNanos, muted?1:0}
 
@@ -49,6 +56,12 @@ final class FakeRecording {
     }
 
     void mute(long now) {
+        if (legacyMuteFlagBug) {
+            if (muteFlag) {
+                return;
+            }
+            muteFlag = true;
+        }
         if (!muted) {
             if (!paused) {
                 close(now);
@@ -59,6 +72,9 @@ final class FakeRecording {
     }
 
     void unmute(long now) {
+        if (legacyMuteFlagBug && !muteFlag) {
+            return;
+        }
         if (muted) {
             if (!paused) {
                 close(now);
