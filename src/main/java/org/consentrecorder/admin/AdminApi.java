@@ -26,7 +26,7 @@ import org.consentrecorder.call.CallerIdentity;
 import org.consentrecorder.privacy.PrivacyProblem;
 import org.consentrecorder.privacy.PrivacyServices;
 import org.consentrecorder.privacy.SubjectPseudonyms;
-import org.consentrecorder.recording.RecordingArchive;
+import org.consentrecorder.archive.RecordingArchive;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

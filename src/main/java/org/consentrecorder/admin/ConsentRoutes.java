@@ -93,7 +93,7 @@ final class ConsentRoutes {
         String by = Api.principal(ctx).describe();
         java.time.Instant now = api.clock().instant();
         api.<JsonObject>auditedChange(ctx, tx -> org.consentrecorder.privacy.SubjectPseudonyms.of(tx, subject)
-                        .compose(pseudonym -> org.consentrecorder.store.CallRepository
+                        .compose(pseudonym -> org.consentrecorder.call.CallRepository
                                 .withdrawOnRequest(tx, subject, by, now)
                                 .map(changed -> new AdminApi.Change<>(new JsonObject()
                                         .put("caller", subject)

@@ -8,7 +8,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 import org.consentrecorder.call.CallRegistry;
-import org.consentrecorder.recording.ControlAction;
+import org.consentrecorder.call.ControlAction;
 
 /**
  * Live calls, for agent desktops and payment systems: find a live call (by the Asterisk channel

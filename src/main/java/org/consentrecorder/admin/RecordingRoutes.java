@@ -15,7 +15,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
-import org.consentrecorder.recording.RecordingArchive;
+import org.consentrecorder.archive.RecordingArchive;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

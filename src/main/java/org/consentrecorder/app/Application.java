@@ -1,5 +1,7 @@
 package org.consentrecorder.app;
 
+import org.consentrecorder.ari.AriSettings;
+import org.consentrecorder.call.CallSettingsLoader;
 import io.vertx.core.AbstractVerticle;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
@@ -28,17 +30,16 @@ import org.consentrecorder.ari.AriClient;
 import org.consentrecorder.ari.AriConnection;
 import org.consentrecorder.call.CallRegistry;
 import org.consentrecorder.call.CallShards;
-import org.consentrecorder.config.AppConfig;
 import org.consentrecorder.crypto.Keyring;
 import org.consentrecorder.crypto.SubjectKeyStore;
 import org.consentrecorder.privacy.PrivacyServices;
-import org.consentrecorder.recording.ArchiveCheckpoints;
-import org.consentrecorder.recording.ArchivePipeline;
-import org.consentrecorder.recording.EncryptedArchive;
-import org.consentrecorder.recording.PauseStyle;
-import org.consentrecorder.recording.RecordingArchive;
-import org.consentrecorder.store.ArchiveRepository;
-import org.consentrecorder.store.CallRepository;
+import org.consentrecorder.archive.ArchiveCheckpoints;
+import org.consentrecorder.archive.ArchivePipeline;
+import org.consentrecorder.archive.EncryptedArchive;
+import org.consentrecorder.call.PauseStyle;
+import org.consentrecorder.archive.RecordingArchive;
+import org.consentrecorder.archive.ArchiveRepository;
+import org.consentrecorder.call.CallRepository;
 import org.consentrecorder.store.DatabaseServer;
 import org.consentrecorder.store.Migrations;
 import org.slf4j.Logger;
@@ -116,7 +117,7 @@ public final class Application implements AutoCloseable {
         if (config.calls().recording().pauseStyle() == PauseStyle.SILENCE) {
             LOG.warn("{}=silence: only the first payment pause of each recording is written as silence (ARI mute); "
                     + "later ones are cut out (ARI pause), because Asterisk releases without the fix for "
-                    + "asterisk/asterisk#322 ignore a second mute", AppConfig.PAUSE_STYLE);
+                    + "asterisk/asterisk#322 ignore a second mute", CallSettingsLoader.PAUSE_STYLE);
         }
         try {
             Pool pool = PgBuilder.pool()
@@ -154,7 +155,7 @@ public final class Application implements AutoCloseable {
                 }
 
                 @Override
-                public void onEvent(org.consentrecorder.ari.RoutedEvent event) {
+                public void onEvent(ch.loway.oss.ari4java.generated.models.Message event) {
                     registry.onEvent(event);
                 }
 
@@ -169,7 +170,7 @@ public final class Application implements AutoCloseable {
             await(vertx.deployVerticle(new AbstractVerticle() {
                 @Override
                 public void start() {
-                    AppConfig.AriConfig a = config.ari();
+                    AriSettings a = config.ari();
                     // a client per event loop, so that a call's requests and their answers stay on the
                     // call's thread; ARI_CONNECTIONS shared among the loops (http.conf sessionlimit: 100)
                     int perLoop = Math.max(4, ARI_CONNECTIONS / VertxOptions.DEFAULT_EVENT_LOOP_POOL_SIZE);
@@ -193,7 +194,7 @@ public final class Application implements AutoCloseable {
             // audio is decrypted through the encrypted archive; tests may plug in another with useRecordingArchive
             AtomicReference<RecordingArchive> archive = new AtomicReference<>(
                     new EncryptedArchive(vertx, archiveRepository, subjectKeys));
-            PrivacyServices privacy = new PrivacyServices(vertx, pool, config, subjectKeys, ariClient, archive::get,
+            PrivacyServices privacy = new PrivacyServices(vertx, pool, registerFacts(config), subjectKeys, ariClient, archive::get,
                     Clock.systemUTC());
             AdminApi.mount(router, vertx, config.admin(), pool, registry, archive::get,
                     config.calls().ivr().identity(), privacy, Clock.systemUTC());
@@ -300,5 +301,11 @@ public final class Application implements AutoCloseable {
 
     static <T> T await(Future<T> future) throws InterruptedException, ExecutionException, TimeoutException {
         return future.toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
+    }
+
+    /** The parts of the configuration that the records of processing describe. */
+    static org.consentrecorder.privacy.ProcessingRegister.RegisterFacts registerFacts(AppConfig config) {
+        return new org.consentrecorder.privacy.ProcessingRegister.RegisterFacts(config.privacy(), config.calls(),
+                config.admin().tls().isPresent());
     }
 }

@@ -1,5 +1,7 @@
 package org.consentrecorder.app;
 
+import org.consentrecorder.ari.AriSettings;
+import org.consentrecorder.store.DatabaseSettings;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpClientAgent;
 import io.vertx.core.json.JsonObject;
@@ -10,7 +12,6 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import org.consentrecorder.ari.AriBindingSelector;
 import org.consentrecorder.ari.VertxAriHttpClient;
-import org.consentrecorder.config.AppConfig;
 import org.consentrecorder.config.ConfigException;
 import org.consentrecorder.store.DatabaseServer;
 import picocli.CommandLine.Command;
@@ -64,14 +65,14 @@ final class CheckCommand implements Callable<Integer> {
     }
 
     private int checkAri(Vertx vertx, AppConfig config) {
-        AppConfig.AriConfig a = config.ari();
+        AriSettings a = config.ari();
         HttpClientAgent client = vertx.createHttpClient();
         VertxAriHttpClient http = new VertxAriHttpClient(client, a.endpoint(), a.requestTimeout());
         try {
             VertxAriHttpClient.Response res = Application.await(http.send("GET", "/api-docs/resources.json", List.of(), null));
             if (res.status() == 401) {
                 System.out.println("FAIL ARI " + a.endpoint().describe() + ": credentials refused (HTTP 401) - check "
-                        + AppConfig.ARI_USER + " and " + AppConfig.ARI_PASSWORD);
+                        + AriSettings.ARI_USER + " and " + AriSettings.ARI_PASSWORD);
                 return 1;
             }
             if (!res.ok()) {
@@ -84,7 +85,7 @@ final class CheckCommand implements Callable<Integer> {
                     + choice.binding().version() + choice.warning().map(w -> " (warning: " + w + ")").orElse(""));
             return 0;
         } catch (Exception e) {
-            System.out.println("FAIL ARI " + a.endpoint().describe() + ": " + rootMessage(e) + " - check " + AppConfig.ARI_URL);
+            System.out.println("FAIL ARI " + a.endpoint().describe() + ": " + rootMessage(e) + " - check " + AriSettings.ARI_URL);
             return 1;
         }
     }
@@ -92,7 +93,7 @@ final class CheckCommand implements Callable<Integer> {
     private int checkDatabase(Vertx vertx, AppConfig config) {
         if (config.database().embedded()) {
             System.out.println("ok   database: embedded PostgreSQL in " + config.database().embeddedDirectory().toAbsolutePath()
-                    + " (started by run; " + AppConfig.DB_URL + " is not set)");
+                    + " (started by run; " + DatabaseSettings.DB_URL + " is not set)");
             return 0;
         }
         Pool pool = null;
@@ -102,8 +103,8 @@ final class CheckCommand implements Callable<Integer> {
             System.out.println("ok   database " + server.describe() + ": PostgreSQL " + version);
             return 0;
         } catch (Exception e) {
-            System.out.println("FAIL database: " + rootMessage(e) + " - check " + AppConfig.DB_URL + ", "
-                    + AppConfig.DB_USER + " and " + AppConfig.DB_PASSWORD);
+            System.out.println("FAIL database: " + rootMessage(e) + " - check " + DatabaseSettings.DB_URL + ", "
+                    + DatabaseSettings.DB_USER + " and " + DatabaseSettings.DB_PASSWORD);
             return 1;
         } finally {
             if (pool != null) {

@@ -1,12 +1,12 @@
 package org.consentrecorder.app;
 
+import org.consentrecorder.store.DatabaseSettings;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.pgclient.PgBuilder;
 import io.vertx.sqlclient.Pool;
 import java.io.PrintStream;
 import java.util.function.BiFunction;
-import org.consentrecorder.config.AppConfig;
 import org.consentrecorder.config.ConfigException;
 import org.consentrecorder.config.ConfigSource;
 import org.consentrecorder.store.DatabaseServer;
@@ -23,7 +23,7 @@ final class CliDatabase {
 
     /** Opens the configured database and runs the work; the exit code, or 2 for a configuration problem. */
     static int run(PrintStream err, BiFunction<Vertx, Pool, Future<Integer>> work) {
-        AppConfig.DatabaseConfig config;
+        DatabaseSettings config;
         try {
             config = AppConfig.loadDatabase(ConfigSource.load(System.getenv()));
         } catch (ConfigException e) {

@@ -18,7 +18,7 @@ import org.consentrecorder.crypto.Keyring;
 import org.consentrecorder.crypto.KeyringException;
 import org.consentrecorder.crypto.KeyringLoader;
 import org.consentrecorder.crypto.SubjectKeyStore;
-import org.consentrecorder.recording.ArchiveSettings;
+import org.consentrecorder.archive.ArchiveSettings;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

@@ -1,7 +1,6 @@
 package org.consentrecorder.app;
 
 import java.util.concurrent.Callable;
-import org.consentrecorder.config.AppConfig;
 import org.consentrecorder.config.ConfigException;
 import org.consentrecorder.crypto.Keyring;
 import org.consentrecorder.crypto.RewrapReport;

@@ -2,7 +2,6 @@ package org.consentrecorder.app;
 
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
-import org.consentrecorder.config.AppConfig;
 import org.consentrecorder.config.ConfigException;
 import org.consentrecorder.config.ConfigSource;
 import org.slf4j.Logger;

@@ -4,7 +4,6 @@ import java.io.PrintStream;
 import java.time.Instant;
 import java.util.concurrent.Callable;
 import org.consentrecorder.admin.Role;
-import org.consentrecorder.config.AppConfig;
 import org.consentrecorder.privacy.ProcessingRegister;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -25,7 +24,7 @@ final class RegisterCommand implements Callable<Integer> {
     }
 
     static void print(AppConfig config, boolean markdown, PrintStream out) {
-        var register = ProcessingRegister.build(config, Role.permissionTable(), Instant.now());
+        var register = ProcessingRegister.build(Application.registerFacts(config), Role.permissionTable(), Instant.now());
         out.println(markdown ? ProcessingRegister.markdown(register) : register.encodePrettily());
     }
 }

@@ -5,7 +5,6 @@ import io.vertx.core.json.JsonArray;
 import java.io.PrintStream;
 import java.time.Clock;
 import java.util.concurrent.Callable;
-import org.consentrecorder.config.AppConfig;
 import org.consentrecorder.crypto.Keyring;
 import org.consentrecorder.crypto.SubjectKeyStore;
 import org.consentrecorder.privacy.DailyStatistics;

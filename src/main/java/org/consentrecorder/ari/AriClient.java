@@ -11,8 +11,6 @@ import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import java.util.List;
 import java.util.Optional;
-import org.consentrecorder.call.ContinueTarget;
-import org.consentrecorder.recording.PauseStyle;
 
 /**
  * The ARI operations this application uses, as Vert.x futures over ari4java's request builders.
@@ -111,16 +109,22 @@ public final class AriClient {
         return call(cb -> ari.channels().hangup(channelId).setReason("normal").execute(cb));
     }
 
-    public Future<Void> pauseRecording(String name, PauseStyle style) {
-        return style == PauseStyle.SKIP
-                ? call(cb -> ari.recordings().pause(name).execute(cb))
-                : call(cb -> ari.recordings().mute(name).execute(cb));
+    /** ARI pause: the paused part is cut out of the file; Asterisk reports the state as paused. */
+    public Future<Void> pauseRecording(String name) {
+        return call(cb -> ari.recordings().pause(name).execute(cb));
     }
 
-    public Future<Void> resumeRecording(String name, PauseStyle style) {
-        return style == PauseStyle.SKIP
-                ? call(cb -> ari.recordings().unpause(name).execute(cb))
-                : call(cb -> ari.recordings().unmute(name).execute(cb));
+    public Future<Void> unpauseRecording(String name) {
+        return call(cb -> ari.recordings().unpause(name).execute(cb));
+    }
+
+    /** ARI mute: the muted part is written as silence; Asterisk does not report it. */
+    public Future<Void> muteRecording(String name) {
+        return call(cb -> ari.recordings().mute(name).execute(cb));
+    }
+
+    public Future<Void> unmuteRecording(String name) {
+        return call(cb -> ari.recordings().unmute(name).execute(cb));
     }
 
     public Future<Void> stopRecording(String name) {

@@ -46,7 +46,8 @@ public final class AriConnection {
         /** Rebuild call state from REST; new events wait until the returned future completes. */
         Future<Void> resync(AriClient client);
 
-        void onEvent(RoutedEvent event);
+        /** An event as Asterisk sent it; what it means for a call is the listener's business. */
+        void onEvent(Message event);
 
         /** The event WebSocket is gone: whatever happens on Asterisk now is not reported to us. */
         default void onDisconnected() {
@@ -73,7 +74,7 @@ public final class AriConnection {
     private volatile AriClient client;
     private volatile ServerInfo server;
     private EventsEventWebsocketGetRequest eventsRequest;
-    private final Deque<RoutedEvent> heldDuringResync = new ArrayDeque<>();
+    private final Deque<Message> heldDuringResync = new ArrayDeque<>();
     private long reconnectTimer = -1;
     private final AtomicLong eventsHandled = new AtomicLong();
     private final AtomicLong eventsDropped = new AtomicLong();
@@ -298,27 +299,19 @@ public final class AriConnection {
     }
 
     private void onMessage(Message message) {
-        RoutedEvent routed;
-        try {
-            routed = AriEventTranslator.translate(message);
-        } catch (RuntimeException e) {
-            eventsDropped.incrementAndGet();
-            LOG.warn("ARI event {} dropped: {}", message.getType(), firstLine(e.getMessage()));
-            return;
-        }
         if (state == State.RESYNCING) {
-            heldDuringResync.addLast(routed);
+            heldDuringResync.addLast(message);
         } else {
-            deliver(routed);
+            deliver(message);
         }
     }
 
-    private void deliver(RoutedEvent routed) {
+    private void deliver(Message message) {
         eventsHandled.incrementAndGet();
         try {
-            listener.onEvent(routed);
+            listener.onEvent(message);
         } catch (RuntimeException e) {
-            LOG.error("handling ARI event {} failed", routed.type(), e);
+            LOG.error("handling ARI event {} failed", message.getType(), e);
         }
     }
 

@@ -1,8 +1,7 @@
 package org.consentrecorder.call;
 
+import org.consentrecorder.ari.ContinueTarget;
 import java.time.Duration;
-import org.consentrecorder.recording.PauseStyle;
-import org.consentrecorder.recording.TimelineEntry;
 import java.util.UUID;
 
 /**

@@ -2,7 +2,6 @@ package org.consentrecorder.call;
 
 import java.util.List;
 import java.util.UUID;
-import org.consentrecorder.recording.ControlAction;
 
 /**
  * Everything that can happen to a call, as the pure {@link CallFlow} sees it. ARI events,

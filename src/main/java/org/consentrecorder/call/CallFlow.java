@@ -42,7 +42,6 @@ import org.consentrecorder.call.CallEvent.StasisEnded;
 import org.consentrecorder.call.CallEvent.Started;
 import org.consentrecorder.call.CallEvent.TimerFired;
 import org.consentrecorder.call.CallEvent.UserEvent;
-import org.consentrecorder.recording.RecordingControl;
 
 /**
  * The life of one inbound call, as a pure state machine: events in, commands out, no I/O.

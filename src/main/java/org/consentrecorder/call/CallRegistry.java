@@ -15,15 +15,11 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
+import ch.loway.oss.ari4java.generated.models.Message;
+import java.util.concurrent.atomic.AtomicLong;
 import org.consentrecorder.ari.AriClient;
 import org.consentrecorder.ari.AriConnection;
-import org.consentrecorder.ari.AriEventTranslator;
-import org.consentrecorder.ari.RoutedEvent;
-import org.consentrecorder.recording.ControlAction;
-import org.consentrecorder.recording.PauseStyle;
-import org.consentrecorder.recording.RecordingControl;
-import org.consentrecorder.store.CallRepository;
-import org.consentrecorder.store.CallRepository.ActiveCall;
+import org.consentrecorder.call.CallRepository.ActiveCall;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -34,6 +30,7 @@ import org.slf4j.LoggerFactory;
  * that ended unseen are closed, calls still up are taken over, and strays are ended.
  */
 public final class CallRegistry implements AriConnection.Listener {
+    private final AtomicLong eventsUntranslatable = new AtomicLong();
     private static final Logger LOG = LoggerFactory.getLogger(CallRegistry.class);
 
     private final Vertx vertx;
@@ -74,7 +71,25 @@ public final class CallRegistry implements AriConnection.Listener {
     // ---- events ------------------------------------------------------------------------------
 
     @Override
-    public void onEvent(RoutedEvent event) {
+    public void onEvent(Message message) {
+        RoutedEvent routed;
+        try {
+            routed = AriEventTranslator.translate(message);
+        } catch (RuntimeException e) {
+            // a malformed event changes nothing; the sweep and the deadlines cover what it would have said
+            eventsUntranslatable.incrementAndGet();
+            LOG.warn("ARI event {} dropped: {}", message.getType(), firstLine(e.getMessage()));
+            return;
+        }
+        onEvent(routed);
+    }
+
+    /** Events that arrived but could not be made sense of (a field missing or malformed). */
+    public long eventsUntranslatable() {
+        return eventsUntranslatable.get();
+    }
+
+    void onEvent(RoutedEvent event) {
         switch (event.route()) {
             case NEW_CALL -> {
                 CallSession existing = byChannel.get(event.channelId());
@@ -359,5 +374,14 @@ public final class CallRegistry implements AriConnection.Listener {
                 sweep(client).onFailure(e -> LOG.warn("sweep failed: {}", e.getMessage()));
             }
         });
+    }
+
+    private static String firstLine(String s) {
+        if (s == null) {
+            return "";
+        }
+        int nl = s.indexOf('\n');
+        String line = nl < 0 ? s : s.substring(0, nl);
+        return line.length() > 300 ? line.substring(0, 300) + "..." : line;
     }
 }

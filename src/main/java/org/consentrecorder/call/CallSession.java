@@ -14,7 +14,6 @@ import org.consentrecorder.call.CallCommand.AppendTimeline;
 import org.consentrecorder.call.CallCommand.RecordDecision;
 import org.consentrecorder.call.CallEvent.CommandFailed;
 import org.consentrecorder.call.CallEvent.CommandSucceeded;
-import org.consentrecorder.store.CallRepository;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -138,9 +137,11 @@ final class CallSession {
         } else if (command instanceof CallCommand.HangupSnoop c) {
             track(c.tag(), () -> ignoringNotFound(client().hangup(c.snoopId())));
         } else if (command instanceof CallCommand.PauseRecording c) {
-            track(c.tag(), () -> client().pauseRecording(c.recordingName(), c.style()));
+            track(c.tag(), () -> c.style() == PauseStyle.SKIP
+                    ? client().pauseRecording(c.recordingName()) : client().muteRecording(c.recordingName()));
         } else if (command instanceof CallCommand.ResumeRecording c) {
-            track(c.tag(), () -> client().resumeRecording(c.recordingName(), c.style()));
+            track(c.tag(), () -> c.style() == PauseStyle.SKIP
+                    ? client().unpauseRecording(c.recordingName()) : client().unmuteRecording(c.recordingName()));
         } else if (command instanceof CallCommand.StopRecording c) {
             LOG.warn("call {}: stopping recording {}", callId(), c.recordingName());
             track(c.tag(), () -> ignoringNotFound(client().stopRecording(c.recordingName())));

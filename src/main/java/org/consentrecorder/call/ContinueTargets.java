@@ -1,5 +1,6 @@
 package org.consentrecorder.call;
 
+import org.consentrecorder.ari.ContinueTarget;
 import java.util.EnumMap;
 import java.util.Map;
 

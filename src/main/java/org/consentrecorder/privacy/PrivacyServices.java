@@ -5,13 +5,12 @@ import io.vertx.sqlclient.Pool;
 import java.time.Clock;
 import java.util.function.Supplier;
 import org.consentrecorder.ari.AriClient;
-import org.consentrecorder.config.AppConfig;
 import org.consentrecorder.crypto.SubjectKeyStore;
-import org.consentrecorder.recording.RecordingArchive;
+import org.consentrecorder.archive.RecordingArchive;
 
 /** The privacy lifecycle's parts, wired once by the application and used by the admin API and the CLI. */
 public final class PrivacyServices {
-    private final AppConfig config;
+    private final ProcessingRegister.RegisterFacts config;
     private final PrivacyRequests requests;
     private final SubjectExport export;
     private final ErasureVerifier verifier;
@@ -19,7 +18,7 @@ public final class PrivacyServices {
     private final DailyStatistics statistics;
     private final RetentionJob retention;
 
-    public PrivacyServices(Vertx vertx, Pool pool, AppConfig config, SubjectKeyStore keys, Supplier<AriClient> ari,
+    public PrivacyServices(Vertx vertx, Pool pool, ProcessingRegister.RegisterFacts config, SubjectKeyStore keys, Supplier<AriClient> ari,
                            Supplier<RecordingArchive> archive, Clock clock) {
         this.config = config;
         PrivacySettings settings = config.privacy();
@@ -31,7 +30,8 @@ public final class PrivacyServices {
         this.retention = new RetentionJob(vertx, pool, keys, settings, statistics, clock);
     }
 
-    public AppConfig config() {
+    /** The facts the records of processing are built from. */
+    public ProcessingRegister.RegisterFacts config() {
         return config;
     }
 

@@ -9,7 +9,7 @@ import java.util.Map;
 import java.util.Optional;
 import org.consentrecorder.call.LawfulBasis;
 import org.consentrecorder.call.NoticeSet;
-import org.consentrecorder.config.AppConfig;
+import org.consentrecorder.call.CallSettings;
 
 /**
  * The records of processing activities (GDPR Art. 30) for this system, built from the running
@@ -19,6 +19,10 @@ import org.consentrecorder.config.AppConfig;
  * (the controller's name, unless configured; other systems) is marked for the controller to fill in.
  */
 public final class ProcessingRegister {
+    /** What the register describes: the deployment's privacy and call settings, and whether the API uses TLS. */
+    public record RegisterFacts(PrivacySettings privacy, CallSettings calls, boolean tls) {
+    }
+
     public static final String FORMAT = "consent-recorder-processing-register/1";
     private static final String NOT_CONFIGURED = "not configured";
 
@@ -28,7 +32,7 @@ public final class ProcessingRegister {
     /**
      * @param roles role name to the permissions it holds (the admin API's role table)
      */
-    public static JsonObject build(AppConfig config, Map<String, List<String>> roles, Instant now) {
+    public static JsonObject build(RegisterFacts config, Map<String, List<String>> roles, Instant now) {
         String implementation = ProcessingRegister.class.getPackage().getImplementationVersion();
         String version = implementation == null ? "(development build)" : implementation;
         PrivacySettings p = config.privacy();
@@ -127,10 +131,10 @@ public final class ProcessingRegister {
                         .put("retention_job_interval", config.privacy().retentionInterval().isZero() ? "on demand only"
                                 : config.privacy().retentionInterval().toString())
                         .put("request_due", due(p))
-                        .put("tls", config.admin().tls().isPresent()));
+                        .put("tls", config.tls()));
     }
 
-    private static JsonArray security(AppConfig config) {
+    private static JsonArray security(RegisterFacts config) {
         return new JsonArray()
                 .add("recordings encrypted at rest: AES-256-GCM (STREAM segments), a fresh data key per recording, "
                         + "wrapped under a per-caller key, wrapped under a key-encryption key that never enters the "
@@ -139,7 +143,7 @@ public final class ProcessingRegister {
                         + "decrypted afterwards (docs/privacy.md)")
                 .add("payment card data never recorded: pause with fail-closed deadline "
                         + config.calls().recording().pauseDeadline().toMillis() + " ms")
-                .add("admin API: " + (config.admin().tls().isPresent() ? "HTTPS" : "plain HTTP (put TLS in front)")
+                .add("admin API: " + (config.tls() ? "HTTPS" : "plain HTTP (put TLS in front)")
                         + ", deny-by-default roles, Argon2id passwords, short-lived tokens, every access audited in a "
                         + "hash-chained append-only log");
     }

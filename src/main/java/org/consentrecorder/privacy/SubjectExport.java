@@ -27,7 +27,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Supplier;
-import org.consentrecorder.recording.RecordingArchive;
+import org.consentrecorder.archive.RecordingArchive;
 
 /**
  * The answer to a subject access request (GDPR Art. 15): a zip with a JSON manifest of every call,

@@ -5,7 +5,6 @@ import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import org.consentrecorder.config.AppConfig.DatabaseConfig;
 import org.consentrecorder.config.Secret;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -27,7 +26,7 @@ public final class DatabaseServer implements AutoCloseable {
     }
 
     /** Blocking: starts the embedded server when needed. Call before Vert.x serves anything. */
-    public static DatabaseServer start(DatabaseConfig config) throws IOException {
+    public static DatabaseServer start(DatabaseSettings config) throws IOException {
         if (config.url().isPresent()) {
             return new DatabaseServer(external(config), null);
         }
@@ -54,7 +53,7 @@ public final class DatabaseServer implements AutoCloseable {
         return new DatabaseServer(options, null);
     }
 
-    static PgConnectOptions external(DatabaseConfig config) {
+    static PgConnectOptions external(DatabaseSettings config) {
         String url = config.url().orElseThrow();
         if (url.startsWith("jdbc:")) {
             url = url.substring("jdbc:".length());

@@ -7,20 +7,20 @@ import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
 
 /** Small conversions shared by the repositories. */
-final class Sql {
+public final class Sql {
     private Sql() {
     }
 
     /** UTC with millisecond precision, as the evidence promises. */
-    static OffsetDateTime ts(Instant instant) {
+    public static OffsetDateTime ts(Instant instant) {
         return instant == null ? null : OffsetDateTime.ofInstant(instant.truncatedTo(ChronoUnit.MILLIS), ZoneOffset.UTC);
     }
 
-    static Instant instant(OffsetDateTime t) {
+    public static Instant instant(OffsetDateTime t) {
         return t == null ? null : t.toInstant();
     }
 
-    static boolean uniqueViolation(Throwable e) {
+    public static boolean uniqueViolation(Throwable e) {
         return e instanceof PgException pg && "23505".equals(pg.getSqlState());
     }
 }

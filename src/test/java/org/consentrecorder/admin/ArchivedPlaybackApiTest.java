@@ -8,7 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import java.util.Arrays;
 import java.util.Map;
 import java.util.UUID;
-import org.consentrecorder.store.ArchiveRepository;
+import org.consentrecorder.archive.ArchiveRepository;
 import org.consentrecorder.testing.AppHarness;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;

@@ -12,7 +12,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
-import org.consentrecorder.recording.RecordingArchive;
+import org.consentrecorder.archive.RecordingArchive;
 
 /**
  * A test double of the encrypted archive that serves known bytes and can fail mid-stream, for the

@@ -17,8 +17,8 @@ import org.consentrecorder.crypto.DataKey;
 import org.consentrecorder.crypto.RecordingDecryptor;
 import org.consentrecorder.crypto.SubjectKeyStore;
 import org.consentrecorder.crypto.WrappedDataKey;
-import org.consentrecorder.recording.ArchivePipeline;
-import org.consentrecorder.store.ArchiveRepository;
+import org.consentrecorder.archive.ArchivePipeline;
+import org.consentrecorder.archive.ArchiveRepository;
 import org.consentrecorder.testing.AppHarness;
 
 /** Calls that end archived, zips, and decryption straight from (copies of) the tables, for the privacy tests. */

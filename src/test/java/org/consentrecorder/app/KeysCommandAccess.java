@@ -1,6 +1,5 @@
 package org.consentrecorder.app;
 
-import org.consentrecorder.config.AppConfig;
 
 /** Lets tests in other packages run the rewrap command the CLI runs. */
 public final class KeysCommandAccess {

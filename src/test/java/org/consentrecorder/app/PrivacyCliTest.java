@@ -10,7 +10,6 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.util.Map;
-import org.consentrecorder.config.AppConfig;
 import org.consentrecorder.config.ConfigSource;
 import org.consentrecorder.store.DatabaseServer;
 import org.consentrecorder.testing.AppHarness;

@@ -13,7 +13,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import org.consentrecorder.config.AppConfig;
 import org.consentrecorder.config.ConfigSource;
 import org.consentrecorder.testing.ari.FakeAsterisk;
 import org.junit.jupiter.api.Test;

@@ -8,7 +8,7 @@ import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import org.consentrecorder.app.Application;
-import org.consentrecorder.config.AppConfig;
+import org.consentrecorder.app.AppConfig;
 import org.consentrecorder.config.ConfigSource;
 
 /**

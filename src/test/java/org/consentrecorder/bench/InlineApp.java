@@ -3,7 +3,7 @@ package org.consentrecorder.bench;
 import java.util.List;
 import java.util.Map;
 import org.consentrecorder.app.Application;
-import org.consentrecorder.config.AppConfig;
+import org.consentrecorder.app.AppConfig;
 import org.consentrecorder.config.ConfigSource;
 
 /**

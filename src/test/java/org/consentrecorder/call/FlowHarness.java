@@ -8,7 +8,6 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.function.Predicate;
 import org.consentrecorder.call.CallCommand.Play;
-import org.consentrecorder.recording.RecordingSettings;
 
 /** Drives a {@link CallFlow} with a fake clock and records every command it returns. */
 final class FlowHarness {

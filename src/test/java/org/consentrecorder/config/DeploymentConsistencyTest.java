@@ -1,5 +1,9 @@
 package org.consentrecorder.config;
 
+import org.consentrecorder.admin.HttpSettings;
+import org.consentrecorder.ari.AriSettings;
+import org.consentrecorder.app.AppConfig;
+import org.consentrecorder.call.NoticeLoader;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -22,10 +26,10 @@ import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
-import org.consentrecorder.ari.AriEventTranslator;
+import org.consentrecorder.call.AriEventTranslator;
 import org.consentrecorder.call.LawfulBasis;
 import org.consentrecorder.call.Outcome;
-import org.consentrecorder.recording.RecordingSettings;
+import org.consentrecorder.call.RecordingSettings;
 import org.junit.jupiter.api.Test;
 import org.yaml.snakeyaml.Yaml;
 
@@ -120,10 +124,10 @@ class DeploymentConsistencyTest {
         assertTrue(ari.sections().containsKey("${CR_ARI_USER}"), ari.sections().keySet().toString());
         assertEquals("user", ari.value("${CR_ARI_USER}", "type"));
         Map<String, Object> asteriskEnv = env(service("asterisk"));
-        assertEquals("${CR_ARI_USER:-" + AppConfig.DEFAULT_ARI_USER + "}", asteriskEnv.get("CR_ARI_USER"));
+        assertEquals("${CR_ARI_USER:-" + AriSettings.DEFAULT_ARI_USER + "}", asteriskEnv.get("CR_ARI_USER"));
         Properties dotenv = envExample();
-        assertEquals(AppConfig.DEFAULT_ARI_USER, dotenv.getProperty("CR_ARI_USER"));
-        assertEquals(AppConfig.DEFAULT_APP, dotenv.getProperty("CR_ARI_APP"));
+        assertEquals(AriSettings.DEFAULT_ARI_USER, dotenv.getProperty("CR_ARI_USER"));
+        assertEquals(AriSettings.DEFAULT_APP, dotenv.getProperty("CR_ARI_APP"));
 
         // the app reaches Asterisk at the compose service name, on http.conf's port, not published
         URI ariUrl = URI.create(dotenv.getProperty("CR_ARI_URL"));
@@ -140,7 +144,7 @@ class DeploymentConsistencyTest {
     @Test
     void theDialplanEntersTheAppAndItsContinueTargetsExist() throws Exception {
         AsteriskConf ext = AsteriskConf.read("extensions.conf");
-        String app = AppConfig.DEFAULT_APP;
+        String app = AriSettings.DEFAULT_APP;
         assertTrue(ext.allLines().anyMatch(l -> l.contains("Stasis(" + app + ",")), "a Stasis(" + app + ") call");
         Set<String> targets = Set.copyOf(ext.lines("consent-recorder-targets").stream()
                 .filter(l -> l.startsWith("exten => ")).map(l -> l.substring("exten => ".length()).split(",")[0]).toList());
@@ -213,8 +217,8 @@ class DeploymentConsistencyTest {
     void theAppServiceIsWiredAsTheAppExpects() throws Exception {
         Map<String, Object> app = service("app");
         Properties dotenv = envExample();
-        assertEquals(String.valueOf(AppConfig.DEFAULT_HTTP_PORT), dotenv.getProperty("CR_HTTP_PORT"));
-        assertTrue(String.valueOf(app.get("ports")).contains("${CR_HTTP_PORT:-" + AppConfig.DEFAULT_HTTP_PORT + "}"));
+        assertEquals(String.valueOf(HttpSettings.DEFAULT_HTTP_PORT), dotenv.getProperty("CR_HTTP_PORT"));
+        assertTrue(String.valueOf(app.get("ports")).contains("${CR_HTTP_PORT:-" + HttpSettings.DEFAULT_HTTP_PORT + "}"));
         assertTrue(String.valueOf(app.get("healthcheck")).contains("/health/ready"));
         assertEquals("postgresql", URI.create(dotenv.getProperty("CR_DB_URL")).getScheme());
         assertEquals("postgres", URI.create(dotenv.getProperty("CR_DB_URL")).getHost());
@@ -235,7 +239,7 @@ class DeploymentConsistencyTest {
                 "Asterisk base image pinned to a dated tag");
         // and the whole .env.example is a configuration the app accepts
         AppConfig config = appConfigFromEnvExample();
-        assertEquals(AppConfig.DEFAULT_APP, config.ari().endpoint().application());
+        assertEquals(AriSettings.DEFAULT_APP, config.ari().endpoint().application());
     }
 
     @Test

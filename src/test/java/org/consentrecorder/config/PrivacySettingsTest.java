@@ -1,5 +1,6 @@
 package org.consentrecorder.config;
 
+import org.consentrecorder.app.AppConfig;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;

@@ -10,7 +10,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.consentrecorder.app.Application;
-import org.consentrecorder.config.AppConfig;
+import org.consentrecorder.app.AppConfig;
 import org.consentrecorder.config.ConfigSource;
 import org.consentrecorder.store.DatabaseServer;
 import org.consentrecorder.testing.ari.FakeAsterisk;
@@ -88,11 +88,11 @@ public final class AppHarness implements AutoCloseable {
     }
 
     public static AppHarness start(FakeAsterisk asterisk, DatabaseServer database, Map<String, String> overrides) {
-        return start(asterisk, database, overrides, org.consentrecorder.recording.ArchiveCheckpoints.NONE);
+        return start(asterisk, database, overrides, org.consentrecorder.archive.ArchiveCheckpoints.NONE);
     }
 
     public static AppHarness start(FakeAsterisk asterisk, DatabaseServer database, Map<String, String> overrides,
-                                   org.consentrecorder.recording.ArchiveCheckpoints checkpoints) {
+                                   org.consentrecorder.archive.ArchiveCheckpoints checkpoints) {
         asterisk.playbackDuration(Duration.ofMillis(200));
         Map<String, String> env = baseEnv(asterisk);
         env.putAll(overrides);
@@ -115,12 +115,12 @@ public final class AppHarness implements AutoCloseable {
 
     /** Starts the application again after the test closed it (things may happen in between). */
     public AppHarness restartAppAfterClose(Map<String, String> overrides) throws Exception {
-        return restartAppAfterClose(overrides, org.consentrecorder.recording.ArchiveCheckpoints.NONE);
+        return restartAppAfterClose(overrides, org.consentrecorder.archive.ArchiveCheckpoints.NONE);
     }
 
     /** Same keys, same database, same Asterisk: what a restarted process would find. */
     public AppHarness restartAppAfterClose(Map<String, String> overrides,
-                                           org.consentrecorder.recording.ArchiveCheckpoints checkpoints) throws Exception {
+                                           org.consentrecorder.archive.ArchiveCheckpoints checkpoints) throws Exception {
         Map<String, String> again = new HashMap<>(env);
         again.putAll(overrides);
         Application app2 = Application.start(AppConfig.load(ConfigSource.of(again)), database, checkpoints);

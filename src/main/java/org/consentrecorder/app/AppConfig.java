@@ -1,0 +1,46 @@
+package org.consentrecorder.app;
+
+import org.consentrecorder.admin.AdminConfig;
+import org.consentrecorder.admin.HttpSettings;
+import org.consentrecorder.archive.ArchiveSettings;
+import org.consentrecorder.ari.AriSettings;
+import org.consentrecorder.call.CallSettings;
+import org.consentrecorder.call.CallSettingsLoader;
+import org.consentrecorder.config.ConfigException;
+import org.consentrecorder.config.ConfigReader;
+import org.consentrecorder.config.ConfigSource;
+import org.consentrecorder.privacy.PrivacySettings;
+import org.consentrecorder.store.DatabaseSettings;
+
+/**
+ * The application's whole configuration, typed and validated once at start-up. Each feature reads
+ * its own keys; this record only assembles them, so that every problem is reported in one go.
+ * Every key is an environment variable (or a line of the CR_CONFIG_FILE properties file); the
+ * README lists them.
+ */
+public record AppConfig(
+        AriSettings ari,
+        HttpSettings http,
+        DatabaseSettings database,
+        CallSettings calls,
+        ArchiveSettings archive,
+        AdminConfig admin,
+        PrivacySettings privacy) {
+
+    /** Reads and validates everything; throws {@link ConfigException} naming every bad key. */
+    public static AppConfig load(ConfigSource source) {
+        ConfigReader r = new ConfigReader(source);
+        AppConfig config = new AppConfig(AriSettings.load(r), HttpSettings.load(r), DatabaseSettings.load(r),
+                CallSettingsLoader.load(r), ArchiveSettings.load(r), AdminConfig.load(r), PrivacySettings.load(r));
+        r.throwIfProblems();
+        return config;
+    }
+
+    /** Only the database settings: for commands that need nothing else (admin create, audit verify). */
+    public static DatabaseSettings loadDatabase(ConfigSource source) {
+        ConfigReader r = new ConfigReader(source);
+        DatabaseSettings db = DatabaseSettings.load(r);
+        r.throwIfProblems();
+        return db;
+    }
+}

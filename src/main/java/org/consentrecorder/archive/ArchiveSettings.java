@@ -1,0 +1,64 @@
+package org.consentrecorder.archive;
+
+import org.consentrecorder.config.ConfigReader;
+import org.consentrecorder.config.Secret;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Optional;
+
+/**
+ * How finished recordings are archived. A chunk row holds {@code segmentsPerChunk} whole STREAM
+ * segments, so a Range read fetches only the rows it needs (docs/encryption-format.md, "Storage").
+ */
+public record ArchiveSettings(
+        int segmentSize,
+        int segmentsPerChunk,
+        int concurrency,
+        Duration lease,
+        Duration retryMin,
+        Duration retryMax,
+        Duration pollInterval,
+        Duration reconcileInterval,
+        Path keyStoreDirectory,
+        Optional<Path> keyringFile,
+        Optional<org.consentrecorder.config.Secret> keyringValue) {
+
+    public static final int DEFAULT_SEGMENT_SIZE = 64 * 1024;
+    public static final int DEFAULT_SEGMENTS_PER_CHUNK = 16;
+    public static final String KEYRING = "CR_KEYRING";
+    public static final String KEYRING_FILE = "CR_KEYRING_FILE";
+    public static final String KEYSTORE_DIR = "CR_KEYSTORE_DIR";
+    public static final String ARCHIVE_SEGMENT_SIZE = "CR_ARCHIVE_SEGMENT_SIZE";
+    public static final String ARCHIVE_SEGMENTS_PER_CHUNK = "CR_ARCHIVE_SEGMENTS_PER_CHUNK";
+    public static final String ARCHIVE_CONCURRENCY = "CR_ARCHIVE_CONCURRENCY";
+    public static final String ARCHIVE_LEASE = "CR_ARCHIVE_LEASE";
+    public static final String ARCHIVE_RETRY_MIN = "CR_ARCHIVE_RETRY_MIN";
+    public static final String ARCHIVE_RETRY_MAX = "CR_ARCHIVE_RETRY_MAX";
+    public static final String ARCHIVE_POLL = "CR_ARCHIVE_POLL";
+    public static final String ARCHIVE_RECONCILE = "CR_ARCHIVE_RECONCILE";
+
+    /** Reads the CR_ARCHIVE_*, CR_KEYRING* and CR_KEYSTORE_DIR keys; problems are collected in the reader. */
+    public static ArchiveSettings load(ConfigReader r) {
+        int segmentSize = r.integer(ARCHIVE_SEGMENT_SIZE, ArchiveSettings.DEFAULT_SEGMENT_SIZE, 4096, 4 * 1024 * 1024);
+        int perChunk = r.integer(ARCHIVE_SEGMENTS_PER_CHUNK, ArchiveSettings.DEFAULT_SEGMENTS_PER_CHUNK, 1, 256);
+        if ((long) segmentSize * perChunk > 64L * 1024 * 1024) {
+            r.problem(ARCHIVE_SEGMENTS_PER_CHUNK, "a chunk row would exceed 64 MiB; use fewer segments per chunk");
+        }
+        Duration retryMin = r.duration(ARCHIVE_RETRY_MIN, Duration.ofSeconds(1), Duration.ofMillis(10), Duration.ofHours(1));
+        Duration retryMax = r.duration(ARCHIVE_RETRY_MAX, Duration.ofMinutes(5), Duration.ofMillis(10), Duration.ofDays(1));
+        if (retryMax.compareTo(retryMin) < 0) {
+            r.problem(ARCHIVE_RETRY_MAX, "must not be shorter than " + ARCHIVE_RETRY_MIN);
+        }
+        Optional<Secret> keyringValue = r.optional(KEYRING).map(Secret::of);
+        Optional<java.nio.file.Path> keyringFile = r.optional(KEYRING_FILE).map(java.nio.file.Path::of);
+        return new ArchiveSettings(segmentSize, perChunk,
+                r.integer(ARCHIVE_CONCURRENCY, 2, 1, 32),
+                r.duration(ARCHIVE_LEASE, Duration.ofMinutes(2), Duration.ofMillis(100), Duration.ofHours(6)),
+                retryMin, retryMax,
+                r.duration(ARCHIVE_POLL, Duration.ofSeconds(5), Duration.ofMillis(10), Duration.ofMinutes(10)),
+                r.duration(ARCHIVE_RECONCILE, Duration.ofMinutes(5), Duration.ofMillis(100), Duration.ofDays(1)),
+                Path.of(r.string(KEYSTORE_DIR, "data/keys")),
+                keyringFile, keyringValue);
+    }
+}

@@ -1,0 +1,246 @@
+package org.consentrecorder.archive;
+
+import io.vertx.core.Future;
+import io.vertx.core.Handler;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.streams.ReadStream;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.Tuple;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import org.consentrecorder.crypto.DataKey;
+import org.consentrecorder.crypto.RecordingDecryptor;
+import org.consentrecorder.crypto.SegmentLayout;
+import org.consentrecorder.crypto.StreamFormat;
+import org.consentrecorder.crypto.SubjectKeyStore;
+import org.consentrecorder.crypto.WrappedDataKey;
+import org.consentrecorder.archive.ArchiveRepository.RecordingRow;
+
+/**
+ * Playback and export through the decrypting path. A byte range maps to the STREAM segments
+ * that hold it; only their chunk rows are read, a few at a time, and a segment's plaintext is
+ * released only after its tag verified. Any failure ends the stream with an error: a caller never
+ * gets unauthenticated audio, nor audio past a tampered segment.
+ */
+public final class EncryptedArchive implements RecordingArchive {
+    private static final int ROWS_PER_READ = 2;
+
+    private final Vertx vertx;
+    private final ArchiveRepository repository;
+    private final SubjectKeyStore keys;
+
+    public EncryptedArchive(Vertx vertx, ArchiveRepository repository, SubjectKeyStore keys) {
+        this.vertx = vertx;
+        this.repository = repository;
+        this.keys = keys;
+    }
+
+    @Override
+    public Future<Optional<ArchivedRecording>> find(UUID recordingId) {
+        return repository.find(recordingId).map(row -> row.map(r -> new ArchivedRecording(r.id(), r.callId(),
+                r.format(), r.state(), r.plaintextBytes() == null ? 0 : r.plaintextBytes(), r.durationSeconds(),
+                r.finishedAt())));
+    }
+
+    @Override
+    public Future<ReadStream<Buffer>> open(UUID recordingId, long offset, long length) {
+        return repository.find(recordingId).compose(found -> {
+            if (found.isEmpty()) {
+                return Future.failedFuture(new IllegalArgumentException("no recording " + recordingId));
+            }
+            RecordingRow row = found.get();
+            if (!row.state().equals("verified") && !row.state().equals("archived")) {
+                return Future.failedFuture(new IllegalStateException("recording " + recordingId
+                        + " is not archived (state " + row.state() + ")"));
+            }
+            long total = row.plaintextBytes();
+            if (offset < 0 || length < 0 || offset + length > total) {
+                return Future.failedFuture(new IllegalArgumentException("range " + offset + "+" + length
+                        + " outside 0.." + total));
+            }
+            byte[] ad = ArchivePipeline.associatedData(row.id());
+            return vertx.executeBlocking(() -> keys.unwrapDataKey(WrappedDataKey.parse(row.wrappedDataKey()), ad), false)
+                    .map(dataKey -> new PlaintextStream(row, dataKey, ad, offset, length));
+        });
+    }
+
+    /**
+     * A ReadStream of plaintext with back-pressure: it reads the next chunk rows only when the
+     * consumer wants more. Runs on the context that opened it.
+     */
+    private final class PlaintextStream implements ReadStream<Buffer> {
+        private final RecordingRow row;
+        private final DataKey dataKey;
+        private final long end;
+        private final int segmentsPerChunk;
+        private final int segmentCiphertext;
+        private final Deque<Buffer> ready = new ArrayDeque<>();
+        private RecordingDecryptor decryptor;
+        private long position;
+        private int nextSeq;
+        private long skipInFirstChunk;
+        private long skipPlaintext;
+        private long demand = Long.MAX_VALUE;
+        private boolean reading;
+        private boolean sourceDone;
+        private boolean finished;
+        private Handler<Buffer> handler;
+        private Handler<Throwable> exceptionHandler;
+        private Handler<Void> endHandler;
+
+        PlaintextStream(RecordingRow row, DataKey dataKey, byte[] ad, long offset, long length) {
+            this.row = row;
+            this.dataKey = dataKey;
+            this.end = offset + length;
+            this.position = offset;
+            this.segmentsPerChunk = row.segmentsPerChunk();
+            this.segmentCiphertext = row.segmentSize() + StreamFormat.TAG_LENGTH;
+            if (length == 0) {
+                sourceDone = true;
+                return;
+            }
+            SegmentLayout layout = SegmentLayout.of(row.header(), row.plaintextBytes());
+            SegmentLayout.Position first = layout.locate(offset);
+            long firstSegment = first.segmentIndex();
+            this.decryptor = RecordingDecryptor.fromSegment(dataKey, ad, row.header(), row.plaintextBytes(), firstSegment);
+            this.nextSeq = (int) (firstSegment / segmentsPerChunk);
+            this.skipInFirstChunk = (firstSegment % segmentsPerChunk) * (long) segmentCiphertext;
+            this.skipPlaintext = first.offsetInSegment();
+        }
+
+        @Override
+        public ReadStream<Buffer> handler(Handler<Buffer> h) {
+            this.handler = h;
+            if (h != null) {
+                vertx.getOrCreateContext().runOnContext(v -> drain());
+            }
+            return this;
+        }
+
+        @Override
+        public ReadStream<Buffer> exceptionHandler(Handler<Throwable> h) {
+            this.exceptionHandler = h;
+            return this;
+        }
+
+        @Override
+        public ReadStream<Buffer> endHandler(Handler<Void> h) {
+            this.endHandler = h;
+            return this;
+        }
+
+        @Override
+        public ReadStream<Buffer> pause() {
+            demand = 0;
+            return this;
+        }
+
+        @Override
+        public ReadStream<Buffer> resume() {
+            return fetch(Long.MAX_VALUE);
+        }
+
+        @Override
+        public ReadStream<Buffer> fetch(long amount) {
+            demand = amount == Long.MAX_VALUE || demand + amount < 0 ? Long.MAX_VALUE : demand + amount;
+            drain();
+            return this;
+        }
+
+        private void drain() {
+            if (finished || handler == null) {
+                return;
+            }
+            while (demand > 0 && !ready.isEmpty()) {
+                if (demand != Long.MAX_VALUE) {
+                    demand--;
+                }
+                handler.handle(ready.removeFirst());
+            }
+            if (ready.isEmpty() && sourceDone) {
+                finish(null);
+            } else if (ready.isEmpty() && !reading && demand > 0) {
+                readMore();
+            }
+        }
+
+        private void readMore() {
+            reading = true;
+            repository.pool().preparedQuery("select seq, data from recording_chunk where recording_id = $1 "
+                            + "and seq >= $2 and seq < $3 order by seq")
+                    .execute(Tuple.of(row.id(), nextSeq, nextSeq + ROWS_PER_READ))
+                    .onComplete(ar -> {
+                        reading = false;
+                        if (finished) {
+                            return;
+                        }
+                        try {
+                            if (ar.failed()) {
+                                throw new IllegalStateException("reading the archive failed: " + ar.cause().getMessage());
+                            }
+                            int rows = 0;
+                            for (Row r : ar.result()) {
+                                if (r.getInteger("seq") != nextSeq) {
+                                    throw new IllegalStateException("chunk " + nextSeq + " of the recording is missing");
+                                }
+                                byte[] data = r.getBuffer("data").getBytes();
+                                int from = (int) skipInFirstChunk;
+                                skipInFirstChunk = 0;
+                                emit(decryptor.update(data, from, data.length - from));
+                                nextSeq++;
+                                rows++;
+                            }
+                            if (rows == 0 && position < end) {
+                                throw new IllegalStateException("the recording ends before its stated length");
+                            }
+                        } catch (RuntimeException e) {
+                            finish(e);
+                            return;
+                        }
+                        drain();
+                    });
+        }
+
+        /** Authenticated plaintext in; the requested range out. */
+        private void emit(List<byte[]> plaintexts) {
+            for (byte[] p : plaintexts) {
+                int from = (int) Math.min(skipPlaintext, p.length);
+                skipPlaintext -= from;
+                int take = (int) Math.min(p.length - from, end - position);
+                if (take > 0) {
+                    ready.addLast(Buffer.buffer().appendBytes(p, from, take));
+                    position += take;
+                }
+                if (position >= end) {
+                    sourceDone = true;
+                    break;
+                }
+            }
+        }
+
+        private void finish(Throwable error) {
+            if (finished) {
+                return;
+            }
+            finished = true;
+            ready.clear();
+            if (decryptor != null) {
+                // every released byte was in a segment whose tag verified (the last segment's
+                // nonce carries the final flag); nothing more to prove, so just wipe the key
+                decryptor.abandon();
+            }
+            dataKey.destroy();
+            if (error != null) {
+                if (exceptionHandler != null) {
+                    exceptionHandler.handle(error);
+                }
+            } else if (endHandler != null) {
+                endHandler.handle(null);
+            }
+        }
+    }
+}

@@ -1,0 +1,159 @@
+package org.consentrecorder.call;
+
+import ch.loway.oss.ari4java.generated.models.CallerID;
+import ch.loway.oss.ari4java.generated.models.Channel;
+import ch.loway.oss.ari4java.generated.models.ChannelDestroyed;
+import ch.loway.oss.ari4java.generated.models.ChannelDtmfReceived;
+import ch.loway.oss.ari4java.generated.models.ChannelHangupRequest;
+import ch.loway.oss.ari4java.generated.models.ChannelUserevent;
+import ch.loway.oss.ari4java.generated.models.LiveRecording;
+import ch.loway.oss.ari4java.generated.models.Message;
+import ch.loway.oss.ari4java.generated.models.Playback;
+import ch.loway.oss.ari4java.generated.models.PlaybackFinished;
+import ch.loway.oss.ari4java.generated.models.PlaybackStarted;
+import ch.loway.oss.ari4java.generated.models.RecordingFailed;
+import ch.loway.oss.ari4java.generated.models.RecordingFinished;
+import ch.loway.oss.ari4java.generated.models.RecordingStarted;
+import ch.loway.oss.ari4java.generated.models.StasisEnd;
+import ch.loway.oss.ari4java.generated.models.StasisStart;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+
+/**
+ * Turns decoded ARI events into {@link CallEvent}s and tells where they go. Events this
+ * application does not act on (ChannelVarset, ChannelDialplan, ...) are ignored here.
+ */
+public final class AriEventTranslator {
+    /** ari.conf "channelvars = CHANNEL(linkedid)" puts the linkedid into every channel snapshot. */
+    public static final String LINKEDID_VAR = "CHANNEL(linkedid)";
+    static final String SNOOP_ARG = "snoop";
+
+    private AriEventTranslator() {
+    }
+
+    public static RoutedEvent translate(Message m) {
+        String type = m.getType();
+        if (m instanceof StasisStart e) {
+            Channel ch = e.getChannel();
+            if (ch == null || ch.getId() == null) {
+                return RoutedEvent.ignored(type);
+            }
+            List<String> args = e.getArgs() == null ? List.of() : e.getArgs();
+            if (CallIds.isSnoop(ch.getId())) {
+                return call(ch.getId(), new CallEvent.SnoopEnteredStasis(ch.getId()), type);
+            }
+            if (args.contains(SNOOP_ARG) || (ch.getName() != null && ch.getName().startsWith("Snoop/"))) {
+                // a snoop channel that is not ours (another instance, or left over): the sweep decides
+                return RoutedEvent.ignored(type);
+            }
+            return new RoutedEvent(RoutedEvent.Route.NEW_CALL, ch.getId(), null,
+                    new CallEvent.Started(snapshot(ch), args, m.getAsterisk_id()), type);
+        }
+        if (m instanceof StasisEnd e) {
+            String id = channelId(e.getChannel());
+            if (CallIds.isSnoop(id)) {
+                return call(id, new CallEvent.SnoopLeftStasis(id), type);
+            }
+            return channel(id, new CallEvent.StasisEnded(), type);
+        }
+        if (m instanceof ChannelHangupRequest e) {
+            String id = channelId(e.getChannel());
+            return CallIds.isSnoop(id) ? RoutedEvent.ignored(type) : channel(id, new CallEvent.HangupRequested(), type);
+        }
+        if (m instanceof ChannelDestroyed e) {
+            String id = channelId(e.getChannel());
+            return CallIds.isSnoop(id) ? RoutedEvent.ignored(type) : channel(id, new CallEvent.ChannelDestroyed(), type);
+        }
+        if (m instanceof ChannelDtmfReceived e) {
+            String digit = e.getDigit();
+            if (digit == null || digit.length() != 1) {
+                return RoutedEvent.ignored(type);
+            }
+            return channel(channelId(e.getChannel()), new CallEvent.DtmfReceived(digit.charAt(0)), type);
+        }
+        if (m instanceof ChannelUserevent e) {
+            return channel(channelId(e.getChannel()), new CallEvent.UserEvent(e.getEventname()), type);
+        }
+        if (m instanceof PlaybackStarted e) {
+            return playback(e.getPlayback(), p -> new CallEvent.PlaybackStarted(p.getId()), type);
+        }
+        if (m instanceof PlaybackFinished e) {
+            return playback(e.getPlayback(), p -> new CallEvent.PlaybackFinished(p.getId(), "failed".equals(p.getState())), type);
+        }
+        if (m instanceof RecordingStarted e) {
+            return recording(e.getRecording(), r -> new CallEvent.RecordingStarted(r.getName()), type);
+        }
+        if (m instanceof RecordingFinished e) {
+            return recording(e.getRecording(), r -> new CallEvent.RecordingFinished(r.getName(), r.getDuration()), type);
+        }
+        if (m instanceof RecordingFailed e) {
+            return recording(e.getRecording(), r -> new CallEvent.RecordingFailed(r.getName(), r.getCause()), type);
+        }
+        return RoutedEvent.ignored(type);
+    }
+
+    public static ChannelSnapshot snapshot(Channel ch) {
+        CallerID caller = ch.getCaller();
+        String exten = ch.getDialplan() == null ? null : ch.getDialplan().getExten();
+        return new ChannelSnapshot(ch.getId(), ch.getName(),
+                caller == null ? null : emptyToNull(caller.getNumber()),
+                caller == null ? null : emptyToNull(caller.getName()),
+                emptyToNull(exten), emptyToNull(ch.getLanguage()), linkedId(ch));
+    }
+
+    private static String linkedId(Channel ch) {
+        Object vars;
+        try {
+            vars = ch.getChannelvars();
+        } catch (UnsupportedOperationException e) {
+            return null;
+        }
+        if (vars instanceof Map<?, ?> map) {
+            Object v = map.get(LINKEDID_VAR);
+            return v == null ? null : emptyToNull(v.toString());
+        }
+        return null;
+    }
+
+    private static RoutedEvent playback(Playback p, java.util.function.Function<Playback, CallEvent> f, String type) {
+        if (p == null || p.getId() == null) {
+            return RoutedEvent.ignored(type);
+        }
+        Optional<UUID> callId = CallIds.callIdOf(p.getId());
+        return callId.map(id -> new RoutedEvent(RoutedEvent.Route.CALL, null, id, f.apply(p), type))
+                .orElseGet(() -> RoutedEvent.ignored(type));
+    }
+
+    private static RoutedEvent recording(LiveRecording r, java.util.function.Function<LiveRecording, CallEvent> f,
+                                         String type) {
+        if (r == null || r.getName() == null) {
+            return RoutedEvent.ignored(type);
+        }
+        Optional<UUID> callId = CallIds.callIdOf(r.getName());
+        return callId.map(id -> new RoutedEvent(RoutedEvent.Route.CALL, null, id, f.apply(r), type))
+                .orElseGet(() -> RoutedEvent.ignored(type));
+    }
+
+    private static RoutedEvent channel(String channelId, CallEvent event, String type) {
+        if (channelId == null) {
+            return RoutedEvent.ignored(type);
+        }
+        return new RoutedEvent(RoutedEvent.Route.CHANNEL, channelId, null, event, type);
+    }
+
+    private static RoutedEvent call(String ourId, CallEvent event, String type) {
+        return CallIds.callIdOf(ourId)
+                .map(id -> new RoutedEvent(RoutedEvent.Route.CALL, null, id, event, type))
+                .orElseGet(() -> RoutedEvent.ignored(type));
+    }
+
+    private static String channelId(Channel ch) {
+        return ch == null ? null : ch.getId();
+    }
+
+    private static String emptyToNull(String s) {
+        return s == null || s.isEmpty() ? null : s;
+    }
+}
