@@ -21,7 +21,7 @@ class PrivacyCliTest {
 
     private static AppConfig config() throws Exception {
         return AppConfig.load(ConfigSource.of(Map.of("CR_ARI_PASSWORD", "s3cret-ari", "CR_KEYRING", AppHarness.TEST_KEYRING,
-                "CR_KEYSTORE_DIR", Files.createTempDirectory("cr-cli-keys").toString(),
+                "CR_KEYSTORE_DIR", org.consentrecorder.testing.TempDirs.create("cli-keys").toString(),
                 "CR_LAWFUL_BASIS", "legitimate_interest")));
     }
 
@@ -52,7 +52,7 @@ class PrivacyCliTest {
             java.util.UUID request = java.util.UUID.randomUUID();
             h.rows("insert into privacy_request (id, kind, subject, received_at, due_at, status, created_by, created_at) "
                     + "values ($1, 'access', $2, now(), now() + interval '1 month', 'open', 'test', now())", request, caller);
-            java.nio.file.Path out = Files.createTempDirectory("cr-export").resolve("bundle.zip");
+            java.nio.file.Path out = org.consentrecorder.testing.TempDirs.create("export").resolve("bundle.zip");
             AppConfig config = AppConfig.load(ConfigSource.of(h.env()));
             ByteArrayOutputStream bytes = new ByteArrayOutputStream();
             assertEquals(0, PrivacyCommand.export(config, h.database, request, out,

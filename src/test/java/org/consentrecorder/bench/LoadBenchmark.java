@@ -77,7 +77,7 @@ public final class LoadBenchmark {
         env.put("CR_PAUSE_STYLE", o.pauseStyle());
         // the archive's keys and the first admin: fixed test values, in a directory of this run
         env.put("CR_KEYRING", AppHarness.TEST_KEYRING);
-        env.put("CR_KEYSTORE_DIR", java.nio.file.Files.createTempDirectory("cr-bench-keys").toString());
+        env.put("CR_KEYSTORE_DIR", org.consentrecorder.testing.TempDirs.create("bench-keys").toString());
         env.put("CR_ADMIN_USER", AppHarness.ADMIN_USER);
         env.put("CR_ADMIN_PASSWORD", AppHarness.ADMIN_PASSWORD);
         env.putAll(o.appEnv());

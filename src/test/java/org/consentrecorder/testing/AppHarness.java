@@ -26,14 +26,9 @@ public final class AppHarness implements AutoCloseable {
             "consent-recorder test KEK 32 byt".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
 
     static java.nio.file.Path tempDir(String prefix) {
-        try {
-            java.nio.file.Path dir = java.nio.file.Files.createTempDirectory("cr-" + prefix);
-            dir.toFile().deleteOnExit();
-            return dir;
-        } catch (java.io.IOException e) {
-            throw new IllegalStateException(e);
-        }
+        return TempDirs.create(prefix);
     }
+
     /** The first admin every test application starts with. */
     public static final String ADMIN_USER = "root-admin";
     public static final String ADMIN_PASSWORD = "Test-admin-secret-4711!";

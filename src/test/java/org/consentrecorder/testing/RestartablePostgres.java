@@ -24,7 +24,7 @@ public final class RestartablePostgres implements AutoCloseable {
         try (ServerSocket s = new ServerSocket(0)) {
             port = s.getLocalPort();
         }
-        RestartablePostgres r = new RestartablePostgres(Files.createTempDirectory("cr-pg"), port);
+        RestartablePostgres r = new RestartablePostgres(TempDirs.create("pg"), port);
         r.restart();
         return r;
     }
