@@ -23,7 +23,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Moves finished recordings from Asterisk into the encrypted archive, one durable step at a time:
  * {@link IngestStep} (finished → stored), {@link VerifyStep} (stored → verified),
- * {@link AsteriskDeletion} (verified → archived), and {@link Reconciliation} against Asterisk's list.
+ * {@link AsteriskDeletion} (verified → archived), and {@link Reconciliation} against Asterisk's list,
+ * which hands recordings of no known call to the {@link RecordingQuarantine}.
  *
  * <p>This class is the scheduler those steps share: it claims due recordings under a lease (so
  * several instances can share one database), runs each one's remaining steps in order, and on a
@@ -45,6 +46,7 @@ public final class ArchivePipeline {
     private final VerifyStep verify;
     private final AsteriskDeletion deletion;
     private final Reconciliation reconciliation;
+    private final RecordingQuarantine quarantine;
     private final Set<UUID> inFlight = ConcurrentHashMap.newKeySet();
     private final List<Long> timers = new ArrayList<>();
     private boolean pollScheduled;
@@ -70,7 +72,13 @@ public final class ArchivePipeline {
         this.ingest = new IngestStep(vertx, repository, ari, keys, settings, checkpoints);
         this.verify = new VerifyStep(vertx, repository, keys, checkpoints);
         this.deletion = new AsteriskDeletion(repository, ari, checkpoints);
-        this.reconciliation = new Reconciliation(repository, clock);
+        this.quarantine = new RecordingQuarantine(repository, ari, settings.quarantineGrace(), clock);
+        this.reconciliation = new Reconciliation(repository, quarantine, clock);
+    }
+
+    /** Recordings of no known call, kept on Asterisk for compliance to decide (docs/archive.md, "Quarantine"). */
+    public RecordingQuarantine quarantine() {
+        return quarantine;
     }
 
     /** The associated data that binds a recording's ciphertext and wrapped key to its id. */
@@ -137,7 +145,7 @@ public final class ArchivePipeline {
             if (acted > 0) {
                 kick();
             }
-        });
+        }).compose(acted -> quarantine.deleteOverdue().map(deleted -> acted + deleted));
     }
 
     private void poll() {

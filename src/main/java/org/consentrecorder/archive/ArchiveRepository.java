@@ -30,9 +30,16 @@ public final class ArchiveRepository {
     private static final String IN_PROGRESS = ArchiveState.IN_PROGRESS_SQL;
 
     private final Pool pool;
+    private final QuarantineRepository quarantine;
 
     public ArchiveRepository(Pool pool) {
         this.pool = pool;
+        this.quarantine = new QuarantineRepository(pool);
+    }
+
+    /** The quarantine's own table, on the same pool; only this package reaches it. */
+    QuarantineRepository quarantine() {
+        return quarantine;
     }
 
     /** The archive's id for a recording name: derived, so registering twice finds the same row. */

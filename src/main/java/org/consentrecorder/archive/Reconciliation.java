@@ -24,10 +24,12 @@ final class Reconciliation {
     private static final String DEFAULT_FORMAT = "wav";
 
     private final ArchiveRepository repository;
+    private final RecordingQuarantine quarantine;
     private final Clock clock;
 
-    Reconciliation(ArchiveRepository repository, Clock clock) {
+    Reconciliation(ArchiveRepository repository, RecordingQuarantine quarantine, Clock clock) {
         this.repository = repository;
+        this.quarantine = quarantine;
         this.clock = clock;
     }
 
@@ -70,12 +72,17 @@ final class Reconciliation {
             }
             // still being written? a live recording is not ours to touch yet
             return client.liveRecording(name).compose(live -> live.isPresent() ? Future.succeededFuture(false)
-                    : repository.consentBehind(callId).compose(c -> decide(client, name, format, callId, c)));
+                    : repository.consentBehind(callId).compose(c -> quarantine
+                            // no call in the database: nothing to judge it by, so it is kept and quarantined
+                            .screen(client, callId, name, format, c.callKnown())
+                            .compose(screened -> screened.isPresent() ? Future.succeededFuture(screened.get())
+                                    : decide(client, name, format, callId, c))));
         });
     }
 
+    /** A known call: its evidence says whether the audio may be archived. */
     private Future<Boolean> decide(AriClient client, String name, String format, UUID callId, ConsentBehind c) {
-        boolean consented = c.callKnown() && c.outcome() != null && !c.withdrawn() && !c.discardedInCall()
+        boolean consented = c.outcome() != null && !c.withdrawn() && !c.discardedInCall()
                 && c.outcome().allowsRecording(c.lawfulBasis());
         if (consented) {
             LOG.info("archive: {} found on Asterisk with consent behind it but never registered; archiving it", name);
@@ -85,9 +92,8 @@ final class Reconciliation {
         boolean expected = c.withdrawn() || c.discardedInCall();
         String detail = expected
                 ? "recording " + name + " of a call whose consent was withdrawn was still on Asterisk; deleted"
-                : "recording " + name + " on Asterisk has no consent behind it (call "
-                + (c.callKnown() ? "known, outcome " + (c.outcome() == null ? null : c.outcome().wire()) : "unknown")
-                + "); deleted";
+                : "recording " + name + " on Asterisk has no consent behind it (call known, outcome "
+                + (c.outcome() == null ? "none" : c.outcome().wire()) + "); deleted";
         if (!expected) {
             LOG.error("archive incident: {}", detail);
         } else {
