@@ -1,6 +1,7 @@
 package org.consentrecorder.archive;
 
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.EnumSet;
 import java.util.Locale;
 import java.util.Set;
@@ -33,7 +34,7 @@ public enum ArchiveState {
     EXPIRED;
 
     /** The states the pipeline still works on (a step is due); the file is still on Asterisk. */
-    public static final Set<ArchiveState> IN_PROGRESS = EnumSet.of(FINISHED, STORED, VERIFIED);
+    public static final Set<ArchiveState> IN_PROGRESS = Collections.unmodifiableSet(EnumSet.of(FINISHED, STORED, VERIFIED));
 
     /** {@link #IN_PROGRESS} as an SQL list of literals, for queries a partial index must match. */
     static final String IN_PROGRESS_SQL = sqlList(IN_PROGRESS);

@@ -125,11 +125,11 @@ public final class RecordingQuarantine {
             }
             return repository.hold(name, callId, format, clock.instant()).map(held -> {
                 if (held) {
+                    String automatically = grace.isZero() ? "never deleted automatically" : "deleted automatically after "
+                            + clock.instant().plus(grace).truncatedTo(ChronoUnit.SECONDS) + " otherwise";
                     LOG.warn("archive: recording {} on Asterisk belongs to no call in the database (a database restored "
-                            + "from an older backup?); quarantined: kept on Asterisk for compliance to decide{}",
-                            name, grace.isZero() ? ", never deleted automatically"
-                                    : ", deleted automatically after " + clock.instant().plus(grace).truncatedTo(ChronoUnit.SECONDS)
-                                    + " otherwise");
+                            + "from an older backup?); quarantined: kept on Asterisk for compliance to decide, {}",
+                            name, automatically);
                 }
                 return Optional.of(false);
             });
