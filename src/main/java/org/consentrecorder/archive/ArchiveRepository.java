@@ -1,11 +1,9 @@
 package org.consentrecorder.archive;
 
-import org.consentrecorder.store.Sql;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
-import io.vertx.sqlclient.SqlClient;
 import io.vertx.sqlclient.Tuple;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -15,21 +13,33 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.function.Function;
+import org.consentrecorder.call.LawfulBasis;
+import org.consentrecorder.call.Outcome;
+import org.consentrecorder.call.RecordingControl;
+import org.consentrecorder.store.Sql;
+import org.consentrecorder.store.SubjectLocks;
 
 /**
  * The recording table and its ciphertext chunks: the durable state machine of the archive
- * (finished, stored, verified, archived; discarded, rejected, lost). Each transition is a
- * conditional update from the expected state, so a step that runs twice changes nothing twice.
+ * ({@link ArchiveState}). Each transition is a conditional update from the expected state, so a
+ * step that runs twice changes nothing twice. The SQL of the archive lives here and answers in
+ * records; the pool stays inside the package (the fetch gets a {@link FetchSession}, not a connection).
  */
 public final class ArchiveRepository {
+    private static final String IN_PROGRESS = ArchiveState.IN_PROGRESS_SQL;
+
     private final Pool pool;
+    private final QuarantineRepository quarantine;
 
     public ArchiveRepository(Pool pool) {
         this.pool = pool;
+        this.quarantine = new QuarantineRepository(pool);
     }
 
-    public Pool pool() {
-        return pool;
+    /** The quarantine's own table, on the same pool; only this package reaches it. */
+    QuarantineRepository quarantine() {
+        return quarantine;
     }
 
     /** The archive's id for a recording name: derived, so registering twice finds the same row. */
@@ -39,7 +49,7 @@ public final class ArchiveRepository {
 
     /** A recording row as the pipeline and the playback path see it. */
     public record RecordingRow(UUID id, UUID callId, String name, UUID consentId, String subject, String format,
-                               String state, Integer durationSeconds, Long plaintextBytes, Long ciphertextBytes,
+                               ArchiveState state, Integer durationSeconds, Long plaintextBytes, Long ciphertextBytes,
                                byte[] plaintextSha256, Integer segmentSize, Integer chunkCount,
                                Integer segmentsPerChunk, byte[] header, String subjectKeyId, byte[] wrappedDataKey,
                                Instant finishedAt, Instant archivedAt, int attempts, String lastError) {
@@ -51,28 +61,41 @@ public final class ArchiveRepository {
                              int chunkCount, int segmentsPerChunk, Long durationMs) {
     }
 
+    /** One row of ciphertext: whole STREAM segments, in order by {@code seq}. */
+    public record Chunk(int seq, byte[] data) {
+    }
+
+    /**
+     * What the call table and the evidence say about a recording found on Asterisk. Without a call
+     * row ({@code callKnown} false) every other field is empty; outcome is null when no decision is on file.
+     */
+    public record ConsentBehind(boolean callKnown, boolean discardedInCall, UUID consentId, Outcome outcome,
+                                LawfulBasis lawfulBasis, boolean withdrawn, String subject, boolean callEnded) {
+        static final ConsentBehind UNKNOWN_CALL = new ConsentBehind(false, false, null, null, null, false, null, true);
+    }
+
     /** Records that a consented recording ended on Asterisk; a second registration is a no-op. */
     public Future<UUID> registerFinished(UUID callId, String name, UUID consentId, String subject, String format,
                                          Integer durationSeconds, Instant finishedAt) {
         UUID id = recordingId(name);
         return pool.preparedQuery("insert into recording (id, call_id, name, consent_id, subject, format, state, "
-                        + "duration_seconds, finished_at) values ($1, $2, $3, $4, $5, $6, 'finished', $7, $8) "
+                        + "duration_seconds, finished_at) values ($1, $2, $3, $4, $5, $6, $7, $8, $9) "
                         + "on conflict (name) do update set duration_seconds = coalesce(recording.duration_seconds, "
                         + "excluded.duration_seconds)")
-                .execute(Tuple.wrap(Arrays.asList(id, callId, name, consentId, subject, format, durationSeconds,
-                        Sql.ts(finishedAt))))
+                .execute(Tuple.wrap(Arrays.asList(id, callId, name, consentId, subject, format,
+                        ArchiveState.FINISHED.wire(), durationSeconds, Sql.ts(finishedAt))))
                 .map(id);
     }
 
     /** A terminal row for audio that must not be archived (withdrawn or unconsented), for the record. */
-    public Future<Void> registerTerminal(UUID callId, String name, UUID consentId, String format, String state,
+    public Future<Void> registerTerminal(UUID callId, String name, UUID consentId, String format, ArchiveState state,
                                          String why, Instant at) {
         return pool.preparedQuery("insert into recording (id, call_id, name, consent_id, format, state, finished_at, "
                         + "last_error, next_attempt_at) values ($1, $2, $3, $4, $5, $6, $7, $8, 'infinity') "
                         + "on conflict (name) do update set state = excluded.state, last_error = excluded.last_error, "
                         + "next_attempt_at = 'infinity', updated_at = clock_timestamp() "
-                        + "where recording.state in ('finished', 'stored', 'verified')")
-                .execute(Tuple.wrap(Arrays.asList(recordingId(name), callId, name, consentId, format, state,
+                        + "where recording.state in " + IN_PROGRESS)
+                .execute(Tuple.wrap(Arrays.asList(recordingId(name), callId, name, consentId, format, state.wire(),
                         Sql.ts(at), why)))
                 .mapEmpty();
     }
@@ -84,7 +107,7 @@ public final class ArchiveRepository {
     public Future<List<RecordingRow>> claimDue(int limit, Duration lease) {
         return pool.preparedQuery("update recording set next_attempt_at = clock_timestamp() + ($2 * interval '1 millisecond'), "
                         + "attempts = attempts + 1, updated_at = clock_timestamp() where id in (select id from recording "
-                        + "where state in ('finished', 'stored', 'verified') and next_attempt_at <= clock_timestamp() "
+                        + "where state in " + IN_PROGRESS + " and next_attempt_at <= clock_timestamp() "
                         + "order by next_attempt_at limit $1 for update skip locked) returning *")
                 .execute(Tuple.of(limit, lease.toMillis()))
                 .map(rows -> {
@@ -97,57 +120,62 @@ public final class ArchiveRepository {
     /** A step failed: try again at {@code nextAttempt}; the recording stays where it was. */
     public Future<Void> failed(UUID id, String error, Instant nextAttempt) {
         return pool.preparedQuery("update recording set last_error = $2, next_attempt_at = $3, "
-                        + "updated_at = clock_timestamp() where id = $1 and state in ('finished', 'stored', 'verified')")
+                        + "updated_at = clock_timestamp() where id = $1 and state in " + IN_PROGRESS)
                 .execute(Tuple.of(id, error, Sql.ts(nextAttempt)))
                 .mapEmpty();
     }
 
-    /** All chunks are written: make them the recording's copy (finished -> stored). */
-    public Future<Boolean> stored(SqlClient client, UUID id, StoredCopy c) {
-        return client.preparedQuery("update recording set state = 'stored', header = $2, subject_key_id = $3, "
-                        + "wrapped_data_key = $4, plaintext_bytes = $5, ciphertext_bytes = $6, plaintext_sha256 = $7, "
-                        + "format_version = $8, segment_size = $9, chunk_count = $10, segments_per_chunk = $11, "
-                        + "duration_ms = $12, last_error = null, next_attempt_at = clock_timestamp(), "
-                        + "updated_at = clock_timestamp() where id = $1 and state = 'finished'")
-                .execute(Tuple.wrap(Arrays.asList(id, Buffer.buffer(c.header()), c.subjectKeyId(),
-                        Buffer.buffer(c.wrappedDataKey()), c.plaintextBytes(), c.ciphertextBytes(),
-                        Buffer.buffer(c.plaintextSha256()), c.formatVersion(), c.segmentSize(), c.chunkCount(),
-                        c.segmentsPerChunk(), c.durationMs())))
-                .map(rows -> rows.rowCount() == 1);
+    /**
+     * Runs {@code work} on one connection that holds the locks of a fetch: the subject's shared lock
+     * (erasure and retention take it exclusively before they destroy a subject key, store.SubjectLocks)
+     * and the recording's advisory lock (one instance fetches a recording at a time). Fails at once
+     * when another instance holds the recording. The locks are released and the connection returned
+     * however the work ends.
+     */
+    <T> Future<T> withFetchLocks(String subject, UUID id, Function<FetchSession, Future<T>> work) {
+        long key = ArchivePipeline.lockKey(id);
+        return pool.getConnection().compose(conn -> SubjectLocks.lockShared(conn, subject)
+                .compose(v -> conn.preparedQuery("select pg_try_advisory_lock($1)").execute(Tuple.of(key)))
+                .compose(rows -> {
+                    if (!rows.iterator().next().getBoolean(0)) {
+                        return Future.<T>failedFuture("another instance is archiving recording " + id);
+                    }
+                    return work.apply(new FetchSession(conn, id))
+                            .eventually(() -> conn.preparedQuery("select pg_advisory_unlock($1)").execute(Tuple.of(key))
+                                    .<Void>mapEmpty().recover(e -> Future.succeededFuture()));
+                })
+                .eventually(() -> SubjectLocks.unlockShared(conn, subject))
+                .eventually(conn::close));
     }
 
     public Future<Boolean> verified(UUID id) {
-        return transition(id, "stored", "verified", null);
+        return pool.preparedQuery("update recording set state = $3, last_error = null, next_attempt_at = clock_timestamp(), "
+                        + "updated_at = clock_timestamp() where id = $1 and state = $2")
+                .execute(Tuple.of(id, ArchiveState.STORED.wire(), ArchiveState.VERIFIED.wire()))
+                .map(rows -> rows.rowCount() == 1);
     }
 
     /** The copy did not read back: fetch again (the file is still on Asterisk). */
     public Future<Boolean> verificationFailed(UUID id, String why) {
-        return pool.preparedQuery("update recording set state = 'finished', last_error = $2, "
-                        + "next_attempt_at = clock_timestamp(), updated_at = clock_timestamp() where id = $1 and state = 'stored'")
-                .execute(Tuple.of(id, why))
+        return pool.preparedQuery("update recording set state = $3, last_error = $2, "
+                        + "next_attempt_at = clock_timestamp(), updated_at = clock_timestamp() where id = $1 and state = $4")
+                .execute(Tuple.of(id, why, ArchiveState.FINISHED.wire(), ArchiveState.STORED.wire()))
                 .map(rows -> rows.rowCount() == 1);
     }
 
     public Future<Boolean> archived(UUID id) {
-        return pool.preparedQuery("update recording set state = 'archived', archived_at = clock_timestamp(), "
+        return pool.preparedQuery("update recording set state = $2, archived_at = clock_timestamp(), "
                         + "last_error = null, next_attempt_at = 'infinity', updated_at = clock_timestamp() "
-                        + "where id = $1 and state = 'verified'")
-                .execute(Tuple.of(id))
+                        + "where id = $1 and state = $3")
+                .execute(Tuple.of(id, ArchiveState.ARCHIVED.wire(), ArchiveState.VERIFIED.wire()))
                 .map(rows -> rows.rowCount() == 1);
     }
 
     /** Terminal: the recording will never be archived (lost on Asterisk, or must not exist). */
-    public Future<Boolean> terminal(UUID id, String state, String why) {
+    public Future<Boolean> terminal(UUID id, ArchiveState state, String why) {
         return pool.preparedQuery("update recording set state = $2, last_error = $3, next_attempt_at = 'infinity', "
-                        + "updated_at = clock_timestamp() where id = $1 and state in ('finished', 'stored', 'verified')")
-                .execute(Tuple.of(id, state, why))
-                .map(rows -> rows.rowCount() == 1);
-    }
-
-    private Future<Boolean> transition(UUID id, String from, String to, String error) {
-        return pool.preparedQuery("update recording set state = $3, last_error = $4, next_attempt_at = clock_timestamp(), "
-                        + "updated_at = clock_timestamp() where id = $1 and state = $2")
-                .execute(Tuple.of(id, from, to, error))
+                        + "updated_at = clock_timestamp() where id = $1 and state in " + IN_PROGRESS)
+                .execute(Tuple.of(id, state.wire(), why))
                 .map(rows -> rows.rowCount() == 1);
     }
 
@@ -161,25 +189,39 @@ public final class ArchiveRepository {
                 .map(rows -> rows.size() == 0 ? Optional.<RecordingRow>empty() : Optional.of(row(rows.iterator().next())));
     }
 
-    /** What the call table and the evidence say about a recording found on Asterisk. */
-    public record ConsentBehind(boolean callKnown, String recordingState, UUID consentId, String outcome,
-                                String lawfulBasis, boolean withdrawn, String subject, boolean callEnded) {
+    /**
+     * Up to {@code count} chunk rows from {@code fromSeq} on, in order. Read a few at a time, so
+     * neither a long transaction nor a whole recording is ever held.
+     */
+    public Future<List<Chunk>> chunks(UUID id, int fromSeq, int count) {
+        return pool.preparedQuery("select seq, data from recording_chunk where recording_id = $1 "
+                        + "and seq >= $2 and seq < $3 order by seq")
+                .execute(Tuple.of(id, fromSeq, fromSeq + count))
+                .map(rows -> {
+                    List<Chunk> out = new ArrayList<>(rows.size());
+                    rows.forEach(r -> out.add(new Chunk(r.getInteger("seq"), r.getBuffer("data").getBytes())));
+                    return out;
+                });
     }
 
     public Future<ConsentBehind> consentBehind(UUID callId) {
+        String discarded = RecordingControl.State.DISCARDED.name().toLowerCase(java.util.Locale.ROOT);
         return pool.preparedQuery("select c.recording_state, c.consent_id, c.caller_subject, c.ended_at is not null as ended, "
                         + "d.outcome, d.lawful_basis, exists (select 1 from consent_decision w where w.call_id = c.id "
-                        + "and w.outcome = 'withdrawn') as withdrawn from call c left join consent_decision d "
+                        + "and w.outcome = $2) as withdrawn from call c left join consent_decision d "
                         + "on d.id = c.consent_id where c.id = $1")
-                .execute(Tuple.of(callId))
+                .execute(Tuple.of(callId, Outcome.WITHDRAWN.wire()))
                 .map(rows -> {
                     if (rows.size() == 0) {
-                        return new ConsentBehind(false, null, null, null, null, false, null, true);
+                        return ConsentBehind.UNKNOWN_CALL;
                     }
                     Row r = rows.iterator().next();
-                    return new ConsentBehind(true, r.getString("recording_state"), r.getUUID("consent_id"),
-                            r.getString("outcome"), r.getString("lawful_basis"), r.getBoolean("withdrawn"),
-                            r.getString("caller_subject"), r.getBoolean("ended"));
+                    String outcome = r.getString("outcome");
+                    String basis = r.getString("lawful_basis");
+                    return new ConsentBehind(true, discarded.equals(r.getString("recording_state")),
+                            r.getUUID("consent_id"), outcome == null ? null : Outcome.fromWire(outcome),
+                            basis == null ? null : LawfulBasis.valueOf(basis.toUpperCase(java.util.Locale.ROOT)),
+                            r.getBoolean("withdrawn"), r.getString("caller_subject"), r.getBoolean("ended"));
                 });
     }
 
@@ -191,12 +233,12 @@ public final class ArchiveRepository {
 
     static RecordingRow row(Row r) {
         return new RecordingRow(r.getUUID("id"), r.getUUID("call_id"), r.getString("name"), r.getUUID("consent_id"),
-                r.getString("subject"), r.getString("format"), r.getString("state"), r.getInteger("duration_seconds"),
-                r.getLong("plaintext_bytes"), r.getLong("ciphertext_bytes"), bytes(r, "plaintext_sha256"),
-                r.getInteger("segment_size"), r.getInteger("chunk_count"), r.getInteger("segments_per_chunk"),
-                bytes(r, "header"), r.getString("subject_key_id"), bytes(r, "wrapped_data_key"),
-                Sql.instant(r.getOffsetDateTime("finished_at")), Sql.instant(r.getOffsetDateTime("archived_at")),
-                r.getInteger("attempts"), r.getString("last_error"));
+                r.getString("subject"), r.getString("format"), ArchiveState.fromWire(r.getString("state")),
+                r.getInteger("duration_seconds"), r.getLong("plaintext_bytes"), r.getLong("ciphertext_bytes"),
+                bytes(r, "plaintext_sha256"), r.getInteger("segment_size"), r.getInteger("chunk_count"),
+                r.getInteger("segments_per_chunk"), bytes(r, "header"), r.getString("subject_key_id"),
+                bytes(r, "wrapped_data_key"), Sql.instant(r.getOffsetDateTime("finished_at")),
+                Sql.instant(r.getOffsetDateTime("archived_at")), r.getInteger("attempts"), r.getString("last_error"));
     }
 
     private static byte[] bytes(Row r, String column) {

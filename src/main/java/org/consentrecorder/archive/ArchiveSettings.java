@@ -22,7 +22,8 @@ public record ArchiveSettings(
         Duration reconcileInterval,
         Path keyStoreDirectory,
         Optional<Path> keyringFile,
-        Optional<org.consentrecorder.config.Secret> keyringValue) {
+        Optional<org.consentrecorder.config.Secret> keyringValue,
+        Duration quarantineGrace) {
 
     public static final int DEFAULT_SEGMENT_SIZE = 64 * 1024;
     public static final int DEFAULT_SEGMENTS_PER_CHUNK = 16;
@@ -37,6 +38,9 @@ public record ArchiveSettings(
     public static final String ARCHIVE_RETRY_MAX = "CR_ARCHIVE_RETRY_MAX";
     public static final String ARCHIVE_POLL = "CR_ARCHIVE_POLL";
     public static final String ARCHIVE_RECONCILE = "CR_ARCHIVE_RECONCILE";
+    /** How long a recording of no known call stays quarantined before it is deleted; 0 = never (RecordingQuarantine). */
+    public static final String ARCHIVE_QUARANTINE_GRACE = "CR_ARCHIVE_QUARANTINE_GRACE";
+    public static final Duration DEFAULT_QUARANTINE_GRACE = Duration.ofDays(30);
 
     /** Reads the CR_ARCHIVE_*, CR_KEYRING* and CR_KEYSTORE_DIR keys; problems are collected in the reader. */
     public static ArchiveSettings load(ConfigReader r) {
@@ -59,6 +63,7 @@ public record ArchiveSettings(
                 r.duration(ARCHIVE_POLL, Duration.ofSeconds(5), Duration.ofMillis(10), Duration.ofMinutes(10)),
                 r.duration(ARCHIVE_RECONCILE, Duration.ofMinutes(5), Duration.ofMillis(100), Duration.ofDays(1)),
                 Path.of(r.string(KEYSTORE_DIR, "data/keys")),
-                keyringFile, keyringValue);
+                keyringFile, keyringValue,
+                r.duration(ARCHIVE_QUARANTINE_GRACE, DEFAULT_QUARANTINE_GRACE, Duration.ZERO, Duration.ofDays(3650)));
     }
 }

@@ -5,8 +5,6 @@ import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.streams.ReadStream;
-import io.vertx.sqlclient.Row;
-import io.vertx.sqlclient.Tuple;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.List;
@@ -18,6 +16,7 @@ import org.consentrecorder.crypto.SegmentLayout;
 import org.consentrecorder.crypto.StreamFormat;
 import org.consentrecorder.crypto.SubjectKeyStore;
 import org.consentrecorder.crypto.WrappedDataKey;
+import org.consentrecorder.archive.ArchiveRepository.Chunk;
 import org.consentrecorder.archive.ArchiveRepository.RecordingRow;
 
 /**
@@ -42,7 +41,7 @@ public final class EncryptedArchive implements RecordingArchive {
     @Override
     public Future<Optional<ArchivedRecording>> find(UUID recordingId) {
         return repository.find(recordingId).map(row -> row.map(r -> new ArchivedRecording(r.id(), r.callId(),
-                r.format(), r.state(), r.plaintextBytes() == null ? 0 : r.plaintextBytes(), r.durationSeconds(),
+                r.format(), r.state().wire(), r.plaintextBytes() == null ? 0 : r.plaintextBytes(), r.durationSeconds(),
                 r.finishedAt())));
     }
 
@@ -53,9 +52,9 @@ public final class EncryptedArchive implements RecordingArchive {
                 return Future.failedFuture(new IllegalArgumentException("no recording " + recordingId));
             }
             RecordingRow row = found.get();
-            if (!row.state().equals("verified") && !row.state().equals("archived")) {
+            if (!row.state().playable()) {
                 return Future.failedFuture(new IllegalStateException("recording " + recordingId
-                        + " is not archived (state " + row.state() + ")"));
+                        + " is not archived (state " + row.state().wire() + ")"));
             }
             long total = row.plaintextBytes();
             if (offset < 0 || length < 0 || offset + length > total) {
@@ -170,9 +169,7 @@ public final class EncryptedArchive implements RecordingArchive {
 
         private void readMore() {
             reading = true;
-            repository.pool().preparedQuery("select seq, data from recording_chunk where recording_id = $1 "
-                            + "and seq >= $2 and seq < $3 order by seq")
-                    .execute(Tuple.of(row.id(), nextSeq, nextSeq + ROWS_PER_READ))
+            repository.chunks(row.id(), nextSeq, ROWS_PER_READ)
                     .onComplete(ar -> {
                         reading = false;
                         if (finished) {
@@ -183,11 +180,11 @@ public final class EncryptedArchive implements RecordingArchive {
                                 throw new IllegalStateException("reading the archive failed: " + ar.cause().getMessage());
                             }
                             int rows = 0;
-                            for (Row r : ar.result()) {
-                                if (r.getInteger("seq") != nextSeq) {
+                            for (Chunk c : ar.result()) {
+                                if (c.seq() != nextSeq) {
                                     throw new IllegalStateException("chunk " + nextSeq + " of the recording is missing");
                                 }
-                                byte[] data = r.getBuffer("data").getBytes();
+                                byte[] data = c.data();
                                 int from = (int) skipInFirstChunk;
                                 skipInFirstChunk = 0;
                                 emit(decryptor.update(data, from, data.length - from));

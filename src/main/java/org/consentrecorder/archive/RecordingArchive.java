@@ -1,8 +1,32 @@
 package org.consentrecorder.archive;
+
+import io.vertx.core.Future;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.streams.ReadStream;
+import java.time.Instant;
+import java.util.Optional;
+import java.util.UUID;
+
+/**
+ * What playback and export need of the archive. An interface so the admin API's own tests can
+ * plug in an archive in memory; production decrypts through {@link EncryptedArchive}.
+ */
 public interface RecordingArchive {
     /** Metadata of an archived recording, empty when unknown. */
-    io.vertx.core.Future<java.util.Optional<ArchivedRecording>> find(java.util.UUID recordingId);
-    /** Decrypted audio bytes [offset, offset+length) of an archived (state verified or archived) recording, streamed; the stream fails (exceptionHandler) if authentication fails. */
-    io.vertx.core.Future<io.vertx.core.streams.ReadStream<io.vertx.core.buffer.Buffer>> open(java.util.UUID recordingId, long offset, long length);
-    record ArchivedRecording(java.util.UUID id, java.util.UUID callId, String format, String state, long plaintextBytes, Integer durationSeconds, java.time.Instant finishedAt) {}
+    Future<Optional<ArchivedRecording>> find(UUID recordingId);
+
+    /**
+     * Decrypted audio bytes [offset, offset+length) of an archived (state verified or archived)
+     * recording, streamed; the stream fails (exceptionHandler) if authentication fails.
+     */
+    Future<ReadStream<Buffer>> open(UUID recordingId, long offset, long length);
+
+    /** {@code state} is the wire name of an {@link ArchiveState}. */
+    record ArchivedRecording(UUID id, UUID callId, String format, String state, long plaintextBytes,
+                             Integer durationSeconds, Instant finishedAt) {
+        /** Whether the archive holds a verified copy to play ({@link ArchiveState#playable()}). */
+        public boolean playable() {
+            return ArchiveState.fromWire(state).playable();
+        }
+    }
 }

@@ -23,11 +23,20 @@ public final class Backoff {
     }
 
     public Duration next() {
-        long ceiling = initial.toMillis() << Math.min(attempt, 30);
+        Duration d = delay(attempt);
+        attempt++;
+        return d;
+    }
+
+    /**
+     * The wait before retry number {@code retry} (0 for the first), for a caller that keeps the
+     * count itself, e.g. in the database where it survives a restart (the archive's retries).
+     */
+    public Duration delay(int retry) {
+        long ceiling = initial.toMillis() << Math.min(Math.max(retry, 0), 30);
         if (ceiling <= 0 || ceiling > max.toMillis()) {
             ceiling = max.toMillis();
         }
-        attempt++;
         long half = ceiling / 2;
         return Duration.ofMillis(half + (long) (random.getAsDouble() * (ceiling - half)));
     }

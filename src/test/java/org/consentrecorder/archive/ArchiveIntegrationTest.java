@@ -219,15 +219,23 @@ class ArchiveIntegrationTest {
     }
 
     @Test
-    void unconsentedAudioOnAsteriskIsDeletedAndReportedAsAnIncident() throws Exception {
+    void unconsentedAudioOfAKnownCallOnAsteriskIsDeletedAndReportedAsAnIncident() throws Exception {
         h = AppHarness.start(Map.of("CR_ARCHIVE_RECONCILE", "300ms"));
-        String stray = "cr-" + UUID.randomUUID();
+        String ch = h.asterisk.placeCall("+15551230404");
+        h.asterisk.await("prompts", () -> h.asterisk.requests("POST", "/ari/channels/.*/play").size() >= 2, WAIT);
+        h.asterisk.pressDtmf(ch, '2');
+        UUID callId = (UUID) h.awaitRows("select id from call where channel_id = $1 and outcome = 'declined'", ch)
+                .get(0).get("id");
+        // audio of a call that declined: however it got there, it must not exist
+        String stray = "cr-" + callId;
         h.asterisk.putStoredRecording(stray, random(1000, 1));
         h.asterisk.putStoredRecording("voicemail-or-someone-elses", random(1000, 2));
         h.asterisk.await("the stray deleted", () -> h.asterisk.wasDeleted(stray), WAIT);
         Map<String, Object> incident = h.awaitRows("select * from incident where kind = 'unconsented_recording_deleted'").get(0);
         assertTrue(((String) incident.get("detail")).contains(stray));
+        assertTrue(((String) incident.get("detail")).contains("outcome declined"), (String) incident.get("detail"));
         assertEquals("rejected", h.rows("select state from recording where name = $1", stray).get(0).get("state"));
+        assertTrue(h.rows("select 1 from recording_quarantine").isEmpty(), "a known call is judged, not quarantined");
         assertTrue(h.asterisk.storedRecordings().contains("voicemail-or-someone-elses"), "not ours: left alone");
     }
 

@@ -24,4 +24,16 @@ class BackoffTest {
         low.reset();
         assertEquals(250, low.next().toMillis());
     }
+
+    @Test
+    void aDelayForAGivenRetryNeedsNoCounterAndMatchesTheSequence() {
+        Backoff counted = new Backoff(Duration.ofMillis(100), Duration.ofSeconds(1), () -> 0.5);
+        Backoff uncounted = new Backoff(Duration.ofMillis(100), Duration.ofSeconds(1), () -> 0.5);
+        for (int retry = 0; retry < 8; retry++) {
+            assertEquals(counted.next(), uncounted.delay(retry), "retry " + retry);
+        }
+        assertEquals(0, uncounted.attempts(), "delay() leaves the counter alone");
+        assertEquals(Duration.ofMillis(750), uncounted.delay(1000), "capped, no overflow");
+        assertEquals(Duration.ofMillis(75), uncounted.delay(-3), "a negative count is the first retry");
+    }
 }

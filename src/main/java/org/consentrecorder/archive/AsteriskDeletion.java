@@ -1,0 +1,47 @@
+package org.consentrecorder.archive;
+
+import io.vertx.core.Future;
+import java.util.function.Supplier;
+import org.consentrecorder.archive.ArchiveCheckpoints.Point;
+import org.consentrecorder.archive.ArchiveRepository.RecordingRow;
+import org.consentrecorder.ari.AriClient;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Step 3, verified → archived: deletes Asterisk's copy, only ever after the encrypted copy was
+ * proven. Every deletion of a stored recording on Asterisk goes through {@link #deleteFile}, so
+ * "a file already gone counts as deleted" is decided once and every deletion can simply run again.
+ */
+final class AsteriskDeletion {
+    private static final Logger LOG = LoggerFactory.getLogger(AsteriskDeletion.class);
+
+    private final ArchiveRepository repository;
+    private final Supplier<AriClient> ari;
+    private final ArchiveCheckpoints checkpoints;
+
+    AsteriskDeletion(ArchiveRepository repository, Supplier<AriClient> ari, ArchiveCheckpoints checkpoints) {
+        this.repository = repository;
+        this.ari = ari;
+        this.checkpoints = checkpoints;
+    }
+
+    Future<Void> run(RecordingRow row) {
+        AriClient client = ari.get();
+        if (client == null) {
+            return Future.failedFuture("ARI is not connected");
+        }
+        return deleteFile(client, row.name())
+                .compose(v -> checkpoints.reached(Point.DELETED_ON_ASTERISK, row.id()))
+                .compose(v -> repository.archived(row.id()))
+                .onSuccess(changed -> LOG.info("archive: {} archived ({} bytes of audio, encrypted, verified); "
+                        + "Asterisk's copy deleted", row.name(), row.plaintextBytes()))
+                .mapEmpty();
+    }
+
+    /** Deletes a stored recording on Asterisk; true if it was there, false if it was already gone (404). */
+    static Future<Boolean> deleteFile(AriClient client, String name) {
+        return client.deleteStoredRecording(name).map(true)
+                .recover(e -> AriClient.notFound(e) ? Future.succeededFuture(false) : Future.failedFuture(e));
+    }
+}

@@ -1,0 +1,67 @@
+package org.consentrecorder.archive;
+
+import io.vertx.core.Future;
+import java.util.ArrayList;
+import java.util.List;
+import org.consentrecorder.archive.ArchiveRepository.Chunk;
+
+/**
+ * Collects sealed STREAM segments into chunk rows of a fixed number of segments, so memory holds
+ * at most one chunk row (plus what arrived while it was written) whatever the recording's size.
+ */
+final class ChunkWriter {
+    private final FetchSession session;
+    private final int segmentsPerChunk;
+    private final List<byte[]> pending = new ArrayList<>();
+    private int nextSeq;
+
+    ChunkWriter(FetchSession session, int segmentsPerChunk) {
+        this.session = session;
+        this.segmentsPerChunk = segmentsPerChunk;
+    }
+
+    void add(List<byte[]> segments) {
+        pending.addAll(segments);
+    }
+
+    boolean hasFullChunks() {
+        return pending.size() >= segmentsPerChunk;
+    }
+
+    int chunksWritten() {
+        return nextSeq;
+    }
+
+    /** Writes every full chunk; a partial one waits for more segments. */
+    Future<Void> flushFull() {
+        List<Chunk> batch = new ArrayList<>();
+        while (pending.size() >= segmentsPerChunk) {
+            batch.add(chunk(segmentsPerChunk));
+        }
+        return session.insertChunks(batch);
+    }
+
+    /** At the end of the stream: writes what is left, the last chunk possibly short. */
+    Future<Void> flushAll() {
+        List<Chunk> batch = new ArrayList<>();
+        while (!pending.isEmpty()) {
+            batch.add(chunk(Math.min(segmentsPerChunk, pending.size())));
+        }
+        return session.insertChunks(batch);
+    }
+
+    private Chunk chunk(int segments) {
+        int size = 0;
+        for (int i = 0; i < segments; i++) {
+            size += pending.get(i).length;
+        }
+        byte[] data = new byte[size];
+        int at = 0;
+        for (int i = 0; i < segments; i++) {
+            byte[] segment = pending.remove(0);
+            System.arraycopy(segment, 0, data, at, segment.length);
+            at += segment.length;
+        }
+        return new Chunk(nextSeq++, data);
+    }
+}

@@ -1,0 +1,109 @@
+package org.consentrecorder.archive;
+
+import ch.loway.oss.ari4java.generated.models.StoredRecording;
+import io.vertx.core.Future;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import org.consentrecorder.archive.ArchiveRepository.ConsentBehind;
+import org.consentrecorder.ari.AriClient;
+import org.consentrecorder.call.CallIds;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Compares Asterisk's stored recordings with the database, at every ARI (re)connect and
+ * periodically. It exists because Asterisk's list is the only way to find audio the pipeline never
+ * heard of (a crash before RecordingFinished was written) and audio that should be gone but is not
+ * (a failed delete). Only names this application gives (cr-&lt;call id&gt;) are considered; other
+ * applications' recordings are never touched. docs/archive.md lists every case.
+ */
+final class Reconciliation {
+    private static final Logger LOG = LoggerFactory.getLogger(Reconciliation.class);
+    private static final String DEFAULT_FORMAT = "wav";
+
+    private final ArchiveRepository repository;
+    private final RecordingQuarantine quarantine;
+    private final Clock clock;
+
+    Reconciliation(ArchiveRepository repository, RecordingQuarantine quarantine, Clock clock) {
+        this.repository = repository;
+        this.quarantine = quarantine;
+        this.clock = clock;
+    }
+
+    /** Looks at every stored recording once; the count is of those it acted on (new work may be due). */
+    Future<Integer> run(AriClient client) {
+        return client.storedRecordings().compose(stored -> {
+            List<Future<Boolean>> work = new ArrayList<>();
+            for (StoredRecording s : stored) {
+                String name = s.getName();
+                if (ours(name)) {
+                    work.add(reconcileOne(client, name, s.getFormat() == null ? DEFAULT_FORMAT : s.getFormat()));
+                }
+            }
+            return Future.join(work).map(all -> {
+                int acted = 0;
+                for (int i = 0; i < all.size(); i++) {
+                    if (Boolean.TRUE.equals(all.resultAt(i))) {
+                        acted++;
+                    }
+                }
+                return acted;
+            });
+        });
+    }
+
+    /** Exactly cr-&lt;uuid&gt;: a name with anything after the call id is not one of ours. */
+    private static boolean ours(String name) {
+        return name != null && CallIds.callIdOf(name).map(id -> name.equals(CallIds.PREFIX + id)).orElse(false);
+    }
+
+    private Future<Boolean> reconcileOne(AriClient client, String name, String format) {
+        UUID callId = CallIds.callIdOf(name).orElseThrow();
+        return repository.findByName(name).compose(existing -> {
+            if (existing.isPresent()) {
+                // the archive has the verified copy, or the audio must not exist: Asterisk's goes;
+                // a recording still in the pipeline is the pipeline's
+                return existing.get().state().asteriskCopyMustGo()
+                        ? AsteriskDeletion.deleteFile(client, name)
+                        : Future.succeededFuture(false);
+            }
+            // still being written? a live recording is not ours to touch yet
+            return client.liveRecording(name).compose(live -> live.isPresent() ? Future.succeededFuture(false)
+                    : repository.consentBehind(callId).compose(c -> quarantine
+                            // no call in the database: nothing to judge it by, so it is kept and quarantined
+                            .screen(client, callId, name, format, c.callKnown())
+                            .compose(screened -> screened.isPresent() ? Future.succeededFuture(screened.get())
+                                    : decide(client, name, format, callId, c))));
+        });
+    }
+
+    /** A known call: its evidence says whether the audio may be archived. */
+    private Future<Boolean> decide(AriClient client, String name, String format, UUID callId, ConsentBehind c) {
+        boolean consented = c.outcome() != null && !c.withdrawn() && !c.discardedInCall()
+                && c.outcome().allowsRecording(c.lawfulBasis());
+        if (consented) {
+            LOG.info("archive: {} found on Asterisk with consent behind it but never registered; archiving it", name);
+            return repository.registerFinished(callId, name, c.consentId(), c.subject(), format, null, clock.instant())
+                    .map(true);
+        }
+        boolean expected = c.withdrawn() || c.discardedInCall();
+        String detail = expected
+                ? "recording " + name + " of a call whose consent was withdrawn was still on Asterisk; deleted"
+                : "recording " + name + " on Asterisk has no consent behind it (call known, outcome "
+                + (c.outcome() == null ? "none" : c.outcome().wire()) + "); deleted";
+        if (!expected) {
+            LOG.error("archive incident: {}", detail);
+        } else {
+            LOG.warn("archive: {}", detail);
+        }
+        return AsteriskDeletion.deleteFile(client, name)
+                .compose(v -> repository.registerTerminal(callId, name, c.consentId(), format,
+                        expected ? ArchiveState.DISCARDED : ArchiveState.REJECTED, detail, clock.instant()))
+                .compose(v -> expected ? Future.succeededFuture()
+                        : repository.incident("unconsented_recording_deleted", callId.toString(), detail))
+                .map(true);
+    }
+}
