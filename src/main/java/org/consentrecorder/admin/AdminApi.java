@@ -10,7 +10,6 @@ import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
 import io.vertx.sqlclient.Pool;
-import io.vertx.sqlclient.SqlConnection;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
@@ -27,6 +26,8 @@ import org.consentrecorder.privacy.PrivacyProblem;
 import org.consentrecorder.privacy.PrivacyServices;
 import org.consentrecorder.privacy.SubjectPseudonyms;
 import org.consentrecorder.archive.RecordingArchive;
+import org.consentrecorder.store.Transactions;
+import org.consentrecorder.store.Tx;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -47,8 +48,11 @@ public final class AdminApi {
     private final Vertx vertx;
     private final AdminConfig config;
     private final Pool pool;
-    private final AccountStore accounts;
+    private final Transactions transactions;
+    private final AccountRepository accounts;
+    private final TokenRepository tokens;
     private final AuditLog audit;
+    private final AuditRepository auditRows;
     private final LoginThrottle throttle;
     private final PasswordHasher hasher;
     private final CallRegistry calls;
@@ -65,8 +69,11 @@ public final class AdminApi {
         this.vertx = vertx;
         this.config = config;
         this.pool = pool;
-        this.accounts = new AccountStore(pool, clock);
+        this.transactions = new Transactions(pool);
+        this.accounts = new AccountRepository(pool, clock);
+        this.tokens = new TokenRepository(pool, clock);
         this.audit = new AuditLog(pool, clock);
+        this.auditRows = new AuditRepository(pool);
         this.throttle = new LoginThrottle(clock, config.login());
         this.hasher = new PasswordHasher();
         this.calls = calls;
@@ -86,7 +93,7 @@ public final class AdminApi {
         api.mountOn(router);
         vertx.setPeriodic(600_000, id -> {
             api.throttle.sweep();
-            api.accounts.purgeOldSessions().onFailure(e -> LOG.debug("purging old sessions: {}", e.getMessage()));
+            api.tokens.purgeOldSessions().onFailure(e -> LOG.debug("purging old sessions: {}", e.getMessage()));
         });
         return api;
     }
@@ -155,7 +162,7 @@ public final class AdminApi {
                     + BASE + "/auth/login gives a token)"));
             return;
         }
-        accounts.authenticate(header.substring(7).trim()).onComplete(ar -> {
+        tokens.authenticate(header.substring(7).trim()).onComplete(ar -> {
             if (ar.failed()) {
                 LOG.warn("token lookup failed: {}", ar.cause().getMessage());
                 ctx.fail(ApiError.unavailable("authentication is unavailable (database)"));
@@ -231,8 +238,8 @@ public final class AdminApi {
     }
 
     /** Runs a change and its audit row ("ok") in one transaction: both commit or neither does. */
-    <T> Future<T> auditedChange(RoutingContext ctx, Function<SqlConnection, Future<Change<T>>> change) {
-        return pool.withTransaction(tx -> change.apply(tx).compose(c ->
+    <T> Future<T> auditedChange(RoutingContext ctx, Function<Tx, Future<Change<T>>> change) {
+        return transactions.run(tx -> change.apply(tx).compose(c ->
                 audit.append(tx, entry(ctx, c.targetType(), c.targetId(), null, "ok", c.detail()))
                         .map(seq -> c.value())))
                 .onSuccess(v -> ctx.put(Api.AUDITED, true));
@@ -340,12 +347,24 @@ public final class AdminApi {
         return pool;
     }
 
-    AccountStore accounts() {
+    Transactions transactions() {
+        return transactions;
+    }
+
+    AccountRepository accounts() {
         return accounts;
+    }
+
+    TokenRepository tokens() {
+        return tokens;
     }
 
     AuditLog audit() {
         return audit;
+    }
+
+    AuditRepository auditRows() {
+        return auditRows;
     }
 
     LoginThrottle throttle() {

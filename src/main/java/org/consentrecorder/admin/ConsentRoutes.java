@@ -92,9 +92,9 @@ final class ConsentRoutes {
         String note = in.optionalString("note", 500).map(String::trim).orElse(null);
         String by = Api.principal(ctx).describe();
         java.time.Instant now = api.clock().instant();
-        api.<JsonObject>auditedChange(ctx, tx -> org.consentrecorder.privacy.SubjectPseudonyms.of(tx, subject)
+        api.<JsonObject>auditedChange(ctx, tx -> org.consentrecorder.privacy.SubjectPseudonyms.of(tx.connection(), subject)
                         .compose(pseudonym -> org.consentrecorder.call.CallRepository
-                                .withdrawOnRequest(tx, subject, by, now)
+                                .withdrawOnRequest(tx.connection(), subject, by, now)
                                 .map(changed -> new AdminApi.Change<>(new JsonObject()
                                         .put("caller", subject)
                                         .put("do_not_record", true)

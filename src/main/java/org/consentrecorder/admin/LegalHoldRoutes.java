@@ -90,8 +90,8 @@ final class LegalHoldRoutes {
                         throw ApiError.notFound("no call with id " + callId.get());
                     }
                     return api.<Row>auditedChange(ctx, tx -> (subject.isPresent()
-                            ? SubjectPseudonyms.of(tx, subject.get()) : Future.succeededFuture((String) null))
-                            .compose(pseudonym -> LegalHolds.place(tx, callId.isPresent() ? LegalHolds.CALL
+                            ? SubjectPseudonyms.of(tx.connection(), subject.get()) : Future.succeededFuture((String) null))
+                            .compose(pseudonym -> LegalHolds.place(tx.connection(), callId.isPresent() ? LegalHolds.CALL
                                             : LegalHolds.SUBJECT, callId.orElse(null), subject.orElse(null), reason, by, now)
                                     .map(row -> new AdminApi.Change<>(row, "legal_hold", row.getUUID("id").toString(),
                                             Api.compact(new JsonObject().put("scope", row.getString("scope"))
@@ -109,7 +109,7 @@ final class LegalHoldRoutes {
         JsonInput in = JsonInput.of(ctx, false, "reason");
         String reason = reason(in);
         String by = Api.principal(ctx).describe();
-        api.<Row>auditedChange(ctx, tx -> LegalHolds.release(tx, id, by, reason, api.clock().instant())
+        api.<Row>auditedChange(ctx, tx -> LegalHolds.release(tx.connection(), id, by, reason, api.clock().instant())
                         .map(row -> new AdminApi.Change<>(row.orElseThrow(() ->
                                 ApiError.notFound("no active legal hold with id " + id)), "legal_hold", id.toString(),
                                 new JsonObject().put("released", true))))

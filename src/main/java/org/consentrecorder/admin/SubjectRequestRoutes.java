@@ -113,8 +113,8 @@ final class SubjectRequestRoutes {
         }
         String note = in.optionalString("note", 1000).map(String::trim).orElse(null);
         String by = Api.principal(ctx).describe();
-        api.<Row>auditedChange(ctx, tx -> SubjectPseudonyms.of(tx, subject)
-                        .compose(pseudonym -> api.privacy().requests().create(tx, kind, subject, received, note, by, now)
+        api.<Row>auditedChange(ctx, tx -> SubjectPseudonyms.of(tx.connection(), subject)
+                        .compose(pseudonym -> api.privacy().requests().create(tx.connection(), kind, subject, received, note, by, now)
                                 .map(row -> new AdminApi.Change<>(row, "privacy_request", row.getUUID("id").toString(),
                                         new JsonObject().put("kind", kind).put("caller", pseudonym)
                                                 .put("due_at", Api.time(row.getOffsetDateTime("due_at")))))))
@@ -193,7 +193,7 @@ final class SubjectRequestRoutes {
                             counts.put(e.getKey(), e.getValue());
                         }
                     });
-                    return api.audit().append(tx, api.entry(ctx, "privacy_request", id.toString(), null, "ok",
+                    return api.audit().append(org.consentrecorder.store.Tx.on(tx), api.entry(ctx, "privacy_request", id.toString(), null, "ok",
                             counts.put("kind", PrivacyRequests.ERASURE))).map(seq -> {
                                 ctx.put(Api.AUDITED, true);
                                 return (Void) null;
