@@ -24,7 +24,6 @@ import org.consentrecorder.call.CallRegistry;
 import org.consentrecorder.call.CallerIdentity;
 import org.consentrecorder.privacy.PrivacyProblem;
 import org.consentrecorder.privacy.PrivacyServices;
-import org.consentrecorder.privacy.SubjectPseudonyms;
 import org.consentrecorder.archive.RecordingArchive;
 import org.consentrecorder.store.Transactions;
 import org.consentrecorder.store.Tx;
@@ -51,6 +50,8 @@ public final class AdminApi {
     private final Transactions transactions;
     private final AccountRepository accounts;
     private final TokenRepository tokens;
+    private final CallSearchRepository callSearch;
+    private final RecordingSearchRepository recordingSearch;
     private final AuditLog audit;
     private final AuditRepository auditRows;
     private final LoginThrottle throttle;
@@ -72,6 +73,8 @@ public final class AdminApi {
         this.transactions = new Transactions(pool);
         this.accounts = new AccountRepository(pool, clock);
         this.tokens = new TokenRepository(pool, clock);
+        this.callSearch = new CallSearchRepository(pool);
+        this.recordingSearch = new RecordingSearchRepository(pool);
         this.audit = new AuditLog(pool, clock);
         this.auditRows = new AuditRepository(pool);
         this.throttle = new LoginThrottle(clock, config.login());
@@ -223,7 +226,7 @@ public final class AdminApi {
      * pseudonym). Completes with the pseudonym.
      */
     Future<String> auditAllowedForSubject(RoutingContext ctx, String subject, String reason, JsonObject detail) {
-        return SubjectPseudonyms.of(pool, subject)
+        return privacy.pseudonyms().of(subject)
                 .recover(e -> {
                     LOG.error("subject pseudonym not available, nothing served: {}", e.getMessage());
                     return Future.failedFuture(new ApiError(503, "audit_unavailable",
@@ -357,6 +360,14 @@ public final class AdminApi {
 
     TokenRepository tokens() {
         return tokens;
+    }
+
+    CallSearchRepository callSearch() {
+        return callSearch;
+    }
+
+    RecordingSearchRepository recordingSearch() {
+        return recordingSearch;
     }
 
     AuditLog audit() {

@@ -82,6 +82,11 @@ public final class Api {
         return t == null ? null : ISO_MILLIS.format(t.withOffsetSameInstant(ZoneOffset.UTC).truncatedTo(ChronoUnit.MILLIS));
     }
 
+    /** A UUID as text; null for null. */
+    public static String id(UUID id) {
+        return id == null ? null : id.toString();
+    }
+
     public static String time(java.time.Instant t) {
         return t == null ? null : time(OffsetDateTime.ofInstant(t, ZoneOffset.UTC));
     }

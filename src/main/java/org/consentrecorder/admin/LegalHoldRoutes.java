@@ -13,7 +13,6 @@ import java.util.Set;
 import java.util.UUID;
 import org.consentrecorder.privacy.LegalHolds;
 import org.consentrecorder.privacy.RowJson;
-import org.consentrecorder.privacy.SubjectPseudonyms;
 
 /**
  * Legal holds on a call or on everything about a caller: while active, erasure and retention leave
@@ -90,7 +89,7 @@ final class LegalHoldRoutes {
                         throw ApiError.notFound("no call with id " + callId.get());
                     }
                     return api.<Row>auditedChange(ctx, tx -> (subject.isPresent()
-                            ? SubjectPseudonyms.of(tx.connection(), subject.get()) : Future.succeededFuture((String) null))
+                            ? api.privacy().pseudonyms().of(tx, subject.get()) : Future.succeededFuture((String) null))
                             .compose(pseudonym -> LegalHolds.place(tx.connection(), callId.isPresent() ? LegalHolds.CALL
                                             : LegalHolds.SUBJECT, callId.orElse(null), subject.orElse(null), reason, by, now)
                                     .map(row -> new AdminApi.Change<>(row, "legal_hold", row.getUUID("id").toString(),

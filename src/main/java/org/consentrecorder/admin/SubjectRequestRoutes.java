@@ -16,7 +16,6 @@ import java.util.UUID;
 import org.consentrecorder.privacy.ErasureTokens;
 import org.consentrecorder.privacy.PrivacyRequests;
 import org.consentrecorder.privacy.RowJson;
-import org.consentrecorder.privacy.SubjectPseudonyms;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -113,7 +112,7 @@ final class SubjectRequestRoutes {
         }
         String note = in.optionalString("note", 1000).map(String::trim).orElse(null);
         String by = Api.principal(ctx).describe();
-        api.<Row>auditedChange(ctx, tx -> SubjectPseudonyms.of(tx.connection(), subject)
+        api.<Row>auditedChange(ctx, tx -> api.privacy().pseudonyms().of(tx, subject)
                         .compose(pseudonym -> api.privacy().requests().create(tx.connection(), kind, subject, received, note, by, now)
                                 .map(row -> new AdminApi.Change<>(row, "privacy_request", row.getUUID("id").toString(),
                                         new JsonObject().put("kind", kind).put("caller", pseudonym)

@@ -17,6 +17,8 @@ public final class PrivacyServices {
     private final Erasure erasure;
     private final DailyStatistics statistics;
     private final RetentionJob retention;
+    private final SubjectPseudonymRepository pseudonyms;
+    private final ConsentRegistryRepository consentRegistry;
 
     public PrivacyServices(Vertx vertx, Pool pool, ProcessingRegister.RegisterFacts config, SubjectKeyStore keys, Supplier<AriClient> ari,
                            Supplier<RecordingArchive> archive, Clock clock) {
@@ -28,6 +30,8 @@ public final class PrivacyServices {
         this.erasure = new Erasure(vertx, pool, keys, ari, verifier, clock);
         this.statistics = new DailyStatistics(pool, clock);
         this.retention = new RetentionJob(vertx, pool, keys, settings, statistics, clock);
+        this.pseudonyms = new SubjectPseudonymRepository(pool);
+        this.consentRegistry = new ConsentRegistryRepository(pool);
     }
 
     /** The facts the records of processing are built from. */
@@ -61,5 +65,15 @@ public final class PrivacyServices {
 
     public RetentionJob retention() {
         return retention;
+    }
+
+    /** The random pseudonyms that name callers in the audit trail. */
+    public SubjectPseudonymRepository pseudonyms() {
+        return pseudonyms;
+    }
+
+    /** Consent decisions and preferences, as the admin API reads them. */
+    public ConsentRegistryRepository consentRegistry() {
+        return consentRegistry;
     }
 }

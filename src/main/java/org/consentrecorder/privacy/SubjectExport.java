@@ -97,7 +97,7 @@ public final class SubjectExport {
         Future<RowsAndIds> requests = pool.preparedQuery("select id, kind, received_at, due_at, status, completed_at "
                         + "from privacy_request where subject = $1 order by received_at, id").execute(bySubject)
                 .map(rows -> RowsAndIds.of(RowJson.rows(rows), "id"));
-        Future<String> pseudonym = SubjectPseudonyms.find(pool, subject).map(p -> p.orElse(null));
+        Future<String> pseudonym = new SubjectPseudonymRepository(pool).find(subject).map(p -> p.orElse(null));
         Future<JsonArray> audit = Future.all(decisions, recordings, requests, pseudonym).compose(all -> {
             Set<String> targets = new LinkedHashSet<>();
             targets.add(subject);
