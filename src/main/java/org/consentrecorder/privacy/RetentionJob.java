@@ -99,7 +99,7 @@ public final class RetentionJob {
         Map<String, Long> counts = new LinkedHashMap<>();
         return pool.preparedQuery("insert into retention_run (id, instance_id, trigger, started_at, status) "
                         + "values ($1, $2, $3, $4, 'running')")
-                .execute(Tuple.of(id, settings.instanceId(), trigger, PrivacyRequests.ts(started)))
+                .execute(Tuple.of(id, settings.instanceId(), trigger, org.consentrecorder.store.Sql.ts(started)))
                 .compose(v -> steps(counts))
                 .transform(ar -> {
                     String status = ar.succeeded() ? "completed" : "failed";
@@ -111,7 +111,7 @@ public final class RetentionJob {
                     }
                     return pool.preparedQuery("update retention_run set finished_at = $2, status = $3, counts = $4, "
                                     + "error = $5 where id = $1 returning *")
-                            .execute(Tuple.of(id, PrivacyRequests.ts(clock.instant()), status,
+                            .execute(Tuple.of(id, org.consentrecorder.store.Sql.ts(clock.instant()), status,
                                     new JsonObject(new LinkedHashMap<>(counts)), error))
                             .map(rows -> RowJson.row(rows.iterator().next()));
                 })
@@ -149,9 +149,9 @@ public final class RetentionJob {
         counts.putIfAbsent("ciphertext_chunks_deleted", 0L);
         counts.putIfAbsent("subject_keys_destroyed", 0L);
         return batches(tx -> tx.preparedQuery("select id, call_id, subject from recording r where r.state = 'archived' "
-                                + "and r.finished_at < $1 and not " + LegalHolds.held("r.call_id", "r.subject")
+                                + "and r.finished_at < $1 and not " + LegalHoldRepository.held("r.call_id", "r.subject")
                                 + " order by r.finished_at limit $2 for update skip locked")
-                        .execute(Tuple.of(PrivacyRequests.ts(cutoff), settings.retentionBatch()))
+                        .execute(Tuple.of(org.consentrecorder.store.Sql.ts(cutoff), settings.retentionBatch()))
                         .compose(rows -> {
                             List<UUID> ids = new ArrayList<>();
                             Set<String> subjects = new LinkedHashSet<>();
@@ -168,7 +168,7 @@ public final class RetentionJob {
                                                     + "subject_key_id = null, plaintext_sha256 = null, "
                                                     + "last_error = 'expired by retention', next_attempt_at = 'infinity', "
                                                     + "removed_at = $2, updated_at = clock_timestamp() where id = any($1)")
-                                            .execute(Tuple.of(idArg, PrivacyRequests.ts(clock.instant())))
+                                            .execute(Tuple.of(idArg, org.consentrecorder.store.Sql.ts(clock.instant())))
                                             .map(updated -> {
                                                 add(counts, "recordings_expired", updated.rowCount());
                                                 add(counts, "ciphertext_chunks_deleted", chunks.rowCount());
@@ -197,7 +197,7 @@ public final class RetentionJob {
         Optional<UUID> anonymousCall = subject.startsWith("call:")
                 ? Optional.of(UUID.fromString(subject.substring(5))) : Optional.empty();
         String audioLeft = "select exists (select 1 from recording where " + (anonymousCall.isPresent()
-                ? "call_id = $1::uuid" : "subject = $1") + " and state in " + Erasure.LIVE_AUDIO_STATES + ")";
+                ? "call_id = $1::uuid" : "subject = $1") + " and state in " + ErasureRepository.LIVE_AUDIO_STATES + ")";
         Object arg = anonymousCall.isPresent() ? anonymousCall.get() : subject;
         return pool.getConnection().compose(conn -> SubjectLocks.lockExclusive(conn, subject)
                 .compose(v -> conn.preparedQuery(audioLeft).execute(Tuple.of(arg)))
@@ -217,10 +217,10 @@ public final class RetentionJob {
                                 // never before the day is in the statistics
                                 + "and exists (select 1 from daily_call_stats s "
                                 + "where s.day = (c.started_at at time zone 'UTC')::date) "
-                                + "and not " + LegalHolds.held("c.id", "c.caller_subject") + " "
+                                + "and not " + LegalHoldRepository.held("c.id", "c.caller_subject") + " "
                                 + "and not exists (select 1 from recording r where r.call_id = c.id and r.state in "
-                                + Erasure.LIVE_AUDIO_STATES + ") order by c.started_at limit $2 for update skip locked")
-                        .execute(Tuple.of(PrivacyRequests.ts(cutoff), settings.retentionBatch()))
+                                + ErasureRepository.LIVE_AUDIO_STATES + ") order by c.started_at limit $2 for update skip locked")
+                        .execute(Tuple.of(org.consentrecorder.store.Sql.ts(cutoff), settings.retentionBatch()))
                         .compose(rows -> {
                             List<UUID> ids = new ArrayList<>();
                             rows.forEach(r -> ids.add(r.getUUID(0)));
@@ -251,13 +251,13 @@ public final class RetentionJob {
         counts.putIfAbsent("consent_decisions_redacted", 0L);
         counts.putIfAbsent("preference_history_deleted", 0L);
         counts.putIfAbsent("preferences_deleted", 0L);
-        Tuple args = Tuple.of(PrivacyRequests.ts(cutoff), settings.retentionBatch());
+        Tuple args = Tuple.of(org.consentrecorder.store.Sql.ts(cutoff), settings.retentionBatch());
         return batches(tx -> tx.query("set local consent_recorder.redaction = 'on'").execute()
                         .compose(v -> tx.preparedQuery("update consent_decision d set caller_number = null, "
                                         + "caller_name = null, caller_subject = null, channel_id = 'redacted', "
                                         + "linked_id = null, redacted_at = clock_timestamp(), redaction = 'retention' "
                                         + "where d.id in (select e.id from consent_decision e where e.redacted_at is null "
-                                        + "and e.decided_at < $1 and not " + LegalHolds.held("e.call_id", "e.caller_subject")
+                                        + "and e.decided_at < $1 and not " + LegalHoldRepository.held("e.call_id", "e.caller_subject")
                                         + " order by e.decided_at limit $2 for update skip locked)")
                                 .execute(args))
                         .map(r -> {
@@ -267,7 +267,7 @@ public final class RetentionJob {
                 b -> Future.succeededFuture())
                 .compose(v -> batches(tx -> tx.preparedQuery("delete from subject_preference_history h where h.id in "
                                         + "(select x.id from subject_preference_history x where x.changed_at < $1 "
-                                        + "and not " + LegalHolds.held("null::uuid", "x.subject")
+                                        + "and not " + LegalHoldRepository.held("null::uuid", "x.subject")
                                         + " order by x.changed_at limit $2 for update skip locked)")
                                 .execute(args)
                                 .map(r -> {
@@ -277,7 +277,7 @@ public final class RetentionJob {
                         b -> Future.succeededFuture()))
                 .compose(v -> batches(tx -> tx.preparedQuery("delete from subject_preference p where p.subject in "
                                         + "(select x.subject from subject_preference x where x.updated_at < $1 "
-                                        + "and not " + LegalHolds.held("null::uuid", "x.subject")
+                                        + "and not " + LegalHoldRepository.held("null::uuid", "x.subject")
                                         + " order by x.updated_at limit $2 for update skip locked)")
                                 .execute(args)
                                 .map(r -> {
@@ -300,7 +300,7 @@ public final class RetentionJob {
                                 + "and not exists (select 1 from privacy_request where subject = x.subject) "
                                 + "and not exists (select 1 from legal_hold where subject = x.subject) "
                                 + "order by x.last_used_at limit $2 for update skip locked)")
-                        .execute(Tuple.of(PrivacyRequests.ts(cutoff), settings.retentionBatch()))
+                        .execute(Tuple.of(org.consentrecorder.store.Sql.ts(cutoff), settings.retentionBatch()))
                         .map(r -> {
                             add(counts, "audit_pseudonyms_deleted", r.rowCount());
                             return new Batch(r.rowCount(), Set.of());

@@ -68,8 +68,8 @@ public final class SubjectExport {
     }
 
     /** Gathers everything about the request's subject (metadata only; recordings are read while streaming). */
-    public Future<Bundle> prepare(Row request) {
-        String subject = request.getString("subject");
+    public Future<Bundle> prepare(PrivacyRequest request) {
+        String subject = request.subject();
         Tuple bySubject = Tuple.of(subject);
         Future<RowsAndIds> calls = pool.preparedQuery("select * from call where caller_subject = $1 "
                         + "order by started_at, id").execute(bySubject)
@@ -138,9 +138,9 @@ public final class SubjectExport {
             JsonObject manifest = new JsonObject()
                     .put("format", FORMAT)
                     .put("generated_at", RowJson.time(clock.instant()))
-                    .put("request", new JsonObject().put("id", request.getUUID("id").toString())
-                            .put("received_at", RowJson.time(request.getOffsetDateTime("received_at").toInstant()))
-                            .put("due_at", RowJson.time(request.getOffsetDateTime("due_at").toInstant())))
+                    .put("request", new JsonObject().put("id", request.id().toString())
+                            .put("received_at", JsonTime.format(request.receivedAt()))
+                            .put("due_at", JsonTime.format(request.dueAt())))
                     .put("controller", controller())
                     .put("subject", subject)
                     .put("summary", new JsonObject()
