@@ -46,7 +46,6 @@ public final class AdminApi {
 
     private final Vertx vertx;
     private final AdminConfig config;
-    private final Pool pool;
     private final Transactions transactions;
     private final AccountRepository accounts;
     private final TokenRepository tokens;
@@ -69,7 +68,6 @@ public final class AdminApi {
                      CallerIdentity identity, PrivacyServices privacy, Clock clock) {
         this.vertx = vertx;
         this.config = config;
-        this.pool = pool;
         this.transactions = new Transactions(pool);
         this.accounts = new AccountRepository(pool, clock);
         this.tokens = new TokenRepository(pool, clock);
@@ -344,10 +342,6 @@ public final class AdminApi {
 
     AdminConfig config() {
         return config;
-    }
-
-    Pool pool() {
-        return pool;
     }
 
     Transactions transactions() {
