@@ -45,7 +45,7 @@ final class AccountRoutes {
         if (!Usernames.valid(username)) {
             throw ApiError.badRequest("field 'username' must be " + Usernames.RULE);
         }
-        String password = in.requiredString("password", PasswordPolicy.MAX_LENGTH);
+        String password = in.requiredSecret("password", PasswordPolicy.MAX_LENGTH);
         PasswordPolicy.problem(username, password).ifPresent(p -> {
             throw ApiError.badRequest("field 'password' " + p);
         });
@@ -73,7 +73,7 @@ final class AccountRoutes {
         JsonInput in = JsonInput.of(ctx, false, "role", "disabled", "password");
         Optional<Role> role = in.optionalRole("role");
         Optional<Boolean> disabled = in.optionalBoolean("disabled");
-        Optional<String> password = in.optionalString("password", PasswordPolicy.MAX_LENGTH);
+        Optional<String> password = in.optionalSecret("password", PasswordPolicy.MAX_LENGTH);
         if (role.isEmpty() && disabled.isEmpty() && password.isEmpty()) {
             throw ApiError.badRequest("give at least one of the fields 'role', 'disabled', 'password'");
         }

@@ -36,7 +36,7 @@ final class AuthRoutes {
         QueryInput.of(ctx);
         JsonInput in = JsonInput.of(ctx, false, "username", "password");
         String username = Usernames.normalize(in.requiredString("username", 64));
-        String password = in.requiredString("password", PasswordPolicy.MAX_LENGTH);
+        String password = in.requiredSecret("password", PasswordPolicy.MAX_LENGTH);
         String source = Api.source(ctx);
         Optional<Duration> wait = api.throttle().blocked(username, source);
         if (wait.isPresent()) {
