@@ -1,7 +1,6 @@
 package org.consentrecorder.admin;
 
 import io.vertx.core.Context;
-import io.vertx.core.Future;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.json.JsonArray;
