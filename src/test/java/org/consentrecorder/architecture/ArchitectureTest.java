@@ -55,7 +55,7 @@ class ArchitectureTest {
 
     /**
      * Classes of {@code call} and {@code archive} that still run their own SQL or expose their pool
-     * while their owners move it into repositories (issue 11, item 1, first half). Remove each entry
+     * while their owners move it into repositories (issue 11, item 1). Remove each entry
      * when its class is fixed: {@link #pendingExceptionsAreStillNeeded} fails once one is not needed.
      */
     private static final Set<String> PENDING_CLASSES = Set.of(
