@@ -5,8 +5,6 @@ import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
-import io.vertx.sqlclient.Row;
-import io.vertx.sqlclient.Tuple;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
@@ -32,16 +30,11 @@ final class AccountRoutes {
         int limit = q.limit();
         int offset = q.offset();
         Api.reply(ctx, api.auditAllowed(ctx, "account", null, null, null)
-                .compose(v -> api.pool().preparedQuery("select * from operator_account order by username limit $1 offset $2")
-                        .execute(Tuple.of(limit + 1, offset)))
-                .map(rows -> {
+                .compose(v -> api.accounts().list(limit + 1, offset))
+                .map(accounts -> {
                     JsonArray items = new JsonArray();
-                    for (Row r : rows) {
-                        if (items.size() < limit) {
-                            items.add(AccountStore.account(r).toJson());
-                        }
-                    }
-                    return Api.offsetPage(items, limit, offset, rows.size() > limit);
+                    accounts.stream().limit(limit).forEach(a -> items.add(a.toJson()));
+                    return Api.offsetPage(items, limit, offset, accounts.size() > limit);
                 }));
     }
 
@@ -52,14 +45,14 @@ final class AccountRoutes {
         if (!Usernames.valid(username)) {
             throw ApiError.badRequest("field 'username' must be " + Usernames.RULE);
         }
-        String password = in.requiredString("password", PasswordPolicy.MAX_LENGTH);
+        String password = in.requiredSecret("password", PasswordPolicy.MAX_LENGTH);
         PasswordPolicy.problem(username, password).ifPresent(p -> {
             throw ApiError.badRequest("field 'password' " + p);
         });
         Role role = in.optionalRole("role").orElseThrow(() -> ApiError.badRequest("field 'role' is required"));
         String by = Api.principal(ctx).describe();
         api.blocking(() -> api.hasher().hash(password))
-                .compose(hash -> api.<AccountStore.Account>auditedChange(ctx, tx ->
+                .compose(hash -> api.<AccountRepository.Account>auditedChange(ctx, tx ->
                         api.accounts().create(tx, username, hash, role, by).map(a -> new AdminApi.Change<>(a, "account",
                                 a.id().toString(), new JsonObject().put("username", username).put("role", role.wire())))))
                 .onSuccess(a -> Api.json(ctx, 201, a.toJson()))
@@ -70,7 +63,7 @@ final class AccountRoutes {
         QueryInput.of(ctx);
         UUID id = Ids.parse("account id", ctx.pathParam("id"));
         Api.reply(ctx, api.auditAllowed(ctx, "account", id.toString(), null, null)
-                .compose(v -> api.accounts().byId(api.pool(), id, false))
+                .compose(v -> api.accounts().byId(id))
                 .map(a -> a.orElseThrow(() -> ApiError.notFound("no account with id " + id)).toJson()));
     }
 
@@ -80,22 +73,22 @@ final class AccountRoutes {
         JsonInput in = JsonInput.of(ctx, false, "role", "disabled", "password");
         Optional<Role> role = in.optionalRole("role");
         Optional<Boolean> disabled = in.optionalBoolean("disabled");
-        Optional<String> password = in.optionalString("password", PasswordPolicy.MAX_LENGTH);
+        Optional<String> password = in.optionalSecret("password", PasswordPolicy.MAX_LENGTH);
         if (role.isEmpty() && disabled.isEmpty() && password.isEmpty()) {
             throw ApiError.badRequest("give at least one of the fields 'role', 'disabled', 'password'");
         }
         Principal me = Api.principal(ctx);
         Future<String> hash = password.isEmpty() ? Future.succeededFuture(null)
-                : api.accounts().byId(api.pool(), id, false).compose(found -> {
-                    String name = found.map(AccountStore.Account::username).orElse("");
+                : api.accounts().byId(id).compose(found -> {
+                    String name = found.map(AccountRepository.Account::username).orElse("");
                     PasswordPolicy.problem(name, password.get()).ifPresent(p -> {
                         throw ApiError.badRequest("field 'password' " + p);
                     });
                     return api.blocking(() -> api.hasher().hash(password.get()));
                 });
-        hash.compose(h -> api.<AccountStore.Account>auditedChange(ctx, tx -> api.accounts().lockActiveAdmins(tx)
+        hash.compose(h -> api.<AccountRepository.Account>auditedChange(ctx, tx -> api.accounts().lockActiveAdmins(tx)
                         .compose(admins -> api.accounts().byId(tx, id, true).compose(found -> {
-                            AccountStore.Account a = found.orElseThrow(() -> ApiError.notFound("no account with id " + id));
+                            AccountRepository.Account a = found.orElseThrow(() -> ApiError.notFound("no account with id " + id));
                             Role newRole = role.orElse(a.role());
                             boolean newDisabled = disabled.orElse(a.disabled());
                             boolean losesAdmin = a.role() == Role.ADMIN && !a.disabled()
@@ -118,7 +111,7 @@ final class AccountRoutes {
                                     .put("role", newRole.wire()).put("disabled", newDisabled);
                             return api.accounts().update(tx, id, newRole, newDisabled, h)
                                     .compose(v -> changed.isEmpty() ? Future.succeededFuture()
-                                            : api.accounts().revokeSessions(tx, id))
+                                            : api.tokens().revokeSessions(tx, id))
                                     .compose(v -> api.accounts().byId(tx, id, false))
                                     .map(updated -> new AdminApi.Change<>(updated.orElseThrow(), "account", id.toString(),
                                             detail));

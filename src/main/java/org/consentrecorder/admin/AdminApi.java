@@ -10,7 +10,6 @@ import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
 import io.vertx.sqlclient.Pool;
-import io.vertx.sqlclient.SqlConnection;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
@@ -25,8 +24,9 @@ import org.consentrecorder.call.CallRegistry;
 import org.consentrecorder.call.CallerIdentity;
 import org.consentrecorder.privacy.PrivacyProblem;
 import org.consentrecorder.privacy.PrivacyServices;
-import org.consentrecorder.privacy.SubjectPseudonyms;
 import org.consentrecorder.archive.RecordingArchive;
+import org.consentrecorder.store.Transactions;
+import org.consentrecorder.store.Tx;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -46,9 +46,13 @@ public final class AdminApi {
 
     private final Vertx vertx;
     private final AdminConfig config;
-    private final Pool pool;
-    private final AccountStore accounts;
+    private final Transactions transactions;
+    private final AccountRepository accounts;
+    private final TokenRepository tokens;
+    private final CallSearchRepository callSearch;
+    private final RecordingSearchRepository recordingSearch;
     private final AuditLog audit;
+    private final AuditRepository auditRows;
     private final LoginThrottle throttle;
     private final PasswordHasher hasher;
     private final CallRegistry calls;
@@ -64,9 +68,13 @@ public final class AdminApi {
                      CallerIdentity identity, PrivacyServices privacy, Clock clock) {
         this.vertx = vertx;
         this.config = config;
-        this.pool = pool;
-        this.accounts = new AccountStore(pool, clock);
+        this.transactions = new Transactions(pool);
+        this.accounts = new AccountRepository(pool, clock);
+        this.tokens = new TokenRepository(pool, clock);
+        this.callSearch = new CallSearchRepository(pool);
+        this.recordingSearch = new RecordingSearchRepository(pool);
         this.audit = new AuditLog(pool, clock);
+        this.auditRows = new AuditRepository(pool);
         this.throttle = new LoginThrottle(clock, config.login());
         this.hasher = new PasswordHasher();
         this.calls = calls;
@@ -86,7 +94,7 @@ public final class AdminApi {
         api.mountOn(router);
         vertx.setPeriodic(600_000, id -> {
             api.throttle.sweep();
-            api.accounts.purgeOldSessions().onFailure(e -> LOG.debug("purging old sessions: {}", e.getMessage()));
+            api.tokens.purgeOldSessions().onFailure(e -> LOG.debug("purging old sessions: {}", e.getMessage()));
         });
         return api;
     }
@@ -155,7 +163,7 @@ public final class AdminApi {
                     + BASE + "/auth/login gives a token)"));
             return;
         }
-        accounts.authenticate(header.substring(7).trim()).onComplete(ar -> {
+        tokens.authenticate(header.substring(7).trim()).onComplete(ar -> {
             if (ar.failed()) {
                 LOG.warn("token lookup failed: {}", ar.cause().getMessage());
                 ctx.fail(ApiError.unavailable("authentication is unavailable (database)"));
@@ -216,7 +224,7 @@ public final class AdminApi {
      * pseudonym). Completes with the pseudonym.
      */
     Future<String> auditAllowedForSubject(RoutingContext ctx, String subject, String reason, JsonObject detail) {
-        return SubjectPseudonyms.of(pool, subject)
+        return privacy.pseudonyms().of(subject)
                 .recover(e -> {
                     LOG.error("subject pseudonym not available, nothing served: {}", e.getMessage());
                     return Future.failedFuture(new ApiError(503, "audit_unavailable",
@@ -231,8 +239,8 @@ public final class AdminApi {
     }
 
     /** Runs a change and its audit row ("ok") in one transaction: both commit or neither does. */
-    <T> Future<T> auditedChange(RoutingContext ctx, Function<SqlConnection, Future<Change<T>>> change) {
-        return pool.withTransaction(tx -> change.apply(tx).compose(c ->
+    <T> Future<T> auditedChange(RoutingContext ctx, Function<Tx, Future<Change<T>>> change) {
+        return transactions.run(tx -> change.apply(tx).compose(c ->
                 audit.append(tx, entry(ctx, c.targetType(), c.targetId(), null, "ok", c.detail()))
                         .map(seq -> c.value())))
                 .onSuccess(v -> ctx.put(Api.AUDITED, true));
@@ -336,16 +344,32 @@ public final class AdminApi {
         return config;
     }
 
-    Pool pool() {
-        return pool;
+    Transactions transactions() {
+        return transactions;
     }
 
-    AccountStore accounts() {
+    AccountRepository accounts() {
         return accounts;
+    }
+
+    TokenRepository tokens() {
+        return tokens;
+    }
+
+    CallSearchRepository callSearch() {
+        return callSearch;
+    }
+
+    RecordingSearchRepository recordingSearch() {
+        return recordingSearch;
     }
 
     AuditLog audit() {
         return audit;
+    }
+
+    AuditRepository auditRows() {
+        return auditRows;
     }
 
     LoginThrottle throttle() {

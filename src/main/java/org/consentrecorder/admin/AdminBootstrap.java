@@ -5,6 +5,7 @@ import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
 import java.time.Clock;
+import org.consentrecorder.store.Transactions;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -36,10 +37,10 @@ public final class AdminBootstrap {
             LOG.warn("* Never run a production system like this.                               *");
             LOG.warn("**************************************************************************");
         }
-        AccountStore accounts = new AccountStore(pool, clock);
+        AccountRepository accounts = new AccountRepository(pool, clock);
         AuditLog audit = new AuditLog(pool, clock);
         if (config.adminPassword().isEmpty()) {
-            return accounts.countActiveAdmins(pool).compose(n -> {
+            return accounts.countActiveAdmins().compose(n -> {
                 if (n > 0) {
                     return Future.succeededFuture();
                 }
@@ -56,7 +57,7 @@ public final class AdminBootstrap {
         String password = config.adminPassword().get().reveal();
         PasswordPolicy.problem(config.adminUser(), password).ifPresent(p ->
                 LOG.warn("DEVELOPMENT MODE: {} {}; never use it outside development", AdminConfig.ADMIN_PASSWORD, p));
-        return accounts.byUsername(pool, config.adminUser()).compose(existing -> {
+        return accounts.byUsername(config.adminUser()).compose(existing -> {
             if (existing.isPresent()) {
                 LOG.info("admin account '{}' exists; {} is only used to create it", config.adminUser(),
                         AdminConfig.ADMIN_PASSWORD);
@@ -64,7 +65,7 @@ public final class AdminBootstrap {
             }
             PasswordHasher hasher = new PasswordHasher();
             return vertx.executeBlocking(() -> hasher.hash(password), false)
-                    .compose(hash -> pool.withTransaction(tx -> accounts.create(tx, config.adminUser(), hash, Role.ADMIN, "config")
+                    .compose(hash -> new Transactions(pool).run(tx -> accounts.create(tx, config.adminUser(), hash, Role.ADMIN, "config")
                             .compose(a -> audit.append(tx, new AuditEntry("system", null, "config", "accounts.bootstrap",
                                     "account", a.id().toString(), null, null, "ok",
                                     new JsonObject().put("username", a.username()).put("role", "admin").encode())))))

@@ -5,17 +5,13 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.core.net.SocketAddress;
 import io.vertx.ext.web.RoutingContext;
-import io.vertx.sqlclient.Row;
-import io.vertx.sqlclient.RowSet;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.time.temporal.ChronoUnit;
-import java.util.List;
-import java.util.Set;
 import java.util.UUID;
 
-/** Small helpers shared by the route classes: the request's principal and source, JSON replies, rows as JSON. */
+/** Small helpers shared by the route classes: the request's principal and source, JSON replies, times and ids as JSON. */
 public final class Api {
     static final String PRINCIPAL = "cr.principal";
     static final String ROUTE = "cr.route";
@@ -82,40 +78,12 @@ public final class Api {
         return t == null ? null : ISO_MILLIS.format(t.withOffsetSameInstant(ZoneOffset.UTC).truncatedTo(ChronoUnit.MILLIS));
     }
 
+    /** A UUID as text; null for null. */
+    public static String id(UUID id) {
+        return id == null ? null : id.toString();
+    }
+
     public static String time(java.time.Instant t) {
         return t == null ? null : time(OffsetDateTime.ofInstant(t, ZoneOffset.UTC));
-    }
-
-    /** A row as JSON with its column names; times as UTC ISO-8601 with milliseconds; binary columns left out. */
-    public static JsonObject row(Row r, Set<String> exclude) {
-        JsonObject o = new JsonObject();
-        for (int i = 0; i < r.size(); i++) {
-            String name = r.getColumnName(i);
-            if (exclude.contains(name)) {
-                continue;
-            }
-            Object v = r.getValue(i);
-            if (v instanceof OffsetDateTime t) {
-                o.put(name, time(t));
-            } else if (v instanceof UUID u) {
-                o.put(name, u.toString());
-            } else if (v instanceof String[] a) {
-                o.put(name, new JsonArray(List.of((Object[]) a)));
-            } else if (v == null || v instanceof String || v instanceof Number || v instanceof Boolean) {
-                o.put(name, v);
-            }
-        }
-        return o;
-    }
-
-    public static JsonArray rows(RowSet<Row> rows, Set<String> exclude, int max) {
-        JsonArray a = new JsonArray();
-        for (Row r : rows) {
-            if (a.size() == max) {
-                break;
-            }
-            a.add(row(r, exclude));
-        }
-        return a;
     }
 }

@@ -3,8 +3,6 @@ package org.consentrecorder.admin;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
-import io.vertx.sqlclient.Row;
-import io.vertx.sqlclient.Tuple;
 import java.security.MessageDigest;
 import java.util.HexFormat;
 
@@ -39,37 +37,35 @@ public final class AuditChainVerifier {
     }
 
     public static Future<Report> verify(Pool pool) {
-        return pool.query("select seq, hash from audit_chain_head where id = 1").execute().compose(headRows -> {
-            Row head = headRows.iterator().next();
-            long headSeq = head.getLong("seq");
-            byte[] headHash = head.getBuffer("hash").getBytes();
-            return walk(pool, new Cursor(0, AuditLog.GENESIS, 0), headSeq, headHash);
-        });
+        return verify(new AuditRepository(pool));
     }
 
-    private static Future<Report> walk(Pool pool, Cursor cursor, long headSeq, byte[] headHash) {
-        return pool.preparedQuery("select * from audit_log where seq > $1 order by seq limit " + BATCH)
-                .execute(Tuple.of(cursor.lastSeq()))
-                .compose(rows -> {
+    public static Future<Report> verify(AuditRepository rows) {
+        return rows.head().compose(head -> walk(rows, new Cursor(0, AuditLog.GENESIS, 0), head.seq(), head.hash()));
+    }
+
+    private static Future<Report> walk(AuditRepository rows, Cursor cursor, long headSeq, byte[] headHash) {
+        return rows.after(cursor.lastSeq(), BATCH)
+                .compose(batch -> {
                     Cursor c = cursor;
-                    for (Row r : rows) {
-                        long seq = r.getLong("seq");
+                    for (AuditRepository.StoredEntry r : batch) {
+                        long seq = r.seq();
                         if (seq != c.lastSeq() + 1) {
                             return done(c, headSeq, c.lastSeq() + 1, "row " + (c.lastSeq() + 1) + " is missing");
                         }
-                        byte[] prev = r.getBuffer("prev_hash").getBytes();
-                        byte[] hash = r.getBuffer("hash").getBytes();
+                        byte[] prev = r.prevHash();
+                        byte[] hash = r.hash();
                         if (!MessageDigest.isEqual(prev, c.lastHash())) {
                             return done(c, headSeq, seq, "prev_hash does not match the hash of row " + c.lastSeq());
                         }
-                        byte[] expected = entry(r).chainHash(prev, seq, r.getOffsetDateTime("at").toInstant());
+                        byte[] expected = r.entry().chainHash(prev, seq, r.at());
                         if (!MessageDigest.isEqual(expected, hash)) {
                             return done(c, headSeq, seq, "the row's content does not match its hash (changed after it was written)");
                         }
                         c = new Cursor(seq, hash, c.checked() + 1);
                     }
-                    if (rows.size() == BATCH) {
-                        return walk(pool, c, headSeq, headHash);
+                    if (batch.size() == BATCH) {
+                        return walk(rows, c, headSeq, headHash);
                     }
                     if (c.lastSeq() != headSeq || !MessageDigest.isEqual(c.lastHash(), headHash)) {
                         long broken = Math.min(c.lastSeq(), headSeq) + 1;
@@ -84,11 +80,5 @@ public final class AuditChainVerifier {
 
     private static Future<Report> done(Cursor c, long headSeq, long brokenSeq, String problem) {
         return Future.succeededFuture(new Report(false, c.checked(), headSeq, brokenSeq, problem));
-    }
-
-    static AuditEntry entry(Row r) {
-        return new AuditEntry(r.getString("actor_kind"), r.getString("actor_id"), r.getString("actor_name"),
-                r.getString("action"), r.getString("target_type"), r.getString("target_id"), r.getString("reason"),
-                r.getString("source_address"), r.getString("outcome"), r.getString("detail"));
     }
 }

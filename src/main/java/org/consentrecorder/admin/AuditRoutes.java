@@ -4,14 +4,10 @@ import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
-import io.vertx.sqlclient.Row;
-import io.vertx.sqlclient.Tuple;
 import java.time.Instant;
-import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
-import java.util.Set;
 
 /** The audit trail: query it (newest first) and verify its hash chain. Reading it is itself audited. */
 final class AuditRoutes {
@@ -49,39 +45,34 @@ final class AuditRoutes {
         JsonObject filters = Api.compact(new JsonObject().put("from", Api.time(range[0])).put("to", Api.time(range[1]))
                 .put("actor", actor.orElse(null)).put("action", action.orElse(null)).put("target", target.orElse(null))
                 .put("outcome", outcome.orElse(null)));
-        List<Object> params = Arrays.asList(CallRoutes.ts(range[0]), CallRoutes.ts(range[1]), actor.orElse(null),
-                action.orElse(null), target.orElse(null), outcome.orElse(null), before.orElse(null), limit + 1);
+        AuditRepository.Filter filter = new AuditRepository.Filter(range[0], range[1], actor.orElse(null),
+                action.orElse(null), target.orElse(null), outcome.orElse(null), before.orElse(null));
         Api.reply(ctx, api.auditAllowed(ctx, "audit_log", null, null, filters)
-                .compose(v -> api.pool().preparedQuery("select * from audit_log "
-                                + "where ($1::timestamptz is null or at >= $1) and ($2::timestamptz is null or at < $2) "
-                                + "and ($3::text is null or actor_id = $3 or actor_name = $3) "
-                                + "and ($4::text is null or action = $4) and ($5::text is null or target_id = $5) "
-                                + "and ($6::text is null or outcome = $6) and ($7::bigint is null or seq < $7) "
-                                + "order by seq desc limit $8")
-                        .execute(Tuple.wrap(params)))
+                .compose(v -> api.auditRows().search(filter, limit + 1))
                 .map(rows -> {
                     JsonArray items = new JsonArray();
-                    long last = 0;
-                    for (Row r : rows) {
-                        if (items.size() == limit) {
-                            break;
-                        }
-                        JsonObject item = Api.row(r, Set.of("detail"));
-                        String detail = r.getString("detail");
-                        item.put("detail", detail == null ? null : new JsonObject(detail));
-                        item.put("prev_hash", HexFormat.of().formatHex(r.getBuffer("prev_hash").getBytes()));
-                        item.put("hash", HexFormat.of().formatHex(r.getBuffer("hash").getBytes()));
-                        items.add(item);
-                        last = r.getLong("seq");
-                    }
-                    return Api.page(items, limit, rows.size() > limit ? String.valueOf(last) : null);
+                    rows.stream().limit(limit).forEach(r -> items.add(json(r)));
+                    String next = rows.size() > limit ? String.valueOf(rows.get(limit - 1).seq()) : null;
+                    return Api.page(items, limit, next);
                 }));
+    }
+
+    /** A row as the API shows it: its columns, the detail as JSON, the hashes in hex. */
+    static JsonObject json(AuditRepository.StoredEntry r) {
+        AuditEntry e = r.entry();
+        return new JsonObject().put("seq", r.seq()).put("at", Api.time(r.at()))
+                .put("actor_kind", e.actorKind()).put("actor_id", e.actorId()).put("actor_name", e.actorName())
+                .put("action", e.action()).put("target_type", e.targetType()).put("target_id", e.targetId())
+                .put("reason", e.reason()).put("source_address", e.sourceAddress()).put("outcome", e.outcome())
+                .put("detail", e.detail() == null ? null : new JsonObject(e.detail()))
+                .put("prev_hash", HexFormat.of().formatHex(r.prevHash()))
+                .put("hash", HexFormat.of().formatHex(r.hash()));
     }
 
     private void verify(RoutingContext ctx) {
         QueryInput.of(ctx);
         Api.reply(ctx, api.auditAllowed(ctx, "audit_log", null, null, null)
-                .compose(v -> AuditChainVerifier.verify(api.pool()))
+                .compose(v -> AuditChainVerifier.verify(api.auditRows()))
                 .map(AuditChainVerifier.Report::toJson));
     }
 }

@@ -36,7 +36,7 @@ final class AuthRoutes {
         QueryInput.of(ctx);
         JsonInput in = JsonInput.of(ctx, false, "username", "password");
         String username = Usernames.normalize(in.requiredString("username", 64));
-        String password = in.requiredString("password", PasswordPolicy.MAX_LENGTH);
+        String password = in.requiredSecret("password", PasswordPolicy.MAX_LENGTH);
         String source = Api.source(ctx);
         Optional<Duration> wait = api.throttle().blocked(username, source);
         if (wait.isPresent()) {
@@ -46,8 +46,8 @@ final class AuthRoutes {
                     + "try again in " + seconds + " s", new JsonObject().put("retry_after_seconds", seconds)));
             return;
         }
-        Future<Optional<AccountStore.Account>> found = Usernames.valid(username)
-                ? api.accounts().byUsername(api.pool(), username) : Future.succeededFuture(Optional.empty());
+        Future<Optional<AccountRepository.Account>> found = Usernames.valid(username)
+                ? api.accounts().byUsername(username) : Future.succeededFuture(Optional.empty());
         found.compose(account -> api.blocking(() -> {
                     if (account.isEmpty()) {
                         api.hasher().dummyVerify(password);
@@ -74,9 +74,9 @@ final class AuthRoutes {
                 .onFailure(ctx::fail);
     }
 
-    private Future<JsonObject> session(RoutingContext ctx, AccountStore.Account account) {
+    private Future<JsonObject> session(RoutingContext ctx, AccountRepository.Account account) {
         api.throttle().succeeded(account.username());
-        return api.pool().withTransaction(tx -> api.accounts().createSession(tx, account, api.config().tokenTtl())
+        return api.transactions().run(tx -> api.tokens().createSession(tx, account, api.config().tokenTtl())
                 .compose(issued -> api.audit().append(tx, new AuditEntry("account", account.id().toString(),
                                 account.username(), "auth.login", "account", account.id().toString(), null,
                                 Api.source(ctx), "ok", new JsonObject().put("session", issued.id().toString()).encode()))
@@ -98,7 +98,7 @@ final class AuthRoutes {
             throw ApiError.badRequest("an API token is not logged out; an admin revokes it with DELETE "
                     + AdminApi.BASE + "/tokens/{id}");
         }
-        api.<Boolean>auditedChange(ctx, tx -> api.accounts().revoke(tx, p.tokenId(), "session")
+        api.<Boolean>auditedChange(ctx, tx -> api.tokens().revoke(tx, p.tokenId(), "session")
                         .map(done -> new AdminApi.Change<>(done, "session", p.tokenId().toString(), null)))
                 .onSuccess(v -> Api.noContent(ctx))
                 .onFailure(ctx::fail);

@@ -5,15 +5,10 @@ import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
-import io.vertx.sqlclient.Row;
-import io.vertx.sqlclient.Tuple;
 import java.time.Instant;
-import java.time.OffsetDateTime;
-import java.time.ZoneOffset;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
-import java.util.Set;
 import java.util.UUID;
 import org.consentrecorder.call.Outcome;
 
@@ -54,69 +49,51 @@ final class CallRoutes {
         JsonObject filters = Api.compact(new JsonObject().put("from", Api.time(range[0])).put("to", Api.time(range[1]))
                 .put("caller", subject.orElse(null)).put("outcome", outcome.orElse(null))
                 .put("has_recording", hasRecording.orElse(null)).put("cursor", cursor.isPresent() ? true : null));
-        List<Object> params = Arrays.asList(ts(range[0]), ts(range[1]), subject.orElse(null), outcome.orElse(null),
-                hasRecording.orElse(null), cursor.map(Cursor::time).orElse(null), cursor.map(Cursor::id).orElse(null),
-                limit + 1);
+        CallSearchRepository.Filter filter = new CallSearchRepository.Filter(range[0], range[1], subject.orElse(null),
+                outcome.orElse(null), hasRecording.orElse(null), cursor.orElse(null));
         Future<?> audited = subject.isPresent() ? api.auditAllowedForSubject(ctx, subject.get(), null, filters)
                 : api.auditAllowed(ctx, "call", null, null, filters);
         Api.reply(ctx, audited
-                .compose(v -> api.pool().preparedQuery("select c.id, c.started_at, c.ended_at, c.caller_subject as caller, "
-                                + "c.outcome, c.phase, c.recording_state, c.paused, c.consent_id, "
-                                + "r.id as recording_id, r.state as recording_archive_state "
-                                + "from call c left join recording r on r.call_id = c.id "
-                                + "where ($1::timestamptz is null or c.started_at >= $1) "
-                                + "and ($2::timestamptz is null or c.started_at < $2) "
-                                + "and ($3::text is null or c.caller_subject = $3) "
-                                + "and ($4::text is null or c.outcome = $4) "
-                                + "and ($5::boolean is null or (coalesce(r.state in ('verified', 'archived'), false) = $5)) "
-                                + "and ($6::timestamptz is null or (c.started_at, c.id) < ($6, $7::uuid)) "
-                                + "order by c.started_at desc, c.id desc limit $8")
-                        .execute(Tuple.wrap(params)))
-                .map(rows -> {
+                .compose(v -> api.callSearch().search(filter, limit + 1))
+                .map(calls -> {
                     JsonArray items = new JsonArray();
-                    Row last = null;
-                    for (Row r : rows) {
-                        if (items.size() == limit) {
-                            break;
-                        }
-                        JsonObject item = Api.row(r, Set.of("recording_id", "recording_archive_state"));
-                        String state = r.getString("recording_archive_state");
-                        item.put("has_recording", "verified".equals(state) || "archived".equals(state));
-                        item.put("recording", r.getUUID("recording_id") == null ? null : new JsonObject()
-                                .put("id", r.getUUID("recording_id").toString()).put("state", state));
-                        items.add(item);
-                        last = r;
-                    }
-                    String next = rows.size() > limit && last != null
-                            ? Cursor.of(last.getOffsetDateTime("started_at"), last.getUUID("id")) : null;
-                    return Api.page(items, limit, next);
+                    calls.stream().limit(limit).forEach(c -> items.add(json(c)));
+                    CallSearchRepository.CallSummary last = calls.size() > limit ? calls.get(limit - 1) : null;
+                    return Api.page(items, limit, last == null ? null : new Cursor(last.startedAt(), last.id()).encode());
                 }));
+    }
+
+    static JsonObject json(CallSearchRepository.CallSummary c) {
+        String state = c.recordingArchiveState();
+        return new JsonObject().put("id", c.id().toString()).put("started_at", Api.time(c.startedAt()))
+                .put("ended_at", Api.time(c.endedAt())).put("caller", c.caller()).put("outcome", c.outcome())
+                .put("phase", c.phase()).put("recording_state", c.recordingState()).put("paused", c.paused())
+                .put("consent_id", Api.id(c.consentId()))
+                .put("has_recording", "verified".equals(state) || "archived".equals(state))
+                .put("recording", c.recordingId() == null ? null
+                        : new JsonObject().put("id", c.recordingId().toString()).put("state", state));
     }
 
     private void read(RoutingContext ctx) {
         QueryInput.of(ctx);
         UUID id = Ids.parse("call id", ctx.pathParam("id"));
         Api.reply(ctx, api.auditAllowed(ctx, "call", id.toString(), null, null)
-                .compose(v -> api.pool().preparedQuery("select id, channel_id, channel_name, linked_id, "
-                                + "caller_subject as caller, asterisk_id, started_at, ended_at, phase, outcome, consent_id, "
-                                + "recording_name, recording_state, paused, updated_at from call where id = $1")
-                        .execute(Tuple.of(id)))
-                .compose(rows -> {
-                    if (rows.size() == 0) {
-                        return Future.failedFuture(ApiError.notFound("no call with id " + id));
-                    }
-                    JsonObject call = Api.row(rows.iterator().next(), Set.of());
-                    Future<JsonArray> evidence = api.pool().preparedQuery("select d.*, v.notice_text "
-                                    + "from consent_decision d join notice_version v on v.version = d.notice_version "
-                                    + "where d.call_id = $1 order by d.decided_at, d.written_at")
-                            .execute(Tuple.of(id)).map(r -> Api.rows(r, Set.of(), Integer.MAX_VALUE));
-                    Future<JsonArray> timeline = api.pool().preparedQuery("select id, recording_name, change, "
-                                    + "trigger_kind, trigger_detail, offset_ms, requested_at, accepted_at, pause_style, "
-                                    + "written_at from recording_timeline where call_id = $1 order by id")
-                            .execute(Tuple.of(id)).map(r -> Api.rows(r, Set.of(), Integer.MAX_VALUE));
-                    Future<JsonObject> recording = api.pool().preparedQuery(RecordingRoutes.COLUMNS
-                                    + " from recording where call_id = $1")
-                            .execute(Tuple.of(id)).map(r -> r.size() == 0 ? null : Api.row(r.iterator().next(), Set.of()));
+                .compose(v -> api.callSearch().find(id))
+                .compose(found -> {
+                    JsonObject call = json(found.orElseThrow(() -> ApiError.notFound("no call with id " + id)));
+                    Future<JsonArray> evidence = api.privacy().consentRegistry().decisionsOfCall(id)
+                            .map(decisions -> {
+                                JsonArray a = new JsonArray();
+                                decisions.forEach(d -> a.add(d.toJson()));
+                                return a;
+                            });
+                    Future<JsonArray> timeline = api.callSearch().timeline(id).map(entries -> {
+                        JsonArray a = new JsonArray();
+                        entries.forEach(e -> a.add(json(e)));
+                        return a;
+                    });
+                    Future<JsonObject> recording = api.recordingSearch().ofCall(id)
+                            .map(r -> r.map(RecordingRoutes::json).orElse(null));
                     return Future.all(evidence, timeline, recording).map(all -> call
                             .put("consent_evidence", evidence.result())
                             .put("timeline", timeline.result())
@@ -124,7 +101,21 @@ final class CallRoutes {
                 }));
     }
 
-    static OffsetDateTime ts(Instant i) {
-        return i == null ? null : OffsetDateTime.ofInstant(i, ZoneOffset.UTC);
+    static JsonObject json(CallSearchRepository.CallDetail c) {
+        return new JsonObject().put("id", c.id().toString()).put("channel_id", c.channelId())
+                .put("channel_name", c.channelName()).put("linked_id", c.linkedId()).put("caller", c.caller())
+                .put("asterisk_id", c.asteriskId()).put("started_at", Api.time(c.startedAt()))
+                .put("ended_at", Api.time(c.endedAt())).put("phase", c.phase()).put("outcome", c.outcome())
+                .put("consent_id", Api.id(c.consentId())).put("recording_name", c.recordingName())
+                .put("recording_state", c.recordingState()).put("paused", c.paused())
+                .put("updated_at", Api.time(c.updatedAt()));
+    }
+
+    static JsonObject json(CallSearchRepository.TimelineEntry e) {
+        return new JsonObject().put("id", e.id()).put("recording_name", e.recordingName()).put("change", e.change())
+                .put("trigger_kind", e.triggerKind()).put("trigger_detail", e.triggerDetail())
+                .put("offset_ms", e.offsetMs()).put("requested_at", Api.time(e.requestedAt()))
+                .put("accepted_at", Api.time(e.acceptedAt())).put("pause_style", e.pauseStyle())
+                .put("written_at", Api.time(e.writtenAt()));
     }
 }

@@ -2,11 +2,12 @@ package org.consentrecorder.admin;
 
 import io.vertx.core.Future;
 import io.vertx.core.http.HttpMethod;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
-import io.vertx.sqlclient.Tuple;
 import java.util.List;
-import java.util.Set;
+import java.util.Optional;
+import org.consentrecorder.privacy.ConsentRegistryRepository;
 
 /**
  * A caller's consent: the current preference ("do not record" or "granted") with the latest
@@ -38,26 +39,41 @@ final class ConsentRoutes {
     private void status(RoutingContext ctx) {
         QueryInput q = QueryInput.of(ctx, "caller");
         String subject = requiredSubject(api, q);
+        ConsentRegistryRepository registry = api.privacy().consentRegistry();
         Api.reply(ctx, api.auditAllowedForSubject(ctx, subject, null, null).compose(pseudonym -> {
-            Future<JsonObject> preference = api.pool().preparedQuery("select preference, decision_id, source, changed_by, "
-                            + "updated_at from subject_preference where subject = $1")
-                    .execute(Tuple.of(subject)).map(r -> r.size() == 0 ? null : Api.row(r.iterator().next(), Set.of()));
-            Future<JsonObject> latest = api.pool().preparedQuery("select id, call_id, outcome, lawful_basis, decided_at, "
-                            + "notice_version, language, keys_pressed, decided_by from consent_decision "
-                            + "where caller_subject = $1 order by decided_at desc, written_at desc limit 1")
-                    .execute(Tuple.of(subject)).map(r -> r.size() == 0 ? null : Api.row(r.iterator().next(), Set.of()));
-            Future<Long> count = api.pool().preparedQuery("select count(*) from consent_decision where caller_subject = $1")
-                    .execute(Tuple.of(subject)).map(r -> r.iterator().next().getLong(0));
+            Future<Optional<ConsentRegistryRepository.Preference>> preference = registry.preference(subject);
+            Future<Optional<ConsentRegistryRepository.Decision>> latest = registry.latestDecision(subject);
+            Future<Long> count = registry.decisionCount(subject);
             return Future.all(preference, latest, count).map(all -> new JsonObject()
                     .put("caller", subject)
-                    .put("do_not_record", preference.result() != null
-                            && "do_not_record".equals(preference.result().getString("preference")))
-                    .put("preference", preference.result())
-                    .put("latest_decision", latest.result())
+                    .put("do_not_record", preference.result()
+                            .map(p -> "do_not_record".equals(p.preference())).orElse(false))
+                    .put("preference", preference.result().map(ConsentRoutes::json).orElse(null))
+                    .put("latest_decision", latest.result().map(ConsentRoutes::latest).orElse(null))
                     .put("decisions", count.result())
                     .put("audit_target", pseudonym)
                     .put("history", AdminApi.BASE + "/consent/history"));
         }));
+    }
+
+    static JsonObject json(ConsentRegistryRepository.Preference p) {
+        return new JsonObject().put("preference", p.preference()).put("decision_id", Api.id(p.decisionId()))
+                .put("source", p.source()).put("changed_by", p.changedBy()).put("updated_at", Api.time(p.updatedAt()));
+    }
+
+    /** The latest decision in brief: what was decided, when, under which notice and basis, by whom. */
+    static JsonObject latest(ConsentRegistryRepository.Decision d) {
+        return new JsonObject().put("id", d.id().toString()).put("call_id", d.callId().toString())
+                .put("outcome", d.outcome()).put("lawful_basis", d.lawfulBasis())
+                .put("decided_at", Api.time(d.decidedAt())).put("notice_version", d.noticeVersion())
+                .put("language", d.language()).put("keys_pressed", d.keysPressed()).put("decided_by", d.decidedBy());
+    }
+
+    static JsonObject json(ConsentRegistryRepository.HistoryEntry e) {
+        return new JsonObject().put("kind", e.kind()).put("at", Api.time(e.at())).put("id", e.id())
+                .put("call_id", Api.id(e.callId())).put("value", e.value()).put("lawful_basis", e.lawfulBasis())
+                .put("notice_version", e.noticeVersion()).put("keys_pressed", e.keysPressed()).put("by", e.by())
+                .put("source", e.source());
     }
 
     private void history(RoutingContext ctx) {
@@ -66,17 +82,12 @@ final class ConsentRoutes {
         int limit = q.limit();
         int offset = q.offset();
         Api.reply(ctx, api.auditAllowedForSubject(ctx, subject, null, null)
-                .compose(v -> api.pool().preparedQuery("select * from ("
-                                + "select 'decision' as kind, d.decided_at as at, d.id::text as id, d.call_id, "
-                                + "d.outcome as value, d.lawful_basis, d.notice_version, d.keys_pressed, "
-                                + "d.decided_by as by, null::text as source from consent_decision d where d.caller_subject = $1 "
-                                + "union all "
-                                + "select 'preference', h.changed_at, h.id::text, null, h.preference, null, null, null, "
-                                + "h.changed_by, h.source from subject_preference_history h where h.subject = $1"
-                                + ") x order by at desc, kind, id limit $2 offset $3")
-                        .execute(Tuple.of(subject, limit + 1, offset)))
-                .map(rows -> Api.offsetPage(Api.rows(rows, Set.of(), limit), limit, offset, rows.size() > limit)
-                        .put("caller", subject)));
+                .compose(v -> api.privacy().consentRegistry().history(subject, limit + 1, offset))
+                .map(entries -> {
+                    JsonArray items = new JsonArray();
+                    entries.stream().limit(limit).forEach(e -> items.add(json(e)));
+                    return Api.offsetPage(items, limit, offset, entries.size() > limit).put("caller", subject);
+                }));
     }
 
     /**
@@ -92,9 +103,8 @@ final class ConsentRoutes {
         String note = in.optionalString("note", 500).map(String::trim).orElse(null);
         String by = Api.principal(ctx).describe();
         java.time.Instant now = api.clock().instant();
-        api.<JsonObject>auditedChange(ctx, tx -> org.consentrecorder.privacy.SubjectPseudonyms.of(tx, subject)
-                        .compose(pseudonym -> org.consentrecorder.call.CallRepository
-                                .withdrawOnRequest(tx, subject, by, now)
+        api.<JsonObject>auditedChange(ctx, tx -> api.privacy().pseudonyms().of(tx, subject)
+                        .compose(pseudonym -> api.privacy().consentRegistry().withdraw(tx, subject, by, now)
                                 .map(changed -> new AdminApi.Change<>(new JsonObject()
                                         .put("caller", subject)
                                         .put("do_not_record", true)

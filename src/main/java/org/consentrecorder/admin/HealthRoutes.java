@@ -1,6 +1,5 @@
 package org.consentrecorder.admin;
 
-import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
@@ -19,27 +18,26 @@ public final class HealthRoutes {
     }
 
     public static void mount(Router router, AriConnection ari, Pool pool) {
+        HealthRepository database = new HealthRepository(pool);
         router.get("/health/live").handler(ctx -> json(ctx, 200, new JsonObject().put("status", "live")));
-        router.get("/health/ready").handler(ctx -> database(pool).onComplete(db -> {
-            boolean dbUp = db.succeeded();
-            boolean ariUp = ari.connected();
-            JsonObject ariJson = new JsonObject().put("state", ari.state().name().toLowerCase());
-            AriConnection.ServerInfo server = ari.server();
-            if (server != null) {
-                ariJson.put("asterisk_version", server.asteriskVersion())
-                        .put("ari_version", server.reportedAriVersion())
-                        .put("binding", server.binding());
-            }
-            JsonObject body = new JsonObject()
-                    .put("status", dbUp && ariUp ? "ready" : "not_ready")
-                    .put("ari", ariJson)
-                    .put("database", new JsonObject().put("state", dbUp ? "up" : "down"));
-            json(ctx, dbUp && ariUp ? 200 : 503, body);
-        }));
+        router.get("/health/ready").handler(ctx -> database.ping().timeout(DB_TIMEOUT_MS, TimeUnit.MILLISECONDS)
+                .onComplete(db -> ready(ctx, ari, db.succeeded())));
     }
 
-    private static Future<Void> database(Pool pool) {
-        return pool.query("select 1").execute().<Void>mapEmpty().timeout(DB_TIMEOUT_MS, TimeUnit.MILLISECONDS);
+    private static void ready(RoutingContext ctx, AriConnection ari, boolean dbUp) {
+        boolean ariUp = ari.connected();
+        JsonObject ariJson = new JsonObject().put("state", ari.state().name().toLowerCase());
+        AriConnection.ServerInfo server = ari.server();
+        if (server != null) {
+            ariJson.put("asterisk_version", server.asteriskVersion())
+                    .put("ari_version", server.reportedAriVersion())
+                    .put("binding", server.binding());
+        }
+        JsonObject body = new JsonObject()
+                .put("status", dbUp && ariUp ? "ready" : "not_ready")
+                .put("ari", ariJson)
+                .put("database", new JsonObject().put("state", dbUp ? "up" : "down"));
+        json(ctx, dbUp && ariUp ? 200 : 503, body);
     }
 
     static void json(RoutingContext ctx, int status, JsonObject body) {

@@ -67,7 +67,24 @@ public final class JsonInput {
         return optionalString(field, maxLength).orElseThrow(() -> ApiError.badRequest("field '" + field + "' is required"));
     }
 
+    /** Free text: at most {@code maxLength} characters and no control character other than tab and newline. */
     public Optional<String> optionalString(String field, int maxLength) {
+        Optional<String> s = optionalSecret(field, maxLength);
+        if (s.isPresent() && ControlCharacters.present(s.get())) {
+            throw ApiError.badRequest("field '" + field + "' " + ControlCharacters.RULE);
+        }
+        return s;
+    }
+
+    public String requiredSecret(String field, int maxLength) {
+        return optionalSecret(field, maxLength).orElseThrow(() -> ApiError.badRequest("field '" + field + "' is required"));
+    }
+
+    /**
+     * A password: any characters, since it is only hashed (never stored as text, logged or
+     * audited), and refusing some could lock out an account whose password has them.
+     */
+    public Optional<String> optionalSecret(String field, int maxLength) {
         Object v = json.getValue(field);
         if (v == null) {
             return Optional.empty();

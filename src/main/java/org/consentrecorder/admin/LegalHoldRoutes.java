@@ -5,15 +5,12 @@ import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
-import io.vertx.sqlclient.Row;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
-import java.util.Set;
 import java.util.UUID;
-import org.consentrecorder.privacy.LegalHolds;
-import org.consentrecorder.privacy.RowJson;
-import org.consentrecorder.privacy.SubjectPseudonyms;
+import org.consentrecorder.privacy.LegalHold;
+import org.consentrecorder.privacy.LegalHoldRepository;
 
 /**
  * Legal holds on a call or on everything about a caller: while active, erasure and retention leave
@@ -37,11 +34,12 @@ final class LegalHoldRoutes {
                         "legal_holds.release", this::release));
     }
 
-    static JsonObject json(Row r) {
-        JsonObject o = RowJson.row(r, Set.of("subject"));
-        o.put("caller", r.getString("subject"));
-        o.put("active", r.getValue("released_at") == null);
-        return o;
+    /** Every column but the subject, which is shown as {@code caller}, and whether the hold is active. */
+    static JsonObject json(LegalHold h) {
+        return new JsonObject().put("id", h.id().toString()).put("scope", h.scope()).put("call_id", Api.id(h.callId()))
+                .put("reason", h.reason()).put("placed_by", h.placedBy()).put("placed_at", Api.time(h.placedAt()))
+                .put("released_by", h.releasedBy()).put("released_at", Api.time(h.releasedAt()))
+                .put("release_reason", h.releaseReason()).put("caller", h.subject()).put("active", h.active());
     }
 
     private void list(RoutingContext ctx) {
@@ -56,16 +54,12 @@ final class LegalHoldRoutes {
         Future<?> audited = subject.isPresent() ? api.auditAllowedForSubject(ctx, subject.get(), null, filters)
                 : api.auditAllowed(ctx, "legal_hold", null, null, filters);
         Api.reply(ctx, audited
-                .compose(v -> LegalHolds.list(api.pool(), active.orElse(null), callId.orElse(null),
+                .compose(v -> api.privacy().legalHolds().list(active.orElse(null), callId.orElse(null),
                         subject.orElse(null), limit + 1, offset))
-                .map(rows -> {
+                .map(holds -> {
                     JsonArray items = new JsonArray();
-                    for (Row r : rows) {
-                        if (items.size() < limit) {
-                            items.add(json(r));
-                        }
-                    }
-                    return Api.offsetPage(items, limit, offset, rows.size() > limit);
+                    holds.stream().limit(limit).forEach(h -> items.add(json(h)));
+                    return Api.offsetPage(items, limit, offset, holds.size() > limit);
                 }));
     }
 
@@ -83,22 +77,24 @@ final class LegalHoldRoutes {
         }
         String by = Api.principal(ctx).describe();
         Instant now = api.clock().instant();
-        Future<Boolean> known = callId.isPresent() ? LegalHolds.callKnown(api.pool(), callId.get())
+        LegalHoldRepository holds = api.privacy().legalHolds();
+        Future<Boolean> known = callId.isPresent() ? holds.callKnown(callId.get())
                 : Future.succeededFuture(true);
         known.compose(k -> {
                     if (!k) {
                         throw ApiError.notFound("no call with id " + callId.get());
                     }
-                    return api.<Row>auditedChange(ctx, tx -> (subject.isPresent()
-                            ? SubjectPseudonyms.of(tx, subject.get()) : Future.succeededFuture((String) null))
-                            .compose(pseudonym -> LegalHolds.place(tx, callId.isPresent() ? LegalHolds.CALL
-                                            : LegalHolds.SUBJECT, callId.orElse(null), subject.orElse(null), reason, by, now)
-                                    .map(row -> new AdminApi.Change<>(row, "legal_hold", row.getUUID("id").toString(),
-                                            Api.compact(new JsonObject().put("scope", row.getString("scope"))
+                    return api.<LegalHold>auditedChange(ctx, tx -> (subject.isPresent()
+                            ? api.privacy().pseudonyms().of(tx, subject.get()) : Future.succeededFuture((String) null))
+                            .compose(pseudonym -> holds.place(tx, callId.isPresent() ? LegalHoldRepository.CALL
+                                            : LegalHoldRepository.SUBJECT, callId.orElse(null), subject.orElse(null), reason,
+                                            by, now)
+                                    .map(hold -> new AdminApi.Change<>(hold, "legal_hold", hold.id().toString(),
+                                            Api.compact(new JsonObject().put("scope", hold.scope())
                                                     .put("call_id", callId.map(UUID::toString).orElse(null))
                                                     .put("caller", pseudonym))))));
                 })
-                .onSuccess(row -> Api.json(ctx, 201, json(row)))
+                .onSuccess(hold -> Api.json(ctx, 201, json(hold)))
                 .onFailure(ctx::fail);
     }
 
@@ -109,11 +105,12 @@ final class LegalHoldRoutes {
         JsonInput in = JsonInput.of(ctx, false, "reason");
         String reason = reason(in);
         String by = Api.principal(ctx).describe();
-        api.<Row>auditedChange(ctx, tx -> LegalHolds.release(tx, id, by, reason, api.clock().instant())
-                        .map(row -> new AdminApi.Change<>(row.orElseThrow(() ->
+        api.<LegalHold>auditedChange(ctx, tx -> api.privacy().legalHolds().release(tx, id, by, reason,
+                                api.clock().instant())
+                        .map(hold -> new AdminApi.Change<>(hold.orElseThrow(() ->
                                 ApiError.notFound("no active legal hold with id " + id)), "legal_hold", id.toString(),
                                 new JsonObject().put("released", true))))
-                .onSuccess(row -> Api.json(ctx, 200, json(row)))
+                .onSuccess(hold -> Api.json(ctx, 200, json(hold)))
                 .onFailure(ctx::fail);
     }
 

@@ -4,15 +4,14 @@ import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
-import io.vertx.sqlclient.Row;
-import io.vertx.sqlclient.Tuple;
 import java.time.LocalDate;
 import java.time.format.DateTimeParseException;
 import java.util.List;
 import java.util.Optional;
 import org.consentrecorder.privacy.PrivacySettings;
 import org.consentrecorder.privacy.ProcessingRegister;
-import org.consentrecorder.privacy.RowJson;
+import org.consentrecorder.privacy.DailyStatisticsRepository;
+import org.consentrecorder.privacy.RetentionRepository;
 
 /**
  * Reports that hold no personal data: the records of processing (from the running
@@ -81,10 +80,10 @@ final class PrivacyReportRoutes {
         int offset = q.offset();
         Api.reply(ctx, api.auditAllowed(ctx, "retention", null, null, null)
                 .compose(v -> api.privacy().retention().lastRuns(limit + 1, offset))
-                .map(rows -> {
+                .map(runs -> {
                     JsonArray items = new JsonArray();
-                    rows.stream().limit(limit).forEach(items::add);
-                    return Api.offsetPage(items, limit, offset, rows.size() > limit);
+                    runs.stream().limit(limit).forEach(r -> items.add(r.toJson()));
+                    return Api.offsetPage(items, limit, offset, runs.size() > limit);
                 }));
     }
 
@@ -93,9 +92,10 @@ final class PrivacyReportRoutes {
         JsonInput.of(ctx, true);
         Api.reply(ctx, api.auditAllowed(ctx, "retention", null, null, null)
                 .compose(v -> api.privacy().retention().run("api:" + Api.principal(ctx).describe()))
-                .onComplete(ar -> api.auditMore(ctx, "retention", ar.succeeded() ? ar.result().getString("id") : null,
-                        null, ar.succeeded() ? ar.result().getString("status") : "failed",
-                        ar.succeeded() ? ar.result().getJsonObject("counts") : null)));
+                .onComplete(ar -> api.auditMore(ctx, "retention", ar.succeeded() ? ar.result().id().toString() : null,
+                        null, ar.succeeded() ? ar.result().status() : "failed",
+                        ar.succeeded() ? ar.result().counts() : null))
+                .map(RetentionRepository.RetentionRun::toJson));
     }
 
     /** Query {@code from}/{@code to}: UTC days (YYYY-MM-DD), from inclusive, to exclusive. */
@@ -106,26 +106,25 @@ final class PrivacyReportRoutes {
         int limit = q.limit();
         int offset = q.offset();
         Api.reply(ctx, api.auditAllowed(ctx, "statistics", null, null, null)
-                .compose(v -> api.pool().preparedQuery("select * from daily_call_stats where day >= $1 and day < $2 "
-                                + "order by day limit $3 offset $4")
-                        .execute(Tuple.of(from, to, limit + 1, offset)))
-                .map(rows -> {
+                .compose(v -> api.privacy().statistics().days(from, to, limit + 1, offset))
+                .map(days -> {
                     JsonArray items = new JsonArray();
-                    for (Row r : rows) {
-                        if (items.size() == limit) {
-                            break;
-                        }
-                        JsonObject o = RowJson.row(r);
-                        JsonObject outcomes = r.getJsonObject("outcomes");
-                        long calls = r.getInteger("calls");
-                        JsonObject rates = new JsonObject();
-                        outcomes.forEach(e -> rates.put(e.getKey(), calls == 0 ? 0.0
-                                : Math.round(((Number) e.getValue()).doubleValue() / calls * 10_000) / 10_000.0));
-                        o.put("outcome_rates", rates);
-                        items.add(o);
-                    }
-                    return Api.offsetPage(items, limit, offset, rows.size() > limit);
+                    days.stream().limit(limit).forEach(d -> items.add(json(d)));
+                    return Api.offsetPage(items, limit, offset, days.size() > limit);
                 }));
+    }
+
+    /** Every column of the day, and each outcome's share of the day's calls (4 decimals). */
+    static JsonObject json(DailyStatisticsRepository.DayStats d) {
+        long calls = d.calls();
+        JsonObject rates = new JsonObject();
+        d.outcomes().forEach(e -> rates.put(e.getKey(), calls == 0 ? 0.0
+                : Math.round(((Number) e.getValue()).doubleValue() / calls * 10_000) / 10_000.0));
+        return new JsonObject().put("day", d.day().toString()).put("calls", d.calls()).put("outcomes", d.outcomes())
+                .put("recorded_calls", d.recordedCalls()).put("pauses", d.pauses())
+                .put("calls_with_handle_time", d.callsWithHandleTime()).put("total_handle_ms", d.totalHandleMs())
+                .put("avg_handle_ms", d.avgHandleMs()).put("computed_at", Api.time(d.computedAt()))
+                .put("outcome_rates", rates);
     }
 
     private static LocalDate day(String name, String v) {

@@ -55,6 +55,9 @@ public final class QueryInput {
         if (v.length() > maxLength) {
             throw ApiError.badRequest("query parameter '" + name + "' is longer than " + maxLength + " characters");
         }
+        if (ControlCharacters.present(v)) {
+            throw ApiError.badRequest("query parameter '" + name + "' " + ControlCharacters.RULE);
+        }
         return Optional.of(v);
     }
 

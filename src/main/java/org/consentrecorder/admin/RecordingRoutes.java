@@ -4,16 +4,13 @@ import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerResponse;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.core.streams.ReadStream;
 import io.vertx.ext.web.RoutingContext;
-import io.vertx.sqlclient.Row;
-import io.vertx.sqlclient.Tuple;
 import java.time.Instant;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
-import java.util.Set;
 import java.util.UUID;
 import org.consentrecorder.archive.RecordingArchive;
 import org.slf4j.Logger;
@@ -26,8 +23,6 @@ import org.slf4j.LoggerFactory;
  */
 final class RecordingRoutes {
     private static final Logger LOG = LoggerFactory.getLogger(RecordingRoutes.class);
-    static final String COLUMNS = "select id, call_id, consent_id, subject as caller, format, state, duration_seconds, "
-            + "plaintext_bytes, finished_at, archived_at";
     static final int MAX_REASON = 500;
     private final AdminApi api;
 
@@ -51,50 +46,40 @@ final class RecordingRoutes {
         Optional<Cursor> cursor = Cursor.from(q);
         JsonObject filters = Api.compact(new JsonObject().put("call_id", callId.map(UUID::toString).orElse(null))
                 .put("caller", subject.orElse(null)).put("from", Api.time(range[0])).put("to", Api.time(range[1])));
-        List<Object> params = Arrays.asList(callId.orElse(null), subject.orElse(null), CallRoutes.ts(range[0]),
-                CallRoutes.ts(range[1]), cursor.map(Cursor::time).orElse(null), cursor.map(Cursor::id).orElse(null),
-                limit + 1);
+        RecordingSearchRepository.Filter filter = new RecordingSearchRepository.Filter(callId.orElse(null),
+                subject.orElse(null), range[0], range[1], cursor.orElse(null));
         Future<?> audited = subject.isPresent() ? api.auditAllowedForSubject(ctx, subject.get(), null, filters)
                 : api.auditAllowed(ctx, "recording", null, null, filters);
         Api.reply(ctx, audited
-                .compose(v -> api.pool().preparedQuery(COLUMNS + " from recording "
-                                + "where ($1::uuid is null or call_id = $1) and ($2::text is null or subject = $2) "
-                                + "and ($3::timestamptz is null or finished_at >= $3) "
-                                + "and ($4::timestamptz is null or finished_at < $4) "
-                                + "and ($5::timestamptz is null or (finished_at, id) < ($5, $6::uuid)) "
-                                + "order by finished_at desc, id desc limit $7")
-                        .execute(Tuple.wrap(params)))
-                .map(rows -> {
-                    io.vertx.core.json.JsonArray items = Api.rows(rows, Set.of(), limit);
-                    String next = null;
-                    if (rows.size() > limit) {
-                        Row last = null;
-                        int i = 0;
-                        for (Row r : rows) {
-                            if (i++ == limit - 1) {
-                                last = r;
-                            }
-                        }
-                        next = Cursor.of(last.getOffsetDateTime("finished_at"), last.getUUID("id"));
-                    }
-                    return Api.page(items, limit, next);
+                .compose(v -> api.recordingSearch().search(filter, limit + 1))
+                .map(recordings -> {
+                    JsonArray items = new JsonArray();
+                    recordings.stream().limit(limit).forEach(r -> items.add(json(r)));
+                    RecordingSearchRepository.RecordingInfo last = recordings.size() > limit
+                            ? recordings.get(limit - 1) : null;
+                    return Api.page(items, limit, last == null ? null
+                            : new Cursor(last.finishedAt(), last.id()).encode());
                 }));
+    }
+
+    static JsonObject json(RecordingSearchRepository.RecordingInfo r) {
+        return new JsonObject().put("id", r.id().toString()).put("call_id", r.callId().toString())
+                .put("consent_id", Api.id(r.consentId())).put("caller", r.caller()).put("format", r.format())
+                .put("state", r.state()).put("duration_seconds", r.durationSeconds())
+                .put("plaintext_bytes", r.plaintextBytes()).put("finished_at", Api.time(r.finishedAt()))
+                .put("archived_at", Api.time(r.archivedAt()));
     }
 
     private void read(RoutingContext ctx) {
         QueryInput.of(ctx);
         UUID id = Ids.parse("recording id", ctx.pathParam("id"));
         Api.reply(ctx, api.auditAllowed(ctx, "recording", id.toString(), null, null)
-                .compose(v -> api.pool().preparedQuery(COLUMNS + " from recording where id = $1").execute(Tuple.of(id)))
-                .map(rows -> {
-                    if (rows.size() == 0) {
-                        throw ApiError.notFound("no recording with id " + id);
-                    }
-                    JsonObject o = Api.row(rows.iterator().next(), Set.of());
-                    String state = o.getString("state");
-                    o.put("playable", "verified".equals(state) || "archived".equals(state));
-                    o.put("audio", AdminApi.BASE + "/recordings/" + id + "/audio");
-                    return o;
+                .compose(v -> api.recordingSearch().find(id))
+                .map(found -> {
+                    RecordingSearchRepository.RecordingInfo r = found.orElseThrow(() ->
+                            ApiError.notFound("no recording with id " + id));
+                    return json(r).put("playable", r.playable())
+                            .put("audio", AdminApi.BASE + "/recordings/" + id + "/audio");
                 }));
     }
 

@@ -1,22 +1,18 @@
 package org.consentrecorder.admin;
 
 import io.vertx.core.Context;
-import io.vertx.core.Future;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerResponse;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
-import io.vertx.sqlclient.Row;
 import java.io.IOException;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
-import java.util.Set;
 import java.util.UUID;
-import org.consentrecorder.privacy.ErasureTokens;
+import org.consentrecorder.privacy.PrivacyRequest;
 import org.consentrecorder.privacy.PrivacyRequests;
-import org.consentrecorder.privacy.RowJson;
-import org.consentrecorder.privacy.SubjectPseudonyms;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -54,10 +50,15 @@ final class SubjectRequestRoutes {
                         "privacy_requests.verify", this::verify));
     }
 
-    static JsonObject json(Row r) {
-        JsonObject o = RowJson.row(r, Set.of("subject"));
-        o.put("caller", r.getString("subject"));
-        return o;
+    /** Every column but the subject, which is shown as {@code caller} (the erasure token once erased). */
+    static JsonObject json(PrivacyRequest r) {
+        return new JsonObject().put("id", r.id().toString()).put("kind", r.kind())
+                .put("received_at", Api.time(r.receivedAt())).put("due_at", Api.time(r.dueAt()))
+                .put("status", r.status()).put("note", r.note()).put("created_by", r.createdBy())
+                .put("created_at", Api.time(r.createdAt())).put("handled_by", r.handledBy())
+                .put("completed_at", Api.time(r.completedAt())).put("erasure_token", r.erasureToken())
+                .put("attempts", r.attempts()).put("last_error", r.lastError()).put("result", r.result())
+                .put("verification", r.verification()).put("overdue", r.overdue()).put("caller", r.subject());
     }
 
     private void list(RoutingContext ctx) {
@@ -78,15 +79,11 @@ final class SubjectRequestRoutes {
     private void page(RoutingContext ctx, String status, String kind, boolean overdue, int limit, int offset,
                       JsonObject filters) {
         Api.reply(ctx, api.auditAllowed(ctx, "privacy_request", null, null, filters)
-                .compose(v -> PrivacyRequests.list(api.pool(), status, kind, overdue, limit + 1, offset))
-                .map(rows -> {
-                    io.vertx.core.json.JsonArray items = new io.vertx.core.json.JsonArray();
-                    for (Row r : rows) {
-                        if (items.size() < limit) {
-                            items.add(json(r));
-                        }
-                    }
-                    return Api.offsetPage(items, limit, offset, rows.size() > limit);
+                .compose(v -> api.privacy().requests().list(status, kind, overdue, limit + 1, offset))
+                .map(requests -> {
+                    JsonArray items = new JsonArray();
+                    requests.stream().limit(limit).forEach(r -> items.add(json(r)));
+                    return Api.offsetPage(items, limit, offset, requests.size() > limit);
                 }));
     }
 
@@ -113,12 +110,12 @@ final class SubjectRequestRoutes {
         }
         String note = in.optionalString("note", 1000).map(String::trim).orElse(null);
         String by = Api.principal(ctx).describe();
-        api.<Row>auditedChange(ctx, tx -> SubjectPseudonyms.of(tx, subject)
+        api.<PrivacyRequest>auditedChange(ctx, tx -> api.privacy().pseudonyms().of(tx, subject)
                         .compose(pseudonym -> api.privacy().requests().create(tx, kind, subject, received, note, by, now)
-                                .map(row -> new AdminApi.Change<>(row, "privacy_request", row.getUUID("id").toString(),
+                                .map(request -> new AdminApi.Change<>(request, "privacy_request", request.id().toString(),
                                         new JsonObject().put("kind", kind).put("caller", pseudonym)
-                                                .put("due_at", Api.time(row.getOffsetDateTime("due_at")))))))
-                .onSuccess(row -> Api.json(ctx, 201, json(row)))
+                                                .put("due_at", Api.time(request.dueAt()))))))
+                .onSuccess(request -> Api.json(ctx, 201, json(request)))
                 .onFailure(ctx::fail);
     }
 
@@ -126,7 +123,7 @@ final class SubjectRequestRoutes {
         QueryInput.of(ctx);
         UUID id = Ids.parse("request id", ctx.pathParam("id"));
         Api.reply(ctx, api.auditAllowed(ctx, "privacy_request", id.toString(), null, null)
-                .compose(v -> PrivacyRequests.find(api.pool(), id))
+                .compose(v -> api.privacy().requests().find(id))
                 .map(found -> json(found.orElseThrow(() -> ApiError.notFound("no privacy request with id " + id)))));
     }
 
@@ -138,13 +135,13 @@ final class SubjectRequestRoutes {
         HttpServerResponse res = ctx.response();
         Context context = ctx.vertx().getOrCreateContext();
         JsonObject detail = new JsonObject().put("kind", PrivacyRequests.ACCESS);
-        PrivacyRequests.find(api.pool(), id)
+        api.privacy().requests().find(id)
                 .compose(found -> {
-                    Row request = found.orElseThrow(() -> ApiError.notFound("no privacy request with id " + id));
-                    if (!PrivacyRequests.ACCESS.equals(request.getString("kind"))) {
+                    PrivacyRequest request = found.orElseThrow(() -> ApiError.notFound("no privacy request with id " + id));
+                    if (!request.isAccess()) {
                         throw ApiError.conflict("request " + id + " is an erasure request; only access requests are exported");
                     }
-                    if (request.getString("subject").startsWith(ErasureTokens.PREFIX)) {
+                    if (request.subjectErased()) {
                         throw ApiError.conflict("the subject of request " + id + " has been erased; nothing to export");
                     }
                     // the audit row is written before the first byte of personal data leaves
@@ -160,7 +157,7 @@ final class SubjectRequestRoutes {
                             .compose(summary -> res.end().map(summary.toJson()
                                     .put("manifest", bundle.manifest().getJsonObject("summary"))));
                 })
-                .onSuccess(result -> PrivacyRequests.accessCompleted(api.pool(), id, Api.principal(ctx).describe(),
+                .onSuccess(result -> api.privacy().requests().accessCompleted(id, Api.principal(ctx).describe(),
                                 result, api.clock().instant())
                         .onComplete(ar -> api.auditMore(ctx, "privacy_request", id.toString(), null,
                                 ar.succeeded() ? "ok" : "failed", result.copy().put("kind", PrivacyRequests.ACCESS))))
@@ -199,11 +196,11 @@ final class SubjectRequestRoutes {
                                 return (Void) null;
                             });
                 })
-                .onSuccess(row -> {
-                    api.auditMore(ctx, "privacy_request", id.toString(), null, row.getString("status"),
-                            new JsonObject().put("clean", row.getJsonObject("verification") == null ? null
-                                    : row.getJsonObject("verification").getBoolean("clean")));
-                    Api.json(ctx, 200, json(row));
+                .onSuccess(request -> {
+                    api.auditMore(ctx, "privacy_request", id.toString(), null, request.status(),
+                            new JsonObject().put("clean", request.verification() == null ? null
+                                    : request.verification().getBoolean("clean")));
+                    Api.json(ctx, 200, json(request));
                 })
                 .onFailure(e -> {
                     if (Boolean.TRUE.equals(ctx.get(Api.AUDITED))) {
@@ -224,22 +221,20 @@ final class SubjectRequestRoutes {
         UUID id = Ids.parse("request id", ctx.pathParam("id"));
         Optional<String> caller = in.optionalString("caller", 64).map(raw -> api.identity().normalize(raw)
                 .orElseThrow(() -> ApiError.badRequest("field 'caller' is not a phone number")));
-        PrivacyRequests.find(api.pool(), id).compose(found -> {
-            Row request = found.orElseThrow(() -> ApiError.notFound("no privacy request with id " + id));
-            String token = request.getString("erasure_token");
-            if (!PrivacyRequests.ERASURE.equals(request.getString("kind")) || token == null) {
+        api.privacy().requests().find(id).compose(found -> {
+            PrivacyRequest request = found.orElseThrow(() -> ApiError.notFound("no privacy request with id " + id));
+            String token = request.erasureToken();
+            if (!request.isErasure() || token == null) {
                 throw ApiError.conflict("request " + id + " is not an erasure that has run");
             }
-            String stored = request.getString("subject");
-            String subject = stored.startsWith(ErasureTokens.PREFIX)
+            String subject = request.subjectErased()
                     ? caller.orElseThrow(() -> ApiError.badRequest("field 'caller' is required: the completed "
                     + "request no longer holds the number"))
-                    : stored;
-            JsonObject previous = request.getJsonObject("verification");
+                    : request.subject();
+            JsonObject previous = request.verification();
             Instant began = previous != null && previous.getString("erasure_began_at") != null
                     ? Instant.parse(previous.getString("erasure_began_at"))
-                    : request.getOffsetDateTime("completed_at") == null ? api.clock().instant()
-                    : request.getOffsetDateTime("completed_at").toInstant();
+                    : request.completedAt() == null ? api.clock().instant() : request.completedAt();
             return api.auditAllowed(ctx, "privacy_request", id.toString(), null, null)
                     .compose(v -> api.privacy().verifier().heldCalls(subject))
                     .compose(held -> api.privacy().verifier().verify(subject, token, id, began, held))

@@ -1,13 +1,12 @@
 package org.consentrecorder.admin;
 
 import io.vertx.core.http.HttpMethod;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
-import io.vertx.sqlclient.Tuple;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import java.util.Set;
 import java.util.UUID;
 
 /**
@@ -34,11 +33,19 @@ final class TokenRoutes {
         int limit = q.limit();
         int offset = q.offset();
         Api.reply(ctx, api.auditAllowed(ctx, "api_token", null, null, null)
-                .compose(v -> api.pool().preparedQuery("select id, name, role, created_at, created_by, expires_at, "
-                                + "revoked_at, last_used_at from access_token where kind = 'api' "
-                                + "order by created_at desc, id limit $1 offset $2")
-                        .execute(Tuple.of(limit + 1, offset)))
-                .map(rows -> Api.offsetPage(Api.rows(rows, Set.of(), limit), limit, offset, rows.size() > limit)));
+                .compose(v -> api.tokens().listApiTokens(limit + 1, offset))
+                .map(tokens -> {
+                    JsonArray items = new JsonArray();
+                    tokens.stream().limit(limit).forEach(t -> items.add(json(t)));
+                    return Api.offsetPage(items, limit, offset, tokens.size() > limit);
+                }));
+    }
+
+    static JsonObject json(TokenRepository.ApiToken t) {
+        return new JsonObject().put("id", t.id().toString()).put("name", t.name()).put("role", t.role().wire())
+                .put("created_at", Api.time(t.createdAt())).put("created_by", t.createdBy())
+                .put("expires_at", Api.time(t.expiresAt())).put("revoked_at", Api.time(t.revokedAt()))
+                .put("last_used_at", Api.time(t.lastUsedAt()));
     }
 
     private void create(RoutingContext ctx) {
@@ -55,7 +62,7 @@ final class TokenRoutes {
         Instant expires = in.optionalInteger("expires_in_days", 1, 3650)
                 .map(days -> api.clock().instant().plus(Duration.ofDays(days))).orElse(null);
         String by = Api.principal(ctx).describe();
-        api.<AccountStore.IssuedToken>auditedChange(ctx, tx -> api.accounts().createApiToken(tx, name, role, expires, by)
+        api.<TokenRepository.IssuedToken>auditedChange(ctx, tx -> api.tokens().createApiToken(tx, name, role, expires, by)
                         .map(t -> new AdminApi.Change<>(t, "api_token", t.id().toString(),
                                 new JsonObject().put("name", name).put("role", role.wire())
                                         .put("expires_at", Api.time(expires)))))
@@ -73,7 +80,7 @@ final class TokenRoutes {
     private void revoke(RoutingContext ctx) {
         QueryInput.of(ctx);
         UUID id = Ids.parse("token id", ctx.pathParam("id"));
-        api.<Boolean>auditedChange(ctx, tx -> api.accounts().revoke(tx, id, "api").map(done -> {
+        api.<Boolean>auditedChange(ctx, tx -> api.tokens().revoke(tx, id, "api").map(done -> {
                     if (!done) {
                         throw ApiError.notFound("no active API token with id " + id);
                     }

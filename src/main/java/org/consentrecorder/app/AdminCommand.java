@@ -11,7 +11,7 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.concurrent.Callable;
-import org.consentrecorder.admin.AccountStore;
+import org.consentrecorder.admin.AccountRepository;
 import org.consentrecorder.admin.ApiError;
 import org.consentrecorder.admin.AuditEntry;
 import org.consentrecorder.admin.AuditLog;
@@ -20,6 +20,7 @@ import org.consentrecorder.admin.PasswordPolicy;
 import org.consentrecorder.admin.Role;
 import org.consentrecorder.admin.Usernames;
 import org.consentrecorder.store.DatabaseServer;
+import org.consentrecorder.store.Transactions;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -91,10 +92,10 @@ final class AdminCommand {
             return Future.succeededFuture(2);
         }
         Clock clock = Clock.systemUTC();
-        AccountStore accounts = new AccountStore(pool, clock);
+        AccountRepository accounts = new AccountRepository(pool, clock);
         AuditLog audit = new AuditLog(pool, clock);
         return vertx.executeBlocking(() -> new PasswordHasher().hash(password), false)
-                .compose(hash -> pool.withTransaction(tx -> accounts.create(tx, username, hash, role, "cli")
+                .compose(hash -> new Transactions(pool).run(tx -> accounts.create(tx, username, hash, role, "cli")
                         .compose(a -> audit.append(tx, new AuditEntry("system", null, "cli", "accounts.create", "account",
                                 a.id().toString(), null, null, "ok",
                                 new JsonObject().put("username", username).put("role", role.wire()).encode())))))

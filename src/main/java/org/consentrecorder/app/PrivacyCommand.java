@@ -16,7 +16,7 @@ import org.consentrecorder.admin.AuditEntry;
 import org.consentrecorder.admin.AuditLog;
 import org.consentrecorder.crypto.Keyring;
 import org.consentrecorder.crypto.SubjectKeyStore;
-import org.consentrecorder.privacy.ErasureTokens;
+import org.consentrecorder.privacy.PrivacyRequestRepository;
 import org.consentrecorder.privacy.PrivacyRequests;
 import org.consentrecorder.privacy.SubjectExport;
 import org.consentrecorder.archive.EncryptedArchive;
@@ -71,10 +71,10 @@ final class PrivacyCommand {
         String who = System.getProperty("user.name", "unknown");
         SubjectExport export = new SubjectExport(vertx, pool,
                 () -> new EncryptedArchive(vertx, new ArchiveRepository(pool), keys), config.privacy(), clock);
+        PrivacyRequestRepository requests = new PrivacyRequestRepository(pool);
         JsonObject detail = new JsonObject().put("kind", PrivacyRequests.ACCESS).put("via", "cli");
-        return PrivacyRequests.find(pool, requestId).compose(found -> {
-            if (found.isEmpty() || !PrivacyRequests.ACCESS.equals(found.get().getString("kind"))
-                    || found.get().getString("subject").startsWith(ErasureTokens.PREFIX)) {
+        return requests.find(requestId).compose(found -> {
+            if (found.isEmpty() || !found.get().isAccess() || found.get().subjectErased()) {
                 print.println("FAIL no access request " + requestId + " with a subject to export");
                 return Future.succeededFuture(2);
             }
@@ -87,7 +87,7 @@ final class PrivacyCommand {
                                     // a partial zip must not look like an answer
                                     vertx.executeBlocking(() -> Files.deleteIfExists(out), false)
                                             .transform(ignored -> Future.failedFuture(e)))))
-                    .compose(summary -> PrivacyRequests.accessCompleted(pool, requestId, "cli:" + who,
+                    .compose(summary -> requests.accessCompleted(requestId, "cli:" + who,
                                     summary.toJson(), clock.instant())
                             .compose(v -> audit.append(entry(who, requestId, "ok", summary.toJson().mergeIn(detail))))
                             .map(seq -> {

@@ -9,6 +9,7 @@ import org.consentrecorder.crypto.Keyring;
 import org.consentrecorder.crypto.SubjectKeyStore;
 import org.consentrecorder.privacy.DailyStatistics;
 import org.consentrecorder.privacy.RetentionJob;
+import org.consentrecorder.privacy.RetentionRepository;
 import org.consentrecorder.store.DatabaseServer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -54,8 +55,8 @@ final class RetentionCommand {
             RetentionJob job = new RetentionJob(vertx, pool, keys, config.privacy(), new DailyStatistics(pool, clock),
                     clock);
             return job.run("cli").map(report -> {
-                out.println(report.encodePrettily());
-                return "completed".equals(report.getString("status")) ? 0 : 1;
+                out.println(report.toJson().encodePrettily());
+                return "completed".equals(report.status()) ? 0 : 1;
             });
         });
     }
@@ -65,11 +66,10 @@ final class RetentionCommand {
     }
 
     private static Future<Integer> lastRuns(io.vertx.sqlclient.Pool pool, int limit, PrintStream out) {
-        return pool.preparedQuery("select * from retention_run order by started_at desc, id limit $1")
-                .execute(io.vertx.sqlclient.Tuple.of(Math.max(1, Math.min(limit, 1000))))
-                .map(rows -> {
+        return new RetentionRepository(pool).lastRuns(Math.max(1, Math.min(limit, 1000)), 0)
+                .map(list -> {
                     JsonArray runs = new JsonArray();
-                    rows.forEach(r -> runs.add(org.consentrecorder.privacy.RowJson.row(r)));
+                    list.forEach(r -> runs.add(r.toJson()));
                     out.println(runs.encodePrettily());
                     return 0;
                 });

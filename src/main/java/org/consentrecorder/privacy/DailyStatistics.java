@@ -3,16 +3,13 @@ package org.consentrecorder.privacy;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
-import io.vertx.sqlclient.Row;
-import io.vertx.sqlclient.SqlConnection;
-import io.vertx.sqlclient.Tuple;
 import java.time.Clock;
 import java.time.LocalDate;
-import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
-import java.util.ArrayList;
 import java.util.List;
 import org.consentrecorder.call.Outcome;
+import org.consentrecorder.store.Transactions;
+import org.consentrecorder.store.Tx;
 
 /**
  * Anonymous daily aggregates per UTC day: calls, outcome counts, recorded calls, pauses, total and
@@ -22,15 +19,13 @@ import org.consentrecorder.call.Outcome;
  * day is never recomputed from partial data.
  */
 public final class DailyStatistics {
-    /** Second key of the aggregation lock in {@link org.consentrecorder.store.SubjectLocks#NAMESPACE}'s sibling space. */
-    static final int JOB_NAMESPACE = 0x43520002;
-    static final int AGGREGATION_LOCK = 1;
-
-    private final Pool pool;
+    private final DailyStatisticsRepository rows;
+    private final Transactions transactions;
     private final Clock clock;
 
     public DailyStatistics(Pool pool, Clock clock) {
-        this.pool = pool;
+        this.rows = new DailyStatisticsRepository(pool);
+        this.transactions = new Transactions(pool);
         this.clock = clock;
     }
 
@@ -42,21 +37,18 @@ public final class DailyStatistics {
      */
     public Future<Integer> aggregateClosedDays(int maxDays) {
         LocalDate today = LocalDate.now(clock.withZone(ZoneOffset.UTC));
-        return pool.withTransaction(tx -> tx.preparedQuery("select pg_advisory_xact_lock($1, $2)")
-                .execute(Tuple.of(JOB_NAMESPACE, AGGREGATION_LOCK))
-                .compose(v -> tx.preparedQuery("select distinct (started_at at time zone 'UTC')::date as day from call "
-                                + "where started_at < $1 and started_at >= coalesce((select (max(day) + 1)::timestamp "
-                                + "at time zone 'UTC' from daily_call_stats), '-infinity'::timestamptz) order by day limit $2")
-                        .execute(Tuple.of(start(today), maxDays)))
-                .compose(rows -> {
-                    List<LocalDate> days = new ArrayList<>();
-                    rows.forEach(r -> days.add(r.getLocalDate("day")));
-                    return aggregate(tx, days, 0, today, 0);
-                }));
+        return transactions.run(tx -> rows.lockAggregation(tx)
+                .compose(v -> rows.daysToAggregate(tx, today, maxDays))
+                .compose(days -> aggregate(tx, days, 0, today, 0)));
+    }
+
+    /** Aggregated days in [from, to), oldest first, a page at a time. */
+    public Future<List<DailyStatisticsRepository.DayStats>> days(LocalDate from, LocalDate to, int limit, int offset) {
+        return rows.days(from, to, limit, offset);
     }
 
     /** Days in order; stops at the first that is not ready, so a later day never overtakes it. */
-    private Future<Integer> aggregate(SqlConnection tx, List<LocalDate> days, int index, LocalDate today, int added) {
+    private Future<Integer> aggregate(Tx tx, List<LocalDate> days, int index, LocalDate today, int added) {
         if (index == days.size()) {
             return Future.succeededFuture(added);
         }
@@ -66,53 +58,25 @@ public final class DailyStatistics {
     }
 
     /** Closed, and either every call of the day has ended or the day before yesterday is over. */
-    private Future<Boolean> ready(SqlConnection tx, LocalDate day, LocalDate today) {
+    private Future<Boolean> ready(Tx tx, LocalDate day, LocalDate today) {
         if (day.plusDays(1).isBefore(today)) {
             return Future.succeededFuture(true);
         }
-        return tx.preparedQuery("select not exists (select 1 from call where ended_at is null "
-                        + "and started_at >= $1 and started_at < $2)")
-                .execute(Tuple.of(start(day), start(day.plusDays(1))))
-                .map(rows -> rows.iterator().next().getBoolean(0));
+        return rows.allCallsEnded(tx, day);
     }
 
-    private Future<Integer> compute(SqlConnection tx, LocalDate day) {
-        Tuple range = Tuple.of(start(day), start(day.plusDays(1)));
-        Future<Row> totals = tx.preparedQuery("select count(*) as calls, "
-                        + "count(*) filter (where c.ended_at is not null) as with_handle_time, "
-                        + "coalesce(sum(round(extract(epoch from (c.ended_at - c.started_at)) * 1000)) "
-                        + "filter (where c.ended_at is not null), 0)::bigint as handle_ms, "
-                        + "count(*) filter (where exists (select 1 from recording r where r.call_id = c.id "
-                        + "and r.state not in ('discarded', 'rejected'))) as recorded, "
-                        + "(select count(*) from recording_timeline t join call c2 on c2.id = t.call_id "
-                        + "where t.change = 'paused' and c2.started_at >= $1 and c2.started_at < $2) as pauses "
-                        + "from call c where c.started_at >= $1 and c.started_at < $2")
-                .execute(range).map(rows -> rows.iterator().next());
-        return totals.compose(t -> tx.preparedQuery("select coalesce(outcome, 'none') as outcome, count(*) as n "
-                                + "from call where started_at >= $1 and started_at < $2 group by 1")
-                        .execute(range)
-                        .compose(outcomeRows -> {
-                            JsonObject outcomes = new JsonObject();
-                            for (Outcome o : Outcome.values()) {
-                                outcomes.put(o.wire(), 0L);
-                            }
-                            outcomes.put("none", 0L);
-                            outcomeRows.forEach(r -> outcomes.put(r.getString("outcome"), r.getLong("n")));
-                            long withHandleTime = t.getLong("with_handle_time");
-                            long handleMs = t.getLong("handle_ms");
-                            Long average = withHandleTime == 0 ? null : Math.round((double) handleMs / withHandleTime);
-                            return tx.preparedQuery("insert into daily_call_stats (day, calls, outcomes, recorded_calls, "
-                                            + "pauses, calls_with_handle_time, total_handle_ms, avg_handle_ms, computed_at) "
-                                            + "values ($1, $2, $3, $4, $5, $6, $7, $8, $9) on conflict (day) do nothing")
-                                    .execute(Tuple.wrap(java.util.Arrays.asList(day, t.getLong("calls").intValue(),
-                                            outcomes, t.getLong("recorded").intValue(), t.getLong("pauses").intValue(),
-                                            (int) withHandleTime, handleMs, average,
-                                            OffsetDateTime.now(clock).withOffsetSameInstant(ZoneOffset.UTC))))
-                                    .map(r -> r.rowCount());
-                        }));
-    }
-
-    static OffsetDateTime start(LocalDate day) {
-        return day.atStartOfDay().atOffset(ZoneOffset.UTC);
+    private Future<Integer> compute(Tx tx, LocalDate day) {
+        return rows.totals(tx, day).compose(t -> rows.outcomeCounts(tx, day).compose(counted -> {
+            JsonObject outcomes = new JsonObject();
+            for (Outcome o : Outcome.values()) {
+                outcomes.put(o.wire(), 0L);
+            }
+            outcomes.put("none", 0L);
+            counted.forEach(outcomes::put);
+            Long average = t.withHandleTime() == 0 ? null : Math.round((double) t.handleMs() / t.withHandleTime());
+            return rows.insert(tx, new DailyStatisticsRepository.DayStats(day, (int) t.calls(), outcomes,
+                    (int) t.recorded(), (int) t.pauses(), (int) t.withHandleTime(), t.handleMs(), average,
+                    clock.instant()));
+        }));
     }
 }

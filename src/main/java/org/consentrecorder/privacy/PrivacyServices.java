@@ -17,17 +17,23 @@ public final class PrivacyServices {
     private final Erasure erasure;
     private final DailyStatistics statistics;
     private final RetentionJob retention;
+    private final SubjectPseudonymRepository pseudonyms;
+    private final ConsentRegistryRepository consentRegistry;
+    private final LegalHoldRepository legalHolds;
 
     public PrivacyServices(Vertx vertx, Pool pool, ProcessingRegister.RegisterFacts config, SubjectKeyStore keys, Supplier<AriClient> ari,
                            Supplier<RecordingArchive> archive, Clock clock) {
         this.config = config;
         PrivacySettings settings = config.privacy();
-        this.requests = new PrivacyRequests(settings.requestDue());
+        this.requests = new PrivacyRequests(settings.requestDue(), new PrivacyRequestRepository(pool));
         this.export = new SubjectExport(vertx, pool, archive, settings, clock);
         this.verifier = new ErasureVerifier(vertx, pool, keys, ari, clock);
         this.erasure = new Erasure(vertx, pool, keys, ari, verifier, clock);
         this.statistics = new DailyStatistics(pool, clock);
         this.retention = new RetentionJob(vertx, pool, keys, settings, statistics, clock);
+        this.pseudonyms = new SubjectPseudonymRepository(pool);
+        this.consentRegistry = new ConsentRegistryRepository(pool);
+        this.legalHolds = new LegalHoldRepository(pool);
     }
 
     /** The facts the records of processing are built from. */
@@ -61,5 +67,19 @@ public final class PrivacyServices {
 
     public RetentionJob retention() {
         return retention;
+    }
+
+    /** The random pseudonyms that name callers in the audit trail. */
+    public SubjectPseudonymRepository pseudonyms() {
+        return pseudonyms;
+    }
+
+    /** Consent decisions and preferences, as the admin API reads them. */
+    public ConsentRegistryRepository consentRegistry() {
+        return consentRegistry;
+    }
+
+    public LegalHoldRepository legalHolds() {
+        return legalHolds;
     }
 }

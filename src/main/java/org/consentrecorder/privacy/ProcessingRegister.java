@@ -112,7 +112,7 @@ public final class ProcessingRegister {
                 .put("retention", "kept");
         return new JsonObject()
                 .put("format", FORMAT)
-                .put("generated_at", RowJson.time(now))
+                .put("generated_at", JsonTime.format(now))
                 .put("system", "consent-recorder " + version)
                 .put("controller", new JsonObject()
                         .put("name", orMissing(p.controller().name(), PrivacySettings.CONTROLLER_NAME))

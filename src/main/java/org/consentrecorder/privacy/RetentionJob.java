@@ -5,9 +5,6 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
-import io.vertx.sqlclient.Row;
-import io.vertx.sqlclient.SqlConnection;
-import io.vertx.sqlclient.Tuple;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -16,13 +13,13 @@ import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Function;
 import org.consentrecorder.crypto.SubjectKeyStore;
-import org.consentrecorder.store.SubjectLocks;
+import org.consentrecorder.store.Transactions;
+import org.consentrecorder.store.Tx;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -50,7 +47,8 @@ public final class RetentionJob {
     private static final Logger LOG = LoggerFactory.getLogger(RetentionJob.class);
 
     private final Vertx vertx;
-    private final Pool pool;
+    private final RetentionRepository rows;
+    private final Transactions transactions;
     private final SubjectKeyStore keys;
     private final PrivacySettings settings;
     private final DailyStatistics statistics;
@@ -62,7 +60,8 @@ public final class RetentionJob {
     public RetentionJob(Vertx vertx, Pool pool, SubjectKeyStore keys, PrivacySettings settings,
                         DailyStatistics statistics, Clock clock) {
         this.vertx = vertx;
-        this.pool = pool;
+        this.rows = new RetentionRepository(pool);
+        this.transactions = new Transactions(pool);
         this.keys = keys;
         this.settings = settings;
         this.statistics = statistics;
@@ -88,8 +87,8 @@ public final class RetentionJob {
         }
     }
 
-    /** One run; fails with CONFLICT if this instance is running one already. Completes with the run's row. */
-    public Future<JsonObject> run(String trigger) {
+    /** One run; fails with CONFLICT if this instance is running one already. Completes with the run's report. */
+    public Future<RetentionRepository.RetentionRun> run(String trigger) {
         if (!running.compareAndSet(false, true)) {
             return Future.failedFuture(new PrivacyProblem(PrivacyProblem.Kind.CONFLICT,
                     "a retention run is in progress on this instance"));
@@ -97,9 +96,7 @@ public final class RetentionJob {
         UUID id = UUID.randomUUID();
         Instant started = clock.instant();
         Map<String, Long> counts = new LinkedHashMap<>();
-        return pool.preparedQuery("insert into retention_run (id, instance_id, trigger, started_at, status) "
-                        + "values ($1, $2, $3, $4, 'running')")
-                .execute(Tuple.of(id, settings.instanceId(), trigger, PrivacyRequests.ts(started)))
+        return rows.runStarted(id, settings.instanceId(), trigger, started)
                 .compose(v -> steps(counts))
                 .transform(ar -> {
                     String status = ar.succeeded() ? "completed" : "failed";
@@ -109,16 +106,18 @@ public final class RetentionJob {
                     } else if (counts.values().stream().anyMatch(n -> n > 0)) {
                         LOG.info("retention run {}: {}", id, counts);
                     }
-                    return pool.preparedQuery("update retention_run set finished_at = $2, status = $3, counts = $4, "
-                                    + "error = $5 where id = $1 returning *")
-                            .execute(Tuple.of(id, PrivacyRequests.ts(clock.instant()), status,
-                                    new JsonObject(new LinkedHashMap<>(counts)), error))
-                            .map(rows -> RowJson.row(rows.iterator().next()));
+                    return rows.runFinished(id, clock.instant(), status, new JsonObject(new LinkedHashMap<>(counts)),
+                            error);
                 })
                 .eventually(() -> {
                     running.set(false);
                     return Future.succeededFuture();
                 });
+    }
+
+    /** The last runs, newest first. */
+    public Future<List<RetentionRepository.RetentionRun>> lastRuns(int limit, int offset) {
+        return rows.lastRuns(limit, offset);
     }
 
     private Future<Void> steps(Map<String, Long> counts) {
@@ -148,31 +147,21 @@ public final class RetentionJob {
         counts.putIfAbsent("recordings_expired", 0L);
         counts.putIfAbsent("ciphertext_chunks_deleted", 0L);
         counts.putIfAbsent("subject_keys_destroyed", 0L);
-        return batches(tx -> tx.preparedQuery("select id, call_id, subject from recording r where r.state = 'archived' "
-                                + "and r.finished_at < $1 and not " + LegalHolds.held("r.call_id", "r.subject")
-                                + " order by r.finished_at limit $2 for update skip locked")
-                        .execute(Tuple.of(PrivacyRequests.ts(cutoff), settings.retentionBatch()))
-                        .compose(rows -> {
+        return batches(tx -> rows.lockExpiredRecordings(tx, cutoff, settings.retentionBatch())
+                        .compose(expiring -> {
                             List<UUID> ids = new ArrayList<>();
                             Set<String> subjects = new LinkedHashSet<>();
-                            for (Row r : rows) {
-                                ids.add(r.getUUID("id"));
-                                subjects.add(r.getString("subject") != null ? r.getString("subject")
-                                        : "call:" + r.getUUID("call_id"));
+                            for (RetentionRepository.ExpiringRecording r : expiring) {
+                                ids.add(r.id());
+                                // "call:<id>" is the key of an anonymous caller's single call (ArchivePipeline.subjectOf)
+                                subjects.add(r.subject() != null ? r.subject() : "call:" + r.callId());
                             }
-                            Object idArg = ids.toArray(new UUID[0]);
-                            return tx.preparedQuery("delete from recording_chunk where recording_id = any($1)")
-                                    .execute(Tuple.of(idArg))
-                                    .compose(chunks -> tx.preparedQuery("update recording set state = 'expired', "
-                                                    + "subject = null, header = null, wrapped_data_key = null, "
-                                                    + "subject_key_id = null, plaintext_sha256 = null, "
-                                                    + "last_error = 'expired by retention', next_attempt_at = 'infinity', "
-                                                    + "removed_at = $2, updated_at = clock_timestamp() where id = any($1)")
-                                            .execute(Tuple.of(idArg, PrivacyRequests.ts(clock.instant())))
-                                            .map(updated -> {
-                                                add(counts, "recordings_expired", updated.rowCount());
-                                                add(counts, "ciphertext_chunks_deleted", chunks.rowCount());
-                                                return new Batch(rows.size(), subjects);
+                            return rows.deleteCiphertext(tx, ids)
+                                    .compose(chunks -> rows.expire(tx, ids, clock.instant())
+                                            .map(expired -> {
+                                                add(counts, "recordings_expired", expired);
+                                                add(counts, "ciphertext_chunks_deleted", chunks);
+                                                return new Batch(expiring.size(), subjects);
                                             }));
                         }),
                 batch -> destroyKeysOfSubjectsWithoutAudio(batch.subjects(), counts));
@@ -194,17 +183,11 @@ public final class RetentionJob {
 
     private Future<Boolean> destroyIfWithoutAudio(String subject) {
         // "call:<id>" is the key of an anonymous caller's single call (ArchivePipeline.subjectOf)
-        Optional<UUID> anonymousCall = subject.startsWith("call:")
-                ? Optional.of(UUID.fromString(subject.substring(5))) : Optional.empty();
-        String audioLeft = "select exists (select 1 from recording where " + (anonymousCall.isPresent()
-                ? "call_id = $1::uuid" : "subject = $1") + " and state in " + Erasure.LIVE_AUDIO_STATES + ")";
-        Object arg = anonymousCall.isPresent() ? anonymousCall.get() : subject;
-        return pool.getConnection().compose(conn -> SubjectLocks.lockExclusive(conn, subject)
-                .compose(v -> conn.preparedQuery(audioLeft).execute(Tuple.of(arg)))
-                .compose(rows -> rows.iterator().next().getBoolean(0) ? Future.succeededFuture(false)
-                        : vertx.executeBlocking(() -> keys.destroy(subject), false))
-                .eventually(() -> SubjectLocks.unlockExclusive(conn, subject))
-                .eventually(conn::close));
+        UUID anonymousCall = subject.startsWith("call:") ? UUID.fromString(subject.substring(5)) : null;
+        return transactions.underSubjectLock(subject,
+                tx -> anonymousCall != null ? rows.audioLeftOfCall(tx, anonymousCall) : rows.audioLeft(tx, subject),
+                audioLeft -> audioLeft ? Future.succeededFuture(false)
+                        : vertx.executeBlocking(() -> keys.destroy(subject), false));
     }
 
     // ---- calls -----------------------------------------------------------------------------------
@@ -213,35 +196,20 @@ public final class RetentionJob {
         counts.putIfAbsent("calls_deleted", 0L);
         counts.putIfAbsent("timeline_entries_deleted", 0L);
         counts.putIfAbsent("recording_tombstones_deleted", 0L);
-        return batches(tx -> tx.preparedQuery("select c.id from call c where c.started_at < $1 "
-                                // never before the day is in the statistics
-                                + "and exists (select 1 from daily_call_stats s "
-                                + "where s.day = (c.started_at at time zone 'UTC')::date) "
-                                + "and not " + LegalHolds.held("c.id", "c.caller_subject") + " "
-                                + "and not exists (select 1 from recording r where r.call_id = c.id and r.state in "
-                                + Erasure.LIVE_AUDIO_STATES + ") order by c.started_at limit $2 for update skip locked")
-                        .execute(Tuple.of(PrivacyRequests.ts(cutoff), settings.retentionBatch()))
-                        .compose(rows -> {
-                            List<UUID> ids = new ArrayList<>();
-                            rows.forEach(r -> ids.add(r.getUUID(0)));
-                            Object idArg = ids.toArray(new UUID[0]);
-                            return tx.preparedQuery("delete from recording_timeline where call_id = any($1)")
-                                    .execute(Tuple.of(idArg))
-                                    .compose(t -> {
-                                        add(counts, "timeline_entries_deleted", t.rowCount());
-                                        return tx.preparedQuery("delete from recording where call_id = any($1)")
-                                                .execute(Tuple.of(idArg));
-                                    })
-                                    .compose(r -> {
-                                        add(counts, "recording_tombstones_deleted", r.rowCount());
-                                        return tx.preparedQuery("delete from call where id = any($1)")
-                                                .execute(Tuple.of(idArg));
-                                    })
-                                    .map(d -> {
-                                        add(counts, "calls_deleted", d.rowCount());
-                                        return new Batch(rows.size(), Set.of());
-                                    });
-                        }),
+        return batches(tx -> rows.lockExpiredCalls(tx, cutoff, settings.retentionBatch())
+                        .compose(ids -> rows.deleteTimeline(tx, ids)
+                                .compose(t -> {
+                                    add(counts, "timeline_entries_deleted", t);
+                                    return rows.deleteRecordingTombstones(tx, ids);
+                                })
+                                .compose(r -> {
+                                    add(counts, "recording_tombstones_deleted", r);
+                                    return rows.deleteCalls(tx, ids);
+                                })
+                                .map(d -> {
+                                    add(counts, "calls_deleted", d);
+                                    return new Batch(ids.size(), Set.of());
+                                })),
                 batch -> Future.succeededFuture());
     }
 
@@ -251,61 +219,18 @@ public final class RetentionJob {
         counts.putIfAbsent("consent_decisions_redacted", 0L);
         counts.putIfAbsent("preference_history_deleted", 0L);
         counts.putIfAbsent("preferences_deleted", 0L);
-        Tuple args = Tuple.of(PrivacyRequests.ts(cutoff), settings.retentionBatch());
-        return batches(tx -> tx.query("set local consent_recorder.redaction = 'on'").execute()
-                        .compose(v -> tx.preparedQuery("update consent_decision d set caller_number = null, "
-                                        + "caller_name = null, caller_subject = null, channel_id = 'redacted', "
-                                        + "linked_id = null, redacted_at = clock_timestamp(), redaction = 'retention' "
-                                        + "where d.id in (select e.id from consent_decision e where e.redacted_at is null "
-                                        + "and e.decided_at < $1 and not " + LegalHolds.held("e.call_id", "e.caller_subject")
-                                        + " order by e.decided_at limit $2 for update skip locked)")
-                                .execute(args))
-                        .map(r -> {
-                            add(counts, "consent_decisions_redacted", r.rowCount());
-                            return new Batch(r.rowCount(), Set.of());
-                        }),
-                b -> Future.succeededFuture())
-                .compose(v -> batches(tx -> tx.preparedQuery("delete from subject_preference_history h where h.id in "
-                                        + "(select x.id from subject_preference_history x where x.changed_at < $1 "
-                                        + "and not " + LegalHolds.held("null::uuid", "x.subject")
-                                        + " order by x.changed_at limit $2 for update skip locked)")
-                                .execute(args)
-                                .map(r -> {
-                                    add(counts, "preference_history_deleted", r.rowCount());
-                                    return new Batch(r.rowCount(), Set.of());
-                                }),
-                        b -> Future.succeededFuture()))
-                .compose(v -> batches(tx -> tx.preparedQuery("delete from subject_preference p where p.subject in "
-                                        + "(select x.subject from subject_preference x where x.updated_at < $1 "
-                                        + "and not " + LegalHolds.held("null::uuid", "x.subject")
-                                        + " order by x.updated_at limit $2 for update skip locked)")
-                                .execute(args)
-                                .map(r -> {
-                                    add(counts, "preferences_deleted", r.rowCount());
-                                    return new Batch(r.rowCount(), Set.of());
-                                }),
-                        b -> Future.succeededFuture()));
+        int limit = settings.retentionBatch();
+        return counted(tx -> rows.redactDecisions(tx, cutoff, limit), "consent_decisions_redacted", counts)
+                .compose(v -> counted(tx -> rows.deletePreferenceHistory(tx, cutoff, limit),
+                        "preference_history_deleted", counts))
+                .compose(v -> counted(tx -> rows.deletePreferences(tx, cutoff, limit), "preferences_deleted", counts));
     }
 
     /** A pseudonym links audit rows to a number; once nothing else about the number is left, it goes too. */
     private Future<Void> deleteUnusedPseudonyms(Instant cutoff, Map<String, Long> counts) {
         counts.putIfAbsent("audit_pseudonyms_deleted", 0L);
-        return batches(tx -> tx.preparedQuery("delete from subject_pseudonym p where p.subject in (select x.subject "
-                                + "from subject_pseudonym x where x.last_used_at < $1 "
-                                + "and not exists (select 1 from call where caller_subject = x.subject) "
-                                + "and not exists (select 1 from consent_decision where caller_subject = x.subject) "
-                                + "and not exists (select 1 from recording where subject = x.subject) "
-                                + "and not exists (select 1 from subject_preference where subject = x.subject) "
-                                + "and not exists (select 1 from subject_preference_history where subject = x.subject) "
-                                + "and not exists (select 1 from privacy_request where subject = x.subject) "
-                                + "and not exists (select 1 from legal_hold where subject = x.subject) "
-                                + "order by x.last_used_at limit $2 for update skip locked)")
-                        .execute(Tuple.of(PrivacyRequests.ts(cutoff), settings.retentionBatch()))
-                        .map(r -> {
-                            add(counts, "audit_pseudonyms_deleted", r.rowCount());
-                            return new Batch(r.rowCount(), Set.of());
-                        }),
-                b -> Future.succeededFuture());
+        return counted(tx -> rows.deleteUnusedPseudonyms(tx, cutoff, settings.retentionBatch()),
+                "audit_pseudonyms_deleted", counts);
     }
 
     // ---- plumbing --------------------------------------------------------------------------------
@@ -314,27 +239,24 @@ public final class RetentionJob {
     private record Batch(int taken, Set<String> subjects) {
     }
 
+    /** Batches of one statement whose row count is both what it took and what it did. */
+    private Future<Void> counted(Function<Tx, Future<Integer>> statement, String key, Map<String, Long> counts) {
+        return batches(tx -> statement.apply(tx).map(n -> {
+            add(counts, key, n);
+            return new Batch(n, Set.of());
+        }), b -> Future.succeededFuture());
+    }
+
     /**
      * Runs batches, each in its own transaction, until one takes fewer rows than the batch size;
      * {@code after} runs once the batch has committed.
      */
-    private Future<Void> batches(Function<SqlConnection, Future<Batch>> batch, Function<Batch, Future<Void>> after) {
-        return pool.withTransaction(batch::apply).compose(b -> after.apply(b).compose(v ->
+    private Future<Void> batches(Function<Tx, Future<Batch>> batch, Function<Batch, Future<Void>> after) {
+        return transactions.run(batch).compose(b -> after.apply(b).compose(v ->
                 b.taken() < settings.retentionBatch() ? Future.succeededFuture() : batches(batch, after)));
     }
 
     private static void add(Map<String, Long> counts, String key, long n) {
         counts.merge(key, n, Long::sum);
-    }
-
-    /** The last runs, newest first. */
-    public Future<List<JsonObject>> lastRuns(int limit, int offset) {
-        return pool.preparedQuery("select * from retention_run order by started_at desc, id limit $1 offset $2")
-                .execute(Tuple.of(limit, offset))
-                .map(rows -> {
-                    List<JsonObject> out = new ArrayList<>();
-                    rows.forEach(r -> out.add(RowJson.row(r)));
-                    return out;
-                });
     }
 }

@@ -9,8 +9,6 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.core.streams.WriteStream;
 import io.vertx.sqlclient.Pool;
-import io.vertx.sqlclient.Row;
-import io.vertx.sqlclient.Tuple;
 import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -26,6 +24,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Function;
 import java.util.function.Supplier;
 import org.consentrecorder.archive.RecordingArchive;
 
@@ -46,7 +45,9 @@ public final class SubjectExport {
     private static final int OUTPUT_BUFFER = 64 * 1024;
 
     private final Vertx vertx;
-    private final Pool pool;
+    private final SubjectExportRepository rows;
+    private final ConsentRegistryRepository consent;
+    private final SubjectPseudonymRepository pseudonyms;
     private final Supplier<RecordingArchive> archive;
     private final PrivacySettings settings;
     private final Clock clock;
@@ -55,7 +56,9 @@ public final class SubjectExport {
     public SubjectExport(Vertx vertx, Pool pool, Supplier<RecordingArchive> archive, PrivacySettings settings,
                          Clock clock) {
         this.vertx = vertx;
-        this.pool = pool;
+        this.rows = new SubjectExportRepository(pool);
+        this.consent = new ConsentRegistryRepository(pool);
+        this.pseudonyms = new SubjectPseudonymRepository(pool);
         this.archive = archive;
         this.settings = settings;
         this.clock = clock;
@@ -68,36 +71,22 @@ public final class SubjectExport {
     }
 
     /** Gathers everything about the request's subject (metadata only; recordings are read while streaming). */
-    public Future<Bundle> prepare(Row request) {
-        String subject = request.getString("subject");
-        Tuple bySubject = Tuple.of(subject);
-        Future<RowsAndIds> calls = pool.preparedQuery("select * from call where caller_subject = $1 "
-                        + "order by started_at, id").execute(bySubject)
-                .map(rows -> RowsAndIds.of(RowJson.rows(rows), "id"));
-        Future<RowsAndIds> decisions = calls.compose(c -> pool.preparedQuery("select d.*, v.notice_text "
-                        + "from consent_decision d join notice_version v on v.version = d.notice_version "
-                        + "where d.caller_subject = $1 or d.call_id = any($2) order by d.decided_at, d.written_at, d.id")
-                .execute(Tuple.of(subject, (Object) c.uuids()))
-                .map(rows -> RowsAndIds.of(RowJson.rows(rows), "call_id")));
-        Future<JsonArray> timeline = decisions.compose(d -> pool.preparedQuery("select * from recording_timeline "
-                        + "where call_id = any($1) order by id")
-                .execute(Tuple.of((Object) union(calls.result(), d)))
-                .map(RowJson::rows));
-        Future<RowsAndIds> recordings = pool.preparedQuery("select id, call_id, name, consent_id, format, state, "
-                        + "duration_seconds, duration_ms, plaintext_bytes, plaintext_sha256 as sha256, finished_at, "
-                        + "archived_at, removed_at from recording where subject = $1 order by finished_at, id")
-                .execute(bySubject)
-                .map(rows -> RowsAndIds.of(RowJson.rows(rows), "id"));
-        Future<JsonObject> preference = pool.preparedQuery("select preference, source, changed_by, updated_at, "
-                        + "decision_id from subject_preference where subject = $1").execute(bySubject)
-                .map(rows -> rows.size() == 0 ? null : RowJson.row(rows.iterator().next()));
-        Future<JsonArray> preferenceHistory = pool.preparedQuery("select preference, source, changed_by, changed_at, "
-                        + "decision_id from subject_preference_history where subject = $1 order by changed_at, id")
-                .execute(bySubject).map(RowJson::rows);
-        Future<RowsAndIds> requests = pool.preparedQuery("select id, kind, received_at, due_at, status, completed_at "
-                        + "from privacy_request where subject = $1 order by received_at, id").execute(bySubject)
-                .map(rows -> RowsAndIds.of(RowJson.rows(rows), "id"));
-        Future<String> pseudonym = SubjectPseudonyms.find(pool, subject).map(p -> p.orElse(null));
+    public Future<Bundle> prepare(PrivacyRequest request) {
+        String subject = request.subject();
+        Future<RowsAndIds> calls = rows.calls(subject)
+                .map(list -> RowsAndIds.of(json(list, SubjectExport::json), "id"));
+        Future<RowsAndIds> decisions = calls.compose(c -> consent.decisionsOf(subject, c.ids())
+                .map(list -> RowsAndIds.of(json(list, ConsentRegistryRepository.Decision::toJson), "call_id")));
+        Future<JsonArray> timeline = decisions.compose(d -> rows.timeline(union(calls.result(), d))
+                .map(list -> json(list, SubjectExport::json)));
+        Future<RowsAndIds> recordings = rows.recordings(subject)
+                .map(list -> RowsAndIds.of(json(list, SubjectExport::json), "id"));
+        Future<JsonObject> preference = consent.preference(subject).map(p -> p.map(SubjectExport::json).orElse(null));
+        Future<JsonArray> preferenceHistory = consent.preferenceHistory(subject)
+                .map(list -> json(list, SubjectExport::json));
+        Future<RowsAndIds> requests = rows.requests(subject)
+                .map(list -> RowsAndIds.of(json(list, SubjectExport::json), "id"));
+        Future<String> pseudonym = pseudonyms.find(subject).map(p -> p.orElse(null));
         Future<JsonArray> audit = Future.all(decisions, recordings, requests, pseudonym).compose(all -> {
             Set<String> targets = new LinkedHashSet<>();
             targets.add(subject);
@@ -109,10 +98,7 @@ public final class SubjectExport {
             }
             recordings.result().ids().forEach(id -> targets.add(id.toString()));
             requests.result().ids().forEach(id -> targets.add(id.toString()));
-            return pool.preparedQuery("select seq, at, actor_kind, action, target_type, target_id, reason, outcome, "
-                            + "detail from audit_log where target_id = any($1) order by seq")
-                    .execute(Tuple.of((Object) targets.toArray(new String[0])))
-                    .map(RowJson::rows);
+            return rows.auditEntries(targets).map(list -> json(list, SubjectExport::json));
         });
         return Future.all(List.of(timeline, preference, preferenceHistory, audit)).map(all -> {
             JsonArray recordingList = recordings.result().rows();
@@ -137,10 +123,10 @@ public final class SubjectExport {
             });
             JsonObject manifest = new JsonObject()
                     .put("format", FORMAT)
-                    .put("generated_at", RowJson.time(clock.instant()))
-                    .put("request", new JsonObject().put("id", request.getUUID("id").toString())
-                            .put("received_at", RowJson.time(request.getOffsetDateTime("received_at").toInstant()))
-                            .put("due_at", RowJson.time(request.getOffsetDateTime("due_at").toInstant())))
+                    .put("generated_at", JsonTime.format(clock.instant()))
+                    .put("request", new JsonObject().put("id", request.id().toString())
+                            .put("received_at", JsonTime.format(request.receivedAt()))
+                            .put("due_at", JsonTime.format(request.dueAt())))
                     .put("controller", controller())
                     .put("subject", subject)
                     .put("summary", new JsonObject()
@@ -268,10 +254,10 @@ public final class SubjectExport {
         };
     }
 
-    private static UUID[] union(RowsAndIds a, RowsAndIds b) {
+    private static Set<UUID> union(RowsAndIds a, RowsAndIds b) {
         Set<UUID> all = new LinkedHashSet<>(a.ids());
         all.addAll(b.ids());
-        return all.toArray(new UUID[0]);
+        return all;
     }
 
     /** Rows as JSON and the ids of one of their columns. */
@@ -286,9 +272,71 @@ public final class SubjectExport {
             }
             return new RowsAndIds(rows, List.copyOf(ids));
         }
+    }
 
-        UUID[] uuids() {
-            return ids.toArray(new UUID[0]);
-        }
+    // ---- the manifest's records: every column under its name, times in UTC with milliseconds ------
+
+    private static <T> JsonArray json(List<T> records, Function<T, JsonObject> toJson) {
+        JsonArray a = new JsonArray();
+        records.forEach(r -> a.add(toJson.apply(r)));
+        return a;
+    }
+
+    private static String id(UUID id) {
+        return id == null ? null : id.toString();
+    }
+
+    static JsonObject json(SubjectExportRepository.Call c) {
+        return new JsonObject().put("id", c.id().toString()).put("channel_id", c.channelId())
+                .put("channel_name", c.channelName()).put("linked_id", c.linkedId())
+                .put("caller_subject", c.callerSubject()).put("asterisk_id", c.asteriskId())
+                .put("started_at", JsonTime.format(c.startedAt())).put("phase", c.phase()).put("outcome", c.outcome())
+                .put("consent_id", id(c.consentId())).put("recording_name", c.recordingName())
+                .put("snoop_id", c.snoopId()).put("recording_state", c.recordingState()).put("paused", c.paused())
+                .put("ended_at", JsonTime.format(c.endedAt())).put("state_seq", c.stateSeq())
+                .put("updated_at", JsonTime.format(c.updatedAt()));
+    }
+
+    static JsonObject json(SubjectExportRepository.TimelineEntry t) {
+        return new JsonObject().put("id", t.id()).put("call_id", t.callId().toString())
+                .put("recording_name", t.recordingName()).put("change", t.change())
+                .put("trigger_kind", t.triggerKind()).put("trigger_detail", t.triggerDetail())
+                .put("offset_ms", t.offsetMs()).put("requested_at", JsonTime.format(t.requestedAt()))
+                .put("accepted_at", JsonTime.format(t.acceptedAt())).put("pause_style", t.pauseStyle())
+                .put("written_at", JsonTime.format(t.writtenAt()));
+    }
+
+    static JsonObject json(SubjectExportRepository.Recording r) {
+        return new JsonObject().put("id", r.id().toString()).put("call_id", r.callId().toString())
+                .put("name", r.name()).put("consent_id", id(r.consentId())).put("format", r.format())
+                .put("state", r.state()).put("duration_seconds", r.durationSeconds())
+                .put("duration_ms", r.durationMs()).put("plaintext_bytes", r.plaintextBytes())
+                .put("sha256", r.sha256()).put("finished_at", JsonTime.format(r.finishedAt()))
+                .put("archived_at", JsonTime.format(r.archivedAt())).put("removed_at", JsonTime.format(r.removedAt()));
+    }
+
+    static JsonObject json(ConsentRegistryRepository.Preference p) {
+        return new JsonObject().put("preference", p.preference()).put("source", p.source())
+                .put("changed_by", p.changedBy()).put("updated_at", JsonTime.format(p.updatedAt()))
+                .put("decision_id", id(p.decisionId()));
+    }
+
+    static JsonObject json(ConsentRegistryRepository.PreferenceChange c) {
+        return new JsonObject().put("preference", c.preference()).put("source", c.source())
+                .put("changed_by", c.changedBy()).put("changed_at", JsonTime.format(c.changedAt()))
+                .put("decision_id", id(c.decisionId()));
+    }
+
+    static JsonObject json(SubjectExportRepository.Request r) {
+        return new JsonObject().put("id", r.id().toString()).put("kind", r.kind())
+                .put("received_at", JsonTime.format(r.receivedAt())).put("due_at", JsonTime.format(r.dueAt()))
+                .put("status", r.status()).put("completed_at", JsonTime.format(r.completedAt()));
+    }
+
+    /** The detail stays text here; the manifest parses it below. */
+    static JsonObject json(SubjectExportRepository.AuditRecord a) {
+        return new JsonObject().put("seq", a.seq()).put("at", JsonTime.format(a.at())).put("actor_kind", a.actorKind())
+                .put("action", a.action()).put("target_type", a.targetType()).put("target_id", a.targetId())
+                .put("reason", a.reason()).put("outcome", a.outcome()).put("detail", a.detail());
     }
 }

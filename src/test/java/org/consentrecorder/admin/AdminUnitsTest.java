@@ -158,4 +158,13 @@ class AdminUnitsTest {
         assertFalse(Tokens.wellFormed("crs_" + "!".repeat(43)));
         assertEquals(32, Tokens.hash(t).length);
     }
+
+    @Test
+    void controlCharacters_everyC0ButTabAndNewline() {
+        for (char c = 0; c < 0x20; c++) {
+            assertEquals(c != '\t' && c != '\n', ControlCharacters.present("a" + c + "b"), "U+" + (int) c);
+        }
+        assertFalse(ControlCharacters.present("plain text, DEL \u007f and é ü 電話 are not C0"));
+        assertFalse(ControlCharacters.present(""));
+    }
 }

@@ -122,6 +122,45 @@ class BadInputApiTest {
     }
 
     @Test
+    void controlCharactersInFreeText_areA400NamingTheField_andChangeNothing() {
+        for (String filter : List.of("action", "actor", "outcome", "target")) {
+            for (String control : List.of("%00", "%1B", "a%0Db")) {
+                assertError(client.get("/api/v1/audit?" + filter + "=" + control, compliance), 400, "bad_request",
+                        "query parameter '" + filter + "' must not contain control characters");
+            }
+        }
+        // tab and newline are text
+        ApiClient.Reply tabbed = client.get("/api/v1/audit?action=a%09b%0Ac", compliance);
+        assertEquals(200, tabbed.status(), tabbed.toString());
+        assertEquals(0, tabbed.json().getJsonArray("items").size());
+
+        String agent = ApiTestSupport.tokenFor(client, admin, "ada", "agent");
+        String call = java.util.UUID.randomUUID().toString();
+        for (String action : List.of("pause", "resume", "stop")) {
+            assertError(client.post("/api/v1/live-calls/" + call + "/" + action, agent,
+                    new JsonObject().put("reason", "card\0payment")), 400, "bad_request",
+                    "field 'reason' must not contain control characters");
+        }
+        ApiClient.Reply tab = client.post("/api/v1/live-calls/" + call + "/pause", agent,
+                new JsonObject().put("reason", "card\tpayment"));
+        assertEquals(404, tab.status(), "a tab is text: the request goes on to find no live call; " + tab);
+
+        ApiClient.Reply placed = client.post("/api/v1/legal-holds", compliance, new JsonObject()
+                .put("caller", "+15550009999").put("reason", "case 2025-17"));
+        assertEquals(201, placed.status(), placed.toString());
+        String hold = placed.json().getString("id");
+        assertError(client.post("/api/v1/legal-holds/" + hold + "/release", compliance,
+                new JsonObject().put("reason", "closed\0")), 400, "bad_request",
+                "field 'reason' must not contain control characters");
+        assertEquals(Boolean.TRUE, h.rows("select released_at is null as active from legal_hold where id = $1",
+                java.util.UUID.fromString(hold)).get(0).get("active"), "the rejected release changed nothing");
+        ApiClient.Reply released = client.post("/api/v1/legal-holds/" + hold + "/release", compliance,
+                new JsonObject().put("reason", "case closed\n\tref 2025-17"));
+        assertEquals(200, released.status(), released.toString());
+        assertEquals("case closed\n\tref 2025-17", released.json().getString("release_reason"));
+    }
+
+    @Test
     void unknownRoutes_andWrongMethods() {
         assertError(client.get("/api/v1/nothing-here", compliance), 404, "no_route", "no such route");
         assertError(client.get("/api/v1/nothing-here", null), 404, "no_route", "no such route");

@@ -1,11 +1,13 @@
 package org.consentrecorder.privacy;
 
 import io.vertx.core.Future;
+import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.SqlClient;
 import io.vertx.sqlclient.Tuple;
 import java.security.SecureRandom;
 import java.util.HexFormat;
 import java.util.Optional;
+import org.consentrecorder.store.Tx;
 
 /**
  * Random pseudonyms that stand for a data subject in the audit trail. The audit log is append-only
@@ -14,15 +16,27 @@ import java.util.Optional;
  * it no longer point at anybody. Random rather than a hash of the number: a hash of a phone number
  * can be reversed by trying every number.
  */
-public final class SubjectPseudonyms {
+public final class SubjectPseudonymRepository {
     public static final String PREFIX = "subj-";
     private static final SecureRandom RANDOM = new SecureRandom();
 
-    private SubjectPseudonyms() {
+    private final Pool pool;
+
+    public SubjectPseudonymRepository(Pool pool) {
+        this.pool = pool;
     }
 
     /** The subject's pseudonym, created on first use. */
-    public static Future<String> of(SqlClient client, String subject) {
+    public Future<String> of(String subject) {
+        return of(pool, subject);
+    }
+
+    /** As {@link #of(String)}, inside the transaction that writes the audit row naming it. */
+    public Future<String> of(Tx tx, String subject) {
+        return of(tx.connection(), subject);
+    }
+
+    private static Future<String> of(SqlClient client, String subject) {
         return client.preparedQuery("insert into subject_pseudonym (subject, pseudonym) values ($1, $2) "
                         + "on conflict (subject) do update set last_used_at = clock_timestamp() returning pseudonym")
                 .execute(Tuple.of(subject, fresh()))
@@ -30,8 +44,8 @@ public final class SubjectPseudonyms {
     }
 
     /** The subject's pseudonym if one was ever given out. */
-    public static Future<Optional<String>> find(SqlClient client, String subject) {
-        return client.preparedQuery("select pseudonym from subject_pseudonym where subject = $1")
+    public Future<Optional<String>> find(String subject) {
+        return pool.preparedQuery("select pseudonym from subject_pseudonym where subject = $1")
                 .execute(Tuple.of(subject))
                 .map(rows -> rows.size() == 0 ? Optional.empty() : Optional.of(rows.iterator().next().getString(0)));
     }
