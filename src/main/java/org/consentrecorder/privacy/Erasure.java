@@ -54,9 +54,16 @@ public final class Erasure {
     private final Supplier<AriClient> ari;
     private final ErasureVerifier verifier;
     private final Clock clock;
+    private final PrivacyCheckpoints checkpoints;
 
     public Erasure(Vertx vertx, Pool pool, SubjectKeyStore keys, Supplier<AriClient> ari, ErasureVerifier verifier,
                    Clock clock) {
+        this(vertx, pool, keys, ari, verifier, clock, PrivacyCheckpoints.NONE);
+    }
+
+    public Erasure(Vertx vertx, Pool pool, SubjectKeyStore keys, Supplier<AriClient> ari, ErasureVerifier verifier,
+                   Clock clock, PrivacyCheckpoints checkpoints) {
+        this.checkpoints = checkpoints;
         this.vertx = vertx;
         this.pool = pool;
         this.keys = keys;
@@ -118,6 +125,7 @@ public final class Erasure {
                         .compose(r -> audit.apply(conn, r.result()).map(r))
                         .compose(r -> tx.commit().map(r))
                         .recover(e -> tx.rollback().transform(ignored -> Future.<Redaction>failedFuture(e))))
+                .compose(r -> checkpoints.reached(PrivacyCheckpoints.Point.ERASURE_REDACTED, requestId).map(r))
                 .compose(r -> r.keyMayBeDestroyed() ? destroyKey(subject, r) : Future.succeededFuture(r))
                 .eventually(() -> SubjectLocks.unlockExclusive(conn, subject))
                 .eventually(conn::close));

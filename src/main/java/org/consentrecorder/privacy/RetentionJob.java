@@ -55,12 +55,20 @@ public final class RetentionJob {
     private final PrivacySettings settings;
     private final DailyStatistics statistics;
     private final Clock clock;
+    private final PrivacyCheckpoints checkpoints;
     private final AtomicBoolean running = new AtomicBoolean();
+    private volatile UUID currentRun;
     private volatile Context context;
     private volatile long timer = -1;
 
     public RetentionJob(Vertx vertx, Pool pool, SubjectKeyStore keys, PrivacySettings settings,
                         DailyStatistics statistics, Clock clock) {
+        this(vertx, pool, keys, settings, statistics, clock, PrivacyCheckpoints.NONE);
+    }
+
+    public RetentionJob(Vertx vertx, Pool pool, SubjectKeyStore keys, PrivacySettings settings,
+                        DailyStatistics statistics, Clock clock, PrivacyCheckpoints checkpoints) {
+        this.checkpoints = checkpoints;
         this.vertx = vertx;
         this.pool = pool;
         this.keys = keys;
@@ -95,6 +103,7 @@ public final class RetentionJob {
                     "a retention run is in progress on this instance"));
         }
         UUID id = UUID.randomUUID();
+        currentRun = id;
         Instant started = clock.instant();
         Map<String, Long> counts = new LinkedHashMap<>();
         return pool.preparedQuery("insert into retention_run (id, instance_id, trigger, started_at, status) "
@@ -319,7 +328,9 @@ public final class RetentionJob {
      * {@code after} runs once the batch has committed.
      */
     private Future<Void> batches(Function<SqlConnection, Future<Batch>> batch, Function<Batch, Future<Void>> after) {
-        return pool.withTransaction(batch::apply).compose(b -> after.apply(b).compose(v ->
+        return pool.withTransaction(batch::apply)
+                .compose(b -> checkpoints.reached(PrivacyCheckpoints.Point.RETENTION_BATCH_COMMITTED, currentRun).map(b))
+                .compose(b -> after.apply(b).compose(v ->
                 b.taken() < settings.retentionBatch() ? Future.succeededFuture() : batches(batch, after)));
     }
 
