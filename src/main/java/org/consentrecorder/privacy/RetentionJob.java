@@ -34,7 +34,9 @@ import org.slf4j.LoggerFactory;
  *       before its day is aggregated);</li>
  *   <li>recordings archived longer ago than CR_RETENTION_RECORDINGS: ciphertext deleted, the row
  *       becomes an 'expired' tombstone without key material; a subject left without any audio gets
- *       its subject key destroyed (so backups of the database cannot be decrypted either);</li>
+ *       its subject key destroyed (so backups of the database cannot be decrypted either). The
+ *       tombstone keeps its subject until that is done, so a run killed between the two is finished
+ *       by the next one;</li>
  *   <li>calls older than CR_RETENTION_CALLS: pause timeline, recording tombstone and call row deleted;</li>
  *   <li>consent evidence older than CR_RETENTION_EVIDENCE: caller number, name, subject and channel
  *       ids redacted (the decision, its time, notice and lawful basis stay); preference rows and
@@ -157,7 +159,10 @@ public final class RetentionJob {
         counts.putIfAbsent("recordings_expired", 0L);
         counts.putIfAbsent("ciphertext_chunks_deleted", 0L);
         counts.putIfAbsent("subject_keys_destroyed", 0L);
-        return batches(tx -> tx.preparedQuery("select id, call_id, subject from recording r where r.state = 'archived' "
+        // first the subjects of tombstones an interrupted run left behind (committed, key not yet dealt with)
+        return leftoverTombstoneSubjects()
+                .compose(leftover -> destroyKeysOfSubjectsWithoutAudio(leftover, counts))
+                .compose(v -> batches(tx -> tx.preparedQuery("select id, call_id, subject from recording r where r.state = 'archived' "
                                 + "and r.finished_at < $1 and not " + LegalHolds.held("r.call_id", "r.subject")
                                 + " order by r.finished_at limit $2 for update skip locked")
                         .execute(Tuple.of(PrivacyRequests.ts(cutoff), settings.retentionBatch()))
@@ -172,9 +177,10 @@ public final class RetentionJob {
                             Object idArg = ids.toArray(new UUID[0]);
                             return tx.preparedQuery("delete from recording_chunk where recording_id = any($1)")
                                     .execute(Tuple.of(idArg))
+                                    // subject and subject_key_id stay until the key is dealt with after the
+                                    // commit (releaseTombstones): a crash in between leaves a tombstone that says so
                                     .compose(chunks -> tx.preparedQuery("update recording set state = 'expired', "
-                                                    + "subject = null, header = null, wrapped_data_key = null, "
-                                                    + "subject_key_id = null, plaintext_sha256 = null, "
+                                                    + "header = null, wrapped_data_key = null, plaintext_sha256 = null, "
                                                     + "last_error = 'expired by retention', next_attempt_at = 'infinity', "
                                                     + "removed_at = $2, updated_at = clock_timestamp() where id = any($1)")
                                             .execute(Tuple.of(idArg, PrivacyRequests.ts(clock.instant())))
@@ -184,10 +190,25 @@ public final class RetentionJob {
                                                 return new Batch(rows.size(), subjects);
                                             }));
                         }),
-                batch -> destroyKeysOfSubjectsWithoutAudio(batch.subjects(), counts));
+                batch -> destroyKeysOfSubjectsWithoutAudio(batch.subjects(), counts)));
     }
 
-    /** A subject whose last audio expired needs its key no more: destroying it covers database backups too. */
+    /** Subjects of expired tombstones whose key step did not finish ("call:<id>" for an anonymous caller). */
+    private Future<Set<String>> leftoverTombstoneSubjects() {
+        return pool.query("select distinct coalesce(subject, 'call:' || call_id::text) from recording "
+                        + "where state = 'expired' and (subject is not null or subject_key_id is not null)").execute()
+                .map(rows -> {
+                    Set<String> subjects = new LinkedHashSet<>();
+                    rows.forEach(r -> subjects.add(r.getString(0)));
+                    return subjects;
+                });
+    }
+
+    /**
+     * A subject whose last audio expired needs its key no more: destroying it covers database backups too.
+     * Then its tombstones lose the subject and key id; the key goes first, so a crash in between is
+     * finished by the next run ({@link #leftoverTombstoneSubjects}).
+     */
     private Future<Void> destroyKeysOfSubjectsWithoutAudio(Set<String> subjects, Map<String, Long> counts) {
         Future<Void> chain = Future.succeededFuture();
         for (String subject : subjects) {
@@ -196,9 +217,18 @@ public final class RetentionJob {
                     add(counts, "subject_keys_destroyed", 1);
                 }
                 return null;
-            }));
+            })).compose(v -> releaseTombstones(subject));
         }
         return chain;
+    }
+
+    private Future<Void> releaseTombstones(String subject) {
+        boolean anonymous = subject.startsWith("call:");
+        return pool.preparedQuery(anonymous
+                        ? "update recording set subject_key_id = null where state = 'expired' and call_id = $1::uuid"
+                        : "update recording set subject = null, subject_key_id = null where state = 'expired' and subject = $1")
+                .execute(Tuple.of(anonymous ? UUID.fromString(subject.substring(5)) : subject))
+                .mapEmpty();
     }
 
     private Future<Boolean> destroyIfWithoutAudio(String subject) {

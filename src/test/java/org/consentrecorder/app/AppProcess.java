@@ -107,6 +107,14 @@ final class AppProcess implements AutoCloseable {
         return process.toHandle().children().toList();
     }
 
+    /** Arms a crash point of a {@link CrashPointMain} process, and waits until it says so. */
+    void arm(String point) throws IOException, InterruptedException {
+        var in = process.getOutputStream();
+        in.write(("arm " + point + "\n").getBytes(StandardCharsets.UTF_8));
+        in.flush();
+        awaitLog(Pattern.compile(Pattern.quote(CrashPointMain.MARKER + " armed " + point)), Duration.ofSeconds(10));
+    }
+
     /** Waits for /health/ready to answer 200; returns how long it took since this process was started. */
     Duration awaitReady(Duration timeout) throws InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();

@@ -20,7 +20,8 @@ import org.consentrecorder.store.DatabaseServer;
  * one, with its real embedded PostgreSQL.
  *
  * <p>Points: {@code archive:<ArchiveCheckpoints.Point>} and {@code privacy:<PrivacyCheckpoints.Point>},
- * comma-separated, in the system property {@value #POINTS}.
+ * comma-separated, in the system property {@value #POINTS}, or later, a line {@code arm <point>} on
+ * standard input each (answered {@code CRASH-POINT armed <point>}).
  */
 public final class CrashPointMain {
     static final String POINTS = "crash.points";
@@ -40,7 +41,18 @@ public final class CrashPointMain {
         Application.start(config, database, archive, privacy);
         System.out.println(MARKER + "S armed: " + armed);
         System.out.flush();
-        // killed by the test; nothing here ever stops it otherwise
+        // more points are armed later, one line "arm <point>" on standard input each; killed by the test,
+        // nothing here ever stops it otherwise
+        try (java.io.BufferedReader in = new java.io.BufferedReader(new java.io.InputStreamReader(System.in,
+                java.nio.charset.StandardCharsets.UTF_8))) {
+            for (String line = in.readLine(); line != null; line = in.readLine()) {
+                if (line.startsWith("arm ")) {
+                    armed.add(line.substring(4).trim());
+                    System.out.println(MARKER + " armed " + line.substring(4).trim());
+                    System.out.flush();
+                }
+            }
+        }
         Thread.currentThread().join();
     }
 
