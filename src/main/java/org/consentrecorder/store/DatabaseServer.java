@@ -29,6 +29,15 @@ public final class DatabaseServer implements AutoCloseable {
             "fsync", "on",
             "synchronous_commit", "on",
             "full_page_writes", "on");
+    /**
+     * What the embedded server writes to its output, which goes to the application's log: its life
+     * (start, crash recovery, checkpoints, shutdown) and FATAL/PANIC, not the ERROR of a statement,
+     * whose detail can quote a row's values (a caller's number in a unique-key violation).
+     */
+    static final Map<String, String> LOGGING = Map.of(
+            "log_min_messages", "log",
+            "log_min_error_statement", "panic",
+            "log_error_verbosity", "terse");
     /** A server that must first replay its log after a crash can take longer than the library's 10 s. */
     private static final Duration STARTUP_WAIT = Duration.ofSeconds(90);
     private static final Duration FAST_SHUTDOWN_WAIT = Duration.ofSeconds(20);
@@ -56,6 +65,7 @@ public final class DatabaseServer implements AutoCloseable {
         Files.createDirectories(dir);
         LOG.info("no {} configured: starting embedded PostgreSQL with data in {}", "CR_DB_URL", dir);
         new LeftoverPostmaster(FAST_SHUTDOWN_WAIT, IMMEDIATE_SHUTDOWN_WAIT).clear(dir);
+        DataDirectoryPermissions.makePrivate(dir);
         EmbeddedPostgres.Builder builder = EmbeddedPostgres.builder()
                 .setDataDirectory(dir)
                 .setCleanDataDirectory(false)
@@ -65,6 +75,7 @@ public final class DatabaseServer implements AutoCloseable {
                 // at the same time as the application's and could stop the server under its last writes
                 .setRegisterShutdownHook(false);
         DURABLE.forEach(builder::setServerConfig);
+        LOGGING.forEach(builder::setServerConfig);
         EmbeddedPostgres pg = builder.start();
         PostmasterWatchdog watchdog = PostmasterWatchdog.start(dir).orElse(null);
         PgConnectOptions options = new PgConnectOptions()

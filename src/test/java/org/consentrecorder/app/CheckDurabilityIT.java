@@ -60,7 +60,7 @@ class CheckDurabilityIT {
     private static String check(Path dir, FakeAsterisk asterisk, int dbPort) throws Exception {
         Path log = Files.createTempFile(dir, "check", ".log");
         ProcessBuilder pb = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-jar", AppProcess.JAR.toAbsolutePath().toString(), "check")
+                "-XX:TieredStopAtLevel=1", "-jar", AppProcess.JAR.toAbsolutePath().toString(), "check")
                 .redirectErrorStream(true).redirectOutput(log.toFile());
         pb.environment().keySet().removeIf(k -> k.startsWith("CR_"));
         pb.environment().putAll(Map.of(
