@@ -10,19 +10,12 @@ import io.vertx.core.json.JsonObject;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
-import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -70,9 +63,7 @@ class CrashMatrixIT {
     /** What the database said about a recording at the moment Asterisk was asked to delete its copy. */
     private final Map<String, List<String>> stateAtDelete = new ConcurrentHashMap<>();
     private volatile Path liveData;
-
-    private record Call(String channel, UUID callId, String recording) {
-    }
+    private OutsideView view;
 
     @AfterEach
     void cleanUp() throws Exception {
@@ -126,12 +117,13 @@ class CrashMatrixIT {
             public void requestArrived(String method, String path, Map<String, String> query, long atNanos) {
                 Matcher m = Pattern.compile("/ari/recordings/stored/([^/]+)").matcher(path);
                 if (method.equals("DELETE") && m.matches()) {
-                    stateAtDelete.computeIfAbsent(m.group(1), k -> new ArrayList<>()).add(stateNow(m.group(1)));
+                    stateAtDelete.computeIfAbsent(m.group(1), k -> new ArrayList<>()).add(view.stateNow(m.group(1)));
                 }
             }
         });
         Path data = base.resolve("data");
         liveData = data;
+        view = new OutsideView(asterisk, () -> Postmasters.port(liveData.resolve("postgres")));
         Map<String, String> env = env(data);
 
         // ---- the process that will crash ----
@@ -146,24 +138,24 @@ class CrashMatrixIT {
         System.out.printf("[crash matrix] first start ready after %d ms%n", ms(t0));
 
         // recordings for the erasure (g) and the retention run (h), archived before the crash
-        Call g = consentedCall("+15550100001");
-        Call h1 = consentedCall("+15550100002");
-        Call h2 = consentedCall("+15550100003");
+        OutsideView.Call g = view.consentedCall("+15550100001");
+        OutsideView.Call h1 = view.consentedCall("+15550100002");
+        OutsideView.Call h2 = view.consentedCall("+15550100003");
         Thread.sleep(400);
-        for (Call c : List.of(g, h1, h2)) {
+        for (OutsideView.Call c : List.of(g, h1, h2)) {
             asterisk.callerHangsUp(c.channel());
         }
-        for (Call c : List.of(g, h1, h2)) {
-            awaitState(c.recording(), "archived");
+        for (OutsideView.Call c : List.of(g, h1, h2)) {
+            view.awaitState(c.recording(), "archived");
         }
         Map<String, String> keyOf = new HashMap<>();
-        for (Call c : List.of(g, h1, h2)) {
-            keyOf.put(c.recording(), (String) row("select subject_key_id from recording where name = ?", c.recording())
+        for (OutsideView.Call c : List.of(g, h1, h2)) {
+            keyOf.put(c.recording(), (String) view.row("select subject_key_id from recording where name = ?", c.recording())
                     .get("subject_key_id"));
             assertTrue(Files.exists(keyFile(data, keyOf.get(c.recording()))), "a subject key for " + c.recording());
         }
-        sql("update recording set finished_at = now() - interval '101 days' where name = ?", h1.recording());
-        sql("update recording set finished_at = now() - interval '100 days' where name = ?", h2.recording());
+        view.rows("update recording set finished_at = now() - interval '101 days' where name = ?", h1.recording());
+        view.rows("update recording set finished_at = now() - interval '100 days' where name = ?", h2.recording());
 
         // (g) an erasure stopped after its redaction committed, before the subject key is destroyed
         crashing.arm("privacy:ERASURE_REDACTED");
@@ -179,44 +171,44 @@ class CrashMatrixIT {
         crashing.awaitLog(marker("privacy:RETENTION_BATCH_COMMITTED \\S+"), WAIT);
 
         // (b) recording, (c) paused for a payment
-        Call b = consentedCall("+15550100004");
-        Call c = consentedCall("+15550100005");
+        OutsideView.Call b = view.consentedCall("+15550100004");
+        OutsideView.Call c = view.consentedCall("+15550100005");
         asterisk.userEvent(c.channel(), "PaymentStart");
         asterisk.await("(c) paused", () -> "paused".equals(asterisk.liveState(c.recording())), WAIT);
 
         // (d) finished, copy not begun; (f) verified, Asterisk's copy still there; (e) half of its chunks written
-        Call d = consentedCall("+15550100006");
-        Call e = consentedCall("+15550100007");
-        Call f = consentedCall("+15550100008");
+        OutsideView.Call d = view.consentedCall("+15550100006");
+        OutsideView.Call e = view.consentedCall("+15550100007");
+        OutsideView.Call f = view.consentedCall("+15550100008");
         Thread.sleep(1500);
         crashing.arm("archive:FETCH_STARTED");
         asterisk.callerHangsUp(d.channel());
-        crashing.awaitLog(marker("archive:FETCH_STARTED " + recordingId(d)), WAIT);
+        crashing.awaitLog(marker("archive:FETCH_STARTED " + view.recordingId(d)), WAIT);
         crashing.arm("archive:VERIFIED");
         asterisk.callerHangsUp(f.channel());
-        crashing.awaitLog(marker("archive:VERIFIED " + recordingId(f)), WAIT);
+        crashing.awaitLog(marker("archive:VERIFIED " + view.recordingId(f)), WAIT);
         asterisk.stallDownload(e.recording(), 20_000);
         asterisk.callerHangsUp(e.channel());
-        awaitTrue("(e) some chunks written", () -> count("select count(*) from recording_chunk c join recording r "
+        view.awaitTrue("(e) some chunks written", () -> view.count("select count(*) from recording_chunk c join recording r "
                 + "on r.id = c.recording_id where r.name = ? and r.state = 'finished'", e.recording()) >= 2);
 
         // the durable state each point left behind
-        assertEquals("erased", state(g.recording()));
+        assertEquals("erased", view.state(g.recording()));
         assertTrue(Files.exists(keyFile(data, keyOf.get(g.recording()))), "(g) the key is not destroyed yet");
-        assertEquals("expired", state(h1.recording()));
-        assertEquals("archived", state(h2.recording()));
-        assertEquals("finished", state(d.recording()));
-        assertEquals(0, count("select count(*) from recording_chunk where recording_id = ?", recordingId(d)));
-        assertEquals("finished", state(e.recording()));
-        assertEquals("verified", state(f.recording()));
-        for (Call x : List.of(d, e, f)) {
+        assertEquals("expired", view.state(h1.recording()));
+        assertEquals("archived", view.state(h2.recording()));
+        assertEquals("finished", view.state(d.recording()));
+        assertEquals(0, view.count("select count(*) from recording_chunk where recording_id = ?", view.recordingId(d)));
+        assertEquals("finished", view.state(e.recording()));
+        assertEquals("verified", view.state(f.recording()));
+        for (OutsideView.Call x : List.of(d, e, f)) {
             assertTrue(asterisk.storedRecordings().contains(x.recording()), "Asterisk keeps " + x.recording());
         }
         // (a) a new caller in the middle of the recording notice (Asterisk queues a channel's playbacks, so
         //     after the restart the new notice follows what is left of this one)
         asterisk.playbackDuration(Duration.ofSeconds(8));
         String a = asterisk.placeCall(FakeAsterisk.USER, "+15550100009", "Caller A", "100", "en");
-        asterisk.await("(a) in the notice", () -> plays(a) == 1, WAIT);
+        asterisk.await("(a) in the notice", () -> view.plays(a) == 1, WAIT);
         System.out.printf("[crash matrix] every crash point in flight after %d ms; SIGKILL%n", ms(t0));
         crashing.kill();
         asterisk.await("the dead application's WebSocket closed", () -> !asterisk.connected(FakeAsterisk.USER), WAIT);
@@ -236,15 +228,13 @@ class CrashMatrixIT {
         assertTrue(ready.compareTo(READY_WITHIN) <= 0, "ready within 30 s: " + ready);
 
         // (c) taken over, pause re-asserted first, then the new event
-        String cPause = "/ari/recordings/live/" + c.recording() + "/pause";
         asterisk.await("(c) resumed by the event after the re-assertion",
                 () -> "recording".equals(asterisk.liveState(c.recording())), WAIT);
-        List<FakeAsterisk.Request> cRequests = asterisk.requests().stream()
-                .filter(r -> r.atNanos() > restartedAt && r.path().equals(cPause)).toList();
+        List<FakeAsterisk.Request> cRequests = view.pauseRequests(c, restartedAt);
         assertEquals("POST", cRequests.get(0).method(), "the pause is re-asserted first: " + cRequests);
         assertTrue(cRequests.stream().anyMatch(r -> r.method().equals("DELETE")), cRequests.toString());
         // (b) and (c): a trigger after the restart pauses the recording
-        for (Call x : List.of(b, c)) {
+        for (OutsideView.Call x : List.of(b, c)) {
             asterisk.userEvent(x.channel(), "PaymentStart");
             asterisk.await("paused after the restart: " + x.recording(),
                     () -> "paused".equals(asterisk.liveState(x.recording())), WAIT);
@@ -253,11 +243,11 @@ class CrashMatrixIT {
                 "[crash matrix] first payment pause after the restart: %.1f ms from the event to the pause request%n", ms));
 
         // (a) the prompt starts again from the beginning, and the answer counts
-        asterisk.await("(a) asked again", () -> plays(a) >= 3, WAIT);
+        asterisk.await("(a) asked again", () -> view.plays(a) >= 3, WAIT);
         asterisk.pressDtmf(a, '1');
         asterisk.await("(a) in the dialplan", () -> asterisk.location(a).startsWith("dialplan:"), WAIT);
         assertEquals("granted", asterisk.variables(a).get("CONSENT_OUTCOME"));
-        Call aCall = callOf(a);
+        OutsideView.Call aCall = view.callOf(a);
 
         // (g) the erasure, run again, finishes: key destroyed, verification clean
         AdminApiClient admin2 = AdminApiClient.login(restarted.httpPort(), "admin", ADMIN_PASSWORD);
@@ -272,34 +262,31 @@ class CrashMatrixIT {
         AdminApiClient.Reply retention = admin2.post("/retention/runs", new JsonObject());
         assertEquals(200, retention.status(), retention.body());
         assertEquals("completed", retention.json().getString("status"), retention.body());
-        assertEquals("expired", state(h2.recording()));
-        for (Call x : List.of(h1, h2)) {
+        assertEquals("expired", view.state(h2.recording()));
+        for (OutsideView.Call x : List.of(h1, h2)) {
             assertFalse(Files.exists(keyFile(data, keyOf.get(x.recording()))),
                     "(h) the subject key of " + x.recording() + " is destroyed once its last audio expired");
-            assertEquals(0, count("select count(*) from recording_chunk where recording_id = ?", recordingId(x)));
+            assertEquals(0, view.count("select count(*) from recording_chunk where recording_id = ?", view.recordingId(x)));
         }
 
         // every recording archived once, from the bytes Asterisk had, and deleted there only once verified
-        for (Call x : List.of(aCall, b, c)) {
+        for (OutsideView.Call x : List.of(aCall, b, c)) {
             asterisk.callerHangsUp(x.channel());
         }
-        List<Call> archived = List.of(aCall, b, c, d, e, f);
-        for (Call x : archived) {
-            awaitState(x.recording(), "archived");
+        List<OutsideView.Call> archived = List.of(aCall, b, c, d, e, f);
+        for (OutsideView.Call x : archived) {
+            view.awaitState(x.recording(), "archived");
         }
-        for (Call x : archived) {
-            assertEquals(1, count("select count(*) from recording where name = ?", x.recording()));
-            assertEquals(count("select chunk_count from recording where name = ?", x.recording()),
-                    count("select count(*) from recording_chunk where recording_id = ?", recordingId(x)),
-                    "exactly the chunks of one copy: " + x.recording());
+        for (OutsideView.Call x : archived) {
+            view.assertArchivedOnce(x);
             byte[] original = asterisk.deletedBytes(x.recording());
             assertNotNull(original, "Asterisk's copy deleted: " + x.recording());
-            assertArrayEquals(original, compliance2.audio(recordingId(x), "crash matrix check"), x.recording());
+            assertArrayEquals(original, compliance2.audio(view.recordingId(x), "crash matrix check"), x.recording());
         }
         stateAtDelete.forEach((name, states) -> assertTrue(states.stream().allMatch("verified"::equals),
                 "Asterisk's copy of " + name + " deleted in state " + states));
-        assertTrue(stateAtDelete.keySet().containsAll(archived.stream().map(Call::recording).toList()));
-        assertEquals(0, count("select count(*) from incident"), "no recording lost");
+        assertTrue(stateAtDelete.keySet().containsAll(archived.stream().map(OutsideView.Call::recording).toList()));
+        assertEquals(0, view.count("select count(*) from incident"), "no recording lost");
         AdminApiClient.Reply audit = compliance2.get("/audit/verify");
         assertTrue(audit.json().getBoolean("intact"), audit.body());
         System.out.printf("[crash matrix] all points finished after the restart, %d ms in all%n", ms(t0));
@@ -320,37 +307,14 @@ class CrashMatrixIT {
         apps.add(copy);
         copy.awaitReady(Duration.ofSeconds(60));
         AdminApiClient fromCopy = AdminApiClient.login(copy.httpPort(), "carol", COMPLIANCE_PASSWORD);
-        assertArrayEquals(asterisk.deletedBytes(b.recording()), fromCopy.audio(recordingId(b), "restore test"));
+        assertArrayEquals(asterisk.deletedBytes(b.recording()), fromCopy.audio(view.recordingId(b), "restore test"));
         assertTrue(fromCopy.get("/audit/verify").json().getBoolean("intact"));
         assertTrue(copy.stop(Duration.ofSeconds(60)));
         System.out.printf("[crash matrix] restored copy played a recording; %d ms in all%n", ms(t0));
     }
 
-    // ---- calls ----------------------------------------------------------------------------------
-
-    /** A caller who allows recording; returns once the call is back in the dialplan and recorded. */
-    private Call consentedCall(String number) {
-        String ch = asterisk.placeCall(FakeAsterisk.USER, number, "Caller", "100", "en");
-        asterisk.await("the choice prompt on " + ch, () -> plays(ch) >= 2, WAIT);
-        asterisk.pressDtmf(ch, '1');
-        asterisk.await(ch + " in the dialplan", () -> asterisk.location(ch).startsWith("dialplan:"), WAIT);
-        Call call = callOf(ch);
-        asterisk.await("recording " + call.recording(), () -> asterisk.liveRecordings().contains(call.recording()), WAIT);
-        return call;
-    }
-
-    private Call callOf(String channel) {
-        Map<String, Object> r = awaitRow("select id, recording_name from call where channel_id = ? "
-                + "and recording_name is not null", channel);
-        return new Call(channel, (UUID) r.get("id"), (String) r.get("recording_name"));
-    }
-
-    private int plays(String channel) {
-        return asterisk.requests("POST", "/ari/channels/" + Pattern.quote(channel) + "/play").size();
-    }
-
     /** From the PaymentStart event sent for the call after the restart to the pause request that followed. */
-    private Optional<Double> firstPauseLatency(Call call, long after) {
+    private Optional<Double> firstPauseLatency(OutsideView.Call call, long after) {
         Optional<Long> event = asterisk.sentEvents().stream().filter(ev -> ev.atNanos() > after
                         && "ChannelUserevent".equals(ev.type()) && "PaymentStart".equals(ev.json().getString("eventname"))
                         && ev.json().getJsonObject("channel") != null
@@ -359,90 +323,6 @@ class CrashMatrixIT {
         Optional<Long> pause = asterisk.requests("POST", "/ari/recordings/live/" + call.recording() + "/pause").stream()
                 .filter(r -> event.isPresent() && r.atNanos() > event.get()).map(FakeAsterisk.Request::atNanos).findFirst();
         return event.flatMap(ev -> pause.map(p -> (p - ev) / 1e6));
-    }
-
-    // ---- the database, read from outside ---------------------------------------------------------
-
-    private Connection db() throws SQLException {
-        int port = Postmasters.port(liveData.resolve("postgres"));
-        return DriverManager.getConnection("jdbc:postgresql://127.0.0.1:" + port + "/postgres", "postgres", "");
-    }
-
-    private List<Map<String, Object>> rows(String sql, Object... params) {
-        try (Connection c = db(); PreparedStatement s = c.prepareStatement(sql)) {
-            for (int i = 0; i < params.length; i++) {
-                s.setObject(i + 1, params[i]);
-            }
-            List<Map<String, Object>> out = new ArrayList<>();
-            if (s.execute()) {
-                try (ResultSet rs = s.getResultSet()) {
-                    while (rs.next()) {
-                        Map<String, Object> m = new LinkedHashMap<>();
-                        for (int i = 1; i <= rs.getMetaData().getColumnCount(); i++) {
-                            m.put(rs.getMetaData().getColumnLabel(i), rs.getObject(i));
-                        }
-                        out.add(m);
-                    }
-                }
-            }
-            return out;
-        } catch (SQLException e) {
-            throw new IllegalStateException(sql + ": " + e.getMessage(), e);
-        }
-    }
-
-    private void sql(String sql, Object... params) {
-        rows(sql, params);
-    }
-
-    private Map<String, Object> row(String sql, Object... params) {
-        List<Map<String, Object>> r = rows(sql, params);
-        assertEquals(1, r.size(), sql);
-        return r.get(0);
-    }
-
-    private long count(String sql, Object... params) {
-        Object v = row(sql, params).values().iterator().next();
-        return v == null ? 0 : ((Number) v).longValue();
-    }
-
-    private Map<String, Object> awaitRow(String sql, Object... params) {
-        List<Map<String, Object>> found = new ArrayList<>();
-        awaitTrue("a row for " + sql, () -> {
-            List<Map<String, Object>> r = rows(sql, params);
-            if (!r.isEmpty()) {
-                found.add(r.get(0));
-            }
-            return !r.isEmpty();
-        });
-        return found.get(found.size() - 1);
-    }
-
-    private String state(String recording) {
-        return (String) row("select state from recording where name = ?", recording).get("state");
-    }
-
-    /** For the probe: the state now, or why there is none (the database may be down between runs). */
-    private String stateNow(String recording) {
-        try {
-            List<Map<String, Object>> r = rows("select state from recording where name = ?", recording);
-            return r.isEmpty() ? "(no row)" : (String) r.get(0).get("state");
-        } catch (RuntimeException e) {
-            return "(database unreachable: " + e.getMessage() + ")";
-        }
-    }
-
-    private void awaitState(String recording, String wanted) {
-        awaitTrue(recording + " " + wanted, () -> rows("select 1 from recording where name = ? and state = ?",
-                recording, wanted).size() == 1);
-    }
-
-    private UUID recordingId(Call call) {
-        return (UUID) awaitRow("select id from recording where name = ?", call.recording()).get("id");
-    }
-
-    private void awaitTrue(String what, java.util.function.BooleanSupplier condition) {
-        asterisk.await(what, condition, WAIT);
     }
 
     private static Path keyFile(Path data, String keyId) {
