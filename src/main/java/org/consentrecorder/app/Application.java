@@ -32,6 +32,7 @@ import org.consentrecorder.call.CallRegistry;
 import org.consentrecorder.call.CallShards;
 import org.consentrecorder.crypto.Keyring;
 import org.consentrecorder.crypto.SubjectKeyStore;
+import org.consentrecorder.privacy.PrivacyCheckpoints;
 import org.consentrecorder.privacy.PrivacyServices;
 import org.consentrecorder.archive.ArchiveCheckpoints;
 import org.consentrecorder.archive.ArchivePipeline;
@@ -41,6 +42,7 @@ import org.consentrecorder.archive.RecordingArchive;
 import org.consentrecorder.archive.ArchiveRepository;
 import org.consentrecorder.call.CallRepository;
 import org.consentrecorder.store.DatabaseServer;
+import org.consentrecorder.store.DurabilitySettings;
 import org.consentrecorder.store.Migrations;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -107,6 +109,12 @@ public final class Application implements AutoCloseable {
     /** As above, with the archive's crash points observable (the crash tests stop it at one). */
     public static Application start(AppConfig config, DatabaseServer database, ArchiveCheckpoints checkpoints)
             throws Exception {
+        return start(config, database, checkpoints, PrivacyCheckpoints.NONE);
+    }
+
+    /** As above, with the crash points of erasure and retention observable too. */
+    public static Application start(AppConfig config, DatabaseServer database, ArchiveCheckpoints checkpoints,
+                                    PrivacyCheckpoints privacyCheckpoints) throws Exception {
         Keyring keyring = KeyMaterial.keyring(config.archive());
         SubjectKeyStore subjectKeys = KeyMaterial.subjectKeys(config.archive(), keyring);
         Migrations.migrate(database);
@@ -125,6 +133,9 @@ public final class Application implements AutoCloseable {
                     .connectingTo(database.connectOptions())
                     .using(vertx)
                     .build();
+            // a server that may lose commits breaks the archive's promise; say so loudly (check says it too)
+            DurabilitySettings durability = await(DurabilitySettings.read(pool));
+            durability.problems().forEach(p -> LOG.warn("database {}: {}", database.describe(), p));
             CallRepository repository = new CallRepository(pool);
             await(repository.registerNotices(config.calls().ivr().notices().all()));
 
@@ -195,7 +206,7 @@ public final class Application implements AutoCloseable {
             AtomicReference<RecordingArchive> archive = new AtomicReference<>(
                     new EncryptedArchive(vertx, archiveRepository, subjectKeys));
             PrivacyServices privacy = new PrivacyServices(vertx, pool, registerFacts(config), subjectKeys, ariClient, archive::get,
-                    Clock.systemUTC());
+                    Clock.systemUTC(), privacyCheckpoints);
             AdminApi.mount(router, vertx, config.admin(), pool, registry, archive::get,
                     config.calls().ivr().identity(), privacy, Clock.systemUTC());
             HttpServerOptions serverOptions = new HttpServerOptions();

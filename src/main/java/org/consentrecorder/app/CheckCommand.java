@@ -14,6 +14,7 @@ import org.consentrecorder.ari.AriBindingSelector;
 import org.consentrecorder.ari.VertxAriHttpClient;
 import org.consentrecorder.config.ConfigException;
 import org.consentrecorder.store.DatabaseServer;
+import org.consentrecorder.store.DurabilitySettings;
 import picocli.CommandLine.Command;
 
 /**
@@ -93,7 +94,8 @@ final class CheckCommand implements Callable<Integer> {
     private int checkDatabase(Vertx vertx, AppConfig config) {
         if (config.database().embedded()) {
             System.out.println("ok   database: embedded PostgreSQL in " + config.database().embeddedDirectory().toAbsolutePath()
-                    + " (started by run; " + DatabaseSettings.DB_URL + " is not set)");
+                    + " (started by run with fsync, synchronous_commit and full_page_writes on; "
+                    + DatabaseSettings.DB_URL + " is not set)");
             return 0;
         }
         Pool pool = null;
@@ -101,6 +103,7 @@ final class CheckCommand implements Callable<Integer> {
             pool = PgBuilder.pool().connectingTo(server.connectOptions()).using(vertx).build();
             String version = Application.await(pool.query("show server_version").execute()).iterator().next().getString(0);
             System.out.println("ok   database " + server.describe() + ": PostgreSQL " + version);
+            reportDurability(Application.await(DurabilitySettings.read(pool)));
             return 0;
         } catch (Exception e) {
             System.out.println("FAIL database: " + rootMessage(e) + " - check " + DatabaseSettings.DB_URL + ", "
@@ -111,6 +114,15 @@ final class CheckCommand implements Callable<Integer> {
                 pool.close();
             }
         }
+    }
+
+    /** Warnings, not failures: the server is usable, but a crash could lose what the archive promised to keep. */
+    private static void reportDurability(DurabilitySettings durability) {
+        if (durability.problems().isEmpty()) {
+            System.out.println("ok   database durability: " + durability.describe());
+            return;
+        }
+        durability.problems().forEach(p -> System.out.println("warn database durability: " + p));
     }
 
     private static String rootMessage(Throwable e) {

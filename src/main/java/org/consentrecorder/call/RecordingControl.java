@@ -259,6 +259,12 @@ public final class RecordingControl {
                 // it was paused already as far as the timeline knows: nothing new to record
                 reasserting = false;
                 state = State.PAUSED;
+                // a resume that arrived while the pause was re-asserted (an event held during the
+                // resync after a restart) is acted on now, not lost
+                if (resumeQueued) {
+                    resumeQueued = false;
+                    out.addAll(resume(TriggerKind.API, "queued resume", now));
+                }
             } else if (ok) {
                 state = State.PAUSED;
                 pausedSince = now;

@@ -51,9 +51,16 @@ public final class Erasure {
     private final Supplier<AriClient> ari;
     private final ErasureVerifier verifier;
     private final Clock clock;
+    private final PrivacyCheckpoints checkpoints;
 
     public Erasure(Vertx vertx, Pool pool, SubjectKeyStore keys, Supplier<AriClient> ari, ErasureVerifier verifier,
                    Clock clock) {
+        this(vertx, pool, keys, ari, verifier, clock, PrivacyCheckpoints.NONE);
+    }
+
+    public Erasure(Vertx vertx, Pool pool, SubjectKeyStore keys, Supplier<AriClient> ari, ErasureVerifier verifier,
+                   Clock clock, PrivacyCheckpoints checkpoints) {
+        this.checkpoints = checkpoints;
         this.vertx = vertx;
         this.rows = new ErasureRepository();
         this.requests = new PrivacyRequestRepository(pool);
@@ -112,7 +119,8 @@ public final class Erasure {
                                             BiFunction<Tx, JsonObject, Future<Void>> audit) {
         return transactions.underSubjectLock(subject,
                 tx -> redact(tx, requestId, subject, token).compose(r -> audit.apply(tx, r.result()).map(r)),
-                r -> r.keyMayBeDestroyed() ? destroyKey(subject, r) : Future.succeededFuture(r));
+                r -> checkpoints.reached(PrivacyCheckpoints.Point.ERASURE_REDACTED, requestId)
+                        .compose(v -> r.keyMayBeDestroyed() ? destroyKey(subject, r) : Future.succeededFuture(r)));
     }
 
     /** File I/O (fsync) in the key store: on a worker thread, never on the event loop. */

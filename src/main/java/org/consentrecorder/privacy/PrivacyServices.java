@@ -23,14 +23,20 @@ public final class PrivacyServices {
 
     public PrivacyServices(Vertx vertx, Pool pool, ProcessingRegister.RegisterFacts config, SubjectKeyStore keys, Supplier<AriClient> ari,
                            Supplier<RecordingArchive> archive, Clock clock) {
+        this(vertx, pool, config, keys, ari, archive, clock, PrivacyCheckpoints.NONE);
+    }
+
+    /** As above, with the crash points of erasure and retention observable (the crash tests stop at one). */
+    public PrivacyServices(Vertx vertx, Pool pool, ProcessingRegister.RegisterFacts config, SubjectKeyStore keys, Supplier<AriClient> ari,
+                           Supplier<RecordingArchive> archive, Clock clock, PrivacyCheckpoints checkpoints) {
         this.config = config;
         PrivacySettings settings = config.privacy();
         this.requests = new PrivacyRequests(settings.requestDue(), new PrivacyRequestRepository(pool));
         this.export = new SubjectExport(vertx, pool, archive, settings, clock);
         this.verifier = new ErasureVerifier(vertx, pool, keys, ari, clock);
-        this.erasure = new Erasure(vertx, pool, keys, ari, verifier, clock);
+        this.erasure = new Erasure(vertx, pool, keys, ari, verifier, clock, checkpoints);
         this.statistics = new DailyStatistics(pool, clock);
-        this.retention = new RetentionJob(vertx, pool, keys, settings, statistics, clock);
+        this.retention = new RetentionJob(vertx, pool, keys, settings, statistics, clock, checkpoints);
         this.pseudonyms = new SubjectPseudonymRepository(pool);
         this.consentRegistry = new ConsentRegistryRepository(pool);
         this.legalHolds = new LegalHoldRepository(pool);

@@ -31,7 +31,9 @@ import org.slf4j.LoggerFactory;
  *       before its day is aggregated);</li>
  *   <li>recordings archived longer ago than CR_RETENTION_RECORDINGS: ciphertext deleted, the row
  *       becomes an 'expired' tombstone without key material; a subject left without any audio gets
- *       its subject key destroyed (so backups of the database cannot be decrypted either);</li>
+ *       its subject key destroyed (so backups of the database cannot be decrypted either). The
+ *       tombstone keeps its subject until that is done, so a run killed between the two is finished
+ *       by the next one;</li>
  *   <li>calls older than CR_RETENTION_CALLS: pause timeline, recording tombstone and call row deleted;</li>
  *   <li>consent evidence older than CR_RETENTION_EVIDENCE: caller number, name, subject and channel
  *       ids redacted (the decision, its time, notice and lawful basis stay); preference rows and
@@ -53,12 +55,20 @@ public final class RetentionJob {
     private final PrivacySettings settings;
     private final DailyStatistics statistics;
     private final Clock clock;
+    private final PrivacyCheckpoints checkpoints;
     private final AtomicBoolean running = new AtomicBoolean();
+    private volatile UUID currentRun;
     private volatile Context context;
     private volatile long timer = -1;
 
     public RetentionJob(Vertx vertx, Pool pool, SubjectKeyStore keys, PrivacySettings settings,
                         DailyStatistics statistics, Clock clock) {
+        this(vertx, pool, keys, settings, statistics, clock, PrivacyCheckpoints.NONE);
+    }
+
+    public RetentionJob(Vertx vertx, Pool pool, SubjectKeyStore keys, PrivacySettings settings,
+                        DailyStatistics statistics, Clock clock, PrivacyCheckpoints checkpoints) {
+        this.checkpoints = checkpoints;
         this.vertx = vertx;
         this.rows = new RetentionRepository(pool);
         this.transactions = new Transactions(pool);
@@ -94,6 +104,7 @@ public final class RetentionJob {
                     "a retention run is in progress on this instance"));
         }
         UUID id = UUID.randomUUID();
+        currentRun = id;
         Instant started = clock.instant();
         Map<String, Long> counts = new LinkedHashMap<>();
         return rows.runStarted(id, settings.instanceId(), trigger, started)
@@ -147,7 +158,10 @@ public final class RetentionJob {
         counts.putIfAbsent("recordings_expired", 0L);
         counts.putIfAbsent("ciphertext_chunks_deleted", 0L);
         counts.putIfAbsent("subject_keys_destroyed", 0L);
-        return batches(tx -> rows.lockExpiredRecordings(tx, cutoff, settings.retentionBatch())
+        // first the subjects of tombstones an interrupted run left behind (committed, key not yet dealt with)
+        return rows.leftoverTombstoneSubjects()
+                .compose(leftover -> destroyKeysOfSubjectsWithoutAudio(leftover, counts))
+                .compose(v -> batches(tx -> rows.lockExpiredRecordings(tx, cutoff, settings.retentionBatch())
                         .compose(expiring -> {
                             List<UUID> ids = new ArrayList<>();
                             Set<String> subjects = new LinkedHashSet<>();
@@ -164,10 +178,14 @@ public final class RetentionJob {
                                                 return new Batch(expiring.size(), subjects);
                                             }));
                         }),
-                batch -> destroyKeysOfSubjectsWithoutAudio(batch.subjects(), counts));
+                batch -> destroyKeysOfSubjectsWithoutAudio(batch.subjects(), counts)));
     }
 
-    /** A subject whose last audio expired needs its key no more: destroying it covers database backups too. */
+    /**
+     * A subject whose last audio expired needs its key no more: destroying it covers database backups too.
+     * Then its tombstones lose the subject and key id; the key goes first, so a crash in between is
+     * finished by the next run ({@link RetentionRepository#leftoverTombstoneSubjects}).
+     */
     private Future<Void> destroyKeysOfSubjectsWithoutAudio(Set<String> subjects, Map<String, Long> counts) {
         Future<Void> chain = Future.succeededFuture();
         for (String subject : subjects) {
@@ -176,7 +194,7 @@ public final class RetentionJob {
                     add(counts, "subject_keys_destroyed", 1);
                 }
                 return null;
-            }));
+            })).compose(v -> rows.releaseTombstones(subject));
         }
         return chain;
     }
@@ -252,7 +270,9 @@ public final class RetentionJob {
      * {@code after} runs once the batch has committed.
      */
     private Future<Void> batches(Function<Tx, Future<Batch>> batch, Function<Batch, Future<Void>> after) {
-        return transactions.run(batch).compose(b -> after.apply(b).compose(v ->
+        return transactions.run(batch)
+                .compose(b -> checkpoints.reached(PrivacyCheckpoints.Point.RETENTION_BATCH_COMMITTED, currentRun).map(b))
+                .compose(b -> after.apply(b).compose(v ->
                 b.taken() < settings.retentionBatch() ? Future.succeededFuture() : batches(batch, after)));
     }
 

@@ -100,11 +100,15 @@ public final class RetentionRepository {
                 .map(r -> r.rowCount());
     }
 
-    /** The recordings become 'expired' tombstones: no subject, no header, no key material, never retried. */
+    /**
+     * The recordings become 'expired' tombstones: no header, no key material, never retried. Subject and
+     * subject key id stay until the key is dealt with after the commit ({@link #releaseTombstones}): a
+     * crash in between leaves a tombstone that says so ({@link #leftoverTombstoneSubjects}).
+     */
     public Future<Integer> expire(Tx tx, List<UUID> recordings, Instant now) {
         return tx.connection().preparedQuery("update recording set state = 'expired', "
-                        + "subject = null, header = null, wrapped_data_key = null, "
-                        + "subject_key_id = null, plaintext_sha256 = null, "
+                        + "header = null, wrapped_data_key = null, "
+                        + "plaintext_sha256 = null, "
                         + "last_error = 'expired by retention', next_attempt_at = 'infinity', "
                         + "removed_at = $2, updated_at = clock_timestamp() where id = any($1)")
                 .execute(Tuple.of(uuids(recordings), Sql.ts(now)))
@@ -112,6 +116,27 @@ public final class RetentionRepository {
     }
 
     /** Whether any recording of the subject still has audio (on Asterisk or as ciphertext). */
+    /** Subjects of expired tombstones whose key step did not finish ("call:<id>" for an anonymous caller). */
+    public Future<java.util.Set<String>> leftoverTombstoneSubjects() {
+        return pool.query("select distinct coalesce(subject, 'call:' || call_id::text) from recording "
+                        + "where state = 'expired' and (subject is not null or subject_key_id is not null)").execute()
+                .map(rows -> {
+                    java.util.Set<String> subjects = new java.util.LinkedHashSet<>();
+                    rows.forEach(r -> subjects.add(r.getString(0)));
+                    return subjects;
+                });
+    }
+
+    /** The key of this subject is dealt with: its tombstones forget who it was. */
+    public Future<Void> releaseTombstones(String subject) {
+        boolean anonymous = subject.startsWith("call:");
+        return pool.preparedQuery(anonymous
+                        ? "update recording set subject_key_id = null where state = 'expired' and call_id = $1::uuid"
+                        : "update recording set subject = null, subject_key_id = null where state = 'expired' and subject = $1")
+                .execute(Tuple.of(anonymous ? UUID.fromString(subject.substring(5)) : subject))
+                .mapEmpty();
+    }
+
     public Future<Boolean> audioLeft(Tx tx, String subject) {
         return exists(tx, "select exists (select 1 from recording where subject = $1 and state in "
                 + ErasureRepository.LIVE_AUDIO_STATES + ")", subject);

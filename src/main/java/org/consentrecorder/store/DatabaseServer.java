@@ -5,6 +5,8 @@ import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
 import org.consentrecorder.config.Secret;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -17,40 +19,79 @@ import org.slf4j.LoggerFactory;
 public final class DatabaseServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(DatabaseServer.class);
 
+    /**
+     * Durable settings for the embedded server. The library's defaults are for tests: its postmaster
+     * runs with {@code -F} (fsync off) and {@code -c synchronous_commit=off}. Settings given with
+     * {@code -c} come after {@code -F} on the command line, and the later one wins; command-line
+     * settings also win over postgresql.conf and ALTER SYSTEM.
+     */
+    static final Map<String, String> DURABLE = Map.of(
+            "fsync", "on",
+            "synchronous_commit", "on",
+            "full_page_writes", "on");
+    /**
+     * What the embedded server writes to its output, which goes to the application's log: its life
+     * (start, crash recovery, checkpoints, shutdown) and FATAL/PANIC, not the ERROR of a statement,
+     * whose detail can quote a row's values (a caller's number in a unique-key violation).
+     */
+    static final Map<String, String> LOGGING = Map.of(
+            "log_min_messages", "log",
+            "log_min_error_statement", "panic",
+            "log_error_verbosity", "terse");
+    /** A server that must first replay its log after a crash can take longer than the library's 10 s. */
+    private static final Duration STARTUP_WAIT = Duration.ofSeconds(90);
+    private static final Duration FAST_SHUTDOWN_WAIT = Duration.ofSeconds(20);
+    private static final Duration IMMEDIATE_SHUTDOWN_WAIT = Duration.ofSeconds(10);
+
     private final PgConnectOptions options;
     private final EmbeddedPostgres embedded;
+    private final PostmasterWatchdog watchdog;
 
-    private DatabaseServer(PgConnectOptions options, EmbeddedPostgres embedded) {
+    private DatabaseServer(PgConnectOptions options, EmbeddedPostgres embedded, PostmasterWatchdog watchdog) {
         this.options = options;
         this.embedded = embedded;
+        this.watchdog = watchdog;
     }
 
-    /** Blocking: starts the embedded server when needed. Call before Vert.x serves anything. */
+    /**
+     * Blocking: starts the embedded server when needed. Call before Vert.x serves anything. A server
+     * left running on the data directory by a crashed run is shut down first (see {@link LeftoverPostmaster}).
+     */
     public static DatabaseServer start(DatabaseSettings config) throws IOException {
         if (config.url().isPresent()) {
-            return new DatabaseServer(external(config), null);
+            return new DatabaseServer(external(config), null, null);
         }
-        Path dir = config.embeddedDirectory().toAbsolutePath();
+        Path dir = config.embeddedDirectory().toAbsolutePath().normalize();
         Files.createDirectories(dir);
         LOG.info("no {} configured: starting embedded PostgreSQL with data in {}", "CR_DB_URL", dir);
-        EmbeddedPostgres pg = EmbeddedPostgres.builder()
+        new LeftoverPostmaster(FAST_SHUTDOWN_WAIT, IMMEDIATE_SHUTDOWN_WAIT).clear(dir);
+        DataDirectoryPermissions.makePrivate(dir);
+        EmbeddedPostgres.Builder builder = EmbeddedPostgres.builder()
                 .setDataDirectory(dir)
                 .setCleanDataDirectory(false)
                 .setPort(config.embeddedPort())
-                .start();
+                .setPGStartupWait(STARTUP_WAIT)
+                // closed by close(), after the application's own shutdown: the library's hook would run
+                // at the same time as the application's and could stop the server under its last writes
+                .setRegisterShutdownHook(false);
+        DURABLE.forEach(builder::setServerConfig);
+        LOGGING.forEach(builder::setServerConfig);
+        EmbeddedPostgres pg = builder.start();
+        PostmasterWatchdog watchdog = PostmasterWatchdog.start(dir).orElse(null);
         PgConnectOptions options = new PgConnectOptions()
                 .setHost("127.0.0.1")
                 .setPort(pg.getPort())
                 .setDatabase("postgres")
                 .setUser("postgres")
                 .setPassword("");
-        LOG.info("embedded PostgreSQL listening on 127.0.0.1:{}", pg.getPort());
-        return new DatabaseServer(options, pg);
+        LOG.info("embedded PostgreSQL listening on 127.0.0.1:{} (fsync, synchronous_commit, full_page_writes on)",
+                pg.getPort());
+        return new DatabaseServer(options, pg, watchdog);
     }
 
     /** Uses an already running server (tests, or a server started by someone else). */
     public static DatabaseServer of(PgConnectOptions options) {
-        return new DatabaseServer(options, null);
+        return new DatabaseServer(options, null, null);
     }
 
     static PgConnectOptions external(DatabaseSettings config) {
@@ -102,7 +143,13 @@ public final class DatabaseServer implements AutoCloseable {
     @Override
     public void close() throws IOException {
         if (embedded != null) {
-            embedded.close();
+            try {
+                embedded.close();
+            } finally {
+                if (watchdog != null) {
+                    watchdog.close();
+                }
+            }
         }
     }
 }

@@ -125,6 +125,8 @@ public final class FakeAsterisk implements AutoCloseable {
     /** Every application that ever connected: Asterisk keeps them registered, inactive, after a disconnect (ws-reconnect). */
     private final Set<String> registeredApps = new LinkedHashSet<>();
     private final List<Fault> faults = new ArrayList<>();
+    /** Stored recordings whose next download stops after this many bytes and never goes on. */
+    private final Map<String, Long> stalls = new HashMap<>();
     private long channelSeq = 40;
     private long snoopSeq = 8;
 
@@ -271,6 +273,16 @@ public final class FakeAsterisk implements AutoCloseable {
     /** The next {@code times} matching requests are answered late (then normally). */
     public FakeAsterisk delay(String method, String pathRegex, Duration d, int times) {
         onContext(() -> faults.add(new Fault(method, Pattern.compile(pathRegex), 0, null, d.toMillis(), new int[] {times})));
+        return this;
+    }
+
+    /**
+     * The next download of stored recording {@code name} sends its headers and the first
+     * {@code afterBytes} bytes, then nothing more, and the connection stays open: a transfer that
+     * hangs (the crash tests kill the application in the middle of writing chunks this way).
+     */
+    public FakeAsterisk stallDownload(String name, long afterBytes) {
+        onContext(() -> stalls.put(name, afterBytes));
         return this;
     }
 
@@ -1120,15 +1132,19 @@ public final class FakeAsterisk implements AutoCloseable {
         var res = req.response().setStatusCode(200).putHeader("content-type", "audio/wav")
                 .putHeader("content-length", String.valueOf(f.size));
         long[] offset = {0};
+        long end = Math.min(f.size, stalls.containsKey(f.name) ? stalls.remove(f.name) : f.size);
         Runnable[] pump = new Runnable[1];
         pump[0] = () -> {
-            while (offset[0] < f.size && !res.writeQueueFull()) {
-                int n = (int) Math.min(64 * 1024, f.size - offset[0]);
+            while (offset[0] < end && !res.writeQueueFull()) {
+                int n = (int) Math.min(64 * 1024, end - offset[0]);
                 res.write(f.slice(offset[0], n));
                 offset[0] += n;
             }
             if (offset[0] >= f.size) {
                 res.end();
+            } else if (offset[0] >= end) {
+                // stalled: the rest never comes
+                res.drainHandler(null);
             } else {
                 res.drainHandler(v -> pump[0].run());
             }
