@@ -24,7 +24,7 @@ import org.consentrecorder.store.SubjectLocks;
  * The recording table and its ciphertext chunks: the durable state machine of the archive
  * ({@link ArchiveState}). Each transition is a conditional update from the expected state, so a
  * step that runs twice changes nothing twice. The SQL of the archive lives here and answers in
- * records; the pool stays inside the package (the fetch gets a {@link FetchSession}, not a connection).
+ * records; the pool stays inside the package (the fetch gets a {@link FetchRepository}, not a connection).
  */
 public final class ArchiveRepository {
     private static final String IN_PROGRESS = ArchiveState.IN_PROGRESS_SQL;
@@ -132,7 +132,7 @@ public final class ArchiveRepository {
      * when another instance holds the recording. The locks are released and the connection returned
      * however the work ends.
      */
-    <T> Future<T> withFetchLocks(String subject, UUID id, Function<FetchSession, Future<T>> work) {
+    <T> Future<T> withFetchLocks(String subject, UUID id, Function<FetchRepository, Future<T>> work) {
         long key = ArchivePipeline.lockKey(id);
         return pool.getConnection().compose(conn -> SubjectLocks.lockShared(conn, subject)
                 .compose(v -> conn.preparedQuery("select pg_try_advisory_lock($1)").execute(Tuple.of(key)))
@@ -140,7 +140,7 @@ public final class ArchiveRepository {
                     if (!rows.iterator().next().getBoolean(0)) {
                         return Future.<T>failedFuture("another instance is archiving recording " + id);
                     }
-                    return work.apply(new FetchSession(conn, id))
+                    return work.apply(new FetchRepository(conn, id))
                             .eventually(() -> conn.preparedQuery("select pg_advisory_unlock($1)").execute(Tuple.of(key))
                                     .<Void>mapEmpty().recover(e -> Future.succeededFuture()));
                 })

@@ -10,12 +10,12 @@ import org.consentrecorder.archive.ArchiveRepository.Chunk;
  * at most one chunk row (plus what arrived while it was written) whatever the recording's size.
  */
 final class ChunkWriter {
-    private final FetchSession session;
+    private final FetchRepository session;
     private final int segmentsPerChunk;
     private final List<byte[]> pending = new ArrayList<>();
     private int nextSeq;
 
-    ChunkWriter(FetchSession session, int segmentsPerChunk) {
+    ChunkWriter(FetchRepository session, int segmentsPerChunk) {
         this.session = session;
         this.segmentsPerChunk = segmentsPerChunk;
     }

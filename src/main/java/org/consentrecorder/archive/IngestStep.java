@@ -77,7 +77,7 @@ final class IngestStep {
     }
 
     /** Streams the file from Asterisk through the encryptor into chunk rows, holding at most one chunk. */
-    private Future<StoredCopy> streamIn(AriClient client, FetchSession session, RecordingRow row, IssuedDataKey issued,
+    private Future<StoredCopy> streamIn(AriClient client, FetchRepository session, RecordingRow row, IssuedDataKey issued,
                                         byte[] ad) {
         String path = "/recordings/stored/" + AriEndpoint.encode(row.name()) + "/file";
         return client.http().openStream(path).compose(response -> {
@@ -95,7 +95,7 @@ final class IngestStep {
         });
     }
 
-    private Future<StoredCopy> encryptInto(HttpClientResponse response, FetchSession session, RecordingRow row,
+    private Future<StoredCopy> encryptInto(HttpClientResponse response, FetchRepository session, RecordingRow row,
                                            IssuedDataKey issued, byte[] ad) {
         Promise<StoredCopy> done = Promise.promise();
         RecordingEncryptor encryptor = RecordingEncryptor.create(issued.dataKey(), ad, settings.segmentSize());

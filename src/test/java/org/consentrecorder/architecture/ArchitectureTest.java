@@ -58,11 +58,8 @@ class ArchitectureTest {
      * while their owners move it into repositories (issue 11, item 1). Remove each entry
      * when its class is fixed: {@link #pendingExceptionsAreStillNeeded} fails once one is not needed.
      */
-    private static final Set<String> PENDING_CLASSES = Set.of(
-            ROOT + ".archive.ArchivePipeline",
-            ROOT + ".archive.EncryptedArchive");
+    private static final Set<String> PENDING_CLASSES = Set.of();
     private static final Set<String> PENDING_METHODS = Set.of(
-            ROOT + ".archive.ArchiveRepository.pool()",
             ROOT + ".call.CallRepository.pool()");
 
     static ArchRule noCycles(String root) {

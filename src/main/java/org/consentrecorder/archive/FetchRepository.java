@@ -16,11 +16,11 @@ import org.consentrecorder.archive.ArchiveRepository.StoredCopy;
  * ({@link ArchiveRepository#withFetchLocks}). A separate type so that the fetch can write only
  * what a fetch writes, and the connection itself never leaves the repository's hands.
  */
-final class FetchSession {
+final class FetchRepository {
     private final SqlConnection conn;
     private final UUID recordingId;
 
-    FetchSession(SqlConnection conn, UUID recordingId) {
+    FetchRepository(SqlConnection conn, UUID recordingId) {
         this.conn = conn;
         this.recordingId = recordingId;
     }
