@@ -263,28 +263,31 @@ public class SimulatedAsterisk implements AutoCloseable {
 
     /** A call arrives and the dialplan runs Stasis(app,inbound). Returns the channel id. */
     public String placeCall(String app, String callerNumber, String callerName, String exten, String language) {
-        return call(() -> {
-            SimulatedChannel c = new SimulatedChannel("1795538447." + (++channelSeq),
-                    "PJSIP/sipp-" + String.format("%08x", channelSeq), Instant.now());
-            c.state = "Ring";
-            c.callerName = callerName == null ? "" : callerName;
-            c.callerNumber = callerNumber == null ? "" : callerNumber;
-            c.connectedName = c.callerName;
-            c.connectedNumber = c.callerNumber;
-            c.context = "incoming";
-            c.exten = exten;
-            c.priority = 2;
-            c.appName = "Stasis";
-            c.appData = app + ",inbound";
-            c.language = language;
-            if (linkedIdInChannelVars) {
-                c.channelVars = new JsonObject().put("CHANNEL(linkedid)", c.id);
-            }
-            c.stasisApp = app;
-            channels.put(c.id, c);
-            emit(c, "StasisStart", new JsonObject().put("args", new JsonArray().add("inbound")));
-            return c.id;
-        });
+        return call(() -> placeCallNow(app, callerNumber, callerName, exten, language));
+    }
+
+    /** {@link #placeCall}, on the simulator's context. */
+    String placeCallNow(String app, String callerNumber, String callerName, String exten, String language) {
+        SimulatedChannel c = new SimulatedChannel("1795538447." + (++channelSeq),
+                "PJSIP/sipp-" + String.format("%08x", channelSeq), Instant.now());
+        c.state = "Ring";
+        c.callerName = callerName == null ? "" : callerName;
+        c.callerNumber = callerNumber == null ? "" : callerNumber;
+        c.connectedName = c.callerName;
+        c.connectedNumber = c.callerNumber;
+        c.context = "incoming";
+        c.exten = exten;
+        c.priority = 2;
+        c.appName = "Stasis";
+        c.appData = app + ",inbound";
+        c.language = language;
+        if (linkedIdInChannelVars) {
+            c.channelVars = new JsonObject().put("CHANNEL(linkedid)", c.id);
+        }
+        c.stasisApp = app;
+        channels.put(c.id, c);
+        emit(c, "StasisStart", new JsonObject().put("args", new JsonArray().add("inbound")));
+        return c.id;
     }
 
     /**
@@ -292,12 +295,16 @@ public class SimulatedAsterisk implements AutoCloseable {
      * Local channels; RFC 2833 from SIPp showed 280). The event comes 20 ms later here, about 200 ms in the captures.
      */
     public void pressDtmf(String channelId, char digit) {
-        onContext(() -> vertx.setTimer(dtmfDelayMs, t -> {
+        onContext(() -> pressDtmfNow(channelId, digit));
+    }
+
+    void pressDtmfNow(String channelId, char digit) {
+        vertx.setTimer(dtmfDelayMs, t -> {
             SimulatedChannel c = channels.get(channelId);
             if (c != null && !c.gone) {
                 emit(c, "ChannelDtmfReceived", new JsonObject().put("digit", String.valueOf(digit)).put("duration_ms", 100));
             }
-        }));
+        });
     }
 
     /**
@@ -307,23 +314,27 @@ public class SimulatedAsterisk implements AutoCloseable {
      * RTPAUDIOQOS* variables, sends ChannelHangupRequest without a cause, and ChannelDestroyed has cause 0 "Unknown".
      */
     public void callerHangsUp(String channelId) {
-        onContext(() -> {
-            SimulatedChannel c = channels.get(channelId);
-            if (c != null) {
-                hangup(c, false);
-            }
-        });
+        onContext(() -> callerHangsUpNow(channelId));
+    }
+
+    void callerHangsUpNow(String channelId) {
+        SimulatedChannel c = channels.get(channelId);
+        if (c != null) {
+            hangup(c, false);
+        }
     }
 
     /** Dialplan UserEvent(name) on the channel: reaches apps subscribed to it, in Stasis or not. */
     public void userEvent(String channelId, String name) {
-        onContext(() -> {
-            SimulatedChannel c = channels.get(channelId);
-            if (c != null) {
-                emit(c, "ChannelUserevent", new JsonObject().put("eventname", name)
-                        .put("userevent", new JsonObject().put("eventname", name)));
-            }
-        });
+        onContext(() -> userEventNow(channelId, name));
+    }
+
+    void userEventNow(String channelId, String name) {
+        SimulatedChannel c = channels.get(channelId);
+        if (c != null) {
+            emit(c, "ChannelUserevent", new JsonObject().put("eventname", name)
+                    .put("userevent", new JsonObject().put("eventname", name)));
+        }
     }
 
     /** Closes every event WebSocket; events raised until the app reconnects are lost. */
@@ -1201,12 +1212,7 @@ public class SimulatedAsterisk implements AutoCloseable {
         return await(p.future());
     }
 
-    /** Runs on the simulator's context without waiting (from the simulator's own callbacks and timers). */
-    final void runOnContext(Runnable r) {
-        context.runOnContext(v -> r.run());
-    }
-
-    /** A timer on the simulator's context. */
+    /** A timer; called on the simulator's context, it fires there. */
     final long setTimer(long delayMs, Runnable r) {
         return vertx.setTimer(Math.max(1, delayMs), t -> r.run());
     }
