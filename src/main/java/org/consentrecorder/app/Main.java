@@ -13,12 +13,12 @@ import picocli.CommandLine.Command;
  * Command line: {@code run} (the default) starts the service; {@code check} validates and tests
  * connections; {@code admin create} adds an operator account; {@code audit verify} checks the audit chain;
  * {@code register} prints the records of processing; {@code retention run|runs} runs the retention job or lists runs;
- * {@code privacy export} writes an access request's bundle to a file.
+ * {@code privacy export} writes an access request's bundle to a file; {@code demo} runs against a simulated Asterisk.
  */
 @Command(name = "consent-recorder", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "Asterisk ARI companion: consent IVR, PCI-safe recording, encrypted archive.",
         subcommands = {Main.Run.class, CheckCommand.class, KeysCommand.class, AdminCommand.class, AuditCommand.class,
-                RegisterCommand.class, RetentionCommand.class, PrivacyCommand.class})
+                RegisterCommand.class, RetentionCommand.class, PrivacyCommand.class, DemoCommand.class})
 public final class Main implements Callable<Integer> {
     private static final Logger LOG = LoggerFactory.getLogger(Main.class);
     private static final long SHUTDOWN_DEADLINE_MS = 25_000;
@@ -68,6 +68,12 @@ public final class Main implements Callable<Integer> {
             try {
                 config = loadConfig();
             } catch (ConfigException e) {
+                System.err.println(e.getMessage());
+                return 2;
+            }
+            try {
+                DataDirectoryMarkers.claimForRun(config);
+            } catch (DataDirectoryMarkers.Refused e) {
                 System.err.println(e.getMessage());
                 return 2;
             }

@@ -37,6 +37,7 @@ import org.junit.jupiter.api.Test;
  * <pre>
  *   app → admin → privacy → archive → call → store → config
  *                                          ↘ ari  → config        crypto (no project imports)
+ *   app → simulator (the demo's simulated Asterisk: no project imports, used by app only)
  * </pre>
  *
  * And SQL lives in repositories: only {@code store}, classes named {@code *Repository} and the
@@ -79,6 +80,7 @@ class ArchitectureTest {
                 .layer("privacy").definedBy(root + ".privacy..")
                 .layer("admin").definedBy(root + ".admin..")
                 .layer("app").definedBy(root + ".app..")
+                .layer("simulator").definedBy(root + ".simulator..")
                 .whereLayer("crypto").mayNotAccessAnyLayer()
                 .whereLayer("config").mayNotAccessAnyLayer()
                 .whereLayer("ari").mayOnlyAccessLayers("config")
@@ -87,7 +89,9 @@ class ArchitectureTest {
                 .whereLayer("archive").mayOnlyAccessLayers("config", "crypto", "ari", "store", "call")
                 .whereLayer("privacy").mayOnlyAccessLayers("config", "crypto", "ari", "store", "call", "archive")
                 .whereLayer("admin").mayOnlyAccessLayers("config", "crypto", "ari", "store", "call", "archive", "privacy")
-                .whereLayer("app").mayNotBeAccessedByAnyLayer();
+                .whereLayer("app").mayNotBeAccessedByAnyLayer()
+                .whereLayer("simulator").mayNotAccessAnyLayer()
+                .whereLayer("simulator").mayOnlyBeAccessedByLayers("app");
     }
 
     // ---- SQL only in repositories -----------------------------------------------------------------

@@ -1,57 +1,33 @@
 package org.consentrecorder.testing.ari;
 
-import io.vertx.core.AbstractVerticle;
-import io.vertx.core.Context;
-import io.vertx.core.Future;
-import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
-import io.vertx.core.buffer.Buffer;
-import io.vertx.core.http.HttpMethod;
-import io.vertx.core.http.HttpServer;
-import io.vertx.core.http.HttpServerRequest;
-import io.vertx.core.http.ServerWebSocket;
-import io.vertx.core.http.ServerWebSocketHandshake;
-import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Base64;
-import java.util.Collection;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 import java.util.function.Predicate;
-import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.consentrecorder.simulator.CallAudio;
+import org.consentrecorder.simulator.SimulatedAsterisk;
+import org.consentrecorder.simulator.StoredFile;
 
 /**
- * An ARI test double: real HTTP and WebSocket on loopback, answering like the Asterisk 22.10.1
- * captured in ../shared/ari-fixtures (event names and order, JSON bodies, status codes and error
- * bodies). Where the fixtures say nothing the behaviour is an assumption, marked ASSUMPTION here
- * and in the tests that rely on it.
+ * The tests' ARI double: the simulated Asterisk of main code ({@link SimulatedAsterisk}, held to the
+ * captured fixtures by {@code FixtureConformanceTest}) with fixed test credentials and what only tests
+ * need: a log of requests and events, fault injection, waiting helpers, the deleted recordings' bytes
+ * and the load benchmark's probe.
  *
  * <p>Tests drive the "phone" side with {@link #placeCall}, {@link #pressDtmf}, {@link #callerHangsUp},
  * {@link #userEvent} and {@link #dropWebSockets}, and inspect {@link #requests()}.
  */
-public final class FakeAsterisk implements AutoCloseable {
+public final class FakeAsterisk extends SimulatedAsterisk {
     public static final String USER = "consent-recorder";
     public static final String PASSWORD = "ari-test-secret";
-    static final String ENTITY_ID = "02:fc:00:00:00:01";
-    private static final Set<String> FORMATS = Set.of("wav", "gsm", "ulaw", "alaw", "sln", "wav49", "g722", "sln16");
-    private static final Pattern LIVE = Pattern.compile("/ari/recordings/live/([^/]+)(/pause|/mute|/stop)?");
-    private static final Pattern STORED = Pattern.compile("/ari/recordings/stored/([^/]+)(/file|/copy)?");
-    private static final Pattern CHANNEL = Pattern.compile("/ari/channels/([^/]+)(/[a-z]+)?");
-    private static final Pattern PLAYBACK = Pattern.compile("/ari/playbacks/([^/]+)");
-    private static final Pattern APPLICATION = Pattern.compile("/ari/applications/([^/]+)(/subscription)?");
-    private static final Pattern USER_EVENT = Pattern.compile("/ari/events/user/([^/]+)");
 
     /** One REST request as the double received it. */
     public record Request(String method, String path, Map<String, String> query, int status, long atNanos) {
@@ -93,49 +69,18 @@ public final class FakeAsterisk implements AutoCloseable {
         }
     }
 
-    private final Vertx vertx;
-    private Context context;
-    private HttpServer server;
-    private int port;
-
-    // knobs
-    private volatile String ariVersion = "10.0.0";
-    private volatile String asteriskVersion = "22.10.1";
-    private volatile long defaultPlaybackMs = 300;
-    private final Map<String, Long> playbackMs = new HashMap<>();
-    private final Set<String> missingMedia = new LinkedHashSet<>();
-    private volatile boolean snoopStartBeforeResponse = true;
-    private volatile long snoopStasisDelayMs = 0;
-    private volatile long dtmfDelayMs = 20;
-    private volatile boolean linkedIdInChannelVars = true;
-    private volatile Consumer<JsonObject> eventDecorator = e -> { };
     private volatile Probe probe = new Probe() { };
     private volatile boolean keepHistory = true;
-    private volatile boolean synthesizeAudio = true;
-
-    // state, touched only on the double's context
-    private boolean legacyMuteBug;
-    private final Map<String, FakeChannel> channels = new LinkedHashMap<>();
-    private final Map<String, FakePlayback> playbacks = new HashMap<>();
-    private final Map<String, FakeRecording> live = new HashMap<>();
-    private final Map<String, StoredFile> stored = new LinkedHashMap<>();
+    /** Touched only on the double's context. */
+    private final List<Fault> faults = new ArrayList<>();
     /** Stored recordings deleted over ARI, kept so tests can compare the archive with the original. */
     private final Map<String, StoredFile> deletedStored = new LinkedHashMap<>();
-    private final Map<String, List<ServerWebSocket>> sockets = new HashMap<>();
-    /** Every application that ever connected: Asterisk keeps them registered, inactive, after a disconnect (ws-reconnect). */
-    private final Set<String> registeredApps = new LinkedHashSet<>();
-    private final List<Fault> faults = new ArrayList<>();
-    /** Stored recordings whose next download stops after this many bytes and never goes on. */
-    private final Map<String, Long> stalls = new HashMap<>();
-    private long channelSeq = 40;
-    private long snoopSeq = 8;
-
     private final List<Request> requests = new CopyOnWriteArrayList<>();
     private final List<SentEvent> sent = new CopyOnWriteArrayList<>();
     private final List<String> lostEvents = new CopyOnWriteArrayList<>();
 
     private FakeAsterisk(Vertx vertx) {
-        this.vertx = vertx;
+        super(vertx, USER, PASSWORD);
     }
 
     /** Starts on a free loopback port with its own Vert.x. */
@@ -146,88 +91,79 @@ public final class FakeAsterisk implements AutoCloseable {
     /** Starts on the given loopback port (0: any free one). */
     public static FakeAsterisk start(int listenPort) {
         FakeAsterisk fake = new FakeAsterisk(Vertx.vertx());
-        await(fake.vertx.deployVerticle(new AbstractVerticle() {
-            @Override
-            public void start(Promise<Void> started) {
-                fake.context = context;
-                fake.server = vertx.createHttpServer()
-                        .webSocketHandshakeHandler(fake::onHandshake)
-                        .webSocketHandler(fake::onWebSocket)
-                        .requestHandler(fake::onRequest);
-                fake.server.listen(listenPort, "127.0.0.1").onSuccess(s -> {
-                    fake.port = s.actualPort();
-                    started.complete();
-                }).onFailure(started::fail);
-            }
-        }));
+        fake.listen(listenPort);
         return fake;
     }
 
-    public int port() {
-        return port;
-    }
+    // ---- knobs of the simulator, answering FakeAsterisk so that tests can chain them -------------
 
-    public String url() {
-        return "http://127.0.0.1:" + port;
+    @Override
+    public FakeAsterisk reportAriVersion(String apiVersion, String asterisk) {
+        super.reportAriVersion(apiVersion, asterisk);
+        return this;
     }
 
     @Override
-    public void close() {
-        await(vertx.close());
-    }
-
-    // ---- knobs ---------------------------------------------------------------------------------
-
-    /** The ARI version reported by resources.json (Asterisk 20: 8.0.0, 22: 10.0.0, 23: 11.0.0). */
-    public FakeAsterisk reportAriVersion(String apiVersion, String asterisk) {
-        this.ariVersion = apiVersion;
-        this.asteriskVersion = asterisk;
-        return this;
-    }
-
     public FakeAsterisk playbackDuration(Duration d) {
-        this.defaultPlaybackMs = d.toMillis();
+        super.playbackDuration(d);
         return this;
     }
 
+    @Override
     public FakeAsterisk playbackDuration(String media, Duration d) {
-        onContext(() -> playbackMs.put(media, d.toMillis()));
+        super.playbackDuration(media, d);
         return this;
     }
 
-    /** Media Asterisk has no file for: PlaybackStarted, then PlaybackFinished "failed" (errors.jsonl). */
+    @Override
     public FakeAsterisk missingMedia(String media) {
-        onContext(() -> missingMedia.add(media));
+        super.missingMedia(media);
         return this;
     }
 
-    /** Whether the snoop channel's StasisStart overtakes the /snoop response (it usually does). */
+    @Override
     public FakeAsterisk snoopStartBeforeResponse(boolean before) {
-        this.snoopStartBeforeResponse = before;
+        super.snoopStartBeforeResponse(before);
         return this;
     }
 
-    /** Delays the snoop channel's entry into Stasis; /record before it answers 409. */
+    @Override
     public FakeAsterisk snoopStasisDelay(Duration d) {
-        this.snoopStasisDelayMs = d.toMillis();
+        super.snoopStasisDelay(d);
         return this;
     }
 
-    /** Adds fields that this Asterisk does not have, as a newer release would. */
+    @Override
     public FakeAsterisk decorateEvents(Consumer<JsonObject> decorator) {
-        this.eventDecorator = decorator;
+        super.decorateEvents(decorator);
         return this;
     }
 
-    /**
-     * ari.conf "channelvars = CHANNEL(linkedid)" (the project's setting; the fixtures' Asterisk had none).
-     * ASSUMPTION (not captured): only the inbound call's snapshots carry it here; a real Asterisk adds
-     * channelvars to every channel snapshot, snoop channels included.
-     */
+    @Override
     public FakeAsterisk linkedIdInChannelVars(boolean on) {
-        this.linkedIdInChannelVars = on;
+        super.linkedIdInChannelVars(on);
         return this;
     }
+
+    @Override
+    public FakeAsterisk synthesizeRecordingAudio(boolean on) {
+        super.synthesizeRecordingAudio(on);
+        return this;
+    }
+
+    @Override
+    public FakeAsterisk recordingAudio(CallAudio callAudio) {
+        super.recordingAudio(callAudio);
+        return this;
+    }
+
+    @Override
+    public FakeAsterisk emulateLegacyMuteBug(boolean on) {
+        super.emulateLegacyMuteBug(on);
+        return this;
+    }
+
+    // ---- test-only knobs -----------------------------------------------------------------------
 
     /** Load benchmark: sees every event sent and every request received and answered. */
     public FakeAsterisk probe(Probe p) {
@@ -244,29 +180,10 @@ public final class FakeAsterisk implements AutoCloseable {
         return this;
     }
 
-    /**
-     * Off: a finished recording is stored with the size it would have, its bytes generated on
-     * read, instead of a tone synthesized sample by sample (milliseconds of the double's thread
-     * per call, and the file kept in memory).
-     */
-    public FakeAsterisk synthesizeRecordingAudio(boolean on) {
-        this.synthesizeAudio = on;
-        return this;
-    }
-
-    /**
-     * On: recordings behave like Asterisk before the fix for asterisk/asterisk#322, where a second
-     * mute of the same recording is answered 204 and ignored (see {@link FakeRecording}).
-     */
-    public FakeAsterisk emulateLegacyMuteBug(boolean on) {
-        onContext(() -> this.legacyMuteBug = on);
-        return this;
-    }
-
     /** The next {@code times} requests matching method and path answer with status and body. */
     public FakeAsterisk fail(String method, String pathRegex, int status, String message, int times) {
         onContext(() -> faults.add(new Fault(method, Pattern.compile(pathRegex), status,
-                message == null ? null : AriJson.error(message), 0, new int[] {times})));
+                message == null ? null : new JsonObject().put("message", message), 0, new int[] {times})));
         return this;
     }
 
@@ -276,113 +193,20 @@ public final class FakeAsterisk implements AutoCloseable {
         return this;
     }
 
-    /**
-     * The next download of stored recording {@code name} sends its headers and the first
-     * {@code afterBytes} bytes, then nothing more, and the connection stays open: a transfer that
-     * hangs (the crash tests kill the application in the middle of writing chunks this way).
-     */
-    public FakeAsterisk stallDownload(String name, long afterBytes) {
-        onContext(() -> stalls.put(name, afterBytes));
-        return this;
-    }
-
-    // ---- the phone side ------------------------------------------------------------------------
-
-    /** A call arrives and the dialplan runs Stasis(app,inbound). Returns the channel id. */
-    public String placeCall(String app, String callerNumber, String callerName, String exten, String language) {
-        return call(() -> {
-            FakeChannel c = new FakeChannel("1795538447." + (++channelSeq),
-                    "PJSIP/sipp-" + String.format("%08x", channelSeq), Instant.now());
-            c.state = "Ring";
-            c.callerName = callerName == null ? "" : callerName;
-            c.callerNumber = callerNumber == null ? "" : callerNumber;
-            c.connectedName = c.callerName;
-            c.connectedNumber = c.callerNumber;
-            c.context = "incoming";
-            c.exten = exten;
-            c.priority = 2;
-            c.appName = "Stasis";
-            c.appData = app + ",inbound";
-            c.language = language;
-            if (linkedIdInChannelVars) {
-                c.channelVars = new JsonObject().put("CHANNEL(linkedid)", c.id);
-            }
-            c.stasisApp = app;
-            channels.put(c.id, c);
-            emit(c, "StasisStart", new JsonObject().put("args", new JsonArray().add("inbound")));
-            return c.id;
-        });
-    }
+    // ---- the phone side, test shorthands -------------------------------------------------------
 
     public String placeCall(String callerNumber) {
         return placeCall(USER, callerNumber, "Test Caller", "100", "en");
     }
 
-    /**
-     * The caller presses a key; ARI reports it when the digit ends (duration 100 ms, as on the captured
-     * Local channels; RFC 2833 from SIPp showed 280). The event comes 20 ms later here, about 200 ms in the captures.
-     */
-    public void pressDtmf(String channelId, char digit) {
-        onContext(() -> vertx.setTimer(dtmfDelayMs, t -> {
-            FakeChannel c = channels.get(channelId);
-            if (c != null && !c.gone) {
-                emit(c, "ChannelDtmfReceived", new JsonObject().put("digit", String.valueOf(digit)).put("duration_ms", 100));
-            }
-        }));
-    }
-
-    /**
-     * The caller hangs up (the order of events is that of consent-accept / continue-and-subscribe).
-     * ASSUMPTION: the fields are those of the captured Local ;2 half (ChannelHangupRequest cause 16,
-     * ChannelDestroyed cause 16 "Normal Clearing"); a real PJSIP BYE (sipp-call*.jsonl) first sets the
-     * RTPAUDIOQOS* variables, sends ChannelHangupRequest without a cause, and ChannelDestroyed has cause 0 "Unknown".
-     */
-    public void callerHangsUp(String channelId) {
-        onContext(() -> {
-            FakeChannel c = channels.get(channelId);
-            if (c != null) {
-                hangup(c, false);
-            }
-        });
-    }
-
-    /** Dialplan UserEvent(name) on the channel: reaches apps subscribed to it, in Stasis or not. */
-    public void userEvent(String channelId, String name) {
-        onContext(() -> {
-            FakeChannel c = channels.get(channelId);
-            if (c != null) {
-                emit(c, "ChannelUserevent", new JsonObject().put("eventname", name)
-                        .put("userevent", new JsonObject().put("eventname", name)));
-            }
-        });
-    }
-
-    /** Closes every event WebSocket; events raised until the app reconnects are lost. */
-    public void dropWebSockets() {
-        call(() -> {
-            sockets.values().forEach(list -> new ArrayList<>(list).forEach(ServerWebSocket::close));
-            sockets.clear();
-            return null;
-        });
+    /** A snoop channel in the application that nobody asked for now (a stray left by a crash). */
+    public void createSnoop(String spiedChannelId, String snoopId) {
+        createSnoop(USER, spiedChannelId, snoopId);
     }
 
     /** Sends a raw text frame to an application's WebSockets (malformed or unknown events). */
     public void sendRaw(String app, String text) {
-        onContext(() -> sockets.getOrDefault(app, List.of()).forEach(ws -> ws.writeTextMessage(text)));
-    }
-
-    /** A stored recording generated on the fly (for archive tests of any size). */
-    public void putGeneratedRecording(String name, long size, long seed) {
-        onContext(() -> stored.put(name, StoredFile.generated(name, "wav", size, seed)));
-    }
-
-    /** Byte {@code position} of a file made by {@link #putGeneratedRecording}. */
-    public static byte generatedByte(long seed, long position) {
-        return StoredFile.byteAt(seed, position);
-    }
-
-    public void putStoredRecording(String name, byte[] bytes) {
-        onContext(() -> stored.put(name, StoredFile.of(name, "wav", bytes)));
+        onContext(() -> writeRaw(app, text));
     }
 
     // ---- inspection ----------------------------------------------------------------------------
@@ -404,31 +228,11 @@ public final class FakeAsterisk implements AutoCloseable {
         return List.copyOf(lostEvents);
     }
 
-    public boolean connected(String app) {
-        return call(() -> sockets.containsKey(app) && !sockets.get(app).isEmpty());
-    }
-
-    public boolean channelExists(String id) {
-        return call(() -> channels.containsKey(id));
-    }
-
-    public Set<String> channelIds() {
-        return call(() -> Set.copyOf(channels.keySet()));
-    }
-
-    public Set<String> liveRecordings() {
-        return call(() -> Set.copyOf(live.keySet()));
-    }
-
-    public Set<String> storedRecordings() {
-        return call(() -> Set.copyOf(stored.keySet()));
-    }
-
     /** The bytes a stored recording had when it was deleted over ARI (null if it never was). */
     public byte[] deletedBytes(String name) {
         return call(() -> {
             StoredFile f = deletedStored.get(name);
-            return f == null || f.size > Integer.MAX_VALUE - 64 ? null : f.slice(0, (int) f.size).getBytes();
+            return f == null || f.size() > Integer.MAX_VALUE - 64 ? null : f.slice(0, (int) f.size()).getBytes();
         });
     }
 
@@ -436,40 +240,8 @@ public final class FakeAsterisk implements AutoCloseable {
         return call(() -> deletedStored.containsKey(name));
     }
 
-    public byte[] storedBytes(String name) {
-        return call(() -> {
-            StoredFile f = stored.get(name);
-            return f == null ? null : f.slice(0, (int) f.size).getBytes();
-        });
-    }
-
-    public String liveState(String name) {
-        return call(() -> {
-            FakeRecording r = live.get(name);
-            return r == null ? null : (r.muted ? "muted" : r.state());
-        });
-    }
-
-    /** Where the channel is now: "stasis:<app>" or "dialplan:<context>,<exten>,<priority>". */
-    public String location(String channelId) {
-        return call(() -> {
-            FakeChannel c = channels.get(channelId);
-            if (c == null) {
-                return "gone";
-            }
-            return c.inStasis() ? "stasis:" + c.stasisApp : "dialplan:" + c.context + "," + c.exten + "," + c.priority;
-        });
-    }
-
-    public Map<String, String> variables(String channelId) {
-        return call(() -> {
-            FakeChannel c = channels.get(channelId);
-            return c == null ? Map.of() : Map.copyOf(c.variables);
-        });
-    }
-
     /** Polls until the condition holds; fails the test with the request log after the timeout. */
-    public void await(String what, java.util.function.BooleanSupplier condition, Duration timeout) {
+    public void await(String what, BooleanSupplier condition, Duration timeout) {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (!condition.getAsBoolean()) {
             if (System.nanoTime() > deadline) {
@@ -489,828 +261,53 @@ public final class FakeAsterisk implements AutoCloseable {
         await(method + " " + pathRegex, () -> !requests(method, pathRegex).isEmpty(), timeout);
     }
 
-    // ---- WebSocket -----------------------------------------------------------------------------
-
-    private void onHandshake(ServerWebSocketHandshake hs) {
-        if (!hs.path().equals("/ari/events")) {
-            hs.reject(404);
-            return;
-        }
-        Map<String, String> query = query(hs.query());
-        if (!authorized(hs.headers().get("Authorization"), query.get("api_key"))) {
-            hs.reject(401);
-            return;
-        }
-        String apps = query.get("app");
-        if (apps == null || apps.isBlank()) {
-            hs.reject(400);
-            return;
-        }
-        hs.accept();
+    /** Handy for tests: the events of a type sent to an app. */
+    public List<SentEvent> events(String app, Predicate<SentEvent> filter) {
+        return sent.stream().filter(e -> e.application().equals(app)).filter(filter).toList();
     }
 
-    private void onWebSocket(ServerWebSocket ws) {
-        List<String> names = List.of(query(ws.query()).get("app").split(","));
-        for (String app : names) {
-            sockets.computeIfAbsent(app, k -> new ArrayList<>()).add(ws);
-            registeredApps.add(app);
-        }
-        ws.closeHandler(v -> names.forEach(app -> {
-            List<ServerWebSocket> list = sockets.get(app);
-            if (list != null) {
-                list.remove(ws);
-                if (list.isEmpty()) {
-                    sockets.remove(app);
-                }
-            }
-        }));
+    // ---- the simulator's hooks -----------------------------------------------------------------
+
+    @Override
+    protected void requestArrived(String method, String path, Map<String, String> query, long atNanos) {
+        probe.requestArrived(method, path, query, atNanos);
     }
 
-    private void emit(FakeChannel c, String type, JsonObject fields) {
-        JsonObject body = fields.copy().put("channel", AriJson.channel(c));
-        for (String app : c.audience()) {
-            send(app, type, body);
-        }
-    }
-
-    private void emitTo(Collection<String> apps, String type, JsonObject fields) {
-        for (String app : apps) {
-            send(app, type, fields);
-        }
-    }
-
-    private void send(String app, String type, JsonObject fields) {
-        JsonObject event = new JsonObject().put("type", type).put("timestamp", AriJson.timestamp(Instant.now()));
-        fields.forEach(e -> event.put(e.getKey(), e.getValue()));
-        event.put("asterisk_id", ENTITY_ID).put("application", app);
-        eventDecorator.accept(event);
-        List<ServerWebSocket> list = sockets.get(app);
-        if (list == null || list.isEmpty()) {
-            // Asterisk: "Inactive Stasis app ... missed message" - nothing is replayed later
-            lostEvents.add(type);
-            return;
-        }
-        String text = event.encode();
-        long at = System.nanoTime();
-        if (keepHistory) {
-            sent.add(new SentEvent(app, event, at));
-        }
-        for (ServerWebSocket ws : list) {
-            ws.writeTextMessage(text);
-        }
-        probe.eventSent(app, event, at);
-    }
-
-    // ---- REST ----------------------------------------------------------------------------------
-
-    private void onRequest(HttpServerRequest req) {
-        long arrived = System.nanoTime();
-        req.body().onSuccess(body -> {
-            Map<String, String> query = query(req.query());
-            probe.requestArrived(req.method().name(), req.path(), query, arrived);
-            if (!authorized(req.getHeader("Authorization"), query.get("api_key"))) {
-                reply(req, query, 401, AriJson.error("Authentication required"));
-                return;
-            }
-            Fault fault = matchFault(req.method().name(), req.path());
-            if (fault != null && fault.delayMs() > 0) {
-                vertx.setTimer(fault.delayMs(), t -> route(req, query, body, null));
-            } else {
-                route(req, query, body, fault);
-            }
-        });
-    }
-
-    private Fault matchFault(String method, String path) {
-        for (Fault f : faults) {
-            if (f.method().equals(method) && f.path().matcher(path).matches() && f.remaining()[0] > 0) {
-                f.remaining()[0]--;
-                return f;
-            }
-        }
-        return null;
-    }
-
-    private void route(HttpServerRequest req, Map<String, String> q, Buffer body, Fault fault) {
-        if (fault != null && fault.status() > 0) {
-            reply(req, q, fault.status(), fault.body());
-            return;
-        }
-        String path = req.path();
-        HttpMethod m = req.method();
-        Matcher mm;
-        if (m == HttpMethod.GET && path.equals("/ari/api-docs/resources.json")) {
-            reply(req, q, 200, new JsonObject().put("apiVersion", ariVersion).put("swaggerVersion", "1.1")
-                    .put("basePath", url() + "/ari").put("apis", new JsonArray()));
-        } else if (m == HttpMethod.GET && path.equals("/ari/asterisk/info")) {
-            reply(req, q, 200, new JsonObject().put("system", new JsonObject().put("version", asteriskVersion)
-                    .put("entity_id", ENTITY_ID)).put("config", new JsonObject().put("default_language", "en")));
-        } else if (m == HttpMethod.GET && path.equals("/ari/applications")) {
-            // ws-reconnect: while disconnected, GET /applications still lists the app with its channel_ids
-            JsonArray apps = new JsonArray();
-            registeredApps.forEach(a -> apps.add(AriJson.application(a, appChannels(a))));
-            reply(req, q, 200, apps);
-        } else if ((mm = APPLICATION.matcher(path)).matches()) {
-            application(req, q, mm.group(1), mm.group(2) != null);
-        } else if (m == HttpMethod.GET && path.equals("/ari/channels")) {
-            JsonArray list = new JsonArray();
-            channels.values().forEach(c -> list.add(AriJson.channel(c)));
-            reply(req, q, 200, list);
-        } else if (m == HttpMethod.POST && path.equals("/ari/channels")) {
-            originate(req, q);
-        } else if ((mm = CHANNEL.matcher(path)).matches()) {
-            channel(req, q, mm.group(1), mm.group(2) == null ? "" : mm.group(2));
-        } else if ((mm = PLAYBACK.matcher(path)).matches()) {
-            playback(req, q, mm.group(1));
-        } else if (path.equals("/ari/recordings/live")) {
-            reply(req, q, 405, null);
-        } else if ((mm = LIVE.matcher(path)).matches()) {
-            liveRecording(req, q, mm.group(1), mm.group(2) == null ? "" : mm.group(2));
-        } else if (m == HttpMethod.GET && path.equals("/ari/recordings/stored")) {
-            JsonArray list = new JsonArray();
-            stored.values().forEach(f -> list.add(new JsonObject().put("name", f.name).put("format", f.format)));
-            reply(req, q, 200, list);
-        } else if ((mm = STORED.matcher(path)).matches()) {
-            storedRecording(req, q, mm.group(1), mm.group(2) == null ? "" : mm.group(2));
-        } else if ((mm = USER_EVENT.matcher(path)).matches() && m == HttpMethod.POST) {
-            userEventRequest(req, q, mm.group(1));
-        } else {
-            reply(req, q, 404, AriJson.error("Resource not found"));
-        }
-    }
-
-    private void application(HttpServerRequest req, Map<String, String> q, String app, boolean subscription) {
-        if (!registeredApps.contains(app) && channels.values().stream().noneMatch(c -> c.audience().contains(app))) {
-            reply(req, q, 404, AriJson.error("Application not found"));
-            return;
-        }
-        if (!subscription) {
-            if (req.method() == HttpMethod.GET) {
-                reply(req, q, 200, AriJson.application(app, appChannels(app)));
-            } else {
-                reply(req, q, 405, null);
-            }
-            return;
-        }
-        String source = q.get("eventSource");
-        if (source == null) {
-            reply(req, q, 400, AriJson.error("Missing parameter eventSource"));
-            return;
-        }
-        if (!source.startsWith("channel:")) {
-            reply(req, q, 400, AriJson.error("Invalid event source URI scheme"));
-            return;
-        }
-        FakeChannel c = channels.get(source.substring("channel:".length()));
-        if (req.method() == HttpMethod.POST) {
-            if (c == null) {
-                reply(req, q, 422, AriJson.error("Event source does not exist"));
-                return;
-            }
-            c.subscribedApps.add(app);
-            reply(req, q, 200, AriJson.application(app, appChannels(app)));
-        } else if (req.method() == HttpMethod.DELETE) {
-            if (c == null || !c.subscribedApps.remove(app)) {
-                reply(req, q, 422, AriJson.error("Event source was not subscribed to"));
-                return;
-            }
-            reply(req, q, 200, AriJson.application(app, appChannels(app)));
-        } else {
-            reply(req, q, 405, null);
-        }
-    }
-
-    private List<String> appChannels(String app) {
-        return channels.values().stream().filter(c -> c.audience().contains(app)).map(c -> c.id).toList();
-    }
-
-    private void channel(HttpServerRequest req, Map<String, String> q, String id, String action) {
-        FakeChannel c = channels.get(id);
-        HttpMethod m = req.method();
-        if (action.equals("/snoop") && m == HttpMethod.POST) {
-            snoop(req, q, c);
-            return;
-        }
-        if (c == null) {
-            reply(req, q, 404, AriJson.error("Channel not found"));
-            return;
-        }
-        switch (action) {
-            case "" -> {
-                if (m == HttpMethod.GET) {
-                    reply(req, q, 200, AriJson.channel(c));
-                } else if (m == HttpMethod.DELETE) {
-                    reply(req, q, 204, null);
-                    hangup(c, true);
-                } else {
-                    reply(req, q, 405, null);
-                }
-            }
-            case "/answer" -> {
-                if (!c.inStasis()) {
-                    reply(req, q, 409, AriJson.error("Channel not in Stasis application"));
-                    return;
-                }
-                if (!"Up".equals(c.state)) {
-                    c.state = "Up";
-                    emit(c, "ChannelStateChange", new JsonObject());
-                }
-                reply(req, q, 204, null);
-            }
-            case "/play" -> play(req, q, c);
-            case "/variable" -> {
-                String name = q.get("variable");
-                if (name == null) {
-                    // ASSUMPTION: the fixtures do not show this error body
-                    reply(req, q, 400, AriJson.error("Variable name is required"));
-                    return;
-                }
-                if (m == HttpMethod.POST) {
-                    // ASSUMPTION (not captured): set at once. Asterisk's source queues it on the channel like
-                    // /continue (204 at once, applied after the channel's playback); the order of the two is kept either way
-                    c.variables.put(name, q.getOrDefault("value", ""));
-                    reply(req, q, 204, null);
-                    emit(c, "ChannelVarset", new JsonObject().put("variable", name).put("value", q.getOrDefault("value", "")));
-                } else {
-                    // ASSUMPTION: GET answers {"value": ...}; CHANNEL(linkedid) is the channel's own id here
-                    String value = name.equals("CHANNEL(linkedid)") ? c.id : c.variables.get(name);
-                    if (value == null) {
-                        reply(req, q, 404, AriJson.error("Provided variable was not found"));
-                    } else {
-                        reply(req, q, 200, new JsonObject().put("value", value));
-                    }
-                }
-            }
-            case "/dtmf" -> {
-                // errors.jsonl: 409 once the channel has left Stasis, 400 without dtmf
-                if (!c.inStasis()) {
-                    reply(req, q, 409, AriJson.error("Channel not in Stasis application"));
-                    return;
-                }
-                if (q.get("dtmf") == null || q.get("dtmf").isEmpty()) {
-                    reply(req, q, 400, AriJson.error("DTMF is required"));
-                    return;
-                }
-                // command-queue-vs-playback: 204 at once, sent only after the channel's playback ends.
-                // ASSUMPTION: DTMF sent *to* a channel raises no event for that channel's own application
-                // (on a Local pair the digit is received by the other half, which the double does not model).
-                reply(req, q, 204, null);
-                runChannelCommand(c, () -> { });
-            }
-            case "/continue" -> {
-                if (!c.inStasis()) {
-                    reply(req, q, 409, AriJson.error("Channel not in Stasis application"));
-                    return;
-                }
-                reply(req, q, 204, null);
-                // held behind a playback on the same channel until it ends (command-queue-vs-playback)
-                runChannelCommand(c, () -> continueInDialplan(c, q));
-            }
-            case "/record" -> record(req, q, c);
-            default -> reply(req, q, 404, AriJson.error("Resource not found"));
-        }
-    }
-
-    /**
-     * POST /channels. Only the error answers of errors.jsonl are modelled: calls come in through
-     * {@link #placeCall}, the double does not dial out.
-     */
-    private void originate(HttpServerRequest req, Map<String, String> q) {
-        String endpoint = q.get("endpoint");
-        if (endpoint == null || endpoint.isEmpty()) {
-            reply(req, q, 400, AriJson.error("Endpoint must be specified"));
-            return;
-        }
-        String tech = endpoint.contains("/") ? endpoint.substring(0, endpoint.indexOf('/')) : endpoint;
-        if (!Set.of("Local", "PJSIP").contains(tech)) {
-            // errors.jsonl: endpoint=Bogus/xyz; note the key "error", not "message"
-            reply(req, q, 500, new JsonObject().put("error", "Allocation failed"));
-            return;
-        }
-        // ASSUMPTION: not modelled; a loud answer rather than a made-up channel
-        reply(req, q, 501, AriJson.error("FakeAsterisk does not originate calls; use placeCall"));
-    }
-
-    private void runChannelCommand(FakeChannel c, Runnable command) {
-        if (c.playbacks.isEmpty()) {
-            command.run();
-        } else {
-            c.heldCommands.addLast(command);
-        }
-    }
-
-    private void continueInDialplan(FakeChannel c, Map<String, String> q) {
-        if (c.gone || !c.inStasis()) {
-            return;
-        }
-        emit(c, "StasisEnd", new JsonObject());
-        c.stasisApp = null;
-        // continue-and-subscribe, sipp-call-continue: STASISSTATUS is set while the snapshot still shows
-        // the Stasis() priority; only the ChannelDialplan events show the new location
-        c.variables.put("STASISSTATUS", "SUCCESS");
-        emit(c, "ChannelVarset", new JsonObject().put("variable", "STASISSTATUS").put("value", "SUCCESS"));
-        if (q.get("context") != null) {
-            c.context = q.get("context");
-            c.exten = q.getOrDefault("extension", "s");
-            c.priority = Long.parseLong(q.getOrDefault("priority", "1"));
-        } else {
-            c.priority = c.priority + 1;
-        }
-        // ASSUMPTION: wherever the channel is continued to, the double runs the fixtures' dialplan
-        // after-consent,s: NoOp(${CONTEXT} ${CHANNEL}), Answer(), Wait(120), one priority each
-        // (the real dialplan of a deployment differs; events reach only subscribed applications)
-        dialplanStep(c, "NoOp", c.context + " " + c.name);
-        c.priority++;
-        dialplanStep(c, "Answer", "");
-        c.priority++;
-        dialplanStep(c, "Wait", "120");
-    }
-
-    private void dialplanStep(FakeChannel c, String app, String data) {
-        c.appName = app;
-        c.appData = data;
-        emit(c, "ChannelDialplan", new JsonObject().put("dialplan_app", app).put("dialplan_app_data", data));
-    }
-
-    private void play(HttpServerRequest req, Map<String, String> q, FakeChannel c) {
-        if (!c.inStasis()) {
-            reply(req, q, 409, AriJson.error("Channel not in Stasis application"));
-            return;
-        }
-        String media = q.get("media");
-        if (media == null) {
-            // ASSUMPTION: the fixtures do not show this error body
-            reply(req, q, 400, AriJson.error("missing parameter media"));
-            return;
-        }
-        String id = q.getOrDefault("playbackId", java.util.UUID.randomUUID().toString());
-        FakePlayback p = new FakePlayback(id, media, q.getOrDefault("lang", c.language), c.id);
-        playbacks.put(id, p);
-        reply(req, q, 201, AriJson.playback(p));
-        c.playbacks.addLast(p);
-        if (c.playbacks.size() == 1) {
-            startPlayback(c, p);
-        }
-    }
-
-    private void startPlayback(FakeChannel c, FakePlayback p) {
-        p.state = "playing";
-        emitPlayback(c, "PlaybackStarted", p);
-        if (missingMedia.contains(p.media)) {
-            finishPlayback(c, p, "failed");
-            return;
-        }
-        if (p.media.startsWith("bogus:")) {
-            // errors.jsonl: an unsupported scheme starts and never finishes, yet it does not occupy the
-            // channel: the next playback started at once and a later /continue took effect at once.
-            // ASSUMPTION (not captured): GET/DELETE /playbacks/{id} of it then answer 404.
-            c.playbacks.remove(p);
-            playbacks.remove(p.id);
-            FakePlayback next = c.playbacks.peekFirst();
-            if (next != null) {
-                startPlayback(c, next);
-            } else {
-                while (!c.heldCommands.isEmpty() && c.playbacks.isEmpty()) {
-                    c.heldCommands.removeFirst().run();
-                }
-            }
-            return;
-        }
-        long ms = playbackMs.getOrDefault(p.media, defaultPlaybackMs);
-        p.finishTimer = vertx.setTimer(Math.max(1, ms), t -> {
-            p.finishTimer = -1;
-            if (c.playbacks.peekFirst() == p) {
-                finishPlayback(c, p, "done");
-            }
-        });
-    }
-
-    private void finishPlayback(FakeChannel c, FakePlayback p, String state) {
-        if (p.finishTimer >= 0) {
-            vertx.cancelTimer(p.finishTimer);
-            p.finishTimer = -1;
-        }
-        p.state = state;
-        c.playbacks.remove(p);
-        playbacks.remove(p.id);
-        emitPlayback(c, "PlaybackFinished", p);
-        FakePlayback next = c.playbacks.peekFirst();
-        if (next != null && !c.gone) {
-            startPlayback(c, next);
-        } else {
-            while (!c.heldCommands.isEmpty() && c.playbacks.isEmpty()) {
-                c.heldCommands.removeFirst().run();
-            }
-        }
-    }
-
-    private void emitPlayback(FakeChannel c, String type, FakePlayback p) {
-        emitTo(c.audience(), type, new JsonObject().put("playback", AriJson.playback(p)));
-    }
-
-    private void playback(HttpServerRequest req, Map<String, String> q, String id) {
-        FakePlayback p = playbacks.get(id);
-        if (p == null) {
-            // ASSUMPTION: the fixtures do not show this body
-            reply(req, q, 404, AriJson.error("Playback not found"));
-            return;
-        }
-        if (req.method() == HttpMethod.GET) {
-            reply(req, q, 200, AriJson.playback(p));
-        } else if (req.method() == HttpMethod.DELETE) {
-            reply(req, q, 204, null);
-            FakeChannel c = channels.get(p.channelId);
-            if (c != null) {
-                finishPlayback(c, p, "done");
-            }
-        } else {
-            reply(req, q, 405, null);
-        }
-    }
-
-    private void snoop(HttpServerRequest req, Map<String, String> q, FakeChannel spied) {
-        if (spied == null) {
-            reply(req, q, 404, AriJson.error("Provided channel was not found"));
-            return;
-        }
-        String spy = q.getOrDefault("spy", "none");
-        if (!Set.of("none", "both", "in", "out").contains(spy)) {
-            reply(req, q, 400, AriJson.error("Invalid direction specified for spy"));
-            return;
-        }
-        String app = q.get("app");
-        if (app == null) {
-            reply(req, q, 400, AriJson.error("Application name is required"));
-            return;
-        }
-        String id = q.getOrDefault("snoopId", "1795538474." + (++channelSeq));
-        FakeChannel s = newSnoop(spied, id);
-        Runnable enter = () -> enterStasis(s, app, q.get("appArgs"));
-        JsonObject response = AriJson.channel(s);
-        if (snoopStasisDelayMs > 0) {
-            reply(req, q, 200, response);
-            vertx.setTimer(snoopStasisDelayMs, t -> enter.run());
-        } else if (snoopStartBeforeResponse) {
-            enter.run();
-            reply(req, q, 200, response);
-        } else {
-            reply(req, q, 200, response);
-            vertx.setTimer(2, t -> enter.run());
-        }
-    }
-
-    private FakeChannel newSnoop(FakeChannel spied, String id) {
-        FakeChannel s = new FakeChannel(id, "Snoop/" + spied.id + "-" + String.format("%08x", ++snoopSeq), Instant.now());
-        s.state = "Up";
-        s.callerName = "";
-        s.callerNumber = "";
-        s.connectedName = "";
-        s.connectedNumber = "";
-        s.context = "default";
-        s.exten = "s";
-        s.priority = 1;
-        s.appName = "";
-        s.appData = "";
-        s.language = "en";
-        s.spiedChannelId = spied.id;
-        channels.put(id, s);
-        return s;
-    }
-
-    private void enterStasis(FakeChannel s, String app, String appArgs) {
-        if (s.gone) {
-            return;
-        }
-        JsonArray args = new JsonArray();
-        if (appArgs != null) {
-            args.add(appArgs);
-        }
-        s.appName = "Stasis";
-        s.appData = app + (appArgs != null ? "," + appArgs : "");
-        s.stasisApp = app;
-        emit(s, "StasisStart", new JsonObject().put("args", args));
-    }
-
-    /** A snoop channel in the application that nobody asked for now (a stray left by a crash). */
-    public void createSnoop(String spiedChannelId, String snoopId) {
-        onContext(() -> enterStasis(newSnoop(channels.get(spiedChannelId), snoopId), USER, "snoop"));
-    }
-
-    private void record(HttpServerRequest req, Map<String, String> q, FakeChannel c) {
-        String name = q.get("name");
-        if (name == null) {
-            reply(req, q, 500, AriJson.error("Error parsing request"));
-            return;
-        }
-        String format = q.get("format");
-        if (format == null || !FORMATS.contains(format)) {
-            reply(req, q, 422, AriJson.error("specified format is unknown on this system"));
-            return;
-        }
-        String ifExists = q.getOrDefault("ifExists", "fail");
-        if (!Set.of("fail", "overwrite", "append").contains(ifExists)) {
-            reply(req, q, 400, AriJson.error("ifExists invalid"));
-            return;
-        }
-        if (Integer.parseInt(q.getOrDefault("maxDurationSeconds", "0")) < 0) {
-            reply(req, q, 400, AriJson.error("max_duration_seconds cannot be negative"));
-            return;
-        }
-        if (!Set.of("none", "any", "*", "#").contains(q.getOrDefault("terminateOn", "none"))) {
-            reply(req, q, 400, AriJson.error("terminateOn invalid"));
-            return;
-        }
-        if (!c.inStasis()) {
-            reply(req, q, 409, AriJson.error("Channel not in Stasis application"));
-            return;
-        }
-        if (live.containsKey(name) || (stored.containsKey(name) && ifExists.equals("fail"))) {
-            reply(req, q, 409, AriJson.error("Recording '" + name + "' already exists and can not be overwritten"));
-            return;
-        }
-        FakeRecording r = new FakeRecording(name, format, c.id, System.nanoTime());
-        r.legacyMuteFlagBug = legacyMuteBug;
-        live.put(name, r);
-        reply(req, q, 201, AriJson.recording(r, "queued", false));
-        emitTo(c.audience(), "RecordingStarted", new JsonObject().put("recording", AriJson.recording(r, "recording", false)));
-    }
-
-    private void liveRecording(HttpServerRequest req, Map<String, String> q, String name, String action) {
-        FakeRecording r = live.get(name);
-        if (r == null) {
-            reply(req, q, 404, AriJson.error("Recording not found"));
-            return;
-        }
-        HttpMethod m = req.method();
-        long now = System.nanoTime();
-        switch (action) {
-            case "" -> {
-                if (m == HttpMethod.GET) {
-                    reply(req, q, 200, AriJson.recording(r, r.state(), false));
-                } else if (m == HttpMethod.DELETE) {
-                    // ASSUMPTION (not captured): cancel answers 204, ends with RecordingFinished state "canceled"
-                    // and leaves no stored file
-                    reply(req, q, 204, null);
-                    endRecording(r, "canceled", false);
-                } else {
-                    reply(req, q, 405, null);
-                }
-            }
-            case "/pause" -> {
-                if (m == HttpMethod.POST) {
-                    r.pause(now);
-                } else {
-                    r.unpause(now);
-                }
-                reply(req, q, 204, null);
-            }
-            case "/mute" -> {
-                // ASSUMPTION (not captured): mute answers 204 and writes silence; the live state stays
-                // "recording" (LiveRecording has no muted field in the api-docs)
-                if (m == HttpMethod.POST) {
-                    r.mute(now);
-                } else {
-                    r.unmute(now);
-                }
-                reply(req, q, 204, null);
-            }
-            case "/stop" -> {
-                reply(req, q, 204, null);
-                endRecording(r, "done", true);
-            }
-            default -> reply(req, q, 404, AriJson.error("Resource not found"));
-        }
-    }
-
-    private void endRecording(FakeRecording r, String state, boolean keep) {
-        if (live.remove(r.name) == null) {
-            return;
-        }
-        r.finish(System.nanoTime());
-        if (keep) {
-            stored.put(r.name, storedFile(r));
-        }
-        FakeChannel c = channels.get(r.channelId);
-        Set<String> audience = c != null ? c.audience() : Set.of(FakeAsterisk.USER);
-        emitTo(audience, "RecordingFinished", new JsonObject().put("recording", AriJson.recording(r, state, true)));
-    }
-
-    private void storedRecording(HttpServerRequest req, Map<String, String> q, String name, String action) {
-        StoredFile f = stored.get(name);
-        if (f == null) {
-            reply(req, q, 404, AriJson.error("Recording not found"));
-            return;
-        }
-        if (action.equals("/file") && req.method() == HttpMethod.GET) {
-            log(req, q, 200);
-            streamFile(req, f);
-        } else if (action.isEmpty() && req.method() == HttpMethod.GET) {
-            reply(req, q, 200, new JsonObject().put("name", f.name).put("format", f.format));
-        } else if (action.isEmpty() && req.method() == HttpMethod.DELETE) {
-            deletedStored.put(name, stored.remove(name));
-            reply(req, q, 204, null);
-        } else if (action.equals("/copy") && req.method() == HttpMethod.POST) {
-            String destination = q.get("destinationRecordingName");
-            if (destination == null || destination.isEmpty()) {
-                // ASSUMPTION: the fixtures do not show this error body
-                reply(req, q, 400, AriJson.error("Missing parameter destinationRecordingName"));
-            } else if (stored.containsKey(destination)) {
-                // errors.jsonl
-                reply(req, q, 409, AriJson.error("A recording with the same name already exists on the system"));
-            } else {
-                // ASSUMPTION (not captured): 200 with the new StoredRecording
-                stored.put(destination, f.copyAs(destination));
-                reply(req, q, 200, new JsonObject().put("name", destination).put("format", f.format));
-            }
-        } else {
-            reply(req, q, 405, null);
-        }
-    }
-
-    /** Streams with back-pressure, so a 200 MB file never sits in memory here either. */
-    private void streamFile(HttpServerRequest req, StoredFile f) {
-        var res = req.response().setStatusCode(200).putHeader("content-type", "audio/wav")
-                .putHeader("content-length", String.valueOf(f.size));
-        long[] offset = {0};
-        long end = Math.min(f.size, stalls.containsKey(f.name) ? stalls.remove(f.name) : f.size);
-        Runnable[] pump = new Runnable[1];
-        pump[0] = () -> {
-            while (offset[0] < end && !res.writeQueueFull()) {
-                int n = (int) Math.min(64 * 1024, end - offset[0]);
-                res.write(f.slice(offset[0], n));
-                offset[0] += n;
-            }
-            if (offset[0] >= f.size) {
-                res.end();
-            } else if (offset[0] >= end) {
-                // stalled: the rest never comes
-                res.drainHandler(null);
-            } else {
-                res.drainHandler(v -> pump[0].run());
-            }
-        };
-        pump[0].run();
-    }
-
-    private void userEventRequest(HttpServerRequest req, Map<String, String> q, String eventName) {
-        String app = q.get("application");
-        // ASSUMPTION: an application that is registered but disconnected is still found (the event is then lost)
-        if (app == null || !registeredApps.contains(app)) {
-            reply(req, q, 404, AriJson.error("Application not found"));
-            return;
-        }
-        String source = q.get("source");
-        FakeChannel c = source != null && source.startsWith("channel:") ? channels.get(source.substring(8)) : null;
-        if (source != null && c == null) {
-            reply(req, q, 422, AriJson.error("Event source not found"));
-            return;
-        }
-        // ASSUMPTION: success answers 204
-        reply(req, q, 204, null);
-        JsonObject fields = new JsonObject().put("eventname", eventName)
-                .put("userevent", new JsonObject().put("eventname", eventName));
-        if (c != null) {
-            fields.put("channel", AriJson.channel(c));
-        }
-        send(app, "ChannelUserevent", fields);
-    }
-
-    /** Hang-up order from the fixtures: HangupRequest, PlaybackFinished(failed), StasisEnd, snoops, Destroyed. */
-    private void hangup(FakeChannel c, boolean byApp) {
-        if (c.gone) {
-            return;
-        }
-        JsonObject request = byApp ? new JsonObject().put("cause", 32).put("soft", true) : new JsonObject().put("cause", 16);
-        emit(c, "ChannelHangupRequest", request);
-        if (!byApp && !c.inStasis() && !c.subscribedApps.isEmpty()) {
-            emit(c, "ChannelHangupRequest", new JsonObject().put("cause", 16).put("soft", true));
-        }
-        c.gone = true;
-        for (FakePlayback p : new ArrayList<>(c.playbacks)) {
-            finishPlayback(c, p, "failed");
-        }
-        c.heldCommands.clear();
-        Set<String> subscribed = Set.copyOf(c.subscribedApps);
-        if (c.inStasis()) {
-            emit(c, "StasisEnd", new JsonObject());
-        }
-        String stasisApp = c.stasisApp;
-        c.stasisApp = null;
-        if (c.isSnoop()) {
-            live.values().stream().filter(r -> r.channelId.equals(c.id)).toList()
-                    .forEach(r -> endRecordingOn(r, stasisApp));
-        } else {
-            for (FakeChannel s : new ArrayList<>(channels.values())) {
-                if (c.id.equals(s.spiedChannelId)) {
-                    FakeChannel snoop = s;
-                    String snoopApp = snoop.stasisApp;
-                    live.values().stream().filter(r -> r.channelId.equals(snoop.id)).toList()
-                            .forEach(r -> endRecordingOn(r, snoopApp));
-                    snoop.gone = true;
-                    if (snoop.inStasis()) {
-                        emit(snoop, "StasisEnd", new JsonObject());
-                    }
-                    snoop.stasisApp = null;
-                    channels.remove(snoop.id);
-                }
-            }
-        }
-        if (!subscribed.isEmpty()) {
-            c.subscribedApps.clear();
-            c.subscribedApps.addAll(subscribed);
-            // continue-and-subscribe, sipp-call-continue: the destroyed snapshot keeps context, exten and
-            // priority but has an empty app_name and app_data
-            c.appName = "";
-            c.appData = "";
-            emit(c, "ChannelDestroyed", new JsonObject().put("cause", 16).put("cause_txt", "Normal Clearing"));
-        }
-        c.subscribedApps.clear();
-        channels.remove(c.id);
-    }
-
-    private void endRecordingOn(FakeRecording r, String app) {
-        live.remove(r.name);
-        r.finish(System.nanoTime());
-        stored.put(r.name, storedFile(r));
-        if (app != null) {
-            send(app, "RecordingFinished", new JsonObject().put("recording", AriJson.recording(r, "done", true)));
-        }
-    }
-
-    private void reply(HttpServerRequest req, Map<String, String> q, int status, Object body) {
-        log(req, q, status);
-        var res = req.response().setStatusCode(status);
-        if (body == null) {
-            res.end();
-        } else {
-            String text = body instanceof JsonObject o ? o.encode() : ((JsonArray) body).encode();
-            res.putHeader("content-type", "application/json").end(text);
-        }
-    }
-
-    private StoredFile storedFile(FakeRecording r) {
-        return synthesizeAudio ? StoredFile.of(r.name, r.format, r.wav())
-                : StoredFile.generated(r.name, r.format, r.wavSize(), r.startedNanos);
-    }
-
-    private void log(HttpServerRequest req, Map<String, String> q, int status) {
-        Request r = new Request(req.method().name(), req.path(), q, status, System.nanoTime());
+    @Override
+    protected void answered(String method, String path, Map<String, String> query, int status, long atNanos) {
+        Request r = new Request(method, path, query, status, atNanos);
         if (keepHistory) {
             requests.add(r);
         }
         probe.answered(r);
     }
 
-    private static boolean authorized(String header, String apiKey) {
-        String expected = "Basic " + Base64.getEncoder().encodeToString((USER + ":" + PASSWORD).getBytes(StandardCharsets.UTF_8));
-        return expected.equals(header) || (USER + ":" + PASSWORD).equals(apiKey);
-    }
-
-    private static Map<String, String> query(String raw) {
-        Map<String, String> out = new LinkedHashMap<>();
-        if (raw == null || raw.isEmpty()) {
-            return out;
+    @Override
+    protected void eventSent(String application, JsonObject event, long atNanos) {
+        if (keepHistory) {
+            sent.add(new SentEvent(application, event, atNanos));
         }
-        for (String pair : raw.split("&")) {
-            int eq = pair.indexOf('=');
-            String k = eq < 0 ? pair : pair.substring(0, eq);
-            String v = eq < 0 ? "" : pair.substring(eq + 1);
-            out.put(java.net.URLDecoder.decode(k, StandardCharsets.UTF_8), java.net.URLDecoder.decode(v, StandardCharsets.UTF_8));
-        }
-        return out;
+        probe.eventSent(application, event, atNanos);
     }
 
-    // ---- plumbing ------------------------------------------------------------------------------
-
-    private void onContext(Runnable r) {
-        call(() -> {
-            r.run();
-            return null;
-        });
+    @Override
+    protected void eventLost(String application, String type) {
+        lostEvents.add(type);
     }
 
-    private <T> T call(java.util.concurrent.Callable<T> work) {
-        Promise<T> p = Promise.promise();
-        context.runOnContext(v -> {
-            try {
-                p.complete(work.call());
-            } catch (Throwable e) {
-                p.fail(e);
+    @Override
+    protected void storedRecordingDeleted(StoredFile file) {
+        deletedStored.put(file.name(), file);
+    }
+
+    @Override
+    protected Intercept intercept(String method, String path) {
+        for (Fault f : faults) {
+            if (f.method().equals(method) && f.path().matcher(path).matches() && f.remaining()[0] > 0) {
+                f.remaining()[0]--;
+                return new Intercept(f.status(), f.body(), f.delayMs());
             }
-        });
-        return await(p.future());
-    }
-
-    private static <T> T await(Future<T> f) {
-        try {
-            return f.toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
-        } catch (Exception e) {
-            throw new IllegalStateException(e);
         }
-    }
-
-    /** Handy for tests: the first event of a type sent to an app. */
-    public List<SentEvent> events(String app, Predicate<SentEvent> filter) {
-        return sent.stream().filter(e -> e.application().equals(app)).filter(filter).toList();
+        return null;
     }
 }

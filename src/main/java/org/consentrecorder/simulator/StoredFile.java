@@ -1,12 +1,12 @@
-package org.consentrecorder.testing.ari;
+package org.consentrecorder.simulator;
 
 import io.vertx.core.buffer.Buffer;
 
 /**
  * A stored recording. Small ones hold their bytes; large ones (the 200 MB archive test) are
- * generated on the fly from a seed so the double never holds them in memory either.
+ * generated on the fly from a seed so the simulator never holds them in memory either.
  */
-final class StoredFile {
+public final class StoredFile {
     final String name;
     final String format;
     final long size;
@@ -34,8 +34,20 @@ final class StoredFile {
         return new StoredFile(newName, format, bytes, size, seed);
     }
 
+    public String name() {
+        return name;
+    }
+
+    public String format() {
+        return format;
+    }
+
+    public long size() {
+        return size;
+    }
+
     /** Bytes [offset, offset+length) of the file. */
-    Buffer slice(long offset, int length) {
+    public Buffer slice(long offset, int length) {
         if (bytes != null) {
             return Buffer.buffer().appendBytes(bytes, (int) offset, length);
         }

@@ -1,4 +1,4 @@
-package org.consentrecorder.testing.ari;
+package org.consentrecorder.simulator;
 
 import io.vertx.core.json.JsonObject;
 import java.time.Instant;
@@ -8,7 +8,7 @@ import java.util.LinkedHashSet;
 import java.util.Set;
 
 /** A channel as the double keeps it. Mutated only on the double's context. */
-final class FakeChannel {
+final class SimulatedChannel {
     final String id;
     final String name;
     final Instant created;
@@ -32,13 +32,13 @@ final class FakeChannel {
     /** For snoop channels: the channel they spy on. */
     String spiedChannelId;
     /** Playbacks on this channel: the head is playing, the rest are queued. */
-    final Deque<FakePlayback> playbacks = new ArrayDeque<>();
+    final Deque<SimulatedPlayback> playbacks = new ArrayDeque<>();
     /** Channel commands Asterisk holds until the current playback ends (command-queue-vs-playback). */
     final Deque<Runnable> heldCommands = new ArrayDeque<>();
     final java.util.Map<String, String> variables = new java.util.HashMap<>();
     boolean gone;
 
-    FakeChannel(String id, String name, Instant created) {
+    SimulatedChannel(String id, String name, Instant created) {
         this.id = id;
         this.name = name;
         this.created = created;

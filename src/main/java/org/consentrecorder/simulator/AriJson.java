@@ -1,4 +1,4 @@
-package org.consentrecorder.testing.ari;
+package org.consentrecorder.simulator;
 
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -18,7 +18,7 @@ final class AriJson {
         return TS.format(at);
     }
 
-    static JsonObject channel(FakeChannel c) {
+    static JsonObject channel(SimulatedChannel c) {
         JsonObject json = new JsonObject()
                 .put("id", c.id)
                 .put("name", c.name)
@@ -41,7 +41,7 @@ final class AriJson {
         return json;
     }
 
-    static JsonObject playback(FakePlayback p) {
+    static JsonObject playback(SimulatedPlayback p) {
         return new JsonObject()
                 .put("id", p.id)
                 .put("media_uri", p.media)
@@ -50,7 +50,7 @@ final class AriJson {
                 .put("state", p.state);
     }
 
-    static JsonObject recording(FakeRecording r, String state, boolean withDuration) {
+    static JsonObject recording(SimulatedRecording r, String state, boolean withDuration) {
         JsonObject json = new JsonObject()
                 .put("name", r.name)
                 .put("format", r.format)

@@ -1,7 +1,7 @@
-package org.consentrecorder.testing.ari;
+package org.consentrecorder.simulator;
 
 /** A playback on a channel. */
-final class FakePlayback {
+final class SimulatedPlayback {
     final String id;
     final String media;
     final String language;
@@ -9,7 +9,7 @@ final class FakePlayback {
     String state = "queued";
     long finishTimer = -1;
 
-    FakePlayback(String id, String media, String language, String channelId) {
+    SimulatedPlayback(String id, String media, String language, String channelId) {
         this.id = id;
         this.media = media;
         this.language = language;

@@ -1,4 +1,4 @@
-package org.consentrecorder.testing.ari;
+package org.consentrecorder.simulator;
 
 import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
@@ -9,10 +9,10 @@ import java.util.List;
 /**
  * A live recording. It keeps the intervals during which audio was written (pause cuts them out,
  * mute writes silence) so the finished file has the length and silences a real one would.
- * The "audio" is a 400 Hz tone whose phase follows wall time, so a test can tell a cut from a
- * silence by looking at the samples.
+ * The audio comes from a {@link CallAudio} whose timeline follows wall time (the tests' 400 Hz
+ * tone, so a test can tell a cut from a silence by looking at the samples; the demo's speech).
  */
-final class FakeRecording {
+final class SimulatedRecording {
     final String name;
     final String format;
     final String channelId;
@@ -29,7 +29,7 @@ final class FakeRecording {
     private long segmentStart;
     private final List<long[]> segments = new ArrayList<>();   // {startNanos, endNanos, muted?1:0}
 
-    FakeRecording(String name, String format, String channelId, long now) {
+    SimulatedRecording(String name, String format, String channelId, long now) {
         this.name = name;
         this.format = format;
         this.channelId = channelId;
@@ -112,16 +112,27 @@ final class FakeRecording {
         return 44 + 2 * samples;
     }
 
-    /** The finished file: RIFF/WAVE, PCM, mono, 8000 Hz, 16 bit, as Asterisk writes wav. */
-    byte[] wav() {
+    /**
+     * The finished file: RIFF/WAVE, PCM, mono, 8000 Hz, 16 bit, as Asterisk writes wav. The call's
+     * sound follows wall time from the recording's start: a pause cuts a stretch of it out, a mute
+     * writes that stretch as silence.
+     */
+    byte[] wav(CallAudio audio) {
+        long lastSample = 0;
+        for (long[] s : segments) {
+            lastSample = Math.max(lastSample, (s[1] - startedNanos) / 125_000);
+        }
+        if (lastSample > Integer.MAX_VALUE / 2) {
+            throw new IllegalStateException("recording " + name + " is too long to synthesize");
+        }
+        short[] sound = audio.render(name.hashCode(), (int) lastSample + 1);
         ByteArrayOutputStream pcm = new ByteArrayOutputStream();
         for (long[] s : segments) {
             long samples = (s[1] - s[0]) / 125_000;   // 8000 samples per second
             long firstSample = (s[0] - startedNanos) / 125_000;
             ByteBuffer buf = ByteBuffer.allocate((int) samples * 2).order(ByteOrder.LITTLE_ENDIAN);
             for (long i = 0; i < samples; i++) {
-                short v = s[2] == 1 ? 0 : (short) (8000 * Math.sin(2 * Math.PI * 400 * (firstSample + i) / 8000.0));
-                buf.putShort(v);
+                buf.putShort(s[2] == 1 ? 0 : sound[(int) (firstSample + i)]);
             }
             pcm.writeBytes(buf.array());
         }
