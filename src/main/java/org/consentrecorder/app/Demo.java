@@ -15,7 +15,7 @@ import java.util.Map;
 import org.consentrecorder.call.IvrSettings;
 import org.consentrecorder.call.RecordingSettings;
 import org.consentrecorder.config.ConfigSource;
-import org.consentrecorder.privacy.DemoStatisticsHistory;
+import org.consentrecorder.privacy.DemoStatisticsRepository;
 import org.consentrecorder.simulator.CallMix;
 import org.consentrecorder.simulator.SimulatedAsterisk;
 import org.consentrecorder.simulator.SpeechLikeAudio;
@@ -68,7 +68,7 @@ final class Demo implements AutoCloseable {
             awaitConnected(app);
             createComplianceAccount(app.httpPort(), accounts);
             if (fresh) {
-                int days = Application.await(DemoStatisticsHistory.write(app.pool(),
+                int days = Application.await(DemoStatisticsRepository.write(app.pool(),
                         DemoHistory.days(LocalDate.now(ZoneOffset.UTC), HISTORY_DAYS, System.nanoTime()),
                         Clock.systemUTC()));
                 LOG.info("demo: wrote {} days of made-up daily statistics (the demo's history)", days);

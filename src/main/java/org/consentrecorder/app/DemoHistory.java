@@ -8,7 +8,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
 import org.consentrecorder.call.Outcome;
-import org.consentrecorder.privacy.DemoStatisticsHistory.Day;
+import org.consentrecorder.privacy.DemoStatisticsRepository.Day;
 
 /**
  * The made-up past week the demo's statistics start with: per day a few hundred calls (fewer at

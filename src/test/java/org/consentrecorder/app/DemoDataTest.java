@@ -13,7 +13,7 @@ import java.time.LocalDate;
 import java.util.List;
 import org.consentrecorder.crypto.Keyring;
 import org.consentrecorder.crypto.KeyringLoader;
-import org.consentrecorder.privacy.DemoStatisticsHistory;
+import org.consentrecorder.privacy.DemoStatisticsRepository;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -63,11 +63,11 @@ class DemoDataTest {
     @Test
     void theHistoryIsAWeekOfPlausibleDaysBeforeToday() {
         LocalDate today = LocalDate.of(2026, 11, 27);
-        List<DemoStatisticsHistory.Day> days = DemoHistory.days(today, 7, 1);
+        List<DemoStatisticsRepository.Day> days = DemoHistory.days(today, 7, 1);
         assertEquals(7, days.size());
         assertEquals(today.minusDays(7), days.get(0).day());
         assertEquals(today.minusDays(1), days.get(6).day());
-        for (DemoStatisticsHistory.Day d : days) {
+        for (DemoStatisticsRepository.Day d : days) {
             long sum = d.outcomes().values().stream().mapToLong(Long::longValue).sum();
             assertEquals(d.calls(), sum, "outcomes add up: " + d);
             long granted = d.outcomes().get("granted");

@@ -20,13 +20,13 @@ import java.util.Map;
  * before today; today's real calls are aggregated after midnight UTC as usual (a day already in the
  * table is never overwritten, and none is written here that exists).
  */
-public final class DemoStatisticsHistory {
+public final class DemoStatisticsRepository {
     /** One day's figures, in the shape {@link DailyStatistics} computes them. */
     public record Day(LocalDate day, int calls, Map<String, Long> outcomes, int recordedCalls, int pauses,
                       long totalHandleMs) {
     }
 
-    private DemoStatisticsHistory() {
+    private DemoStatisticsRepository() {
     }
 
     /** Inserts the days not in the table yet; completes with the number inserted. */
