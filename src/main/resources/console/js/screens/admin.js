@@ -39,8 +39,8 @@ function accounts(body) {
     try {
       const created = await api.post('/accounts', {username: data.username.trim(), password: data.password, role: data.role});
       form.reset();
-      say(status, 'ok', `Account ${created.username} created with role ${created.role}.`);
       await load();
+      say(status, 'ok', `Account ${created.username} created with role ${created.role}.`);
     } catch (e) {
       password.value = '';
       say(status, 'error', `Not created: ${e.message}`);
@@ -50,8 +50,8 @@ function accounts(body) {
   async function change(account, patch, done) {
     try {
       const updated = await api.patch(`/accounts/${account.id}`, patch);
-      say(status, 'ok', `${updated.username}: ${done}. Their sessions were ended.`);
       await load();
+      say(status, 'ok', `${updated.username}: ${done}. Their sessions were ended.`);
     } catch (e) {
       say(status, 'error', `${account.username}: ${e.message}`);
     }
@@ -162,8 +162,8 @@ function tokens(body) {
     return confirmButton('Revoke', 'Press again to revoke', async () => {
       try {
         await api.del(`/tokens/${t.id}`);
-        say(status, 'ok', `Token ${t.name} revoked: it no longer works.`);
         await load();
+        say(status, 'ok', `Token ${t.name} revoked: it no longer works.`);
       } catch (e) {
         say(status, 'error', `${t.name}: ${e.message}`);
       }

@@ -5,7 +5,7 @@ import * as api from '../api.js';
 import {field, formatTime, h, message, messageRegion, replace, say, shortId} from '../dom.js';
 import {controlResult, outcome} from '../words.js';
 
-export const REFRESH_MS = 3000;
+export const REFRESH_MS = 5000;
 
 function recordingState(c) {
   if (!c.recording) {

@@ -91,8 +91,8 @@ function requests(body) {
       const created = await api.post('/privacy/requests', {kind: data.kind, caller: data.caller.trim(),
         received_at: localInputToIso(data.received_at), note: data.note.trim() || undefined});
       form.reset();
-      say(status, 'ok', `Registered: ${created.kind} request, due ${formatTime(created.due_at).slice(0, 10)}.`);
       await load();
+      say(status, 'ok', `Registered: ${created.kind} request, due ${formatTime(created.due_at).slice(0, 10)}.`);
       show(created);
     } catch (e) {
       say(status, 'error', `Not registered: ${e.message}`);
@@ -250,8 +250,8 @@ function holds(body) {
         : {caller: value, reason: data.reason.trim()});
       form.reset();
       relabel();
-      say(status, 'ok', 'Legal hold placed.');
       await load();
+      say(status, 'ok', 'Legal hold placed.');
     } catch (e) {
       say(status, 'error', `No hold placed: ${e.message}`);
     }
@@ -289,8 +289,8 @@ function holds(body) {
     onSubmit(f, async (data) => {
       try {
         await api.post(`/legal-holds/${x.id}/release`, {reason: data.reason.trim()});
-        say(status, 'ok', 'Legal hold released.');
         await load();
+        say(status, 'ok', 'Legal hold released.');
       } catch (e) {
         say(status, 'error', `Not released: ${e.message}`);
       }

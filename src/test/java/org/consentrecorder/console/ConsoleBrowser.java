@@ -14,6 +14,7 @@ import java.util.logging.Level;
 import java.util.stream.Stream;
 import org.openqa.selenium.By;
 import org.openqa.selenium.JavascriptExecutor;
+import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
@@ -116,20 +117,21 @@ final class ConsoleBrowser implements AutoCloseable {
     }
 
     <T> T until(ExpectedCondition<T> condition, String what) {
-        return new WebDriverWait(driver, WAIT).withMessage(() -> "waiting for " + what).until(condition);
+        // the console replaces what it re-renders: an element read a moment ago may be gone, so look again
+        return new WebDriverWait(driver, WAIT).withMessage(() -> "waiting for " + what)
+                .ignoring(StaleElementReferenceException.class).until(condition);
     }
 
     /** Waits until the element's text contains the given text. */
     WebElement untilText(By by, String text) {
-        until(d -> {
+        return until(d -> {
             for (WebElement e : d.findElements(by)) {
                 if (e.getText().contains(text)) {
-                    return true;
+                    return e;
                 }
             }
             return null;
         }, "'" + text + "' in " + by);
-        return driver.findElements(by).stream().filter(e -> e.getText().contains(text)).findFirst().orElseThrow();
     }
 
     Object script(String js, Object... args) {

@@ -460,10 +460,12 @@ class OperatorConsoleBrowserTest {
                 .selectByValue("agent");
         button("Create").click();
         browser.untilText(By.cssSelector(".message-region"), "Account nina created with role agent.");
+        settled();
         new org.openqa.selenium.support.ui.Select(browser.find(By.cssSelector("select[aria-label='Role of nina']")))
                 .selectByValue("supervisor");
         buttonLabelled("Change the role of nina").click();
         browser.untilText(By.cssSelector(".message-region"), "nina: role is now supervisor.");
+        settled();
         buttonLabelled("Disable nina").click();
         buttonLabelled("Press again to disable: Disable nina").click();
         browser.untilText(By.cssSelector(".message-region"), "nina: disabled.");
