@@ -15,6 +15,7 @@ const who = document.getElementById('who');
 const whoName = document.getElementById('who-name');
 const expiry = document.getElementById('session-expiry');
 const idleWarning = document.getElementById('idle-warning');
+const idleWarningAlert = document.getElementById('idle-warning-alert');
 const idleWarningText = document.getElementById('idle-warning-text');
 
 let cleanup = null;
@@ -129,11 +130,15 @@ function onSessionEvent(event) {
     replace(expiry, `Session ends ${formatTime(new Date(event.session.expiresAt).toISOString()).slice(11, 16)} `
         + `(in ${minutes} min)`);
     if (event.idleSignOutInMs !== null) {
-      replace(idleWarningText, 'No activity for a while: you will be signed out in '
-          + `${Math.ceil(event.idleSignOutInMs / 1000)} s.`);
-      idleWarning.hidden = false;
-    } else {
+      if (idleWarning.hidden) {
+        // announced once; the countdown below it is not read out every second
+        idleWarning.hidden = false;
+        replace(idleWarningAlert, 'No activity for a while: you will be signed out unless you stay.');
+      }
+      replace(idleWarningText, `Signing out in ${Math.ceil(event.idleSignOutInMs / 1000)} s.`);
+    } else if (!idleWarning.hidden) {
       idleWarning.hidden = true;
+      replace(idleWarningAlert);
     }
   } else if (event.type === 'ended') {
     if (event.reason === 'idle') {
@@ -172,6 +177,7 @@ function wire() {
   document.getElementById('stay-signed-in').addEventListener('click', () => {
     session.touch();
     idleWarning.hidden = true;
+    replace(idleWarningAlert);
   });
   document.getElementById('skip-link').addEventListener('click', (event) => {
     event.preventDefault();

@@ -202,6 +202,8 @@ export function player(call, cleanups) {
       audio.src = objectUrl;
       audio.hidden = false;
       replace(playForm, h('p', {class: 'reason-given'}, 'Reason in the audit trail: ', h('q', {}, data.reason.trim())));
+      // the Play button is gone: the keyboard continues at the player
+      audio.focus();
       say(status, 'info', 'Loaded; starting…');
       try {
         await audio.play();

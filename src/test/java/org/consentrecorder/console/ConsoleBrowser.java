@@ -86,6 +86,9 @@ final class ConsoleBrowser implements AutoCloseable {
         ChromeDriverService service = new ChromeDriverService.Builder()
                 .usingDriverExecutable(CHROMEDRIVER.toFile())
                 .usingAnyFreePort()
+                // Chromium's caches and settings outside the profile (dconf, fontconfig) go into it too
+                .withEnvironment(Map.of("XDG_CACHE_HOME", profile.resolve("cache").toString(),
+                        "XDG_CONFIG_HOME", profile.resolve("config").toString()))
                 .build();
         ChromeDriver driver;
         try {

@@ -514,7 +514,8 @@ class OperatorConsoleBrowserTest {
         // the last input moved into the past (the console's clock keeps ticking): the warning, then the sign-out
         browser.asyncScript("const done = arguments[arguments.length - 1];"
                 + "import('/console/js/session.js').then((m) => { m.touch(Date.now() - 9.5 * 60 * 1000); done(); });");
-        browser.untilText(By.id("idle-warning"), "you will be signed out in");
+        browser.untilText(By.id("idle-warning"), "you will be signed out unless you stay.");
+        browser.untilText(By.id("idle-warning"), "Signing out in");
         assertTrue(browser.find(By.id("stay-signed-in")).isDisplayed());
         shot("idle-warning");
         browser.asyncScript("const done = arguments[arguments.length - 1];"
