@@ -54,7 +54,12 @@ final class ConsoleFiles {
 
     /** Loads every file under the classpath directory {@code root}; fails when index.html is missing. */
     static ConsoleFiles load(String root) {
-        URL index = ConsoleFiles.class.getResource("/" + root + "/index.html");
+        return load(ConsoleFiles.class.getClassLoader(), root);
+    }
+
+    /** As {@link #load(String)} from a class loader's resources: a directory in development, the jar in production. */
+    static ConsoleFiles load(ClassLoader loader, String root) {
+        URL index = loader.getResource(root + "/index.html");
         if (index == null) {
             throw new IllegalStateException("/" + root + "/index.html is missing from the classpath");
         }

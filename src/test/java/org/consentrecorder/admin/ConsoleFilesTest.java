@@ -5,15 +5,20 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
+import java.net.URL;
+import java.net.URLClassLoader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.jar.JarEntry;
+import java.util.jar.JarOutputStream;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The console's files as shipped: everything under {@code src/main/resources/console} is loaded and
@@ -58,6 +63,28 @@ class ConsoleFilesTest {
         assertEquals("text/css; charset=utf-8", loaded.get("css/console.css").orElseThrow().contentType());
         assertTrue(loaded.get("../admin/openapi.json").isEmpty());
         assertTrue(loaded.get("js/").isEmpty());
+    }
+
+    @Test
+    void fromAJar_asInThePackagedApplication(@TempDir Path dir) throws IOException {
+        Path jar = dir.resolve("app.jar");
+        try (JarOutputStream out = new JarOutputStream(Files.newOutputStream(jar))) {
+            for (String[] entry : new String[][] {{"console/index.html", "<!doctype html><title>c</title>"},
+                    {"console/js/app.js", "export const x = 1;"}, {"other/openapi.json", "{}"}}) {
+                out.putNextEntry(new JarEntry(entry[0]));
+                out.write(entry[1].getBytes(StandardCharsets.UTF_8));
+                out.closeEntry();
+            }
+        }
+        try (URLClassLoader loader = new URLClassLoader(new URL[] {jar.toUri().toURL()}, null)) {
+            ConsoleFiles files = ConsoleFiles.load(loader, "console");
+            assertEquals(2, files.size());
+            assertEquals("export const x = 1;",
+                    new String(files.get("js/app.js").orElseThrow().body(), StandardCharsets.UTF_8));
+            assertTrue(files.get("index.html").orElseThrow().etag().matches("\"[0-9a-f]{32}\""));
+            // a second load while the first one's jar file system is closed again works the same
+            assertEquals(2, ConsoleFiles.load(loader, "console").size());
+        }
     }
 
     @Test
