@@ -141,6 +141,7 @@ function onSessionEvent(event) {
       replace(idleWarningAlert);
     }
   } else if (event.type === 'ended') {
+    SCREENS.forEach((screen) => screen.forget && screen.forget());
     if (event.reason === 'idle') {
       // the token may still be valid on the server: revoke it (best effort; it expires anyway)
       api.logout(event.session.token).catch(() => {});

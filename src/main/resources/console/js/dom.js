@@ -29,7 +29,7 @@ function append(el, children) {
 
 function applyProps(el, props, svg) {
   for (const [key, value] of Object.entries(props || {})) {
-    if (value === null || value === undefined || value === false) {
+    if (value === null || value === undefined) {
       continue;
     }
     if (FORBIDDEN.has(key)) {
@@ -45,9 +45,13 @@ function applyProps(el, props, svg) {
       Object.assign(el.dataset, value);
     } else if (svg || key.startsWith('aria-') || key.startsWith('data-') || key === 'list' || key === 'form'
         || !(key in el)) {
-      // attributes: aria-*, for, tabindex, minlength, inputmode, datetime, and read-only properties
-      el.setAttribute(key, value === true ? '' : String(value));
+      // attributes: aria-*, for, tabindex, minlength, inputmode, datetime, and read-only properties;
+      // false leaves the attribute out
+      if (value !== false) {
+        el.setAttribute(key, value === true ? '' : String(value));
+      }
     } else {
+      // properties, false included (disabled: false, spellcheck: false)
       el[key] = value;
     }
   }

@@ -7,7 +7,12 @@ import {OUTCOMES, outcome} from '../words.js';
 import * as call from './call.js';
 
 const PAGE_SIZE = 25;
-const search = {filters: {}, cursors: [null], form: {}};
+let search = {filters: {}, cursors: [null], form: {}};
+
+/** Forgets the last search (a caller number, perhaps) when the session ends: the next person must not see it. */
+export function forget() {
+  search = {filters: {}, cursors: [null], form: {}};
+}
 
 export function render(container, {params}) {
   if (params.length > 0) {

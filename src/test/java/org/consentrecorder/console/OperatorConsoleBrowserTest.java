@@ -280,6 +280,14 @@ class OperatorConsoleBrowserTest {
         assertArrayEquals(h.asterisk.deletedBytes(recorded.name()), Files.readAllBytes(file));
         assertTrue(api.get("/api/v1/audit?action=recordings.play&target=" + recorded.recordingId(), tokenOf("carl"))
                 .getJsonArray("items").stream().anyMatch(o -> "quality review 12".equals(((JsonObject) o).getString("reason"))));
+
+        // the next person at this screen does not see the caller number sue searched for
+        button("Sign out").click();
+        browser.find(By.name("username")).sendKeys("carl");
+        browser.find(By.name("password")).sendKeys(PASSWORD);
+        button("Sign in").click();
+        browser.untilText(By.tagName("h1"), "Calls");
+        assertEquals("", browser.find(By.name("caller")).getDomProperty("value"), "the last search is forgotten");
     }
 
     private String tokenOf(String user) {
