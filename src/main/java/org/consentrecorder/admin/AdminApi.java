@@ -92,6 +92,8 @@ public final class AdminApi {
                                  Clock clock) {
         AdminApi api = new AdminApi(vertx, config, pool, calls, archive, identity, privacy, clock);
         api.mountOn(router);
+        // the operator console: static files that use only the routes above
+        ConsoleRoutes.mount(router);
         vertx.setPeriodic(600_000, id -> {
             api.throttle.sweep();
             api.tokens.purgeOldSessions().onFailure(e -> LOG.debug("purging old sessions: {}", e.getMessage()));

@@ -1,0 +1,241 @@
+// The recording player. Before the first byte it asks why (the reason goes into the audit trail
+// with the operator's name before the server sends anything). An <audio> element cannot send the
+// bearer token, and a token must never be put into a URL, so the player fetches the recording once
+// with the token (GET /recordings/{id}/audio?reason=…) and plays it from memory (a blob: URL); seeking
+// is then local. A time bar marks where audio was withheld, from the pause timeline's offsets
+// (file time: a cut-out pause is a point in the file, a silenced one a stretch).
+import * as api from '../api.js';
+import * as session from '../session.js';
+import {facts, field, formatBytes, formatDuration, formatSpan, h, messageRegion, onSubmit, replace, s,
+  say, saveBlob, time} from '../dom.js';
+import {trigger} from '../words.js';
+
+const REASON_HINT = 'Written to the audit trail with your name before anything is sent, e.g. "ticket 4711: '
+    + 'caller disputes the contract" (3 to 500 characters).';
+
+function instant(entry) {
+  const t = Date.parse(entry.accepted_at || entry.requested_at || entry.written_at);
+  return Number.isNaN(t) ? null : t;
+}
+
+/**
+ * Where audio is missing from the file, from the timeline (rows in order): {kind: 'cut'|'silenced'|'stopped',
+ * startMs, endMs, withheldMs, trigger}. 'cut': an ARI pause, the paused time is not in the file;
+ * 'silenced': a mute, the paused time is silence; 'stopped': a pause failed and the recording ended.
+ */
+export function withheldSpans(timeline) {
+  const spans = [];
+  let open = null;
+  const close = (pause, end) => {
+    const silenced = pause.pause_style === 'silence';
+    const started = instant(pause);
+    const ended = end ? instant(end) : null;
+    spans.push({
+      kind: silenced ? 'silenced' : 'cut',
+      startMs: pause.offset_ms,
+      endMs: silenced && end ? Math.max(pause.offset_ms, end.offset_ms) : pause.offset_ms,
+      withheldMs: started !== null && ended !== null ? Math.max(0, ended - started) : null,
+      trigger: trigger(pause.trigger_kind, pause.trigger_detail),
+    });
+  };
+  for (const entry of timeline || []) {
+    if (entry.change === 'paused') {
+      if (!open) {
+        open = entry;
+      }
+    } else if (['resumed', 'ended', 'pause_failed_stopped', 'withdrawn_discarded'].includes(entry.change)) {
+      if (open) {
+        close(open, entry);
+        open = null;
+      }
+      if (entry.change === 'pause_failed_stopped') {
+        spans.push({kind: 'stopped', startMs: entry.offset_ms, endMs: entry.offset_ms, withheldMs: null,
+          trigger: trigger(entry.trigger_kind, entry.trigger_detail)});
+      }
+    }
+  }
+  if (open) {
+    close(open, null);
+  }
+  return spans;
+}
+
+function describe(span) {
+  if (span.kind === 'stopped') {
+    return `a pause failed (${span.trigger}), so the recording was stopped here`;
+  }
+  const how = span.kind === 'cut' ? 'cut out of the file' : 'written as silence';
+  const length = span.withheldMs === null ? 'until the end' : formatSpan(span.withheldMs);
+  return `payment pause (${span.trigger}): ${length} not recorded, ${how}`;
+}
+
+/** The time bar: the whole recording, the withheld places, the play position. */
+function timeBar(spans, onSeek) {
+  const marks = s('g', {});
+  const playhead = s('rect', {class: 'bar-playhead', x: 0, y: 0, width: 4, height: 32});
+  const svg = s('svg', {class: 'time-bar', viewBox: '0 0 1000 32', preserveAspectRatio: 'none', role: 'img',
+    'aria-label': spans.length === 0 ? 'Time bar: nothing was withheld'
+      : `Time bar: ${spans.length} place${spans.length === 1 ? '' : 's'} where audio was withheld`},
+  s('rect', {class: 'bar-recorded', x: 0, y: 6, width: 1000, height: 20}), marks, playhead);
+  let durationMs = 1;
+  const x = (ms) => Math.min(1000, Math.max(0, (ms / durationMs) * 1000));
+  const draw = (ms) => {
+    durationMs = Math.max(1, ms);
+    marks.replaceChildren();
+    for (const span of spans) {
+      const start = x(span.startMs);
+      const width = Math.max(6, x(span.endMs) - start);
+      marks.appendChild(s('rect', {class: `bar-${span.kind}`, x: Math.min(994, Math.max(0, start - (span.endMs === span.startMs ? 3 : 0))),
+        y: 0, width, height: 32}, s('title', {}, `${formatDuration(span.startMs)}: ${describe(span)}`)));
+    }
+  };
+  svg.addEventListener('click', (event) => {
+    const box = svg.getBoundingClientRect();
+    onSeek(((event.clientX - box.left) / box.width) * durationMs);
+  });
+  return {
+    element: svg,
+    draw,
+    position: (ms) => playhead.setAttribute('x', String(Math.min(996, x(ms)))),
+  };
+}
+
+/** The recording section of a call. cleanups collects what to undo when the screen goes. */
+export function player(call, cleanups) {
+  const rec = call.recording;
+  const section = h('section', {class: 'card', 'aria-labelledby': 'recording-heading'},
+      h('h2', {id: 'recording-heading'}, 'Recording'));
+  if (!rec) {
+    section.appendChild(h('p', {}, 'This call has no recording.'));
+    return section;
+  }
+  const spans = withheldSpans(call.timeline);
+  let audio = null;
+  let objectUrl = null;
+  const playable = rec.state === 'verified' || rec.state === 'archived';
+  section.appendChild(facts([
+    ['State', rec.state],
+    ['Format', rec.format],
+    ['Length', rec.duration_seconds === null ? '—' : formatDuration(rec.duration_seconds * 1000)],
+    ['Size', formatBytes(rec.plaintext_bytes)],
+    ['Finished', time(rec.finished_at)],
+    ['Archived', time(rec.archived_at)],
+  ]));
+
+  const bar = timeBar(spans, (ms) => seek(ms));
+  const fallbackMs = Math.max(rec.duration_seconds ? rec.duration_seconds * 1000 : 0,
+      ...spans.map((sp) => sp.endMs), ...(call.timeline || []).map((t) => t.offset_ms || 0), 1);
+  bar.draw(fallbackMs);
+  const spanList = h('ul', {class: 'withheld-list'});
+  const seekButtons = [];
+  for (const span of spans) {
+    const go = h('button', {type: 'button', class: 'button-small', disabled: true, on: {click: () => seek(span.startMs)}},
+        `Go to ${formatDuration(span.startMs)}`);
+    seekButtons.push(go);
+    spanList.appendChild(h('li', {}, h('span', {}, `At ${formatDuration(span.startMs)}: ${describe(span)} `), go));
+  }
+  section.appendChild(h('figure', {class: 'time-bar-figure'}, bar.element,
+      h('figcaption', {},
+          h('span', {class: 'legend legend-recorded'}, 'recorded'), ' ',
+          h('span', {class: 'legend legend-withheld'}, 'audio withheld (payment pause)'))));
+  section.appendChild(spans.length > 0 ? spanList : h('p', {}, 'Nothing was withheld from this recording.'));
+
+  if (!playable) {
+    section.appendChild(h('p', {class: 'message message-info'},
+        `This recording is ${rec.state}: it cannot be played.`));
+    return section;
+  }
+  if (!session.can('playback')) {
+    section.appendChild(h('p', {class: 'message message-info'}, 'Your role may not play recordings.'));
+    return section;
+  }
+
+  const status = messageRegion();
+  audio = h('audio', {controls: true, preload: 'auto', hidden: true, class: 'player'});
+  const progress = h('progress', {max: 1, hidden: true, 'aria-label': 'Fetching the recording'});
+  cleanups.push(() => {
+    audio.pause();
+    if (objectUrl) {
+      URL.revokeObjectURL(objectUrl);
+    }
+  });
+
+  function seek(ms) {
+    if (audio && objectUrl && Number.isFinite(audio.duration)) {
+      audio.currentTime = Math.min(audio.duration, Math.max(0, ms / 1000));
+      audio.focus();
+    }
+  }
+
+  audio.addEventListener('loadedmetadata', () => {
+    if (Number.isFinite(audio.duration)) {
+      bar.draw(audio.duration * 1000);
+    }
+    seekButtons.forEach((b) => { b.disabled = false; });
+  });
+  audio.addEventListener('timeupdate', () => bar.position(audio.currentTime * 1000));
+  audio.addEventListener('playing', () => say(status, 'ok', 'Playing.'));
+  audio.addEventListener('pause', () => {
+    if (!audio.ended) {
+      say(status, 'info', 'Paused.');
+    }
+  });
+  audio.addEventListener('ended', () => say(status, 'info', 'Finished.'));
+
+  const reason = h('input', {name: 'reason', type: 'text', required: true, minLength: 3, maxLength: 500,
+    autocomplete: 'off'});
+  const playForm = h('form', {class: 'reason-form', method: 'post', 'aria-label': 'Play the recording'},
+      field('Reason for playing', reason, REASON_HINT),
+      h('button', {type: 'submit', class: 'button-primary'}, 'Play'));
+  onSubmit(playForm, async (data) => {
+    say(status, 'info', 'Fetching the recording…');
+    progress.hidden = false;
+    progress.removeAttribute('value');
+    try {
+      const fetched = await api.download(`/recordings/${encodeURIComponent(rec.id)}/audio`,
+          {reason: data.reason.trim()}, (p) => {
+            if (p !== null) {
+              progress.value = p;
+            }
+          });
+      objectUrl = URL.createObjectURL(fetched.blob);
+      audio.src = objectUrl;
+      audio.hidden = false;
+      replace(playForm, h('p', {class: 'reason-given'}, 'Reason in the audit trail: ', h('q', {}, data.reason.trim())));
+      // the Play button is gone: the keyboard continues at the player
+      audio.focus();
+      say(status, 'info', 'Loaded; starting…');
+      try {
+        await audio.play();
+      } catch (e) {
+        say(status, 'info', 'Loaded. Press play in the player.');
+      }
+    } catch (e) {
+      say(status, 'error', `The recording cannot be played: ${e.message}`);
+    } finally {
+      progress.hidden = true;
+    }
+  });
+
+  const downloadReason = h('input', {name: 'reason', type: 'text', required: true, minLength: 3, maxLength: 500,
+    autocomplete: 'off'});
+  const downloadStatus = messageRegion();
+  const downloadForm = h('form', {class: 'reason-form', method: 'post', 'aria-label': 'Download the recording'},
+      field('Reason for downloading', downloadReason, 'A download is a playback too: it is audited with this reason.'),
+      h('button', {type: 'submit'}, 'Download'));
+  onSubmit(downloadForm, async (data) => {
+    say(downloadStatus, 'info', 'Downloading…');
+    try {
+      const fetched = await api.download(`/recordings/${encodeURIComponent(rec.id)}/audio`, {reason: data.reason.trim()});
+      const name = fetched.filename || `recording-${rec.id}.${rec.format || 'bin'}`;
+      saveBlob(fetched.blob, name);
+      downloadReason.value = '';
+      say(downloadStatus, 'ok', `Saved as ${name} (${formatBytes(fetched.blob.size)}).`);
+    } catch (e) {
+      say(downloadStatus, 'error', `The download failed: ${e.message}`);
+    }
+  });
+
+  section.append(playForm, progress, status, audio, h('h3', {}, 'Download'), downloadForm, downloadStatus);
+  return section;
+}

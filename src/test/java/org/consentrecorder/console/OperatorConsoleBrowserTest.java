@@ -1,0 +1,642 @@
+package org.consentrecorder.console;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.net.URLEncoder;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.consentrecorder.admin.ConsoleRoutes;
+import org.consentrecorder.testing.AppHarness;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInfo;
+import org.junit.jupiter.api.TestInstance;
+import org.openqa.selenium.By;
+import org.openqa.selenium.Keys;
+import org.openqa.selenium.WebElement;
+
+/**
+ * The operator console in a real headless Chromium against the real application (ARI double, real
+ * PostgreSQL, the encrypted archive): each role's work done through the console, checked where it
+ * lands (the audit trail, the double's requests, the database). After every test the browser must
+ * have reported no Content-Security-Policy violation, no uncaught error and no console error.
+ * Screenshots of every screen go to target/console-screenshots/.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class OperatorConsoleBrowserTest {
+    private static final String PASSWORD = "Console-test-password-7";
+    private static final String RECORDED = "+15551230001";
+    private static final String DECLINING = "+15551230002";
+    private static final String TO_ERASE = "+15551230003";
+    private static final String LIVE = "+15551230004";
+    private static final Path SHOTS = Path.of("target", "console-screenshots");
+
+    private long startedNanos;
+    private String base;
+    private AppHarness h;
+    private ApiCalls api;
+    private ConsoleBrowser browser;
+    private String adminToken;
+    private ConsoleFixtures.Recorded recorded;
+    private ConsoleFixtures.Recorded toErase;
+    private UUID declinedCall;
+
+    @BeforeAll
+    void start() throws Exception {
+        startedNanos = System.nanoTime();
+        h = AppHarness.start(Map.of());
+        base = "http://127.0.0.1:" + h.app.httpPort();
+        api = new ApiCalls(base);
+        adminToken = api.login(AppHarness.ADMIN_USER, AppHarness.ADMIN_PASSWORD);
+        api.createAccount(adminToken, "sue", PASSWORD, "supervisor");
+        api.createAccount(adminToken, "carl", PASSWORD, "compliance");
+        api.createAccount(adminToken, "ada", PASSWORD, "agent");
+        api.createAccount(adminToken, "otto", PASSWORD, "auditor");
+        System.out.printf("application started after %.1f s%n", (System.nanoTime() - startedNanos) / 1e9);
+        ConsoleFixtures fixtures = new ConsoleFixtures(h);
+        fixtures.pastCalls();
+        recorded = fixtures.archivedCallWithAPause(RECORDED);
+        toErase = fixtures.archivedCallWithAPause(TO_ERASE);
+        declinedCall = fixtures.declinedCall(DECLINING);
+        System.out.printf("fixtures ready after %.1f s%n", (System.nanoTime() - startedNanos) / 1e9);
+        browser = ConsoleBrowser.start(base);
+        browser.viewport(1280, 800);
+        System.out.printf("browser ready after %.1f s%n", (System.nanoTime() - startedNanos) / 1e9);
+    }
+
+    @AfterEach
+    void noProblemsInTheBrowser(TestInfo test) {
+        // what the browser showed at the end of each test, for whoever reads a failure
+        browser.screenshot(SHOTS.resolve("end-of-test").resolve(test.getTestMethod().orElseThrow().getName() + ".png"));
+        List<String> problems = browser.drainProblems();
+        assertEquals(List.of(), problems, "CSP violations, errors or console messages in the browser");
+    }
+
+    @AfterAll
+    void stop() {
+        try {
+            if (browser != null) {
+                browser.close();
+                assertFalse(Files.exists(browser.profile), "the browser profile is deleted");
+            }
+        } finally {
+            if (h != null) {
+                h.close();
+            }
+            System.out.printf("console browser tests: %.1f s wall time (application, fixtures and browser included)%n",
+                    (System.nanoTime() - startedNanos) / 1e9);
+        }
+    }
+
+    // ---- helpers -------------------------------------------------------------------------------
+
+    /** Opens the console at a fragment, signed out: whoever was signed in in this tab signs out first. */
+    private void signedOut(String fragment) {
+        browser.keepProblemsOfThisPage();
+        browser.open(fragment);
+        browser.until(d -> d.findElements(By.cssSelector("input[name=username]")).isEmpty()
+                && d.findElements(By.cssSelector("#who:not([hidden])")).isEmpty() ? null : true, "the console to start");
+        settled();
+        if (browser.all(By.id("who")).get(0).isDisplayed()) {
+            button("Sign out").click();
+            browser.untilText(By.id("main"), "You are signed out.");
+            // signing out leaves the screen (the next person starts at their own first screen)
+            assertEquals(base + "/console/", browser.driver.getCurrentUrl());
+            if (!fragment.isEmpty()) {
+                browser.open(fragment);
+            }
+        }
+    }
+
+    /** Opens the console at a fragment and signs in there. */
+    private void signIn(String user, String password, String fragment) {
+        signedOut(fragment);
+        browser.find(By.name("username")).sendKeys(user);
+        browser.find(By.name("password")).sendKeys(password);
+        button("Sign in").click();
+        browser.find(By.id("who"));
+    }
+
+    private void signIn(String user) {
+        signIn(user, PASSWORD, "");
+    }
+
+    private WebElement button(String text) {
+        return browser.find(By.xpath("//button[normalize-space()='" + text + "']"));
+    }
+
+    private WebElement buttonLabelled(String label) {
+        return browser.find(By.cssSelector("button[aria-label='" + label + "']"));
+    }
+
+    /** Waits until the console has no request out (it marks <main> aria-busy meanwhile). */
+    private void settled() {
+        browser.until(d -> d.findElements(By.cssSelector("main[aria-busy='true'], .loading")).isEmpty() ? true : null,
+                "the console's requests to finish");
+    }
+
+    private void shotSettled(String name) {
+        settled();
+        shot(name);
+    }
+
+    private String mainText() {
+        return browser.find(By.id("main")).getText();
+    }
+
+    private List<String> navItems() {
+        List<String> out = new ArrayList<>();
+        browser.all(By.cssSelector("#nav-list a")).forEach(a -> out.add(a.getText()));
+        return out;
+    }
+
+    private void shot(String name) {
+        browser.screenshot(SHOTS.resolve(name + ".png"));
+    }
+
+    private static String enc(String s) {
+        return URLEncoder.encode(s, StandardCharsets.UTF_8);
+    }
+
+    private Path awaitDownload(String fileName) {
+        Path file = browser.downloads.resolve(fileName);
+        h.asterisk.await("the download of " + fileName, () -> Files.exists(file)
+                && !Files.exists(browser.downloads.resolve(fileName + ".crdownload")), AppHarness.WAIT);
+        return file;
+    }
+
+    // ---- the console's files ---------------------------------------------------------------------
+
+    @Test
+    void theConsoleIsServedFromTheJar_withAStrictPolicyOnEveryAnswer() {
+        HttpResponse<byte[]> redirect = api.send("GET", "/console", null, null, Map.of());
+        assertEquals(301, redirect.statusCode());
+        assertEquals("/console/", redirect.headers().firstValue("location").orElseThrow());
+
+        HttpResponse<byte[]> index = api.send("GET", "/console/", null, null, Map.of());
+        assertEquals(200, index.statusCode());
+        assertEquals("text/html; charset=utf-8", index.headers().firstValue("content-type").orElseThrow());
+        String csp = index.headers().firstValue("content-security-policy").orElseThrow();
+        assertEquals(ConsoleRoutes.CONTENT_SECURITY_POLICY, csp);
+        for (String directive : List.of("default-src 'self'", "script-src 'self'", "style-src 'self'",
+                "frame-ancestors 'none'", "object-src 'none'", "require-trusted-types-for 'script'")) {
+            assertTrue(csp.contains(directive), directive);
+        }
+        assertFalse(csp.contains("unsafe-inline") || csp.contains("unsafe-eval"), csp);
+        assertEquals("no-referrer", index.headers().firstValue("referrer-policy").orElseThrow());
+        assertEquals("nosniff", index.headers().firstValue("x-content-type-options").orElseThrow());
+        assertEquals("DENY", index.headers().firstValue("x-frame-options").orElseThrow());
+        assertTrue(index.headers().firstValue("set-cookie").isEmpty(), "no cookies");
+
+        HttpResponse<byte[]> script = api.send("GET", "/console/js/app.js", null, null, Map.of());
+        assertEquals(200, script.statusCode());
+        assertEquals("text/javascript; charset=utf-8", script.headers().firstValue("content-type").orElseThrow());
+        assertEquals(csp, script.headers().firstValue("content-security-policy").orElseThrow());
+        String etag = script.headers().firstValue("etag").orElseThrow();
+        assertEquals(304, api.send("GET", "/console/js/app.js", null, null, Map.of("if-none-match", etag)).statusCode());
+
+        HttpResponse<byte[]> missing = api.send("GET", "/console/js/nothing-here.js", null, null, Map.of());
+        assertEquals(404, missing.statusCode());
+        assertEquals(csp, missing.headers().firstValue("content-security-policy").orElseThrow());
+        assertEquals(404, api.send("GET", "/console/../pom.xml", null, null, Map.of()).statusCode());
+        assertEquals(404, api.send("GET", "/console/%2e%2e/%2e%2e/etc/passwd", null, null, Map.of()).statusCode());
+        HttpResponse<byte[]> post = api.send("POST", "/console/", null, new JsonObject(), Map.of());
+        assertEquals(405, post.statusCode());
+        assertEquals("GET, HEAD", post.headers().firstValue("allow").orElseThrow());
+    }
+
+    // ---- supervisor --------------------------------------------------------------------------------
+
+    @Test
+    void aSupervisorFindsACall_readsItsEvidence_andPlaysTheRecordingAfterGivingAReason() throws Exception {
+        signIn("sue");
+        assertEquals(List.of("Calls", "Retention and statistics"), navItems());
+        browser.untilText(By.tagName("h1"), "Calls");
+        browser.find(By.name("caller")).sendKeys("+1 555 123 0001");
+        button("Search").click();
+        browser.until(d -> d.findElements(By.cssSelector("a.call-link")).size() == 1 ? true : null, "one call found");
+        shotSettled("calls");
+        browser.find(By.cssSelector("a.call-link")).click();
+
+        browser.untilText(By.tagName("h1"), "Call of");
+        browser.untilText(By.id("main"), "What the caller heard");
+        String page = mainText();
+        assertTrue(page.contains("The caller allowed the recording."), page);
+        assertTrue(page.contains("press 1"), "the words the caller heard: " + page);
+        assertTrue(page.contains("Consent (GDPR Art. 6(1)(a))"), page);
+        assertTrue(page.contains("Key pressed\n1"), page);
+        assertTrue(page.contains("Paused: audio withheld"), page);
+        assertTrue(page.contains("Resumed"), page);
+        assertTrue(page.contains("payment pause (dialplan event"), page);
+        assertEquals(1, browser.all(By.cssSelector("svg.time-bar rect.bar-cut")).size(), "the withheld place on the bar");
+
+        // the reason comes first: without one nothing is fetched
+        button("Play").click();
+        assertEquals(Boolean.TRUE, browser.script("return !document.querySelector('form.reason-form input').validity.valid;"));
+        assertTrue(api.get("/api/v1/audit?action=recordings.play&target=" + recorded.recordingId(), tokenOf("carl"))
+                .getJsonArray("items").isEmpty(), "nothing played yet");
+
+        browser.script("const a = document.querySelector('audio.player'); window.__events = [];"
+                + "['playing', 'seeked'].forEach((t) => a.addEventListener(t, () => window.__events.push(t)));");
+        String reason = "ticket 4711: caller disputes the contract";
+        browser.find(By.name("reason")).sendKeys(reason);
+        button("Play").click();
+        browser.until(d -> browser.script("return window.__events.includes('playing');").equals(Boolean.TRUE) ? true : null,
+                "the audio element playing");
+        browser.untilText(By.cssSelector(".message-region"), "Playing.");
+        shot("call-playing");
+
+        // seeking in what was fetched: to the place where audio was withheld
+        browser.find(By.xpath("//button[starts-with(normalize-space(), 'Go to')]")).click();
+        browser.until(d -> browser.script("return window.__events.includes('seeked');").equals(Boolean.TRUE) ? true : null,
+                "a seek");
+
+        JsonArray plays = api.get("/api/v1/audit?action=recordings.play&target=" + recorded.recordingId(),
+                tokenOf("carl")).getJsonArray("items");
+        assertEquals(1, plays.size(), plays.encodePrettily());
+        assertEquals(reason, plays.getJsonObject(0).getString("reason"));
+        assertEquals("sue", plays.getJsonObject(0).getString("actor_name"));
+        assertEquals("allowed", plays.getJsonObject(0).getString("outcome"));
+
+        // a download is audited with its own reason, and is the archived file byte for byte
+        WebElement downloadReason = browser.all(By.name("reason")).get(browser.all(By.name("reason")).size() - 1);
+        downloadReason.sendKeys("quality review 12");
+        button("Download").click();
+        Path file = awaitDownload(recorded.recordingId() + ".wav");
+        assertArrayEquals(h.asterisk.deletedBytes(recorded.name()), Files.readAllBytes(file));
+        assertTrue(api.get("/api/v1/audit?action=recordings.play&target=" + recorded.recordingId(), tokenOf("carl"))
+                .getJsonArray("items").stream().anyMatch(o -> "quality review 12".equals(((JsonObject) o).getString("reason"))));
+
+        // the next person at this screen does not see the caller number sue searched for
+        button("Sign out").click();
+        browser.find(By.name("username")).sendKeys("carl");
+        browser.find(By.name("password")).sendKeys(PASSWORD);
+        button("Sign in").click();
+        browser.untilText(By.tagName("h1"), "Calls");
+        assertEquals("", browser.find(By.name("caller")).getDomProperty("value"), "the last search is forgotten");
+    }
+
+    private String tokenOf(String user) {
+        return api.login(user, PASSWORD);
+    }
+
+    @Test
+    void aSupervisorHasNoAuditScreen_andADirectLinkToItSaysNotAllowed() {
+        signIn("sue", PASSWORD, "#/audit");
+        assertFalse(navItems().contains("Audit"));
+        browser.untilText(By.tagName("h1"), "Not allowed");
+        assertTrue(mainText().contains("Your role (supervisor) may not use the Audit screen."), mainText());
+        shotSettled("not-allowed");
+        for (String[] screen : new String[][] {{"#/privacy", "Privacy"}, {"#/admin", "Admin"}, {"#/live", "Live calls"}}) {
+            browser.open(screen[0]);
+            browser.untilText(By.id("main"), "may not use the " + screen[1] + " screen");
+        }
+        browser.open("#/nowhere");
+        browser.untilText(By.tagName("h1"), "No such screen");
+    }
+
+    // ---- agent -------------------------------------------------------------------------------------
+
+    @Test
+    void anAgentPausesALiveCallFromTheConsole_andAsteriskReceivesThePause() {
+        Map<String, Object> call = new ConsoleFixtures(h).recordingCall(LIVE);
+        String callId = call.get("id").toString();
+        String name = (String) call.get("recording_name");
+        String shortId = callId.substring(0, 8);
+        try {
+            signIn("ada");
+            assertEquals(List.of("Live calls"), navItems());
+            browser.untilText(By.tagName("h1"), "Live calls");
+            WebElement row = browser.find(By.cssSelector("tr[data-call-id='" + callId + "']"));
+            assertTrue(row.getText().contains("Recording"), row.getText());
+            browser.find(By.name("reason")).sendKeys("card payment");
+            buttonLabelled("Pause the recording of call " + shortId).click();
+            browser.untilText(By.cssSelector("tr[data-call-id='" + callId + "'] td.result"), "Paused: the recording is paused.");
+            assertEquals(1, h.asterisk.requests("POST", "/ari/recordings/live/" + name + "/pause").size(),
+                    "the double received the pause");
+            browser.untilText(By.cssSelector("tr[data-call-id='" + callId + "'] td.state"), "Paused");
+            shotSettled("live-calls");
+            assertTrue(h.rows("select 1 from audit_log where action = 'live_calls.pause' and target_id = $1 "
+                    + "and reason = 'card payment' and outcome = 'paused'", callId).size() == 1, "the result is audited");
+
+            buttonLabelled("Resume the recording of call " + shortId).click();
+            browser.untilText(By.cssSelector("tr[data-call-id='" + callId + "'] td.result"), "Resumed: the call is recorded again.");
+            assertEquals(1, h.asterisk.requests("DELETE", "/ari/recordings/live/" + name + "/pause").size(),
+                    "the double received the resume");
+
+            buttonLabelled("Stop and discard the recording of call " + shortId).click();
+            button("Stop and discard").click();
+            browser.untilText(By.cssSelector("tr[data-call-id='" + callId + "'] td.result"), "Stopped: the recording was discarded.");
+            h.asterisk.awaitRequest("DELETE", "/ari/recordings/live/" + name, AppHarness.WAIT);
+        } finally {
+            h.asterisk.callerHangsUp((String) call.get("channel_id"));
+        }
+        browser.until(d -> d.findElements(By.cssSelector("tr[data-call-id='" + callId + "']")).isEmpty() ? true : null,
+                "the ended call to leave the list by itself");
+    }
+
+    // ---- compliance --------------------------------------------------------------------------------
+
+    @Test
+    void complianceRunsAnErasure_andSeesItVerified() {
+        signIn("carl");
+        assertEquals(List.of("Calls", "Privacy", "Audit", "Retention and statistics"), navItems());
+        browser.find(By.linkText("Privacy")).click();
+        browser.untilText(By.tagName("h1"), "Privacy");
+        new org.openqa.selenium.support.ui.Select(browser.find(By.cssSelector("form[aria-label='Register a request'] select")))
+                .selectByValue("erasure");
+        browser.find(By.cssSelector("form[aria-label='Register a request'] input[name=caller]")).sendKeys(TO_ERASE);
+        browser.find(By.cssSelector("form[aria-label='Register a request'] input[name=note]")).sendKeys("ticket 815");
+        button("Register").click();
+        browser.untilText(By.cssSelector(".message-region"), "Registered: erasure request");
+        button("Run erasure…").click();
+        button("Erase everything about this caller").click();
+        browser.untilText(By.id("main"), "Erasure completed.");
+        browser.untilText(By.cssSelector(".verification"), "Verified: nothing decryptable or identifying about this caller is left.");
+        shotSettled("privacy-erasure");
+
+        JsonObject request = api.get("/api/v1/privacy/requests?kind=erasure", tokenOf("carl")).getJsonArray("items")
+                .getJsonObject(0);
+        assertEquals("completed", request.getString("status"));
+        assertTrue(request.getJsonObject("verification").getBoolean("clean"));
+        assertEquals(0L, h.rows("select count(*) as n from recording_chunk where recording_id = $1", toErase.recordingId())
+                .get(0).get("n"), "the recording's ciphertext is gone");
+        assertFalse(mainText().contains(TO_ERASE), "the number is not shown any more once erased");
+    }
+
+    @Test
+    void complianceHandlesAccessRequests_legalHolds_andTheConsentRegistry() throws Exception {
+        signIn("carl", PASSWORD, "#/privacy/requests");
+        browser.untilText(By.tagName("h1"), "Privacy");
+        browser.find(By.cssSelector("form[aria-label='Register a request'] input[name=caller]")).sendKeys(RECORDED);
+        // received two months ago: already overdue
+        browser.script("document.querySelector(\"form[aria-label='Register a request'] input[name=received_at]\").value = arguments[0];",
+                java.time.LocalDateTime.now().minusMonths(2).withNano(0).toString());
+        button("Register").click();
+        browser.untilText(By.cssSelector(".message-region"), "Registered: access request");
+        browser.untilText(By.cssSelector("tr.is-overdue"), "Overdue");
+        shotSettled("privacy-requests");
+        browser.find(By.xpath("//tr[contains(@class, 'is-overdue')]//button[normalize-space()='Download export']")).click();
+        browser.untilText(By.cssSelector(".message-region"), "Export saved as");
+        String saved = browser.find(By.cssSelector(".message-region")).getText().replaceAll(".*saved as (\\S+) .*", "$1");
+        byte[] zip = Files.readAllBytes(awaitDownload(saved));
+        assertEquals('P', zip[0]);
+        assertEquals('K', zip[1]);
+
+        browser.find(By.linkText("Legal holds")).click();
+        browser.untilText(By.tagName("h2"), "Place a legal hold");
+        browser.find(By.name("target")).sendKeys(declinedCall.toString());
+        browser.find(By.cssSelector("form[aria-label='Place a legal hold'] input[name=reason]")).sendKeys("case 2026-17");
+        button("Place hold").click();
+        browser.untilText(By.cssSelector(".message-region"), "Legal hold placed.");
+        browser.untilText(By.tagName("table"), "case 2026-17");
+        shotSettled("privacy-holds");
+        WebElement why = browser.find(By.cssSelector("input[aria-label='Reason to release the hold \"case 2026-17\"']"));
+        why.sendKeys("case closed");
+        button("Release").click();
+        browser.untilText(By.cssSelector(".message-region"), "Legal hold released.");
+        assertEquals(1, h.rows("select 1 from legal_hold where call_id = $1 and released_at is not null "
+                + "and release_reason = 'case closed'", declinedCall).size());
+
+        browser.find(By.linkText("Consent registry")).click();
+        browser.find(By.name("caller")).sendKeys(DECLINING);
+        button("Look up").click();
+        browser.untilText(By.id("main"), "Consent of " + DECLINING);
+        browser.untilText(By.tagName("table"), "decision: Declined");
+        browser.find(By.name("note")).sendKeys("asked by letter");
+        button("Withdraw consent").click();
+        browser.untilText(By.cssSelector(".message-region"), "Withdrawn: from their next call " + DECLINING + " is not recorded.");
+        browser.untilText(By.id("main"), "Do not record: this caller is not recorded");
+        shotSettled("privacy-consent");
+        JsonObject status = api.get("/api/v1/consent?caller=" + enc(DECLINING), tokenOf("carl"));
+        assertTrue(status.getBoolean("do_not_record"));
+    }
+
+    // ---- auditor -----------------------------------------------------------------------------------
+
+    @Test
+    void anAuditorVerifiesTheAuditChain_andFiltersTheTrail() {
+        signIn("otto");
+        assertEquals(List.of("Audit", "Retention and statistics"), navItems());
+        browser.untilText(By.tagName("h1"), "Audit");
+        button("Verify the chain").click();
+        browser.untilText(By.id("main"), "Intact: all");
+        String hash = browser.find(By.id("audit-head-hash")).getDomProperty("value");
+        String headText = browser.find(By.cssSelector("dl.facts")).getText();
+        long headSeq = Long.parseLong(headText.replaceAll("(?s).*Head sequence\\n(\\d+).*", "$1"));
+        List<Map<String, Object>> head = h.rows("select hash from audit_log where seq = $1", headSeq);
+        assertEquals(1, head.size());
+        assertEquals(api.get("/api/v1/audit?limit=1&cursor=" + (headSeq + 1), tokenOf("otto"))
+                .getJsonArray("items").getJsonObject(0).getString("hash"), hash, "the head's hash as the API gives it");
+        assertNotNull(hash);
+
+        browser.find(By.name("action")).sendKeys("auth.login");
+        browser.find(By.name("actor")).sendKeys("otto");
+        button("Filter").click();
+        browser.until(d -> {
+            List<WebElement> rows = d.findElements(By.cssSelector(".results table tbody tr, .table-wrap table tbody tr"));
+            return !rows.isEmpty() && rows.stream().allMatch(r -> r.getText().contains("auth.login")) ? true : null;
+        }, "only logins in the trail");
+        shotSettled("audit");
+    }
+
+    // ---- admin -------------------------------------------------------------------------------------
+
+    @Test
+    void anAdminManagesAccountsAndTokens_andRunsRetention() {
+        signIn(AppHarness.ADMIN_USER, AppHarness.ADMIN_PASSWORD, "");
+        assertEquals(List.of("Retention and statistics", "Admin"), navItems());
+        browser.find(By.linkText("Admin")).click();
+        browser.untilText(By.tagName("h1"), "Admin");
+        browser.find(By.name("username")).sendKeys("nina");
+        browser.find(By.name("password")).sendKeys("Nina-first-password-1");
+        new org.openqa.selenium.support.ui.Select(browser.find(By.cssSelector("form[aria-label='Create an account'] select")))
+                .selectByValue("agent");
+        button("Create").click();
+        browser.untilText(By.cssSelector(".message-region"), "Account nina created with role agent.");
+        settled();
+        new org.openqa.selenium.support.ui.Select(browser.find(By.cssSelector("select[aria-label='Role of nina']")))
+                .selectByValue("supervisor");
+        buttonLabelled("Change the role of nina").click();
+        browser.untilText(By.cssSelector(".message-region"), "nina: role is now supervisor.");
+        settled();
+        buttonLabelled("Disable nina").click();
+        buttonLabelled("Press again to disable: Disable nina").click();
+        browser.untilText(By.cssSelector(".message-region"), "nina: disabled.");
+        assertEquals(Boolean.TRUE, h.rows("select disabled from operator_account where username = 'nina'").get(0).get("disabled"));
+        shotSettled("admin-accounts");
+
+        browser.find(By.linkText("API tokens")).click();
+        browser.find(By.name("name")).sendKeys("payment-ivr");
+        button("Create token").click();
+        String secret = browser.find(By.id("new-token-secret")).getDomProperty("value");
+        assertEquals(200, api.status("/api/v1/live-calls", secret), "the token shown works");
+        shot("admin-token-secret");
+        button("I have stored it").click();
+        browser.until(d -> d.findElements(By.id("new-token-secret")).isEmpty() ? true : null, "the secret to go");
+        assertFalse(browser.driver.getPageSource().contains(secret), "the secret is not on the page any more");
+        buttonLabelled("Revoke the token payment-ivr").click();
+        buttonLabelled("Press again to revoke: Revoke the token payment-ivr").click();
+        browser.untilText(By.cssSelector(".message-region"), "Token payment-ivr revoked");
+        assertEquals(401, api.status("/api/v1/live-calls", secret), "the revoked token no longer works");
+        shotSettled("admin-tokens");
+
+        browser.find(By.linkText("Retention and statistics")).click();
+        browser.untilText(By.id("main"), "Recordings kept");
+        button("Run retention now").click();
+        browser.untilText(By.cssSelector(".message-region"), "Run completed");
+        browser.untilText(By.tagName("table"), "completed");
+        // the days before today are counted now: the chart is drawn from them
+        button("Show").click();
+        browser.until(d -> d.findElements(By.cssSelector("svg.chart rect.o-granted")).size() >= 5 ? true : null,
+                "bars of granted calls");
+        assertTrue(browser.find(By.cssSelector(".chart-legend")).getText().contains("Granted"));
+        shotSettled("retention");
+    }
+
+    // ---- session -----------------------------------------------------------------------------------
+
+    @Test
+    void theSessionShowsWhenItEnds_warnsBeforeAnIdleSignOut_andEndsOnTheServerToo() {
+        signIn("sue");
+        browser.untilText(By.id("session-expiry"), "(in 15 min)");
+        String token = (String) browser.script("return JSON.parse(sessionStorage.getItem('cr.console.session')).token;");
+        assertEquals(Boolean.TRUE, browser.script("return localStorage.length === 0 && document.cookie === '';"),
+                "nothing in localStorage, no cookie");
+        assertEquals(200, api.status("/api/v1/auth/me", token));
+
+        // the last input moved into the past (the console's clock keeps ticking): the warning, then the sign-out
+        browser.asyncScript("const done = arguments[arguments.length - 1];"
+                + "import('/console/js/session.js').then((m) => { m.touch(Date.now() - 9.5 * 60 * 1000); done(); });");
+        browser.untilText(By.id("idle-warning"), "you will be signed out unless you stay.");
+        browser.untilText(By.id("idle-warning"), "Signing out in");
+        assertTrue(browser.find(By.id("stay-signed-in")).isDisplayed());
+        shot("idle-warning");
+        browser.asyncScript("const done = arguments[arguments.length - 1];"
+                + "import('/console/js/session.js').then((m) => { m.touch(Date.now() - 10 * 60 * 1000 - 1000); done(); });");
+        browser.untilText(By.id("main"), "You were signed out after 10 minutes without activity.");
+        assertEquals(Boolean.TRUE, browser.script("return sessionStorage.getItem('cr.console.session') === null;"));
+        h.asterisk.await("the token revoked on the server", () -> api.status("/api/v1/auth/me", token) == 401, AppHarness.WAIT);
+
+        signIn("sue");
+        browser.asyncScript("const done = arguments[arguments.length - 1];"
+                + "import('/console/js/session.js').then((m) => { m.tick(m.get().expiresAt + 1); done(); });");
+        browser.untilText(By.id("main"), "Your session ended at");
+
+        signIn("sue");
+        button("Sign out").click();
+        browser.untilText(By.id("main"), "You are signed out.");
+        assertFalse(browser.all(By.id("nav")).get(0).isDisplayed(), "no navigation when signed out");
+        assertTrue(navItems().isEmpty());
+    }
+
+    @Test
+    void signingIn_worksWithTheKeyboardAlone_andAWrongPasswordIsSaidInWords() {
+        signedOut("");
+        WebElement user = browser.find(By.name("username"));
+        assertEquals(user, browser.driver.switchTo().activeElement(), "the user name has the focus");
+        shot("sign-in");
+        user.sendKeys("carl", Keys.TAB);
+        assertEquals("password", browser.driver.switchTo().activeElement().getDomAttribute("name"));
+        browser.driver.switchTo().activeElement().sendKeys("not the password", Keys.ENTER);
+        browser.untilText(By.cssSelector("[role=alert]"), "Wrong user name or password.");
+        assertEquals("password", browser.driver.switchTo().activeElement().getDomAttribute("name"));
+        List<String> problems = browser.drainProblems();
+        assertTrue(problems.size() == 1 && problems.get(0).contains("401"),
+                "only the refused login is in the console log: " + problems);
+
+        browser.driver.switchTo().activeElement().sendKeys(PASSWORD, Keys.ENTER);
+        browser.untilText(By.tagName("h1"), "Calls");
+        assertEquals("h1", browser.driver.switchTo().activeElement().getTagName(), "the focus moves to the screen's heading");
+        browser.driver.switchTo().activeElement().sendKeys(Keys.TAB);
+        assertEquals("caller", browser.driver.switchTo().activeElement().getDomAttribute("name"),
+                "from the heading the next stop is the screen's first field");
+    }
+
+    // ---- every screen, two sizes ---------------------------------------------------------------------
+
+    @Test
+    void everyScreenFitsALaptopAndATablet_withReadableContrastAndLabelledControls() {
+        record Screen(String user, String password, String fragment, String name, String ready) {
+        }
+        List<Screen> screens = List.of(
+                new Screen("carl", PASSWORD, "#/calls", "calls", "Page 1"),
+                new Screen("carl", PASSWORD, "#/calls/" + recorded.callId(), "call", "What the caller heard"),
+                new Screen("carl", PASSWORD, "#/privacy/requests", "privacy-requests", "Requests"),
+                new Screen("carl", PASSWORD, "#/privacy/holds", "privacy-holds", "Legal holds"),
+                new Screen("carl", PASSWORD, "#/privacy/consent", "privacy-consent", "Look up"),
+                new Screen("carl", PASSWORD, "#/audit", "audit", "Page 1"),
+                new Screen("carl", PASSWORD, "#/retention", "retention-compliance", "Daily calls by consent outcome"),
+                new Screen("ada", PASSWORD, "#/live", "live", "Live calls"),
+                new Screen("sue", PASSWORD, "#/retention", "statistics-supervisor", "Daily calls by consent outcome"),
+                new Screen(AppHarness.ADMIN_USER, AppHarness.ADMIN_PASSWORD, "#/admin/accounts", "admin-accounts", "root-admin"),
+                new Screen(AppHarness.ADMIN_USER, AppHarness.ADMIN_PASSWORD, "#/admin/tokens", "admin-tokens", "Tokens"),
+                new Screen("otto", PASSWORD, "#/calls", "not-allowed", "Not allowed"));
+        List<String> problems = new ArrayList<>();
+        for (int[] size : new int[][] {{1280, 800}, {768, 1024}}) {
+            browser.viewport(size[0], size[1]);
+            String dir = size[0] + "x" + size[1];
+            String lastUser = null;
+            for (Screen s : screens) {
+                if (!s.user().equals(lastUser)) {
+                    signIn(s.user(), s.password(), s.fragment());
+                    lastUser = s.user();
+                } else {
+                    browser.open(s.fragment());
+                }
+                browser.untilText(By.id("main"), s.ready());
+                settled();
+                for (String p : PageChecks.run(browser)) {
+                    problems.add(dir + " " + s.name() + ": " + p);
+                }
+                browser.screenshot(SHOTS.resolve(dir).resolve(s.name() + ".png"));
+            }
+            signedOut("");
+            problems.addAll(PageChecks.run(browser).stream().map(p -> dir + " sign-in: " + p).toList());
+            browser.screenshot(SHOTS.resolve(dir).resolve("sign-in.png"));
+        }
+        browser.viewport(1280, 800);
+        assertEquals(List.of(), problems);
+    }
+
+    // ---- the checks themselves can fail --------------------------------------------------------------
+
+    @Test
+    void theBrowserChecksCatchAViolation_anErrorAndAnUnreadableControl() {
+        signIn("sue");
+        browser.untilText(By.tagName("h1"), "Calls");
+        browser.script("const i = document.createElement('img'); i.src = 'https://cdn.example.invalid/x.png';"
+                + "document.body.append(i);"
+                + "const p = document.createElement('p'); p.setAttribute('style', 'color: red'); document.body.append(p);"
+                + "setTimeout(() => { throw new Error('planted'); }, 0);");
+        browser.until(d -> browser.script("return (window.__crProblems || []).length >= 3;").equals(Boolean.TRUE) ? true : null,
+                "the planted problems to be recorded");
+        List<String> problems = browser.drainProblems();
+        assertTrue(problems.stream().anyMatch(p -> p.contains("CSP violation: img-src")), problems.toString());
+        assertTrue(problems.stream().anyMatch(p -> p.contains("CSP violation: style-src")), problems.toString());
+        assertTrue(problems.stream().anyMatch(p -> p.contains("planted")), problems.toString());
+        assertEquals(List.of(), browser.drainProblems(), "drained");
+
+        browser.script("const x = document.createElement('input'); x.name = 'planted-field'; document.querySelector('main').append(x);"
+                + "const q = document.createElement('p'); q.textContent = 'faint'; q.style.color = '#bbbbbb';"
+                + "document.querySelector('main').append(q);");
+        List<String> page = PageChecks.run(browser);
+        assertTrue(page.stream().anyMatch(p -> p.contains("no label for input name=planted-field")), page.toString());
+        assertTrue(page.stream().anyMatch(p -> p.contains("contrast") && p.contains("faint")), page.toString());
+        browser.driver.navigate().refresh();
+    }
+}
