@@ -155,10 +155,10 @@ class RecordingIntegrationTest {
         h = AppHarness.start(Map.of());
         Recorded c = recordedCall("+15551230303");
         ControlResult paused = await(h.app.calls().control(c.callId(), ControlAction.PAUSE, "agent-desktop-7"));
-        assertEquals("paused", paused.status());
-        assertEquals("already_paused", await(h.app.calls().control(c.callId(), ControlAction.PAUSE, "x")).status());
-        assertEquals("recording", await(h.app.calls().control(c.callId(), ControlAction.RESUME, "agent-desktop-7")).status());
-        assertEquals("not_found", await(h.app.calls().control(UUID.randomUUID(), ControlAction.PAUSE, "x")).status());
+        assertEquals("paused", paused.status().wire());
+        assertEquals("already_paused", await(h.app.calls().control(c.callId(), ControlAction.PAUSE, "x")).status().wire());
+        assertEquals("recording", await(h.app.calls().control(c.callId(), ControlAction.RESUME, "agent-desktop-7")).status().wire());
+        assertEquals("not_found", await(h.app.calls().control(UUID.randomUUID(), ControlAction.PAUSE, "x")).status().wire());
         awaitTimeline(c.callId(), "resumed");
         List<Map<String, Object>> rows = timeline(c.callId());
         assertEquals("api", rows.get(1).get("trigger_kind"));
@@ -171,7 +171,7 @@ class RecordingIntegrationTest {
         Recorded c = recordedCall("+15551230304");
         h.asterisk.delay("POST", "/ari/recordings/live/.*/pause", Duration.ofMillis(1500), 1);
         ControlResult r = await(h.app.calls().control(c.callId(), ControlAction.PAUSE, "payment-system"));
-        assertEquals("pause_failed_recording_stopped", r.status());
+        assertEquals("pause_failed_recording_stopped", r.status().wire());
         h.asterisk.awaitRequest("POST", "/ari/recordings/live/" + c.recording() + "/stop", WAIT);
         h.asterisk.awaitRequest("DELETE", "/ari/channels/" + c.snoop(), WAIT);
         awaitTimeline(c.callId(), "pause_failed_stopped");
@@ -195,9 +195,9 @@ class RecordingIntegrationTest {
     void aFailedResumeLeavesTheRecordingPausedAndSaysSo() throws Exception {
         h = AppHarness.start(Map.of("CR_PAUSE_STYLE", "skip"));
         Recorded c = recordedCall("+15551230306");
-        assertEquals("paused", await(h.app.calls().control(c.callId(), ControlAction.PAUSE, "x")).status());
+        assertEquals("paused", await(h.app.calls().control(c.callId(), ControlAction.PAUSE, "x")).status().wire());
         h.asterisk.fail("DELETE", "/ari/recordings/live/.*/pause", 409, "Recording not in session", 1);
-        assertEquals("resume_failed_still_paused", await(h.app.calls().control(c.callId(), ControlAction.RESUME, "x")).status());
+        assertEquals("resume_failed_still_paused", await(h.app.calls().control(c.callId(), ControlAction.RESUME, "x")).status().wire());
         assertEquals("paused", h.asterisk.liveState(c.recording()));
         awaitTimeline(c.callId(), "resume_failed");
         assertTrue(h.asterisk.requests("POST", "/ari/recordings/live/.*/stop").isEmpty());
@@ -360,7 +360,7 @@ class RecordingIntegrationTest {
         String stray = "cr-" + UUID.randomUUID() + "-snoop";
         h.asterisk.createSnoop(ch, stray);
         h.asterisk.await("the stray in Stasis", () -> h.asterisk.channelIds().contains(stray), WAIT);
-        int ended = await(h.app.calls().sweep(h.app.ari().client()));
+        int ended = await(h.app.calls().recovery().sweep(h.app.ari().client()));
         assertEquals(1, ended);
         h.asterisk.awaitRequest("DELETE", "/ari/channels/" + stray, WAIT);
         assertFalse(h.asterisk.channelIds().contains(stray));
@@ -371,7 +371,7 @@ class RecordingIntegrationTest {
     void takeover_aRestartedAppAdoptsAPausedRecordingAndResumesIt(String style, String verb) throws Exception {
         h = AppHarness.start(Map.of("CR_PAUSE_STYLE", style));
         Recorded c = recordedCall("+15551230314");
-        assertEquals("paused", await(h.app.calls().control(c.callId(), ControlAction.PAUSE, "x")).status());
+        assertEquals("paused", await(h.app.calls().control(c.callId(), ControlAction.PAUSE, "x")).status().wire());
         h.awaitRows("select 1 from call where id = $1 and paused", c.callId());
         h = h.restartApp(Map.of());
         h.asterisk.await("the call adopted", () -> h.app.calls().liveCount() == 1, WAIT);
