@@ -373,6 +373,7 @@ class RecordingIntegrationTest {
         Recorded c = recordedCall("+15551230314");
         assertEquals("paused", await(h.app.calls().control(c.callId(), ControlAction.PAUSE, "x")).status().wire());
         h.awaitRows("select 1 from call where id = $1 and paused", c.callId());
+        h.awaitRows("select 1 from call where id = $1 and core_state->'recording'->>'state' = 'paused'", c.callId());
         h = h.restartApp(Map.of());
         h.asterisk.await("the call adopted", () -> h.app.calls().liveCount() == 1, WAIT);
         // the pause is re-asserted on take-over, the way it was made (harmless if Asterisk is still paused)
@@ -388,6 +389,48 @@ class RecordingIntegrationTest {
         h.asterisk.callerHangsUp(c.channel());
         h.awaitNoLiveCalls();
         h.awaitRows("select 1 from call where id = $1 and ended_at is not null", c.callId());
+    }
+
+    @Test
+    void takeover_aRowAnEarlierVersionWroteWithoutTheCoreStateIsStillTakenOver() throws Exception {
+        h = AppHarness.start(Map.of("CR_PAUSE_STYLE", "skip"));
+        Recorded c = recordedCall("+15551230318");
+        assertEquals("paused", await(h.app.calls().control(c.callId(), ControlAction.PAUSE, "x")).status().wire());
+        h.awaitRows("select 1 from call where id = $1 and paused", c.callId());
+        h.app.close();
+        // what the version before core_state wrote: the same columns, no saved core state
+        h.rows("update call set core_state = null where id = $1", c.callId());
+        h = h.restartAppAfterClose(Map.of());
+        h.asterisk.await("the call adopted", () -> h.app.calls().liveCount() == 1, WAIT);
+        h.asterisk.await("the re-asserted pause", () -> h.asterisk.requests("POST",
+                "/ari/recordings/live/" + c.recording() + "/pause").size() == 2, WAIT);
+        h.asterisk.userEvent(c.channel(), "PaymentEnd");
+        h.asterisk.awaitRequest("DELETE", "/ari/recordings/live/" + c.recording() + "/pause", WAIT);
+        awaitTimeline(c.callId(), "resumed");
+        assertEquals("recording", h.asterisk.liveState(c.recording()));
+        // from now on the call's state is saved whole again
+        h.awaitRows("select 1 from call where id = $1 and core_state->'recording'->>'state' = 'recording'", c.callId());
+        h.asterisk.callerHangsUp(c.channel());
+        h.awaitNoLiveCalls();
+        h.awaitRows("select 1 from call where id = $1 and ended_at is not null and recording_state = 'ended'", c.callId());
+    }
+
+    @Test
+    void takeover_aLiveRecordingWhoseDecisionIsMissingIsStoppedAndAFailedStopRetried() throws Exception {
+        h = AppHarness.start(Map.of());
+        Recorded c = recordedCall("+15551230319");
+        h.app.close();
+        // the row points at evidence that is not there: nothing may keep recording this call
+        h.rows("update call set consent_id = $2 where id = $1", c.callId(), UUID.randomUUID());
+        h.asterisk.fail("POST", "/ari/recordings/live/.*/stop", 500, "Internal Server Error", 2);
+        h = h.restartAppAfterClose(Map.of());
+        h.asterisk.await("three stop requests", () -> h.asterisk.requests("POST",
+                "/ari/recordings/live/" + c.recording() + "/stop").size() == 3, WAIT);
+        h.asterisk.await("the recording stopped", () -> !h.asterisk.liveRecordings().contains(c.recording()), WAIT);
+        List<Integer> statuses = h.asterisk.requests("POST", "/ari/recordings/live/" + c.recording() + "/stop").stream()
+                .map(Request::status).toList();
+        assertEquals(List.of(500, 500, 204), statuses);
+        assertEquals(0, h.app.calls().liveCount(), "a call without its evidence is not taken over");
     }
 
     @Test
