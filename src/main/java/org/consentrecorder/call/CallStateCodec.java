@@ -17,8 +17,9 @@ import org.consentrecorder.call.DialogueState.Prompting;
  * call an earlier version saved without it (columns and timeline only).
  *
  * <p>What is not written, on purpose: personal data (caller number and name, subject, channel
- * name, the keys pressed) stays in the columns and the evidence rows that erasure and retention
- * know about, and is taken from there when the state is read back; the caller's recent digits
+ * id and name, the keys pressed) stays in the columns and the evidence rows that erasure and
+ * retention know about, and is taken from there when the state is read back (the caller's number
+ * and name and the keys only exist there once the caller decided); the caller's recent digits
  * (possibly card data) and pending API requests are never persisted and do not survive a restart.
  */
 final class CallStateCodec {
@@ -33,6 +34,8 @@ final class CallStateCodec {
                 .put("consent_id", s.consentId().toString())
                 .put("phase", s.phase().wire())
                 .put("notice", s.facts() == null ? null : s.facts().notice().id())
+                .put("dialled", s.facts() == null ? null : s.facts().channel().dialledNumber())
+                .put("language", s.facts() == null ? null : s.facts().channel().language())
                 .put("channel_gone", s.channelGone())
                 .put("stasis_ended", s.stasisEnded())
                 .put("ari_down", s.ariDown())
@@ -58,7 +61,7 @@ final class CallStateCodec {
         }
         CallPhase phase = CallPhase.fromWire(j.getString("phase"));
         String noticeId = j.getString("notice");
-        CallFacts facts = noticeId == null ? null : facts(row, decision,
+        CallFacts facts = noticeId == null ? null : facts(row, decision, j.getString("dialled"), j.getString("language"),
                 cfg.ivr().notices().byId(noticeId).orElse(cfg.ivr().notices().defaultSet()));
         JsonObject d = j.getJsonObject("dialogue");
         JsonObject cur = d.getJsonObject("current");
@@ -100,15 +103,16 @@ final class CallStateCodec {
         DialogueState dialogue = new DialogueState(true, true, false, 0, null, false, decision.soundUris(),
                 decision.noticeStartedAt(), decision.noticeCompleted(), decision.attempts(), decision.keysPressed(), false);
         RecordingSetup.State setup = new RecordingSetup.State(row.snoopId(), true, true, true, null);
-        return new CallState(row.callId(), decision.id(), CallPhase.IN_DIALPLAN, facts(row, decision, notice), false,
+        return new CallState(row.callId(), decision.id(), CallPhase.IN_DIALPLAN,
+                facts(row, decision, decision.dialledNumber(), decision.language(), notice), false,
                 true, false, decision.outcome(), decision, EvidenceWrite.WRITTEN, dialogue, setup,
                 Handback.State.initial(), recording, false);
     }
 
-    private static CallFacts facts(ActiveCall row, ConsentEvidence d, NoticeSet notice) {
+    private static CallFacts facts(ActiveCall row, ConsentEvidence d, String dialled, String language,
+                                   NoticeSet notice) {
         ChannelSnapshot channel = new ChannelSnapshot(row.channelId(), row.channelName(),
-                d == null ? null : d.callerNumber(), d == null ? null : d.callerName(),
-                d == null ? null : d.dialledNumber(), d == null ? null : d.language(), row.linkedId());
+                d == null ? null : d.callerNumber(), d == null ? null : d.callerName(), dialled, language, row.linkedId());
         return new CallFacts(channel, row.asteriskId(), notice, row.callerSubject(), row.startedAt());
     }
 

@@ -275,6 +275,25 @@ class RecordingControlTest {
     }
 
     @Test
+    void givenDigitsWhilePaused_thenNoMoreAreKeptThanTheLongestTriggerSequence() {
+        control(settings(PauseStyle.SKIP));
+        PauseRecording p = only(step(c.onUserEvent(s, "PaymentStart", now)), PauseRecording.class);
+        all.addAll(result(p, true, 204, now));
+        int longest = Math.max(s.pauseSequence().length(),
+                Math.max(s.resumeSequence().length(), s.withdrawSequence().length()));
+        for (char d : "4111111111111111".toCharArray()) {
+            digits(String.valueOf(d), Duration.ofMillis(150));
+            assertTrue(c.triggers().recent().length() <= longest, c.triggers().recent().length() + " digits kept");
+        }
+        assertEquals(longest, c.triggers().recent().length());
+        assertTrue(c.triggers().burst().isEmpty(), "the burst net counts nothing while paused");
+        assertFalse(c.triggers().toString().contains("11"), c.triggers().toString());
+        // the sequences still work on what is kept
+        only(digits("*8", Duration.ofMillis(150)), ResumeRecording.class);
+        assertEquals(RecordingControl.State.RESUME_PENDING, c.state());
+    }
+
+    @Test
     void givenTheWithdrawSequence_thenTheRecordingIsDiscardedAndTheWithdrawalReported() {
         control(settings(PauseStyle.SKIP));
         List<CallCommand> out = digits("*9", Duration.ofMillis(300));
