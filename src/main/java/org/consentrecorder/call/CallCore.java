@@ -76,7 +76,7 @@ public final class CallCore implements CallSession.Core {
         } else if (event instanceof PreferenceLoaded e) {
             return ConsentDialogue.onPreference(cfg, s, e.doNotRecord(), out);
         } else if (event instanceof PlaybackStarted e) {
-            return ConsentDialogue.onPlaybackStarted(s, e.playbackId(), now);
+            return ConsentDialogue.onPlaybackStarted(s, e.playbackId(), now, out);
         } else if (event instanceof PlaybackFinished e) {
             return ConsentDialogue.onPlaybackFinished(cfg, s, e.playbackId(), e.failed(), now, out);
         } else if (event instanceof DtmfReceived e) {
@@ -141,7 +141,7 @@ public final class CallCore implements CallSession.Core {
         } else if (key instanceof PlayPrompt p) {
             return ConsentDialogue.onPlayResult(cfg, s, p, ok, status, now, out);
         } else if (key instanceof StopPrompt p) {
-            return ConsentDialogue.onStopResult(cfg, s, p, out);
+            return ConsentDialogue.onStopResult(cfg, s, p, ok, status, out);
         } else if (key instanceof SetChannelVariable) {
             return Handback.onVariableResult(cfg, s, out);
         } else if (key instanceof CallStep step) {

@@ -70,7 +70,8 @@ final class CallStateCodec {
                 cur == null ? null : new Prompting(cur.getString("playback_id"), upper(PromptKind.class, cur.getString("kind"))),
                 d.getBoolean("invalid_after_stop"), strings(d.getJsonArray("played_uris")),
                 instant(d.getString("notice_started_at")), d.getBoolean("notice_completed"), d.getInteger("attempts"),
-                decision == null ? "" : decision.keysPressed(), d.getBoolean("closing_stop_pending"));
+                decision == null ? "" : decision.keysPressed(), d.getBoolean("closing_stop_pending"),
+                d.getString("unstopped"));
         JsonObject st = j.getJsonObject("setup");
         RecordingSetup.State setup = new RecordingSetup.State(st.getString("snoop_id"), st.getBoolean("snoop_answered"),
                 st.getBoolean("snoop_in_stasis"), st.getBoolean("record_requested"), st.getString("failure"));
@@ -101,7 +102,8 @@ final class CallStateCodec {
                 timeline.cutMillis(), pausedSince, style);
         NoticeSet notice = cfg.ivr().notices().byId(decision.noticeSetId()).orElse(cfg.ivr().notices().defaultSet());
         DialogueState dialogue = new DialogueState(true, true, false, 0, null, false, decision.soundUris(),
-                decision.noticeStartedAt(), decision.noticeCompleted(), decision.attempts(), decision.keysPressed(), false);
+                decision.noticeStartedAt(), decision.noticeCompleted(), decision.attempts(), decision.keysPressed(), false,
+                null);
         RecordingSetup.State setup = new RecordingSetup.State(row.snoopId(), true, true, true, null);
         return new CallState(row.callId(), decision.id(), CallPhase.IN_DIALPLAN,
                 facts(row, decision, decision.dialledNumber(), decision.language(), notice), false,
@@ -124,7 +126,8 @@ final class CallStateCodec {
                         .put("kind", lower(p.kind())))
                 .put("invalid_after_stop", d.invalidAfterStop()).put("played_uris", new JsonArray(d.playedUris()))
                 .put("notice_started_at", text(d.noticeStartedAt())).put("notice_completed", d.noticeCompleted())
-                .put("attempts", d.attempts()).put("closing_stop_pending", d.closingStopPending());
+                .put("attempts", d.attempts()).put("closing_stop_pending", d.closingStopPending())
+                .put("unstopped", d.unstopped());
     }
 
     private static JsonObject recording(RecordingControl r) {

@@ -27,9 +27,12 @@ public sealed interface CommandKey {
     record PlayPrompt(String playbackId) implements CommandKey {
     }
 
-    /** Stop a prompt: after a wrong key (then "invalid choice" follows), or once decided (then the call goes on). */
+    /**
+     * Stop a prompt: after a wrong key (then "invalid choice" follows), once decided (then the call
+     * goes on), or again because an earlier stop overtook the play request (its answer changes nothing).
+     */
     record StopPrompt(String playbackId, Why why) implements CommandKey {
-        public enum Why { BARGE_IN, DECIDED }
+        public enum Why { BARGE_IN, DECIDED, STALE }
     }
 
     record SetChannelVariable(String name) implements CommandKey {

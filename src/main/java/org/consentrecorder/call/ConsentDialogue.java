@@ -116,12 +116,21 @@ public final class ConsentDialogue {
         return s.withDialogue(s.dialogue().withCurrent(null));
     }
 
-    static CallState onPlaybackStarted(CallState s, String playbackId, Instant now) {
+    static CallState onPlaybackStarted(CallState s, String playbackId, Instant now, List<CallCommand> out) {
         DialogueState d = s.dialogue();
         if (isCurrent(d, playbackId) && d.current().kind() == PromptKind.NOTICE && d.noticeStartedAt() == null) {
             return s.withDialogue(d.noticeStarted(now));
         }
-        return s;
+        return stopIfUnstopped(s, playbackId, out);
+    }
+
+    /** Asterisk started a prompt whose stop it had answered 404 (the stop overtook the play): stop it now. */
+    private static CallState stopIfUnstopped(CallState s, String playbackId, List<CallCommand> out) {
+        if (!playbackId.equals(s.dialogue().unstopped())) {
+            return s;
+        }
+        out.add(new StopPlayback(new StopPrompt(playbackId, StopPrompt.Why.STALE), playbackId));
+        return s.withDialogue(s.dialogue().withUnstopped(null));
     }
 
     static CallState onPlaybackFinished(CallSettings cfg, CallState s, String playbackId, boolean failed, Instant now,
@@ -168,7 +177,10 @@ public final class ConsentDialogue {
     static CallState onPlayResult(CallSettings cfg, CallState s, PlayPrompt key, boolean ok, int status, Instant now,
                                   List<CallCommand> out) {
         DialogueState d = s.dialogue();
-        if (ok || !isCurrent(d, key.playbackId())) {
+        if (ok) {
+            return stopIfUnstopped(s, key.playbackId(), out);
+        }
+        if (!isCurrent(d, key.playbackId())) {
             return s;
         }
         if (status == 404) {
@@ -179,7 +191,15 @@ public final class ConsentDialogue {
         return onPlaybackFinished(cfg, s, key.playbackId(), true, now, out);
     }
 
-    static CallState onStopResult(CallSettings cfg, CallState s, StopPrompt key, List<CallCommand> out) {
+    static CallState onStopResult(CallSettings cfg, CallState s, StopPrompt key, boolean ok, int status,
+                                  List<CallCommand> out) {
+        if (key.why() == StopPrompt.Why.STALE) {
+            return s;
+        }
+        if (!ok && status == 404) {
+            // nothing to stop: it ended already, or Asterisk has not started it yet (then it is stopped when it starts)
+            s = s.withDialogue(s.dialogue().withUnstopped(key.playbackId()));
+        }
         if (key.why() == StopPrompt.Why.DECIDED) {
             return Decision.proceed(cfg, s.withDialogue(s.dialogue().withClosingStopPending(false)), out);
         }

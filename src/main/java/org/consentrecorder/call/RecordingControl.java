@@ -229,12 +229,9 @@ public record RecordingControl(
         // Asterisk reports an ARI pause, never a mute; unknown: ARI pause, the style it reports back
         PauseStyle style = pausedOnAsterisk || clock.style() == null ? PauseStyle.SKIP : clock.style();
         RecordingClock paused = clock.takenOver(clock.pausedSince() != null ? clock.pausedSince() : now, style);
-        RecordingRequest key = new RecordingRequest(requestSeq + 1, RecordingRequest.Kind.REASSERT);
-        out.add(new PauseRecording(key, recordingName, style));
-        out.add(new StartTimer(TimerKey.PAUSE_DEADLINE, s.pauseDeadline()));
-        return new RecordingControl(recordingName, snoopId, State.PAUSE_PENDING, key.seq(),
-                new InFlight(key, TriggerKind.API, "re-asserted after take-over", now), null, paused, ended,
-                PaymentTriggers.none(), List.of()).step(out);
+        return new RecordingControl(recordingName, snoopId, State.PAUSED, requestSeq, null, null, paused, ended,
+                PaymentTriggers.none(), List.of())
+                .reassert(s, TriggerKind.API, "re-asserted after take-over", now, out).step(out);
     }
 
     // ---- answers and timers ------------------------------------------------------------------
@@ -283,11 +280,16 @@ public record RecordingControl(
             return c.step(out);
         }
         if (state == State.RESUME_PENDING) {
-            // a failed resume is safe for card data: stay paused and say so
+            // a refused resume is safe for card data: stay paused and say so
             RecordingControl c = with(State.PAUSED, null, null, clock, triggers, pendingRequests);
             out.add(new AppendTimeline(c.row(s, Change.RESUME_FAILED, f.trigger(), f.detail(), f.requestedAt(), null, now)));
-            return c.answer(ControlAction.RESUME, ControlStatus.RESUME_FAILED_STILL_PAUSED,
-                    "Asterisk refused the resume (HTTP " + status + "); the recording stays paused", out).step(out);
+            c = c.answer(ControlAction.RESUME, ControlStatus.RESUME_FAILED_STILL_PAUSED,
+                    "Asterisk refused the resume (HTTP " + status + "); the recording stays paused", out);
+            if (status == 0) {
+                // no answer at all: Asterisk may have resumed all the same, so pause again (harmless if it did not)
+                return c.reassert(s, f.trigger(), "re-asserted: the resume got no answer", now, out).step(out);
+            }
+            return c.step(out);
         }
         return with(state, null, queued, clock, triggers, pendingRequests).step(out);
     }
@@ -330,8 +332,12 @@ public record RecordingControl(
 
     private RecordingControl pause(RecordingSettings s, TriggerKind trigger, String detail, Instant now,
                                    List<CallCommand> out) {
-        if (state == State.PAUSED || state == State.PAUSE_PENDING) {
+        if (state == State.PAUSED) {
             return this;
+        }
+        if (state == State.PAUSE_PENDING) {
+            // the latest trigger wins: a resume queued behind this pause is cancelled
+            return queued == null ? this : with(state, inFlight, null, clock, triggers, pendingRequests);
         }
         if (state == State.RESUME_PENDING) {
             // the resume is in flight; the pause is sent the moment Asterisk answers it (two requests
@@ -346,6 +352,19 @@ public record RecordingControl(
         out.add(new StartTimer(TimerKey.PAUSE_DEADLINE, s.pauseDeadline()));
         return new RecordingControl(recordingName, snoopId, State.PAUSE_PENDING, key.seq(),
                 new InFlight(key, trigger, detail, now), queued, next, ended, triggers, pendingRequests);
+    }
+
+    /**
+     * Pauses a recording that is paused as far as we know, in the style of its pause, when what
+     * Asterisk did is not certain; its answer writes no new timeline row.
+     */
+    private RecordingControl reassert(RecordingSettings s, TriggerKind trigger, String detail, Instant now,
+                                      List<CallCommand> out) {
+        RecordingRequest key = new RecordingRequest(requestSeq + 1, RecordingRequest.Kind.REASSERT);
+        out.add(new PauseRecording(key, recordingName, clock.style()));
+        out.add(new StartTimer(TimerKey.PAUSE_DEADLINE, s.pauseDeadline()));
+        return new RecordingControl(recordingName, snoopId, State.PAUSE_PENDING, key.seq(),
+                new InFlight(key, trigger, detail, now), queued, clock, ended, triggers, pendingRequests);
     }
 
     private RecordingControl resume(TriggerKind trigger, String detail, Instant now, List<CallCommand> out) {

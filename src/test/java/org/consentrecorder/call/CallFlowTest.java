@@ -341,6 +341,22 @@ class CallFlowTest {
     }
 
     @Test
+    void givenABargeInStopThatOvertookThePlay_thenThePromptIsStoppedTheMomentItStarts() {
+        FlowHarness h = new FlowHarness(FlowHarness.settings(LawfulBasis.CONSENT));
+        h.start("+15551230001");
+        h.ok(CallStep.ANSWER);
+        Play notice = only(h.send(new CallEvent.PreferenceLoaded(false)), Play.class);
+        StopPlayback stop = only(h.send(new CallEvent.DtmfReceived('7')), StopPlayback.class);
+        // Asterisk handled the stop before the play: nothing to stop yet
+        Play invalid = only(h.fail(stop.key(), 404), Play.class);
+        assertEquals("sound:consent-recorder/invalid-choice", invalid.mediaUri());
+        StopPlayback again = only(h.ok(notice.key()), StopPlayback.class);
+        assertEquals(notice.playbackId(), again.playbackId());
+        assertTrue(h.send(new CallEvent.PlaybackStarted(notice.playbackId())).isEmpty(), "stopped once");
+        assertTrue(h.ok(again.key()).isEmpty(), "its answer changes nothing");
+    }
+
+    @Test
     void givenEventsBeforeStart_thenTheyAreIgnored() {
         FlowHarness h = new FlowHarness(FlowHarness.settings(LawfulBasis.CONSENT));
         assertTrue(h.send(new CallEvent.DtmfReceived('1')).isEmpty());

@@ -330,6 +330,37 @@ class RecordingControlTest {
     }
 
     @Test
+    void givenPauseResumePauseWithinOneRoundTrip_thenTheLatestTriggerWinsAndTheRecordingStaysPaused() {
+        control(settings(PauseStyle.SKIP));
+        PauseRecording p = only(step(c.onUserEvent(s, "PaymentStart", now)), PauseRecording.class);
+        assertTrue(step(c.onUserEvent(s, "PaymentEnd", now)).isEmpty(), "queued behind the pause");
+        assertTrue(step(c.onUserEvent(s, "PaymentStart", now)).isEmpty(), "and cancelled by the next pause");
+        List<CallCommand> out = result(p, true, 204, now.plusMillis(3));
+        assertTrue(out.stream().noneMatch(ResumeRecording.class::isInstance), "no resume during the payment: " + out);
+        assertEquals(RecordingControl.State.PAUSED, c.state());
+    }
+
+    @Test
+    void givenAResumeThatGetsNoAnswer_thenThePauseIsSentAgainBecauseAsteriskMayHaveResumed() {
+        control(settings(PauseStyle.SKIP));
+        PauseRecording p = only(step(c.onUserEvent(s, "PaymentStart", now)), PauseRecording.class);
+        result(p, true, 204, now);
+        UUID request = UUID.randomUUID();
+        ResumeRecording r = only(step(c.onControl(s, request, ControlAction.RESUME, "agent-7", now)), ResumeRecording.class);
+        List<CallCommand> out = result(r, false, 0, now.plusMillis(500));
+        all.addAll(out);
+        PauseRecording again = only(out, PauseRecording.class);
+        assertEquals(CommandKey.RecordingRequest.Kind.REASSERT, ((CommandKey.RecordingRequest) again.key()).kind());
+        assertEquals(PauseStyle.SKIP, again.style());
+        assertEquals("resume_failed_still_paused", only(out, ControlAnswered.class).status().wire());
+        assertEquals(Change.RESUME_FAILED, timeline().get(timeline().size() - 1).change());
+        assertEquals(RecordingControl.State.PAUSE_PENDING, c.state());
+        // and if that pause is refused, the recording is stopped
+        List<CallCommand> refused = result(again, false, 500, now.plusMillis(520));
+        assertEquals(1, refused.stream().filter(CallCommand.StopRecording.class::isInstance).count());
+    }
+
+    @Test
     void givenTheRecordingEnds_thenPendingRequestsAreAnsweredAndTheTimelineCloses() {
         control(settings(PauseStyle.SKIP));
         UUID request = UUID.randomUUID();
