@@ -200,7 +200,7 @@ public final class CallCore implements CallSession.Core {
         }
         CallState n = s.withPhase(CallPhase.IN_DIALPLAN).withStasisEnded(true).withChannelGone(false)
                 .withAriDown(false);
-        return applyRecording(n, n.recording().takenOver(settings.recording(), e.pausedOnAsterisk(), now), out);
+        return applyRecording(n, RecordingTakeover.takenOver(n.recording(), settings.recording(), e.pausedOnAsterisk(), now), out);
     }
 
     /** The recording's step becomes the call's; a withdrawal is written as evidence. */

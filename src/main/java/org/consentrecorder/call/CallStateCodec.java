@@ -98,7 +98,7 @@ final class CallStateCodec {
         Instant pausedSince = pausedNow ? (timeline.pausedSince() != null ? timeline.pausedSince() : now) : null;
         // Asterisk reports "paused" only for ARI pause; a mute is known from the timeline
         PauseStyle style = pausedOnAsterisk ? PauseStyle.SKIP : timeline.pausedStyle();
-        RecordingControl recording = RecordingControl.restore(row.recordingName(), row.snoopId(), started,
+        RecordingControl recording = RecordingTakeover.restore(row.recordingName(), row.snoopId(), started,
                 timeline.cutMillis(), pausedSince, style);
         NoticeSet notice = cfg.ivr().notices().byId(decision.noticeSetId()).orElse(cfg.ivr().notices().defaultSet());
         DialogueState dialogue = new DialogueState(true, true, false, 0, null, false, decision.soundUris(),

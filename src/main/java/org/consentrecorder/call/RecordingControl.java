@@ -1,6 +1,5 @@
 package org.consentrecorder.call;
 
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -94,20 +93,6 @@ public record RecordingControl(
                 RecordingClock.startingAt(startedAt), false, PaymentTriggers.none(), List.of());
     }
 
-    /**
-     * A recording known only from the columns and the timeline an earlier version wrote (no saved
-     * core state): when it started, how much was cut out by earlier pauses, and whether (and how)
-     * it is paused now. Whether a mute was spent is not known: none is sent again.
-     */
-    public static RecordingControl restore(String recordingName, String snoopId, Instant startedAt,
-                                           long cutMillisBefore, Instant pausedSince, PauseStyle pausedStyle) {
-        boolean paused = pausedSince != null;
-        RecordingClock clock = new RecordingClock(startedAt, pausedSince, cutMillisBefore,
-                paused ? (pausedStyle != null ? pausedStyle : PauseStyle.SKIP) : null, true);
-        return new RecordingControl(recordingName, snoopId, paused ? State.PAUSED : State.RECORDING, 0, null, null,
-                clock, false, PaymentTriggers.none(), List.of());
-    }
-
     public boolean isPaused() {
         return state == State.PAUSED || state == State.PAUSE_PENDING || state == State.RESUME_PENDING;
     }
@@ -193,45 +178,6 @@ public record RecordingControl(
         RecordingControl c = with(state, inFlight, queued, clock, triggers, pending);
         return (action == ControlAction.PAUSE ? c.pause(s, TriggerKind.API, by, now, out)
                 : c.resume(TriggerKind.API, by, now, out)).step(out);
-    }
-
-    /**
-     * This process took the recording over (after a restart): nothing it sent before is in flight
-     * any more, API requests and digits are gone, and whether a mute was spent is not certain. When
-     * either side says paused, it is paused, and the pause is sent again: harmless when Asterisk is
-     * paused (204), essential when a resume was accepted just before the crash. A recording that was
-     * being stopped or discarded is stopped or discarded again (both are idempotent).
-     */
-    public Step takenOver(RecordingSettings s, boolean pausedOnAsterisk, Instant now) {
-        List<CallCommand> out = new ArrayList<>();
-        RecordingClock known = clock.takenOver(clock.pausedSince(), clock.style());
-        switch (state) {
-            case STOPPED -> {
-                out.add(new StopRecording(RecordingEnd.FAIL_CLOSED_STOP, recordingName));
-                out.add(new HangupSnoop(RecordingEnd.FAIL_CLOSED_SNOOP, snoopId));
-                return with(state, null, null, known, PaymentTriggers.none(), List.of()).step(out);
-            }
-            case DISCARDED -> {
-                out.add(new DiscardRecording(RecordingEnd.DISCARD, recordingName));
-                out.add(new HangupSnoop(RecordingEnd.DISCARD_SNOOP, snoopId));
-                return with(state, null, null, known, PaymentTriggers.none(), List.of()).step(out);
-            }
-            case ENDED -> {
-                return with(state, null, null, known, PaymentTriggers.none(), List.of()).step(out);
-            }
-            default -> {
-            }
-        }
-        if (!pausedOnAsterisk && !isPaused()) {
-            return with(State.RECORDING, null, null, clock.takenOver(null, clock.style()), PaymentTriggers.none(),
-                    List.of()).step(out);
-        }
-        // Asterisk reports an ARI pause, never a mute; unknown: ARI pause, the style it reports back
-        PauseStyle style = pausedOnAsterisk || clock.style() == null ? PauseStyle.SKIP : clock.style();
-        RecordingClock paused = clock.takenOver(clock.pausedSince() != null ? clock.pausedSince() : now, style);
-        return new RecordingControl(recordingName, snoopId, State.PAUSED, requestSeq, null, null, paused, ended,
-                PaymentTriggers.none(), List.of())
-                .reassert(s, TriggerKind.API, "re-asserted after take-over", now, out).step(out);
     }
 
     // ---- answers and timers ------------------------------------------------------------------
@@ -358,7 +304,7 @@ public record RecordingControl(
      * Pauses a recording that is paused as far as we know, in the style of its pause, when what
      * Asterisk did is not certain; its answer writes no new timeline row.
      */
-    private RecordingControl reassert(RecordingSettings s, TriggerKind trigger, String detail, Instant now,
+    RecordingControl reassert(RecordingSettings s, TriggerKind trigger, String detail, Instant now,
                                       List<CallCommand> out) {
         RecordingRequest key = new RecordingRequest(requestSeq + 1, RecordingRequest.Kind.REASSERT);
         out.add(new PauseRecording(key, recordingName, clock.style()));
@@ -427,12 +373,12 @@ public record RecordingControl(
         return clock.entry(s, recordingName, change, trigger, detail, requestedAt, acceptedAt, effectiveAt);
     }
 
-    private RecordingControl with(State st, InFlight f, Queued q, RecordingClock c, PaymentTriggers t,
+    RecordingControl with(State st, InFlight f, Queued q, RecordingClock c, PaymentTriggers t,
                                   List<PendingRequest> p) {
         return new RecordingControl(recordingName, snoopId, st, requestSeq, f, q, c, ended, t, p);
     }
 
-    private Step step(List<CallCommand> out) {
+    Step step(List<CallCommand> out) {
         return new Step(this, out, Optional.empty());
     }
 

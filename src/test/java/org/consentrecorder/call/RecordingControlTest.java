@@ -169,7 +169,7 @@ class RecordingControlTest {
     @Test
     void givenATakenOverSilenceRecording_thenAMuteOnFileIsEndedByUnmuteAndTheNextPauseCuts() {
         s = settings(PauseStyle.SILENCE);
-        c = RecordingControl.restore("cr-rec", "cr-rec-snoop", T0, 0, T0.plusSeconds(4), PauseStyle.SILENCE);
+        c = RecordingTakeover.restore("cr-rec", "cr-rec-snoop", T0, 0, T0.plusSeconds(4), PauseStyle.SILENCE);
         now = T0.plusSeconds(6);
         ResumeRecording r = only(step(c.onUserEvent(s, "PaymentEnd", now)), ResumeRecording.class);
         assertEquals(PauseStyle.SILENCE, r.style());
@@ -183,7 +183,7 @@ class RecordingControlTest {
     @Test
     void givenATakenOverRecordingWithEarlierCuts_thenOffsetsSubtractThem() {
         s = settings(PauseStyle.SKIP);
-        c = RecordingControl.restore("cr-rec", "cr-rec-snoop", T0, 3000, T0.plusSeconds(10), PauseStyle.SKIP);
+        c = RecordingTakeover.restore("cr-rec", "cr-rec-snoop", T0, 3000, T0.plusSeconds(10), PauseStyle.SKIP);
         now = T0.plusSeconds(12);
         ResumeRecording r = only(step(c.onUserEvent(s, "PaymentEnd", now)), ResumeRecording.class);
         all.addAll(result(r, true, 204, now));
