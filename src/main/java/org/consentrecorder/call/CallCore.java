@@ -44,7 +44,7 @@ import org.consentrecorder.call.CommandKey.StopPrompt;
  * <p>Ids are derived from the call id ({@link CallIds}), so they are known before a request is
  * sent: events that overtake a response (snoop StasisStart, PlaybackStarted) can be routed.
  */
-public final class CallCore implements CallSession.Core {
+public final class CallCore implements CallLogic {
 
     /** The next state and the commands for the shell, in the order they must be started. */
     public record Next(CallState state, List<CallCommand> commands) {

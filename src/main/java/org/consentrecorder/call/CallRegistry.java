@@ -35,7 +35,7 @@ public final class CallRegistry implements AriConnection.Listener {
     private final Supplier<AriClient> ari;
     private final Clock clock;
     private final FinishedRecordings finishedRecordings;
-    private final CallSession.Core core;
+    private final CallLogic core;
     private final ShellCommands commands;
     private final CallRecovery recovery;
     private final AtomicLong eventsUntranslatable = new AtomicLong();
@@ -64,7 +64,7 @@ public final class CallRegistry implements AriConnection.Listener {
     /** With another core or command table: how the tests prove that the shell fails closed. */
     CallRegistry(Vertx vertx, CallShards shards, CallSettings settings, CallRepository repository,
                  Supplier<AriClient> ari, Clock clock, String application, FinishedRecordings finishedRecordings,
-                 CallSession.Core core, ShellCommands commands) {
+                 CallLogic core, ShellCommands commands) {
         this.vertx = vertx;
         this.shards = shards;
         this.settings = settings;

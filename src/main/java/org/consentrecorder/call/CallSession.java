@@ -33,19 +33,9 @@ final class CallSession {
     private static final Logger LOG = LoggerFactory.getLogger(CallSession.class);
     private static final int WRITE_ATTEMPTS = 3;
 
-    /**
-     * The core as the shell sees it: state, event and time in, next state and commands out.
-     * {@link CallCore} in production; an interface so that a test can hand the shell a core that
-     * throws, to prove that the shell fails closed.
-     */
-    @FunctionalInterface
-    interface Core {
-        CallCore.Next next(CallState state, CallEvent event, Instant now);
-    }
-
     private final Vertx vertx;
     private final Context context;
-    private final Core core;
+    private final CallLogic core;
     private final ShellCommands commands;
     private final String channelId;
     private final Supplier<AriClient> ari;
@@ -57,7 +47,7 @@ final class CallSession {
     private long stateSeq;
     private boolean finished;
 
-    CallSession(Vertx vertx, Context context, Core core, ShellCommands commands, CallState initial, String channelId,
+    CallSession(Vertx vertx, Context context, CallLogic core, ShellCommands commands, CallState initial, String channelId,
                 Supplier<AriClient> ari, CallRepository repository, CallRegistry registry, Clock clock,
                 long firstStateSeq) {
         this.vertx = vertx;

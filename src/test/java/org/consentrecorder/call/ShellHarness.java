@@ -53,7 +53,7 @@ final class ShellHarness implements AutoCloseable {
     }
 
     /** core: given the production settings, the core the shell runs. */
-    static ShellHarness start(java.util.function.Function<CallSettings, CallSession.Core> core, ShellCommands commands) {
+    static ShellHarness start(java.util.function.Function<CallSettings, CallLogic> core, ShellCommands commands) {
         FakeAsterisk asterisk = FakeAsterisk.start();
         asterisk.playbackDuration(java.time.Duration.ofMillis(200));
         Map<String, String> env = new HashMap<>();
