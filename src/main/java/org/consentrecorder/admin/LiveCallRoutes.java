@@ -49,7 +49,8 @@ final class LiveCallRoutes {
                     JsonArray items = new JsonArray();
                     matching.stream().skip(offset).limit(limit).forEach(c -> items.add(new JsonObject()
                             .put("call_id", c.callId().toString()).put("channel_id", c.channelId())
-                            .put("phase", c.phase()).put("outcome", c.outcome())
+                            .put("phase", c.phase().wire())
+                            .put("outcome", c.outcome() == null ? null : c.outcome().wire())
                             .put("recording", c.recording()).put("paused", c.paused())));
                     return Api.offsetPage(items, limit, offset, matching.size() > offset + limit);
                 }));
@@ -64,14 +65,14 @@ final class LiveCallRoutes {
         api.auditAllowed(ctx, "call", id.toString(), reason, new JsonObject().put("action", action.wire()))
                 .compose(v -> api.calls().control(id, action, "api:" + p.describe()))
                 .onSuccess(result -> {
-                    int status = httpStatus(result.status());
+                    int status = httpStatus(result.status().wire());
                     JsonObject body = new JsonObject().put("call_id", id.toString()).put("action", action.wire())
-                            .put("status", result.status()).put("detail", result.detail());
+                            .put("status", result.status().wire()).put("detail", result.detail());
                     if (status >= 400) {
                         body.put("error", errorCode(status)).put("message", message(result));
                     }
                     // the result is in the trail when the client hears it (the action happened either way)
-                    api.auditMore(ctx, "call", id.toString(), reason, result.status(),
+                    api.auditMore(ctx, "call", id.toString(), reason, result.status().wire(),
                                     new JsonObject().put("action", action.wire()))
                             .onComplete(ar -> Api.json(ctx, status, body));
                 })
@@ -104,12 +105,12 @@ final class LiveCallRoutes {
     }
 
     private static String message(CallRegistry.ControlResult r) {
-        return switch (r.status()) {
+        return switch (r.status().wire()) {
             case "not_found" -> "no live call with this id";
             case "not_recording" -> "the call is not being recorded";
             case "resume_failed_still_paused" -> "Asterisk did not resume the recording; it stays paused";
             case "timeout" -> "Asterisk did not answer in time";
-            default -> r.detail() == null ? r.status() : r.detail();
+            default -> r.detail() == null ? r.status().wire() : r.detail();
         };
     }
 }

@@ -1,80 +1,94 @@
 package org.consentrecorder.call;
 
-import org.consentrecorder.ari.ContinueTarget;
 import java.time.Duration;
 import java.util.UUID;
+import org.consentrecorder.ari.ContinueTarget;
 
 /**
- * What the pure {@link CallFlow} asks the shell to do. Commands with a tag report back as
- * {@link CallEvent.CommandSucceeded} or {@link CallEvent.CommandFailed} with the same tag.
+ * What the pure {@link CallCore} asks the shell ({@link CallSession}) to do. Sealed: the shell
+ * knows every kind (see {@link ShellCommands}). Commands with a {@link CommandKey} report back as
+ * {@link CallEvent.CommandSucceeded} or {@link CallEvent.CommandFailed} with the same key.
  */
 public sealed interface CallCommand {
 
-    record Answer(String tag) implements CallCommand {
+    record Answer(CommandKey key) implements CallCommand {
     }
 
     record LoadPreference(String subject) implements CallCommand {
+        @Override
+        public String toString() {
+            // the subject is a caller number: never printable
+            return "LoadPreference[*]";
+        }
     }
 
-    record Play(String tag, String playbackId, String mediaUri, String language) implements CallCommand {
+    record Play(CommandKey key, String playbackId, String mediaUri, String language) implements CallCommand {
     }
 
-    record StopPlayback(String tag, String playbackId) implements CallCommand {
+    record StopPlayback(CommandKey key, String playbackId) implements CallCommand {
     }
 
-    record StartTimer(String key, Duration after) implements CallCommand {
+    record StartTimer(TimerKey key, Duration after) implements CallCommand {
     }
 
-    record CancelTimer(String key) implements CallCommand {
+    record CancelTimer(TimerKey key) implements CallCommand {
     }
 
     /** Append a consent decision to the evidence (and update the caller's preference when it changes). */
-    record RecordDecision(String tag, ConsentEvidence evidence) implements CallCommand {
+    record RecordDecision(CommandKey key, ConsentEvidence evidence) implements CallCommand {
+        @Override
+        public String toString() {
+            return "RecordDecision[" + key + ", " + evidence.id() + ", " + evidence.outcome().wire() + "]";
+        }
     }
 
     /** Make the current state durable, so a restarted application can take the call over. */
     record SaveState(CallStateSnapshot snapshot) implements CallCommand {
+        @Override
+        public String toString() {
+            return "SaveState[" + snapshot.phase().wire() + "]";
+        }
     }
 
-    record SetVariable(String tag, String name, String value) implements CallCommand {
+    record SetVariable(CommandKey key, String name, String value) implements CallCommand {
     }
 
-    record Continue(String tag, ContinueTarget target) implements CallCommand {
+    record Continue(CommandKey key, ContinueTarget target) implements CallCommand {
     }
 
     /** Keep receiving the caller channel's events after it leaves Stasis. */
-    record Subscribe(String tag) implements CallCommand {
+    record Subscribe(CommandKey key) implements CallCommand {
     }
 
-    record CreateSnoop(String tag, String snoopId, String spy) implements CallCommand {
+    record CreateSnoop(CommandKey key, String snoopId, String spy) implements CallCommand {
     }
 
-    record StartRecording(String tag, String snoopId, String recordingName, String format) implements CallCommand {
+    record StartRecording(CommandKey key, String snoopId, String recordingName, String format) implements CallCommand {
     }
 
-    record HangupSnoop(String tag, String snoopId) implements CallCommand {
+    record HangupSnoop(CommandKey key, String snoopId) implements CallCommand {
     }
 
     /** SKIP style uses ARI pause, SILENCE style uses ARI mute. */
-    record PauseRecording(String tag, String recordingName, PauseStyle style) implements CallCommand {
+    record PauseRecording(CommandKey key, String recordingName, PauseStyle style) implements CallCommand {
     }
 
-    record ResumeRecording(String tag, String recordingName, PauseStyle style) implements CallCommand {
+    record ResumeRecording(CommandKey key, String recordingName, PauseStyle style) implements CallCommand {
     }
 
     /** Stop and keep what was recorded so far (fail-closed path). */
-    record StopRecording(String tag, String recordingName) implements CallCommand {
+    record StopRecording(CommandKey key, String recordingName) implements CallCommand {
     }
 
     /** Stop and discard the live recording, then make sure no stored copy remains on Asterisk. */
-    record DiscardRecording(String tag, String recordingName) implements CallCommand {
+    record DiscardRecording(CommandKey key, String recordingName) implements CallCommand {
     }
 
     record AppendTimeline(TimelineEntry entry) implements CallCommand {
     }
 
-    /** The answer to an API request; status is a short machine word such as "paused" or "not_recording". */
-    record ControlAnswered(UUID requestId, String status, String detail) implements CallCommand {
+    /** The answer to an API request. */
+    record ControlAnswered(UUID requestId, ControlStatus status, String detail) implements CallCommand {
     }
 
     /**
@@ -83,6 +97,10 @@ public sealed interface CallCommand {
      */
     record ArchiveRecording(String recordingName, UUID consentId, String subject, Integer durationSeconds)
             implements CallCommand {
+        @Override
+        public String toString() {
+            return "ArchiveRecording[" + recordingName + ", " + consentId + "]";
+        }
     }
 
     /** Nothing more will happen for this call: release its state. */

@@ -4,7 +4,7 @@ import java.util.List;
 import java.util.UUID;
 
 /**
- * Everything that can happen to a call, as the pure {@link CallFlow} sees it. ARI events,
+ * Everything that can happen to a call, as the pure {@link CallCore} sees it. ARI events,
  * results of commands, timers and operator requests are all translated into these by the shell.
  */
 public sealed interface CallEvent {
@@ -13,6 +13,11 @@ public sealed interface CallEvent {
     record Started(ChannelSnapshot channel, List<String> args, String asteriskId) implements CallEvent {
         public Started {
             args = List.copyOf(args);
+        }
+
+        @Override
+        public String toString() {
+            return "Started[" + channel.id() + "]";
         }
     }
 
@@ -45,14 +50,14 @@ public sealed interface CallEvent {
     record ChannelDestroyed() implements CallEvent {
     }
 
-    record TimerFired(String key) implements CallEvent {
+    record TimerFired(TimerKey key) implements CallEvent {
     }
 
-    record CommandSucceeded(String tag) implements CallEvent {
+    record CommandSucceeded(CommandKey key) implements CallEvent {
     }
 
     /** status is the HTTP status from ARI or 0 when no answer came (timeout, connection lost). */
-    record CommandFailed(String tag, int status, String message) implements CallEvent {
+    record CommandFailed(CommandKey key, int status, String message) implements CallEvent {
     }
 
     record SnoopEnteredStasis(String snoopId) implements CallEvent {
@@ -78,8 +83,12 @@ public sealed interface CallEvent {
     record AriConnectivity(boolean up) implements CallEvent {
     }
 
-    /** This call was taken over after a restart or reconnect (see {@link CallFlow#adopt}). */
-    record TakenOver() implements CallEvent {
+    /**
+     * This process took the call over from the state another (or an earlier) process saved, after
+     * a restart. pausedOnAsterisk: Asterisk reports the recording "paused" now (it reports an ARI
+     * pause, never a mute).
+     */
+    record TakenOver(boolean pausedOnAsterisk) implements CallEvent {
     }
 
     /** Pause, resume or withdraw asked through the API; answered with {@link CallCommand.ControlAnswered}. */

@@ -31,6 +31,21 @@ public final class CallIds {
         }
     }
 
+    /** The recording of a call: "cr-<call id>". */
+    public static String recordingName(UUID callId) {
+        return PREFIX + callId;
+    }
+
+    /** The snoop channel of a call: "cr-<call id>-snoop". */
+    public static String snoopId(UUID callId) {
+        return PREFIX + callId + "-snoop";
+    }
+
+    /** The n-th prompt played to a call: "cr-<call id>-pb<n>". */
+    public static String playbackId(UUID callId, int n) {
+        return PREFIX + callId + "-pb" + n;
+    }
+
     public static boolean isSnoop(String channelId) {
         return channelId != null && channelId.endsWith("-snoop") && callIdOf(channelId).isPresent();
     }

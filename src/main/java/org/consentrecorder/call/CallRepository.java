@@ -112,19 +112,27 @@ public final class CallRepository {
                 .mapEmpty();
     }
 
-    /** Upserts the call's state; seq orders concurrent writes so an older snapshot never wins. */
+    /**
+     * Upserts the call's state: the columns operators and the other features query, and the whole
+     * core state as JSON (see {@link CallStateCodec}); seq orders concurrent writes so an older
+     * snapshot never wins.
+     */
     public Future<Void> saveState(CallStateSnapshot s, long seq) {
+        CallState st = s.state();
+        CallFacts f = st.facts();
         List<Object> values = Arrays.asList(
-                s.callId(), s.channelId(), s.channelName(), s.linkedId(), s.callerSubject(), s.asteriskId(),
-                Sql.ts(s.startedAt()), s.phase(), s.outcome() == null ? null : s.outcome().wire(), s.consentId(),
-                s.recordingName(), s.snoopId(), s.recordingState(), s.paused(), Sql.ts(s.endedAt()), seq);
+                s.callId(), f.channel().id(), f.channel().name(), f.channel().linkedId(), f.subject(), f.asteriskId(),
+                Sql.ts(f.startedAt()), s.phase().wire(), s.outcome() == null ? null : s.outcome().wire(), s.consentId(),
+                s.recordingName(), s.snoopId(), s.recordingState(), s.paused(), Sql.ts(s.endedAt()), seq,
+                CallStateCodec.encode(st));
         return pool.preparedQuery("insert into call (id, channel_id, channel_name, linked_id, caller_subject, asterisk_id, "
                         + "started_at, phase, outcome, consent_id, recording_name, snoop_id, recording_state, paused, "
-                        + "ended_at, state_seq) values ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16) "
+                        + "ended_at, state_seq, core_state) values ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16,$17) "
                         + "on conflict (id) do update set phase = excluded.phase, outcome = excluded.outcome, "
                         + "consent_id = excluded.consent_id, recording_name = excluded.recording_name, "
                         + "snoop_id = excluded.snoop_id, recording_state = excluded.recording_state, "
                         + "paused = excluded.paused, ended_at = excluded.ended_at, state_seq = excluded.state_seq, "
+                        + "core_state = excluded.core_state, "
                         + "updated_at = clock_timestamp() where call.state_seq < excluded.state_seq")
                 .execute(Tuple.wrap(values))
                 .mapEmpty();
@@ -143,19 +151,20 @@ public final class CallRepository {
 
     /** Calls not ended, as last written: what a restarted application may take over. */
     public Future<List<ActiveCall>> activeCalls() {
-        return pool.query("select id, channel_id, channel_name, asterisk_id, started_at, outcome, consent_id, "
-                        + "recording_name, snoop_id, recording_state, paused, phase, caller_subject, state_seq "
+        return pool.query("select id, channel_id, channel_name, linked_id, asterisk_id, started_at, outcome, consent_id, "
+                        + "recording_name, snoop_id, recording_state, paused, phase, caller_subject, state_seq, core_state "
                         + "from call where ended_at is null")
                 .execute()
                 .map(rows -> {
                     List<ActiveCall> out = new ArrayList<>();
                     for (Row r : rows) {
                         out.add(new ActiveCall(r.getUUID("id"), r.getString("channel_id"), r.getString("channel_name"),
-                                r.getString("asterisk_id"), Sql.instant(r.getOffsetDateTime("started_at")),
+                                r.getString("linked_id"), r.getString("asterisk_id"), Sql.instant(r.getOffsetDateTime("started_at")),
                                 Optional.ofNullable(r.getString("outcome")).map(Outcome::fromWire).orElse(null),
                                 r.getUUID("consent_id"), r.getString("recording_name"), r.getString("snoop_id"),
                                 r.getString("recording_state"), r.getBoolean("paused"), r.getString("phase"),
-                                r.getString("caller_subject"), r.getLong("state_seq")));
+                                r.getString("caller_subject"), r.getLong("state_seq"),
+                                (io.vertx.core.json.JsonObject) r.getValue("core_state")));
                     }
                     return out;
                 });
@@ -234,10 +243,18 @@ public final class CallRepository {
                                  PauseStyle pausedStyle) {
     }
 
-    /** A row of the call table for a call that has not ended. */
-    public record ActiveCall(UUID callId, String channelId, String channelName, String asteriskId,
+    /**
+     * A row of the call table for a call that has not ended. coreState is the saved {@link CallState}
+     * (see {@link CallStateCodec}), or null for a row written by a version without it.
+     */
+    public record ActiveCall(UUID callId, String channelId, String channelName, String linkedId, String asteriskId,
                              java.time.Instant startedAt, Outcome outcome, UUID consentId, String recordingName,
                              String snoopId, String recordingState, boolean paused, String phase, String callerSubject,
-                             long stateSeq) {
+                             long stateSeq, io.vertx.core.json.JsonObject coreState) {
+
+        @Override
+        public String toString() {
+            return "ActiveCall[" + callId + ", " + phase + "]";
+        }
     }
 }

@@ -2,26 +2,32 @@ package org.consentrecorder.call;
 
 import io.vertx.core.Context;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
+import java.time.Clock;
+import java.time.Instant;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.function.Supplier;
 import org.consentrecorder.ari.AriClient;
 import org.consentrecorder.ari.AriFailure;
-import org.consentrecorder.call.CallCommand.AppendTimeline;
-import org.consentrecorder.call.CallCommand.RecordDecision;
 import org.consentrecorder.call.CallEvent.CommandFailed;
 import org.consentrecorder.call.CallEvent.CommandSucceeded;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The imperative shell around one {@link CallFlow}: feeds it events on the call's own context
- * and carries out the commands it returns (ARI requests, database writes, timers). Commands are
- * started in the order the flow lists them and nothing waits in between, so a pause request goes
- * to Asterisk before any database write that follows it.
+ * The imperative shell around one call: holds its current {@link CallState}, feeds events to the
+ * core on the call's own context, and carries out the commands the core returns (ARI requests,
+ * database writes, timers; see {@link ShellCommands}). Commands are started in the order the core
+ * lists them and nothing waits in between, so a pause request goes to Asterisk before any database
+ * write that follows it.
+ *
+ * <p>It fails closed: when the core throws, or returns a command the shell has no handler for,
+ * the call's recording is stopped and its snoop channel hung up (the requests a failed pause
+ * sends), the failure is logged once with the call id, and the call is released. Its state is
+ * not trusted any further.
  */
 final class CallSession {
     private static final Logger LOG = LoggerFactory.getLogger(CallSession.class);
@@ -29,21 +35,26 @@ final class CallSession {
 
     private final Vertx vertx;
     private final Context context;
-    private final CallFlow flow;
+    private final CallLogic core;
+    private final ShellCommands commands;
     private final String channelId;
     private final Supplier<AriClient> ari;
     private final CallRepository repository;
     private final CallRegistry registry;
-    private final java.time.Clock clock;
-    private final Map<String, Long> timers = new HashMap<>();
+    private final Clock clock;
+    private final Map<TimerKey, Long> timers = new HashMap<>();
+    private CallState state;
     private long stateSeq;
     private boolean finished;
 
-    CallSession(Vertx vertx, Context context, CallFlow flow, String channelId, Supplier<AriClient> ari,
-                CallRepository repository, CallRegistry registry, java.time.Clock clock, long firstStateSeq) {
+    CallSession(Vertx vertx, Context context, CallLogic core, ShellCommands commands, CallState initial, String channelId,
+                Supplier<AriClient> ari, CallRepository repository, CallRegistry registry, Clock clock,
+                long firstStateSeq) {
         this.vertx = vertx;
         this.context = context;
-        this.flow = flow;
+        this.core = core;
+        this.commands = commands;
+        this.state = initial;
         this.channelId = channelId;
         this.ari = ari;
         this.repository = repository;
@@ -53,7 +64,7 @@ final class CallSession {
     }
 
     UUID callId() {
-        return flow.callId();
+        return state.callId();
     }
 
     String channelId() {
@@ -64,11 +75,12 @@ final class CallSession {
         return context;
     }
 
-    CallFlow flow() {
-        return flow;
+    /** The call's state now; read it on {@link #context()}. */
+    CallState state() {
+        return state;
     }
 
-    /** Runs the event through the flow on this call's context. */
+    /** Runs the event through the core on this call's context, then carries out its commands. */
     void deliver(CallEvent event) {
         if (Vertx.currentContext() != context) {
             context.runOnContext(v -> deliver(event));
@@ -77,115 +89,70 @@ final class CallSession {
         if (finished) {
             return;
         }
-        List<CallCommand> commands;
+        CallCore.Next next;
         try {
-            commands = flow.on(event, clock.instant());
+            next = core.next(state, event, clock.instant());
         } catch (RuntimeException e) {
-            LOG.error("call {}: the call flow failed on {}", callId(), event.getClass().getSimpleName(), e);
+            failClosed("the call core failed on " + event.getClass().getSimpleName(), e, event);
             return;
         }
-        for (CallCommand command : commands) {
+        state = next.state();
+        for (CallCommand command : next.commands()) {
+            if (finished) {
+                return;
+            }
+            boolean known;
             try {
-                execute(command);
+                known = commands.run(this, command);
             } catch (RuntimeException e) {
-                LOG.error("call {}: {} failed", callId(), command.getClass().getSimpleName(), e);
+                // carrying a command out failed (a database write could not even be started, say):
+                // what depends on its answer has its own deadline
+                LOG.error("call {}: {} failed: {}", callId(), command.getClass().getSimpleName(), e.toString());
+                continue;
+            }
+            if (!known) {
+                failClosed("the shell has no handler for " + command.getClass().getSimpleName(), null, event);
+                return;
             }
         }
     }
 
-    private void execute(CallCommand command) {
-        if (command instanceof CallCommand.Answer c) {
-            track(c.tag(), () -> client().answer(channelId));
-        } else if (command instanceof CallCommand.LoadPreference c) {
-            repository.doNotRecord(c.subject()).onComplete(ar -> {
-                if (ar.failed()) {
-                    LOG.warn("call {}: could not read the caller's preference ({}); asking as usual",
-                            callId(), ar.cause().getMessage());
-                }
-                deliver(new CallEvent.PreferenceLoaded(ar.succeeded() && ar.result()));
-            });
-        } else if (command instanceof CallCommand.Play c) {
-            track(c.tag(), () -> client().play(channelId, c.playbackId(), c.mediaUri(), c.language()));
-        } else if (command instanceof CallCommand.StopPlayback c) {
-            track(c.tag(), () -> client().stopPlayback(c.playbackId()));
-        } else if (command instanceof CallCommand.StartTimer c) {
-            cancelTimer(c.key());
-            long id = vertx.setTimer(Math.max(1, c.after().toMillis()), t -> {
-                timers.remove(c.key());
-                deliver(new CallEvent.TimerFired(c.key()));
-            });
-            timers.put(c.key(), id);
-        } else if (command instanceof CallCommand.CancelTimer c) {
-            cancelTimer(c.key());
-        } else if (command instanceof RecordDecision c) {
-            recordDecision(c);
-        } else if (command instanceof CallCommand.SaveState c) {
-            long seq = ++stateSeq;
-            retrying(() -> repository.saveState(c.snapshot(), seq), WRITE_ATTEMPTS)
-                    .onFailure(e -> LOG.error("call {}: could not save the call state: {}", callId(), e.getMessage()));
-        } else if (command instanceof CallCommand.SetVariable c) {
-            track(c.tag(), () -> client().setVariable(channelId, c.name(), c.value()));
-        } else if (command instanceof CallCommand.Continue c) {
-            LOG.info("call {}: continuing in the dialplan at {}", callId(), c.target());
-            track(c.tag(), () -> client().continueInDialplan(channelId, c.target()));
-        } else if (command instanceof CallCommand.Subscribe c) {
-            track(c.tag(), () -> client().subscribeToChannel(channelId));
-        } else if (command instanceof CallCommand.CreateSnoop c) {
-            track(c.tag(), () -> client().snoop(channelId, c.snoopId(), c.spy()));
-        } else if (command instanceof CallCommand.StartRecording c) {
-            track(c.tag(), () -> client().record(c.snoopId(), c.recordingName(), c.format()));
-        } else if (command instanceof CallCommand.HangupSnoop c) {
-            track(c.tag(), () -> ignoringNotFound(client().hangup(c.snoopId())));
-        } else if (command instanceof CallCommand.PauseRecording c) {
-            track(c.tag(), () -> c.style() == PauseStyle.SKIP
-                    ? client().pauseRecording(c.recordingName()) : client().muteRecording(c.recordingName()));
-        } else if (command instanceof CallCommand.ResumeRecording c) {
-            track(c.tag(), () -> c.style() == PauseStyle.SKIP
-                    ? client().unpauseRecording(c.recordingName()) : client().unmuteRecording(c.recordingName()));
-        } else if (command instanceof CallCommand.StopRecording c) {
-            LOG.warn("call {}: stopping recording {}", callId(), c.recordingName());
-            track(c.tag(), () -> ignoringNotFound(client().stopRecording(c.recordingName())));
-        } else if (command instanceof CallCommand.DiscardRecording c) {
-            LOG.info("call {}: consent withdrawn, discarding recording {}", callId(), c.recordingName());
-            track(c.tag(), () -> {
-                AriClient client = client();
-                return ignoringNotFound(client.cancelRecording(c.recordingName()))
-                        .compose(v -> ignoringNotFound(client.deleteStoredRecording(c.recordingName())));
-            });
-        } else if (command instanceof AppendTimeline c) {
-            LOG.info("call {}: recording {} {} (trigger {}, offset {} ms)", callId(), c.entry().recordingName(),
-                    c.entry().change().wire(), c.entry().trigger() == null ? "-" : c.entry().trigger().wire(),
-                    c.entry().offsetMs());
-            retrying(() -> repository.appendTimeline(callId(), c.entry()), WRITE_ATTEMPTS)
-                    .onFailure(e -> LOG.error("call {}: a pause-timeline row could not be stored: {}",
-                            callId(), e.getMessage()));
-        } else if (command instanceof CallCommand.ArchiveRecording c) {
-            // if this fails for good, the archive's reconciliation finds the file on Asterisk later
-            retrying(() -> registry.finishedRecordings().recordingFinished(callId(), c.recordingName(), c.consentId(),
-                    c.subject(), c.durationSeconds()).mapEmpty(), WRITE_ATTEMPTS)
-                    .onFailure(e -> LOG.error("call {}: recording {} could not be handed to the archive: {}",
-                            callId(), c.recordingName(), e.getMessage()));
-        } else if (command instanceof CallCommand.ControlAnswered c) {
-            registry.answerControl(c.requestId(), c.status(), c.detail());
-        } else if (command instanceof CallCommand.Finished c) {
-            finished = true;
-            timers.values().forEach(vertx::cancelTimer);
-            timers.clear();
-            LOG.info("call {}: ended (outcome {})", callId(), c.outcome() == null ? "none" : c.outcome().wire());
-            registry.release(this);
+    /**
+     * Stops the recording and hangs up the snoop channel whatever the state says (both are
+     * harmless when there is none: a 404 is ignored), then lets the call go.
+     */
+    private void failClosed(String why, RuntimeException cause, CallEvent during) {
+        finished = true;
+        UUID callId = callId();
+        // the exception's type and where it was thrown, never its message: a message may quote state
+        LOG.error("call {}: failing closed, {}{}: stopping its recording and hanging up its snoop channel",
+                callId, why, cause == null ? "" : " (" + cause.getClass().getName() + where(cause) + ")");
+        cancelAllTimers();
+        stopRecording(CommandKey.RecordingEnd.FAIL_CLOSED_STOP, CallIds.recordingName(callId));
+        hangupSnoop(CommandKey.RecordingEnd.FAIL_CLOSED_SNOOP, CallIds.snoopId(callId));
+        // API requests waiting for this call hear that it stopped, instead of timing out
+        String detail = "the recording was stopped after an internal error";
+        if (during instanceof CallEvent.ControlRequested c) {
+            registry.answerControl(c.requestId(), ControlStatus.NOT_RECORDING, detail);
         }
+        if (state.recording() != null) {
+            state.recording().pendingRequests().forEach(p -> registry.answerControl(p.requestId(),
+                    p.action() == ControlAction.PAUSE ? ControlStatus.PAUSE_FAILED_RECORDING_STOPPED
+                            : ControlStatus.NOT_RECORDING, detail));
+        }
+        retrying(() -> repository.markEnded(callId, "failed_closed", clock.instant()))
+                .onFailure(e -> LOG.error("call {}: could not mark the call ended: {}", callId, e.getMessage()));
+        registry.release(this);
     }
 
-    private void recordDecision(RecordDecision c) {
-        ConsentEvidence e = c.evidence();
-        LOG.info("call {}: consent {} = {} (basis {}, notice {} {}, attempts {})", callId(), e.id(),
-                e.outcome().wire(), e.lawfulBasis().wire(), e.noticeSetId(), e.noticeVersion(), e.attempts());
-        track(c.tag(), () -> retrying(() -> repository.recordDecision(e), WRITE_ATTEMPTS)
-                .onFailure(err -> LOG.error("call {}: consent evidence {} could not be stored: {}",
-                        callId(), e.id(), err.getMessage())));
+    private static String where(Throwable e) {
+        StackTraceElement[] trace = e.getStackTrace();
+        return trace.length == 0 ? "" : " at " + trace[0];
     }
 
-    private AriClient client() {
+    // ---- what the commands are made of (used by ShellCommands) ---------------------------------
+
+    AriClient client() {
         AriClient client = ari.get();
         if (client == null) {
             throw new IllegalStateException("ARI is not connected");
@@ -193,7 +160,16 @@ final class CallSession {
         return client;
     }
 
-    private void track(String tag, Supplier<Future<?>> request) {
+    CallRepository repository() {
+        return repository;
+    }
+
+    CallRegistry registry() {
+        return registry;
+    }
+
+    /** Sends a request and reports its answer to the core under the key. */
+    void track(CommandKey key, Supplier<Future<?>> request) {
         Future<?> future;
         try {
             future = request.get();
@@ -202,40 +178,81 @@ final class CallSession {
         }
         future.onComplete(ar -> {
             if (ar.succeeded()) {
-                deliver(new CommandSucceeded(tag));
-            } else {
-                int status = ar.cause() instanceof AriFailure f ? f.status() : 0;
-                if (status == 404) {
-                    LOG.debug("call {}: {} -> 404 {}", callId(), tag, ar.cause().getMessage());
-                } else {
-                    LOG.warn("call {}: {} failed: {}{}", callId(), tag,
-                            status == 0 ? "" : "HTTP " + status + " ", ar.cause().getMessage());
-                }
-                deliver(new CommandFailed(tag, status, ar.cause().getMessage()));
+                deliver(new CommandSucceeded(key));
+                return;
             }
+            int status = ar.cause() instanceof AriFailure f ? f.status() : 0;
+            if (status == 404) {
+                LOG.debug("call {}: {} -> 404 {}", callId(), key, ar.cause().getMessage());
+            } else {
+                LOG.warn("call {}: {} failed: {}{}", callId(), key, status == 0 ? "" : "HTTP " + status + " ",
+                        ar.cause().getMessage());
+            }
+            deliver(new CommandFailed(key, status, ar.cause().getMessage()));
         });
     }
 
-    private static Future<Void> ignoringNotFound(Future<Void> f) {
+    void stopRecording(CommandKey key, String recordingName) {
+        LOG.warn("call {}: stopping recording {}", callId(), recordingName);
+        track(key, () -> ignoringNotFound(client().stopRecording(recordingName)));
+    }
+
+    void hangupSnoop(CommandKey key, String snoopId) {
+        track(key, () -> ignoringNotFound(client().hangup(snoopId)));
+    }
+
+    void startTimer(TimerKey key, long millis) {
+        cancelTimer(key);
+        long id = vertx.setTimer(Math.max(1, millis), t -> {
+            timers.remove(key);
+            deliver(new CallEvent.TimerFired(key));
+        });
+        timers.put(key, id);
+    }
+
+    void cancelTimer(TimerKey key) {
+        Long id = timers.remove(key);
+        if (id != null) {
+            vertx.cancelTimer(id);
+        }
+    }
+
+    void saveState(CallStateSnapshot snapshot) {
+        long seq = ++stateSeq;
+        retrying(() -> repository.saveState(snapshot, seq))
+                .onFailure(e -> LOG.error("call {}: could not save the call state: {}", callId(), e.getMessage()));
+    }
+
+    /** Nothing more will happen for this call. */
+    void finish(Outcome outcome) {
+        finished = true;
+        cancelAllTimers();
+        LOG.info("call {}: ended (outcome {})", callId(), outcome == null ? "none" : outcome.wire());
+        registry.release(this);
+    }
+
+    private void cancelAllTimers() {
+        timers.values().forEach(vertx::cancelTimer);
+        timers.clear();
+    }
+
+    static Future<Void> ignoringNotFound(Future<Void> f) {
         return f.recover(e -> AriClient.notFound(e) ? Future.succeededFuture() : Future.failedFuture(e));
     }
 
     /** Database writes are retried a few times with a short pause: evidence must not be lost to a blip. */
+    <T> Future<T> retrying(Supplier<Future<T>> write) {
+        return retrying(write, WRITE_ATTEMPTS);
+    }
+
     private <T> Future<T> retrying(Supplier<Future<T>> write, int attempts) {
         return write.get().recover(e -> {
             if (attempts <= 1) {
                 return Future.failedFuture(e);
             }
-            io.vertx.core.Promise<T> later = io.vertx.core.Promise.promise();
+            Promise<T> later = Promise.promise();
             vertx.setTimer(200L * (WRITE_ATTEMPTS - attempts + 1), t -> retrying(write, attempts - 1).onComplete(later));
             return later.future();
         });
-    }
-
-    private void cancelTimer(String key) {
-        Long id = timers.remove(key);
-        if (id != null) {
-            vertx.cancelTimer(id);
-        }
     }
 }

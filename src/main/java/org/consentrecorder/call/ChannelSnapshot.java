@@ -12,4 +12,10 @@ public record ChannelSnapshot(
         String dialledNumber,
         String language,
         String linkedId) {
+
+    @Override
+    public String toString() {
+        // caller number and name are personal data, and a channel name may carry a number: never printable
+        return "ChannelSnapshot[" + id + "]";
+    }
 }

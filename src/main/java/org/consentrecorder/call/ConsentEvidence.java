@@ -36,4 +36,10 @@ public record ConsentEvidence(
     public ConsentEvidence {
         soundUris = List.copyOf(soundUris);
     }
+
+    @Override
+    public String toString() {
+        // caller number, name, subject and keys are personal data: never printable
+        return "ConsentEvidence[" + id + ", call " + callId + ", " + outcome.wire() + "]";
+    }
 }

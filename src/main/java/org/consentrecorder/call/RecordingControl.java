@@ -1,11 +1,9 @@
 package org.consentrecorder.call;
 
-import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Deque;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 import java.util.UUID;
 import org.consentrecorder.call.CallCommand.AppendTimeline;
@@ -17,22 +15,37 @@ import org.consentrecorder.call.CallCommand.PauseRecording;
 import org.consentrecorder.call.CallCommand.ResumeRecording;
 import org.consentrecorder.call.CallCommand.StartTimer;
 import org.consentrecorder.call.CallCommand.StopRecording;
+import org.consentrecorder.call.CommandKey.RecordingEnd;
+import org.consentrecorder.call.CommandKey.RecordingRequest;
 import org.consentrecorder.call.TimelineEntry.Change;
 
 /**
- * Pure control of one live recording while its call is in the dialplan: payment pause and resume
- * from DTMF sequences, dialplan UserEvents, the API and the digit-burst safety net; fail-closed
- * stop when a pause is not accepted in time; stop-and-discard on withdrawal. Events in, commands
- * out; no I/O. Digits are kept only in memory and never appear in any command.
+ * Control of one live recording while its call is in the dialplan, as an immutable value: payment
+ * pause and resume from DTMF sequences, dialplan UserEvents, the API and the digit-burst safety
+ * net; fail-closed stop when a pause is not accepted in time; stop-and-discard on withdrawal. Every
+ * method returns the next value and the commands for the shell; nothing here does I/O. Digits stay
+ * in {@link PaymentTriggers} and never appear in a command.
+ *
+ * <p>It exists apart from the call because a recording has its own life (started, paused, stopped,
+ * ended) with its own timers and answers, and because its rules (the pause goes out before anything
+ * else, a failed pause stops the recording) are the ones PCI DSS auditors read.
  *
  * <p>SILENCE style mutes a recording once at most: Asterisk releases before the fix for
  * asterisk/asterisk#322 (2023) never clear their "muted" flag on unmute, so a second mute is
  * answered 204 and ignored, and card data would be recorded. Every later pause of the same
  * recording uses ARI pause, whose state Asterisk tracks correctly on every release.
  */
-public final class RecordingControl {
-    public static final String PAUSE_DEADLINE_TIMER = "pause-deadline";
-    public static final String MAX_PAUSE_TIMER = "max-pause";
+public record RecordingControl(
+        String recordingName,
+        String snoopId,
+        State state,
+        int requestSeq,
+        InFlight inFlight,
+        Queued queued,
+        RecordingClock clock,
+        boolean ended,
+        PaymentTriggers triggers,
+        List<PendingRequest> pendingRequests) {
 
     /** Where the recording is, as seen from the application. */
     public enum State {
@@ -40,82 +53,44 @@ public final class RecordingControl {
         PAUSE_PENDING,
         PAUSED,
         RESUME_PENDING,
-        /** Stopped and kept (fail closed, or the recording ended on its own). */
+        /** Stopped and kept (fail closed). */
         STOPPED,
         /** Stopped and discarded because the caller withdrew consent. */
         DISCARDED,
         ENDED
     }
 
-    /** Why a withdrawal happened, so the call flow can write the "withdrawn" evidence. */
+    /** The pause or resume Asterisk has not answered yet, and what caused it (for the timeline). */
+    public record InFlight(RecordingRequest key, TriggerKind trigger, String detail, Instant requestedAt) {
+    }
+
+    /** A request waiting for the one in flight: a pause behind a resume, or a resume behind a pause. */
+    public record Queued(ControlAction action, TriggerKind trigger, String detail) {
+    }
+
+    /** An API request waiting for Asterisk's answer. */
+    public record PendingRequest(UUID requestId, ControlAction action) {
+    }
+
+    /** Why a withdrawal happened, so the call can write the "withdrawn" evidence. */
     public record Withdrawal(TriggerKind trigger, String by, Instant at) {
     }
 
-    private record Digit(char value, Instant at) {
-    }
-
-    private record QueuedPause(TriggerKind trigger, String detail) {
-    }
-
-    private record PendingRequest(UUID requestId, ControlAction action) {
-    }
-
-    private final RecordingSettings settings;
-    private final String recordingName;
-    private final String snoopId;
-    private final Instant startedAt;
-
-    private State state = State.RECORDING;
-    private int requestSeq;
-    private String inFlightTag;
-    private TriggerKind inFlightTrigger;
-    private String inFlightDetail;
-    private Instant inFlightRequestedAt;
-    private boolean resumeQueued;
-    private QueuedPause pauseQueued;
-    private Instant pausedSince;
-    /** Time cut out of the file by SKIP pauses that have ended; SILENCE pauses stay in the file. */
-    private long cutMillis;
-    /** How the current (or last) pause is written; null before the first pause. */
-    private PauseStyle currentStyle;
-    private boolean muteSpent;
-    private final Deque<Digit> sequenceBuffer = new ArrayDeque<>();
-    private final Deque<Instant> burstWindow = new ArrayDeque<>();
-    private final List<PendingRequest> pendingRequests = new ArrayList<>();
-    private Withdrawal withdrawal;
-    private boolean ended;
-    private boolean reasserting;
-
-    public RecordingControl(RecordingSettings settings, String recordingName, String snoopId, Instant startedAt) {
-        this.settings = settings;
-        this.recordingName = recordingName;
-        this.snoopId = snoopId;
-        this.startedAt = startedAt;
-    }
-
-    /**
-     * Takes over a live recording after a restart or reconnect, from what the timeline and
-     * Asterisk say: when it started, how much was cut out by earlier pauses, and whether (and how)
-     * it is paused now. A taken-over recording is never muted again: whether a mute was sent
-     * before the restart is not certain.
-     */
-    public static RecordingControl restore(RecordingSettings settings, String recordingName, String snoopId,
-                                           Instant startedAt, long cutMillisBefore, Instant pausedSince,
-                                           PauseStyle pausedStyle) {
-        RecordingControl c = new RecordingControl(settings, recordingName, snoopId, startedAt);
-        c.cutMillis = cutMillisBefore;
-        c.muteSpent = true;
-        if (pausedSince != null) {
-            c.state = State.PAUSED;
-            c.pausedSince = pausedSince;
-            // unknown: ARI pause, the one style whose state Asterisk reports back
-            c.currentStyle = pausedStyle != null ? pausedStyle : PauseStyle.SKIP;
+    /** A step: the next value, the commands, and the withdrawal it caused, if any. */
+    public record Step(RecordingControl control, List<CallCommand> commands, Optional<Withdrawal> withdrawal) {
+        public Step {
+            commands = List.copyOf(commands);
         }
-        return c;
     }
 
-    public State state() {
-        return state;
+    public RecordingControl {
+        pendingRequests = List.copyOf(pendingRequests);
+    }
+
+    /** A recording Asterisk has just accepted (its record request answered 201). */
+    public static RecordingControl started(String recordingName, String snoopId, Instant startedAt) {
+        return new RecordingControl(recordingName, snoopId, State.RECORDING, 0, null, null,
+                RecordingClock.startingAt(startedAt), false, PaymentTriggers.none(), List.of());
     }
 
     public boolean isPaused() {
@@ -127,375 +102,287 @@ public final class RecordingControl {
         return !ended && state != State.STOPPED && state != State.DISCARDED && state != State.ENDED;
     }
 
-    public String recordingName() {
-        return recordingName;
-    }
-
     /** The first timeline row: recording started at offset 0. */
-    public List<CallCommand> started() {
-        return List.of(new AppendTimeline(entry(Change.STARTED, null, null, startedAt, startedAt, startedAt)));
-    }
-
-    /**
-     * After a take-over the database may say "paused" while Asterisk records again (a resume
-     * accepted just before the crash, not yet written down). Pausing again is harmless when it is
-     * paused (Asterisk answers 204) and essential when it is not; a refusal stops the recording.
-     */
-    public List<CallCommand> reassertPause(Instant now) {
-        if (state != State.PAUSED) {
-            return List.of();
-        }
-        state = State.PAUSE_PENDING;
-        reasserting = true;
-        inFlightTag = "rc-reassert-" + (++requestSeq);
-        inFlightTrigger = TriggerKind.API;
-        inFlightDetail = "re-asserted after take-over";
-        inFlightRequestedAt = now;
-        return List.of(
-                new PauseRecording(inFlightTag, recordingName, currentStyle),
-                new StartTimer(PAUSE_DEADLINE_TIMER, settings.pauseDeadline()));
-    }
-
-    /** A withdrawal that happened since the last call, consumed once. */
-    public Optional<Withdrawal> takeWithdrawal() {
-        Optional<Withdrawal> w = Optional.ofNullable(withdrawal);
-        withdrawal = null;
-        return w;
+    public List<CallCommand> startedRow(RecordingSettings s) {
+        Instant at = clock.startedAt();
+        return List.of(new AppendTimeline(row(s, Change.STARTED, null, null, at, at, at)));
     }
 
     // ---- triggers ----------------------------------------------------------------------------
 
-    public List<CallCommand> onDigit(char digit, Instant now) {
+    public Step onDigit(RecordingSettings s, char digit, Instant now) {
         if (!isLive()) {
-            return List.of();
+            return unchanged();
         }
-        Digit last = sequenceBuffer.peekLast();
-        if (last != null && Duration.between(last.at(), now).compareTo(settings.sequenceGap()) > 0) {
-            sequenceBuffer.clear();
-        }
-        sequenceBuffer.addLast(new Digit(digit, now));
-        while (sequenceBuffer.size() > 16) {
-            sequenceBuffer.removeFirst();
-        }
-        if (endsWith(settings.withdrawSequence())) {
-            sequenceBuffer.clear();
-            return withdraw(TriggerKind.DTMF_SEQUENCE, "caller", now);
-        }
-        if (endsWith(settings.pauseSequence())) {
-            sequenceBuffer.clear();
-            return pause(TriggerKind.DTMF_SEQUENCE, "pause sequence", now);
-        }
-        if (endsWith(settings.resumeSequence())) {
-            sequenceBuffer.clear();
-            return resume(TriggerKind.DTMF_SEQUENCE, "resume sequence", now);
-        }
-        return burstGuard(now);
+        PaymentTriggers.Result r = triggers.onDigit(s, digit, now, state == State.RECORDING);
+        RecordingControl c = with(state, inFlight, queued, clock, r.triggers(), pendingRequests);
+        List<CallCommand> out = new ArrayList<>();
+        return switch (r.match()) {
+            case WITHDRAW -> c.withdraw(s, TriggerKind.DTMF_SEQUENCE, "caller", now, out);
+            case PAUSE -> c.pause(s, TriggerKind.DTMF_SEQUENCE, "pause sequence", now, out).step(out);
+            case RESUME -> c.resume(TriggerKind.DTMF_SEQUENCE, "resume sequence", now, out).step(out);
+            case BURST -> c.pause(s, TriggerKind.DTMF_BURST, s.burstDigits() + " digits within "
+                    + s.burstWindow().toMillis() + " ms", now, out).step(out);
+            case NONE -> c.step(out);
+        };
     }
 
     /**
      * The event connection to Asterisk is gone: a payment trigger raised now would never reach us
      * (ARI replays nothing), so the recording is paused until an explicit resume.
      */
-    public List<CallCommand> onOutage(Instant now) {
+    public Step onOutage(RecordingSettings s, Instant now) {
         if (!isLive()) {
-            return List.of();
+            return unchanged();
         }
-        return pause(TriggerKind.ARI_OUTAGE, "event connection to Asterisk lost", now);
+        List<CallCommand> out = new ArrayList<>();
+        return pause(s, TriggerKind.ARI_OUTAGE, "event connection to Asterisk lost", now, out).step(out);
     }
 
-    public List<CallCommand> onUserEvent(String eventName, Instant now) {
+    public Step onUserEvent(RecordingSettings s, String eventName, Instant now) {
         if (eventName == null || !isLive()) {
-            return List.of();
+            return unchanged();
         }
-        if (eventName.equals(settings.pauseUserEvent())) {
-            return pause(TriggerKind.USER_EVENT, eventName, now);
+        List<CallCommand> out = new ArrayList<>();
+        if (eventName.equals(s.pauseUserEvent())) {
+            return pause(s, TriggerKind.USER_EVENT, eventName, now, out).step(out);
         }
-        if (eventName.equals(settings.resumeUserEvent())) {
-            return resume(TriggerKind.USER_EVENT, eventName, now);
+        if (eventName.equals(s.resumeUserEvent())) {
+            return resume(TriggerKind.USER_EVENT, eventName, now, out).step(out);
         }
-        return List.of();
+        return unchanged();
     }
 
-    public List<CallCommand> onControl(UUID requestId, ControlAction action, String by, Instant now) {
+    public Step onControl(RecordingSettings s, UUID requestId, ControlAction action, String by, Instant now) {
+        List<CallCommand> out = new ArrayList<>();
         if (!isLive()) {
-            return List.of(new ControlAnswered(requestId, "not_recording",
-                    "the recording is " + state.name().toLowerCase()));
+            out.add(new ControlAnswered(requestId, ControlStatus.NOT_RECORDING,
+                    "the recording is " + state.name().toLowerCase(Locale.ROOT)));
+            return step(out);
         }
-        switch (action) {
-            case PAUSE -> {
-                if (state == State.PAUSED) {
-                    return List.of(new ControlAnswered(requestId, "already_paused", null));
-                }
-                pendingRequests.add(new PendingRequest(requestId, action));
-                return pause(TriggerKind.API, by, now);
-            }
-            case RESUME -> {
-                if (state == State.RECORDING) {
-                    return List.of(new ControlAnswered(requestId, "already_recording", null));
-                }
-                pendingRequests.add(new PendingRequest(requestId, action));
-                return resume(TriggerKind.API, by, now);
-            }
-            default -> {
-                List<CallCommand> out = new ArrayList<>(withdraw(TriggerKind.API, by, now));
-                out.add(new ControlAnswered(requestId, "discarded", null));
-                return out;
-            }
+        if (action == ControlAction.WITHDRAW) {
+            Step withdrawn = withdraw(s, TriggerKind.API, by, now, out);
+            out.add(new ControlAnswered(requestId, ControlStatus.DISCARDED, null));
+            return new Step(withdrawn.control(), out, withdrawn.withdrawal());
         }
+        if (action == ControlAction.PAUSE && state == State.PAUSED) {
+            out.add(new ControlAnswered(requestId, ControlStatus.ALREADY_PAUSED, null));
+            return step(out);
+        }
+        if (action == ControlAction.RESUME && state == State.RECORDING) {
+            out.add(new ControlAnswered(requestId, ControlStatus.ALREADY_RECORDING, null));
+            return step(out);
+        }
+        List<PendingRequest> pending = new ArrayList<>(pendingRequests);
+        pending.add(new PendingRequest(requestId, action));
+        RecordingControl c = with(state, inFlight, queued, clock, triggers, pending);
+        return (action == ControlAction.PAUSE ? c.pause(s, TriggerKind.API, by, now, out)
+                : c.resume(TriggerKind.API, by, now, out)).step(out);
     }
 
-    // ---- results and timers -------------------------------------------------------------------
+    // ---- answers and timers ------------------------------------------------------------------
 
-    /** Returns null when the tag does not belong to this recording's control. */
-    public List<CallCommand> onCommandResult(String tag, boolean ok, int status, Instant now) {
-        if (!tag.equals(inFlightTag)) {
-            return tag.startsWith("rc-") ? List.of() : null;
+    /** Asterisk answered a pause, resume or re-asserted pause; a late answer changes nothing. */
+    public Step onResult(RecordingSettings s, RecordingRequest key, boolean ok, int status, Instant now) {
+        if (inFlight == null || !inFlight.key().equals(key)) {
+            return unchanged();
         }
-        inFlightTag = null;
+        InFlight f = inFlight;
         List<CallCommand> out = new ArrayList<>();
         if (state == State.PAUSE_PENDING) {
-            out.add(new CancelTimer(PAUSE_DEADLINE_TIMER));
-            if (ok && reasserting) {
-                // it was paused already as far as the timeline knows: nothing new to record
-                reasserting = false;
-                state = State.PAUSED;
-                // a resume that arrived while the pause was re-asserted (an event held during the
-                // resync after a restart) is acted on now, not lost
-                if (resumeQueued) {
-                    resumeQueued = false;
-                    out.addAll(resume(TriggerKind.API, "queued resume", now));
-                }
-            } else if (ok) {
-                state = State.PAUSED;
-                pausedSince = now;
-                out.add(new AppendTimeline(entry(Change.PAUSED, inFlightTrigger, inFlightDetail,
-                        inFlightRequestedAt, now, now)));
-                if (settings.hasMaxPause()) {
-                    out.add(new StartTimer(MAX_PAUSE_TIMER, settings.maxPause()));
-                }
-                answer(out, ControlAction.PAUSE, "paused", null);
-                if (resumeQueued) {
-                    resumeQueued = false;
-                    out.addAll(resume(TriggerKind.API, "queued resume", now));
-                }
-            } else {
-                out.addAll(failClosed(now, "Asterisk refused the pause (HTTP " + status + ")"));
+            out.add(new CancelTimer(TimerKey.PAUSE_DEADLINE));
+            if (!ok) {
+                return failClosed(s, f, now, "Asterisk refused the pause (HTTP " + status + ")", out).step(out);
             }
-        } else if (state == State.RESUME_PENDING) {
-            if (ok) {
-                state = State.RECORDING;
-                cutMillis += cutSoFar(now);
-                pausedSince = null;
-                burstWindow.clear();
-                out.add(new CancelTimer(MAX_PAUSE_TIMER));
-                out.add(new AppendTimeline(entry(Change.RESUMED, inFlightTrigger, inFlightDetail,
-                        inFlightRequestedAt, now, now)));
-                answer(out, ControlAction.RESUME, "recording", null);
-                if (pauseQueued != null) {
-                    QueuedPause q = pauseQueued;
-                    pauseQueued = null;
-                    out.addAll(pause(q.trigger(), q.detail(), now));
-                }
+            RecordingControl c;
+            if (f.key().kind() == RecordingRequest.Kind.REASSERT) {
+                // paused already as far as the timeline knows: nothing new to write
+                c = with(State.PAUSED, null, queued, clock, triggers, pendingRequests);
             } else {
-                // a failed resume is safe for card data: stay paused and say so
-                state = State.PAUSED;
-                pauseQueued = null;
-                out.add(new AppendTimeline(entry(Change.RESUME_FAILED, inFlightTrigger, inFlightDetail,
-                        inFlightRequestedAt, null, now)));
-                answer(out, ControlAction.RESUME, "resume_failed_still_paused",
-                        "Asterisk refused the resume (HTTP " + status + "); the recording stays paused");
+                c = with(State.PAUSED, null, queued, clock.pausedAt(now), triggers, pendingRequests);
+                out.add(new AppendTimeline(c.row(s, Change.PAUSED, f.trigger(), f.detail(), f.requestedAt(), now, now)));
+                if (s.hasMaxPause()) {
+                    out.add(new StartTimer(TimerKey.MAX_PAUSE, s.maxPause()));
+                }
             }
+            c = c.answer(ControlAction.PAUSE, ControlStatus.PAUSED, null, out);
+            if (c.queued() != null && c.queued().action() == ControlAction.RESUME) {
+                c = c.with(c.state, null, null, c.clock, c.triggers, c.pendingRequests)
+                        .resume(TriggerKind.API, "queued resume", now, out);
+            }
+            return c.step(out);
         }
-        return out;
+        if (state == State.RESUME_PENDING && ok) {
+            RecordingControl c = with(State.RECORDING, null, queued, clock.resumedAt(now), triggers.withoutBurst(),
+                    pendingRequests);
+            out.add(new CancelTimer(TimerKey.MAX_PAUSE));
+            out.add(new AppendTimeline(c.row(s, Change.RESUMED, f.trigger(), f.detail(), f.requestedAt(), now, now)));
+            c = c.answer(ControlAction.RESUME, ControlStatus.RECORDING, null, out);
+            Queued q = c.queued();
+            if (q != null && q.action() == ControlAction.PAUSE) {
+                c = c.with(c.state, null, null, c.clock, c.triggers, c.pendingRequests)
+                        .pause(s, q.trigger(), q.detail(), now, out);
+            }
+            return c.step(out);
+        }
+        if (state == State.RESUME_PENDING) {
+            // a refused resume is safe for card data: stay paused and say so
+            RecordingControl c = with(State.PAUSED, null, null, clock, triggers, pendingRequests);
+            out.add(new AppendTimeline(c.row(s, Change.RESUME_FAILED, f.trigger(), f.detail(), f.requestedAt(), null, now)));
+            c = c.answer(ControlAction.RESUME, ControlStatus.RESUME_FAILED_STILL_PAUSED,
+                    "Asterisk refused the resume (HTTP " + status + "); the recording stays paused", out);
+            if (status == 0) {
+                // no answer at all: Asterisk may have resumed all the same, so pause again (harmless if it did not)
+                return c.reassert(s, f.trigger(), "re-asserted: the resume got no answer", now, out).step(out);
+            }
+            return c.step(out);
+        }
+        return with(state, null, queued, clock, triggers, pendingRequests).step(out);
     }
 
-    /** Returns null when the timer does not belong to this recording's control. */
-    public List<CallCommand> onTimer(String key, Instant now) {
-        if (key.equals(PAUSE_DEADLINE_TIMER)) {
-            if (state != State.PAUSE_PENDING) {
-                return List.of();
-            }
-            inFlightTag = null;
-            return failClosed(now, "Asterisk did not accept the pause within "
-                    + settings.pauseDeadline().toMillis() + " ms");
+    /** One of the recording's own timers ({@link TimerKey#ofRecording()}) fired. */
+    public Step onTimer(RecordingSettings s, TimerKey key, Instant now) {
+        List<CallCommand> out = new ArrayList<>();
+        if (key == TimerKey.PAUSE_DEADLINE && state == State.PAUSE_PENDING) {
+            return failClosed(s, inFlight, now, "Asterisk did not accept the pause within "
+                    + s.pauseDeadline().toMillis() + " ms", out).step(out);
         }
-        if (key.equals(MAX_PAUSE_TIMER)) {
-            if (state != State.PAUSED) {
-                return List.of();
-            }
-            return resume(TriggerKind.MAX_PAUSE_ELAPSED,
-                    "paused longer than " + settings.maxPause().toSeconds() + " s", now);
+        if (key == TimerKey.MAX_PAUSE && state == State.PAUSED) {
+            return resume(TriggerKind.MAX_PAUSE_ELAPSED, "paused longer than " + s.maxPause().toSeconds() + " s",
+                    now, out).step(out);
         }
-        return null;
+        return unchanged();
     }
 
     /** The recording finished (call hung up, or Asterisk ended it). */
-    public List<CallCommand> onRecordingEnded(Instant now) {
-        List<CallCommand> out = new ArrayList<>();
+    public Step onRecordingEnded(RecordingSettings s, Instant now) {
         if (state == State.DISCARDED || state == State.ENDED || ended) {
-            return out;
+            return unchanged();
         }
-        ended = true;
-        out.add(new CancelTimer(PAUSE_DEADLINE_TIMER));
-        out.add(new CancelTimer(MAX_PAUSE_TIMER));
+        List<CallCommand> out = new ArrayList<>();
+        out.add(new CancelTimer(TimerKey.PAUSE_DEADLINE));
+        out.add(new CancelTimer(TimerKey.MAX_PAUSE));
         if (state != State.STOPPED) {
-            out.add(new AppendTimeline(entry(Change.ENDED, TriggerKind.HANGUP, null, now, now, now)));
+            out.add(new AppendTimeline(row(s, Change.ENDED, TriggerKind.HANGUP, null, now, now, now)));
         }
         for (PendingRequest p : pendingRequests) {
-            out.add(new ControlAnswered(p.requestId(), "not_recording", "the recording ended"));
+            out.add(new ControlAnswered(p.requestId(), ControlStatus.NOT_RECORDING, "the recording ended"));
         }
-        pendingRequests.clear();
-        if (state != State.STOPPED) {
-            // a fail-closed stop stays visible as such
-            state = State.ENDED;
-        }
-        return out;
+        // a fail-closed stop stays visible as such
+        State next = state == State.STOPPED ? State.STOPPED : State.ENDED;
+        return new RecordingControl(recordingName, snoopId, next, requestSeq, inFlight, queued, clock, true, triggers,
+                List.of()).step(out);
     }
 
     // ---- internals ----------------------------------------------------------------------------
 
-    private List<CallCommand> pause(TriggerKind trigger, String detail, Instant now) {
-        if (state == State.PAUSED || state == State.PAUSE_PENDING) {
-            return List.of();
-        }
-        if (state == State.RESUME_PENDING) {
-            // the resume is in flight; the pause is sent the moment Asterisk answers it
-            pauseQueued = new QueuedPause(trigger, detail);
-            return List.of();
-        }
-        state = State.PAUSE_PENDING;
-        inFlightTag = "rc-pause-" + (++requestSeq);
-        inFlightTrigger = trigger;
-        inFlightDetail = detail;
-        inFlightRequestedAt = now;
-        currentStyle = nextPauseStyle();
-        if (currentStyle == PauseStyle.SILENCE) {
-            muteSpent = true;
-        }
-        // the pause request goes first: nothing (no database write) may delay it
-        return List.of(
-                new PauseRecording(inFlightTag, recordingName, currentStyle),
-                new StartTimer(PAUSE_DEADLINE_TIMER, settings.pauseDeadline()));
-    }
-
-    private List<CallCommand> resume(TriggerKind trigger, String detail, Instant now) {
-        if (state == State.RESUME_PENDING) {
-            pauseQueued = null;
-            return List.of();
+    private RecordingControl pause(RecordingSettings s, TriggerKind trigger, String detail, Instant now,
+                                   List<CallCommand> out) {
+        if (state == State.PAUSED) {
+            return this;
         }
         if (state == State.PAUSE_PENDING) {
-            resumeQueued = true;
-            return List.of();
+            // the latest trigger wins: a resume queued behind this pause is cancelled
+            return queued == null ? this : with(state, inFlight, null, clock, triggers, pendingRequests);
+        }
+        if (state == State.RESUME_PENDING) {
+            // the resume is in flight; the pause is sent the moment Asterisk answers it (two requests
+            // in flight at once could be applied in either order, and the resume could win)
+            return with(state, inFlight, new Queued(ControlAction.PAUSE, trigger, detail), clock, triggers,
+                    pendingRequests);
+        }
+        RecordingRequest key = new RecordingRequest(requestSeq + 1, RecordingRequest.Kind.PAUSE);
+        RecordingClock next = clock.nextPause(s);
+        // the pause request goes first: nothing (no database write) may delay it
+        out.add(new PauseRecording(key, recordingName, next.style()));
+        out.add(new StartTimer(TimerKey.PAUSE_DEADLINE, s.pauseDeadline()));
+        return new RecordingControl(recordingName, snoopId, State.PAUSE_PENDING, key.seq(),
+                new InFlight(key, trigger, detail, now), queued, next, ended, triggers, pendingRequests);
+    }
+
+    /**
+     * Pauses a recording that is paused as far as we know, in the style of its pause, when what
+     * Asterisk did is not certain; its answer writes no new timeline row.
+     */
+    RecordingControl reassert(RecordingSettings s, TriggerKind trigger, String detail, Instant now,
+                                      List<CallCommand> out) {
+        RecordingRequest key = new RecordingRequest(requestSeq + 1, RecordingRequest.Kind.REASSERT);
+        out.add(new PauseRecording(key, recordingName, clock.style()));
+        out.add(new StartTimer(TimerKey.PAUSE_DEADLINE, s.pauseDeadline()));
+        return new RecordingControl(recordingName, snoopId, State.PAUSE_PENDING, key.seq(),
+                new InFlight(key, trigger, detail, now), queued, clock, ended, triggers, pendingRequests);
+    }
+
+    private RecordingControl resume(TriggerKind trigger, String detail, Instant now, List<CallCommand> out) {
+        if (state == State.RESUME_PENDING) {
+            return with(state, inFlight, null, clock, triggers, pendingRequests);
+        }
+        if (state == State.PAUSE_PENDING) {
+            return with(state, inFlight, new Queued(ControlAction.RESUME, trigger, detail), clock, triggers,
+                    pendingRequests);
         }
         if (state != State.PAUSED) {
-            return List.of();
+            return this;
         }
-        state = State.RESUME_PENDING;
-        inFlightTag = "rc-resume-" + (++requestSeq);
-        inFlightTrigger = trigger;
-        inFlightDetail = detail;
-        inFlightRequestedAt = now;
-        return List.of(new ResumeRecording(inFlightTag, recordingName, currentStyle));
+        RecordingRequest key = new RecordingRequest(requestSeq + 1, RecordingRequest.Kind.RESUME);
+        out.add(new ResumeRecording(key, recordingName, clock.style()));
+        return new RecordingControl(recordingName, snoopId, State.RESUME_PENDING, key.seq(),
+                new InFlight(key, trigger, detail, now), queued, clock, ended, triggers, pendingRequests);
     }
 
-    private List<CallCommand> failClosed(Instant now, String reason) {
-        state = State.STOPPED;
-        List<CallCommand> out = new ArrayList<>();
+    private RecordingControl failClosed(RecordingSettings s, InFlight f, Instant now, String reason,
+                                        List<CallCommand> out) {
         // stop keeps what was recorded before the payment; hanging up the snoop channel ends the
         // recording even if the stop request itself is stuck
-        out.add(new StopRecording("rc-failclosed-stop", recordingName));
-        out.add(new HangupSnoop("rc-failclosed-snoop", snoopId));
-        out.add(new CancelTimer(MAX_PAUSE_TIMER));
-        out.add(new AppendTimeline(entry(Change.PAUSE_FAILED_STOPPED, inFlightTrigger, reason,
-                inFlightRequestedAt, null, now)));
-        answer(out, ControlAction.PAUSE, "pause_failed_recording_stopped", reason);
-        answer(out, ControlAction.RESUME, "not_recording", "the recording was stopped");
-        return out;
+        out.add(new StopRecording(RecordingEnd.FAIL_CLOSED_STOP, recordingName));
+        out.add(new HangupSnoop(RecordingEnd.FAIL_CLOSED_SNOOP, snoopId));
+        out.add(new CancelTimer(TimerKey.MAX_PAUSE));
+        out.add(new AppendTimeline(row(s, Change.PAUSE_FAILED_STOPPED, f.trigger(), reason, f.requestedAt(), null, now)));
+        return with(State.STOPPED, null, queued, clock, triggers, pendingRequests)
+                .answer(ControlAction.PAUSE, ControlStatus.PAUSE_FAILED_RECORDING_STOPPED, reason, out)
+                .answer(ControlAction.RESUME, ControlStatus.NOT_RECORDING, "the recording was stopped", out);
     }
 
-    private List<CallCommand> withdraw(TriggerKind trigger, String by, Instant now) {
-        List<CallCommand> out = new ArrayList<>();
-        out.add(new DiscardRecording("rc-discard", recordingName));
-        out.add(new HangupSnoop("rc-discard-snoop", snoopId));
-        out.add(new CancelTimer(PAUSE_DEADLINE_TIMER));
-        out.add(new CancelTimer(MAX_PAUSE_TIMER));
-        out.add(new AppendTimeline(entry(Change.WITHDRAWN_DISCARDED, trigger,
+    private Step withdraw(RecordingSettings s, TriggerKind trigger, String by, Instant now, List<CallCommand> out) {
+        out.add(new DiscardRecording(RecordingEnd.DISCARD, recordingName));
+        out.add(new HangupSnoop(RecordingEnd.DISCARD_SNOOP, snoopId));
+        out.add(new CancelTimer(TimerKey.PAUSE_DEADLINE));
+        out.add(new CancelTimer(TimerKey.MAX_PAUSE));
+        out.add(new AppendTimeline(row(s, Change.WITHDRAWN_DISCARDED, trigger,
                 trigger == TriggerKind.API ? by : null, now, now, now)));
-        answer(out, ControlAction.PAUSE, "discarded", null);
-        answer(out, ControlAction.RESUME, "discarded", null);
-        state = State.DISCARDED;
-        inFlightTag = null;
-        withdrawal = new Withdrawal(trigger, by, now);
-        return out;
+        RecordingControl c = answer(ControlAction.PAUSE, ControlStatus.DISCARDED, null, out)
+                .answer(ControlAction.RESUME, ControlStatus.DISCARDED, null, out);
+        c = c.with(State.DISCARDED, null, c.queued, c.clock, c.triggers, c.pendingRequests);
+        return new Step(c, out, Optional.of(new Withdrawal(trigger, by, now)));
     }
 
-    private List<CallCommand> burstGuard(Instant now) {
-        if (!settings.burstGuard() || state != State.RECORDING) {
-            return List.of();
-        }
-        burstWindow.addLast(now);
-        while (!burstWindow.isEmpty()
-                && Duration.between(burstWindow.peekFirst(), now).compareTo(settings.burstWindow()) > 0) {
-            burstWindow.removeFirst();
-        }
-        if (burstWindow.size() >= settings.burstDigits()) {
-            burstWindow.clear();
-            return pause(TriggerKind.DTMF_BURST, settings.burstDigits() + " digits within "
-                    + settings.burstWindow().toMillis() + " ms", now);
-        }
-        return List.of();
-    }
-
-    private boolean endsWith(String sequence) {
-        if (sequence == null || sequence.isEmpty() || sequenceBuffer.size() < sequence.length()) {
-            return false;
-        }
-        Digit[] digits = sequenceBuffer.toArray(new Digit[0]);
-        int offset = digits.length - sequence.length();
-        for (int i = 0; i < sequence.length(); i++) {
-            if (Character.toUpperCase(digits[offset + i].value()) != Character.toUpperCase(sequence.charAt(i))) {
-                return false;
-            }
-        }
-        return true;
-    }
-
-    private void answer(List<CallCommand> out, ControlAction action, String status, String detail) {
-        pendingRequests.removeIf(p -> {
+    private RecordingControl answer(ControlAction action, ControlStatus status, String detail, List<CallCommand> out) {
+        List<PendingRequest> left = new ArrayList<>();
+        for (PendingRequest p : pendingRequests) {
             if (p.action() == action) {
                 out.add(new ControlAnswered(p.requestId(), status, detail));
-                return true;
+            } else {
+                left.add(p);
             }
-            return false;
-        });
-    }
-
-    /** The style the next pause will use: a mute only while none has been spent on this recording. */
-    private PauseStyle nextPauseStyle() {
-        return settings.pauseStyle() == PauseStyle.SILENCE && !muteSpent ? PauseStyle.SILENCE : PauseStyle.SKIP;
-    }
-
-    /** Time the current pause has cut out of the file so far (zero for a mute, which writes silence). */
-    private long cutSoFar(Instant at) {
-        if (currentStyle != PauseStyle.SKIP || pausedSince == null || !at.isAfter(pausedSince)) {
-            return 0;
         }
-        return Duration.between(pausedSince, at).toMillis();
+        return with(state, inFlight, queued, clock, triggers, left);
     }
 
-    /** Position in the recorded file: wall time since the start less what pauses cut out. */
-    private long offsetAt(Instant at) {
-        long wall = Math.max(0, Duration.between(startedAt, at).toMillis());
-        return Math.max(0, wall - cutMillis - cutSoFar(at));
+    private TimelineEntry row(RecordingSettings s, Change change, TriggerKind trigger, String detail,
+                              Instant requestedAt, Instant acceptedAt, Instant effectiveAt) {
+        return clock.entry(s, recordingName, change, trigger, detail, requestedAt, acceptedAt, effectiveAt);
     }
 
-    private TimelineEntry entry(Change change, TriggerKind trigger, String detail,
-                                Instant requestedAt, Instant acceptedAt, Instant effectiveAt) {
-        boolean aboutAPause = change == Change.PAUSED || change == Change.RESUMED
-                || change == Change.RESUME_FAILED || change == Change.PAUSE_FAILED_STOPPED;
-        // pause rows say how that pause was written; the others carry the configured style
-        PauseStyle style = aboutAPause && currentStyle != null ? currentStyle : settings.pauseStyle();
-        return new TimelineEntry(recordingName, change, trigger, detail, offsetAt(effectiveAt),
-                requestedAt, acceptedAt, style);
+    RecordingControl with(State st, InFlight f, Queued q, RecordingClock c, PaymentTriggers t,
+                                  List<PendingRequest> p) {
+        return new RecordingControl(recordingName, snoopId, st, requestSeq, f, q, c, ended, t, p);
+    }
+
+    Step step(List<CallCommand> out) {
+        return new Step(this, out, Optional.empty());
+    }
+
+    private Step unchanged() {
+        return new Step(this, List.of(), Optional.empty());
     }
 }

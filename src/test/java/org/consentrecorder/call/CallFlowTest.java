@@ -19,9 +19,10 @@ import org.consentrecorder.call.CallCommand.SetVariable;
 import org.consentrecorder.call.CallCommand.StartRecording;
 import org.consentrecorder.call.CallCommand.StopPlayback;
 import org.consentrecorder.call.CallCommand.Subscribe;
+import org.consentrecorder.call.CommandKey.CallStep;
 import org.junit.jupiter.api.Test;
 
-/** The consent IVR as a pure state machine: no I/O, a fake clock, commands asserted one by one. */
+/** The consent IVR as a pure function of the call state: no I/O, a fake clock, commands asserted one by one. */
 class CallFlowTest {
 
     private static boolean recordingRequested(FlowHarness h) {
@@ -57,25 +58,25 @@ class CallFlowTest {
         assertEquals("1795538447.39", e.linkedId());
 
         // evidence first, then subscribe before anything is recorded
-        assertEquals(List.of(new Subscribe("subscribe")), h.ok("decision"));
-        List<CallCommand> snoop = h.ok("subscribe");
-        assertEquals(h.flow.snoopChannelId(), only(snoop, CreateSnoop.class).snoopId());
+        assertEquals(List.of(new Subscribe(CallStep.SUBSCRIBE)), h.ok(CallStep.DECISION));
+        List<CallCommand> snoop = h.ok(CallStep.SUBSCRIBE);
+        assertEquals(h.state.snoopChannelId(), only(snoop, CreateSnoop.class).snoopId());
         assertEquals("both", only(snoop, CreateSnoop.class).spy());
         // the snoop response alone is not enough: Asterisk answers 409 until the snoop is in Stasis
-        assertTrue(of(h.ok("snoop"), StartRecording.class).isEmpty());
-        StartRecording rec = only(h.send(new CallEvent.SnoopEnteredStasis(h.flow.snoopChannelId())), StartRecording.class);
-        assertEquals(h.flow.snoopChannelId(), rec.snoopId());
+        assertTrue(of(h.ok(CallStep.SNOOP), StartRecording.class).isEmpty());
+        StartRecording rec = only(h.send(new CallEvent.SnoopEnteredStasis(h.state.snoopChannelId())), StartRecording.class);
+        assertEquals(h.state.snoopChannelId(), rec.snoopId());
         assertEquals("wav", rec.format());
 
-        List<CallCommand> vars = h.ok("record");
+        List<CallCommand> vars = h.ok(CallStep.RECORD);
         assertEquals(List.of("granted", FlowHarness.CONSENT.toString(), "1"),
                 of(vars, SetVariable.class).stream().map(SetVariable::value).toList());
-        h.ok("var:CONSENT_OUTCOME");
-        h.ok("var:CONSENT_ID");
-        Continue cont = only(h.ok("var:CONSENT_RECORDING"), Continue.class);
+        h.ok(FlowHarness.variable(Handback.VAR_OUTCOME));
+        h.ok(FlowHarness.variable(Handback.VAR_CONSENT_ID));
+        Continue cont = only(h.ok(FlowHarness.variable(Handback.VAR_RECORDING)), Continue.class);
         assertTrue(cont.target().isNextPriority());
-        h.ok("continue");
-        assertEquals(CallFlow.Phase.IN_DIALPLAN, h.flow.phase());
+        h.ok(CallStep.CONTINUE);
+        assertEquals(CallPhase.IN_DIALPLAN, h.state.phase());
     }
 
     @Test
@@ -83,10 +84,10 @@ class CallFlowTest {
         FlowHarness h = new FlowHarness(FlowHarness.settings(LawfulBasis.CONSENT));
         h.toWaiting();
         h.send(new CallEvent.DtmfReceived('1'));
-        h.ok("decision");
-        h.ok("subscribe");
-        assertTrue(of(h.send(new CallEvent.SnoopEnteredStasis(h.flow.snoopChannelId())), StartRecording.class).isEmpty());
-        assertEquals(1, of(h.ok("snoop"), StartRecording.class).size());
+        h.ok(CallStep.DECISION);
+        h.ok(CallStep.SUBSCRIBE);
+        assertTrue(of(h.send(new CallEvent.SnoopEnteredStasis(h.state.snoopChannelId())), StartRecording.class).isEmpty());
+        assertEquals(1, of(h.ok(CallStep.SNOOP), StartRecording.class).size());
     }
 
     @Test
@@ -94,13 +95,13 @@ class CallFlowTest {
         FlowHarness h = new FlowHarness(FlowHarness.settings(LawfulBasis.CONSENT));
         h.toWaiting();
         h.send(new CallEvent.DtmfReceived('2'));
-        List<CallCommand> vars = h.ok("decision");
+        List<CallCommand> vars = h.ok(CallStep.DECISION);
         assertEquals("declined", of(vars, SetVariable.class).get(0).value());
         assertEquals("0", of(vars, SetVariable.class).get(2).value());
-        h.ok("var:CONSENT_OUTCOME");
-        h.ok("var:CONSENT_ID");
-        h.ok("var:CONSENT_RECORDING");
-        h.ok("continue");
+        h.ok(FlowHarness.variable(Handback.VAR_OUTCOME));
+        h.ok(FlowHarness.variable(Handback.VAR_CONSENT_ID));
+        h.ok(FlowHarness.variable(Handback.VAR_RECORDING));
+        h.ok(CallStep.CONTINUE);
         List<CallCommand> end = h.send(new CallEvent.StasisEnded());
         assertEquals(Outcome.DECLINED, only(end, Finished.class).outcome());
         assertFalse(recordingRequested(h), "no subscription, snoop or recording for a declined call");
@@ -125,15 +126,15 @@ class CallFlowTest {
     void givenSilence_whenEveryAttemptTimesOut_thenNoResponseAndNoRecordingUnderConsent() {
         FlowHarness h = new FlowHarness(FlowHarness.settings(LawfulBasis.CONSENT));
         h.toWaiting();
-        Play repeat = only(h.advance(Duration.ofSeconds(8), new CallEvent.TimerFired(CallFlow.NO_INPUT_TIMER)), Play.class);
+        Play repeat = only(h.advance(Duration.ofSeconds(8), new CallEvent.TimerFired(TimerKey.NO_INPUT)), Play.class);
         assertEquals("sound:consent-recorder/choice-consent", repeat.mediaUri());
         h.send(new CallEvent.PlaybackFinished(repeat.playbackId(), false));
-        List<CallCommand> out = h.advance(Duration.ofSeconds(8), new CallEvent.TimerFired(CallFlow.NO_INPUT_TIMER));
+        List<CallCommand> out = h.advance(Duration.ofSeconds(8), new CallEvent.TimerFired(TimerKey.NO_INPUT));
         ConsentEvidence e = only(out, RecordDecision.class).evidence();
         assertEquals(Outcome.NO_RESPONSE, e.outcome());
         assertEquals("", e.keysPressed());
         assertEquals(3, e.attempts());
-        h.ok("decision");
+        h.ok(CallStep.DECISION);
         assertFalse(recordingRequested(h), "silence is never consent");
     }
 
@@ -141,13 +142,13 @@ class CallFlowTest {
     void givenLegitimateInterest_whenTheCallerStaysSilent_thenTheCallIsRecorded() {
         FlowHarness h = new FlowHarness(FlowHarness.settings(LawfulBasis.LEGITIMATE_INTEREST));
         h.toWaiting();
-        Play repeat = only(h.advance(Duration.ofSeconds(8), new CallEvent.TimerFired(CallFlow.NO_INPUT_TIMER)), Play.class);
+        Play repeat = only(h.advance(Duration.ofSeconds(8), new CallEvent.TimerFired(TimerKey.NO_INPUT)), Play.class);
         h.send(new CallEvent.PlaybackFinished(repeat.playbackId(), false));
-        ConsentEvidence e = only(h.advance(Duration.ofSeconds(8), new CallEvent.TimerFired(CallFlow.NO_INPUT_TIMER)),
+        ConsentEvidence e = only(h.advance(Duration.ofSeconds(8), new CallEvent.TimerFired(TimerKey.NO_INPUT)),
                 RecordDecision.class).evidence();
         assertEquals(Outcome.NO_RESPONSE, e.outcome());
         assertEquals(LawfulBasis.LEGITIMATE_INTEREST, e.lawfulBasis());
-        assertEquals(List.of(new Subscribe("subscribe")), h.ok("decision"));
+        assertEquals(List.of(new Subscribe(CallStep.SUBSCRIBE)), h.ok(CallStep.DECISION));
     }
 
     @Test
@@ -156,7 +157,7 @@ class CallFlowTest {
         h.toWaiting();
         ConsentEvidence e = only(h.send(new CallEvent.DtmfReceived('2')), RecordDecision.class).evidence();
         assertEquals(Outcome.OPTED_OUT, e.outcome());
-        h.ok("decision");
+        h.ok(CallStep.DECISION);
         assertFalse(recordingRequested(h));
     }
 
@@ -170,8 +171,8 @@ class CallFlowTest {
         assertFalse(only(out, RecordDecision.class).evidence().noticeCompleted());
         // the evidence is written, but nothing goes on until the prompt has stopped:
         // Asterisk would hold continue until the playback ends (command-queue-vs-playback)
-        assertTrue(h.ok("decision").isEmpty());
-        assertEquals(List.of(new Subscribe("subscribe")), h.ok(stop.tag()));
+        assertTrue(h.ok(CallStep.DECISION).isEmpty());
+        assertEquals(List.of(new Subscribe(CallStep.SUBSCRIBE)), h.ok(stop.key()));
     }
 
     @Test
@@ -183,7 +184,7 @@ class CallFlowTest {
         assertEquals(Outcome.ABANDONED, only(out, RecordDecision.class).evidence().outcome());
         h.send(new CallEvent.PlaybackFinished(notice, true));
         h.send(new CallEvent.StasisEnded());
-        List<CallCommand> end = h.ok("decision");
+        List<CallCommand> end = h.ok(CallStep.DECISION);
         assertEquals(Outcome.ABANDONED, only(end, Finished.class).outcome());
         assertTrue(h.all.subList(before, h.all.size()).stream().noneMatch(c -> c instanceof Play
                 || c instanceof StopPlayback || c instanceof Continue || c instanceof SetVariable));
@@ -193,17 +194,17 @@ class CallFlowTest {
     void givenDoNotRecordOnFile_thenTheNotRecordedNoticePlaysAndNobodyIsAsked() {
         FlowHarness h = new FlowHarness(FlowHarness.settings(LawfulBasis.CONSENT));
         h.start("+15551230001");
-        h.ok("answer");
+        h.ok(CallStep.ANSWER);
         Play p = only(h.send(new CallEvent.PreferenceLoaded(true)), Play.class);
         assertEquals("sound:consent-recorder/not-recorded", p.mediaUri());
         assertTrue(h.send(new CallEvent.DtmfReceived('7')).isEmpty(), "only the accept key means anything here");
         List<CallCommand> finished = h.send(new CallEvent.PlaybackFinished(p.playbackId(), false));
-        assertEquals(CallFlow.REGRANT_TIMER, only(finished, CallCommand.StartTimer.class).key());
-        ConsentEvidence e = only(h.advance(Duration.ofSeconds(4), new CallEvent.TimerFired(CallFlow.REGRANT_TIMER)),
+        assertEquals(TimerKey.REGRANT, only(finished, CallCommand.StartTimer.class).key());
+        ConsentEvidence e = only(h.advance(Duration.ofSeconds(4), new CallEvent.TimerFired(TimerKey.REGRANT)),
                 RecordDecision.class).evidence();
         assertEquals(Outcome.DO_NOT_RECORD, e.outcome());
         assertEquals("en-v1-not-recorded", e.noticeVersion());
-        h.ok("decision");
+        h.ok(CallStep.DECISION);
         assertFalse(recordingRequested(h));
     }
 
@@ -211,7 +212,7 @@ class CallFlowTest {
     void givenDoNotRecordOnFile_whenTheCallerPressesTheAcceptKey_thenRecordingIsAllowedAgain() {
         FlowHarness h = new FlowHarness(FlowHarness.settings(LawfulBasis.CONSENT));
         h.start("+15551230001");
-        h.ok("answer");
+        h.ok(CallStep.ANSWER);
         Play p = only(h.send(new CallEvent.PreferenceLoaded(true)), Play.class);
         List<CallCommand> out = h.send(new CallEvent.DtmfReceived('1'));
         assertEquals(p.playbackId(), only(out, StopPlayback.class).playbackId());
@@ -219,8 +220,8 @@ class CallFlowTest {
         assertEquals(Outcome.GRANTED, e.outcome());
         assertEquals("en-v1-not-recorded", e.noticeVersion(), "granted after hearing the not-recorded notice");
         assertEquals("1", e.keysPressed());
-        h.ok("decision");
-        assertEquals(List.of(new Subscribe("subscribe")), h.ok(only(out, StopPlayback.class).tag()));
+        h.ok(CallStep.DECISION);
+        assertEquals(List.of(new Subscribe(CallStep.SUBSCRIBE)), h.ok(only(out, StopPlayback.class).key()));
     }
 
     @Test
@@ -229,7 +230,7 @@ class CallFlowTest {
         String notice = h.toNotice();
         ConsentEvidence e = only(h.send(new CallEvent.PlaybackFinished(notice, true)), RecordDecision.class).evidence();
         assertEquals(Outcome.ERROR, e.outcome());
-        h.ok("decision");
+        h.ok(CallStep.DECISION);
         assertFalse(recordingRequested(h), "a caller who did not hear the notice is not recorded, whatever the basis");
     }
 
@@ -237,9 +238,9 @@ class CallFlowTest {
     void givenThePlayRequestFindsNoChannel_thenTheCallerHungUpAndTheOutcomeIsAbandoned() {
         FlowHarness h = new FlowHarness(FlowHarness.settings(LawfulBasis.CONSENT));
         h.start("+15551230001");
-        h.ok("answer");
+        h.ok(CallStep.ANSWER);
         Play p = only(h.send(new CallEvent.PreferenceLoaded(false)), Play.class);
-        List<CallCommand> out = h.fail(p.tag(), 404);
+        List<CallCommand> out = h.fail(p.key(), 404);
         assertEquals(Outcome.ABANDONED, only(out, RecordDecision.class).evidence().outcome());
         assertTrue(of(out, StopPlayback.class).isEmpty());
     }
@@ -248,7 +249,7 @@ class CallFlowTest {
     void givenAPromptThatNeverEnds_thenTheGuardTimerEndsTheIvr() {
         FlowHarness h = new FlowHarness(FlowHarness.settings(LawfulBasis.CONSENT));
         String notice = h.toNotice();
-        List<CallCommand> out = h.advance(Duration.ofSeconds(90), new CallEvent.TimerFired(CallFlow.PROMPT_GUARD_TIMER));
+        List<CallCommand> out = h.advance(Duration.ofSeconds(90), new CallEvent.TimerFired(TimerKey.PROMPT_GUARD));
         assertEquals(Outcome.ERROR, only(out, RecordDecision.class).evidence().outcome());
         assertEquals(notice, only(out, StopPlayback.class).playbackId());
     }
@@ -258,7 +259,7 @@ class CallFlowTest {
         FlowHarness h = new FlowHarness(FlowHarness.settings(LawfulBasis.CONSENT));
         h.send(new CallEvent.Started(new ChannelSnapshot("c1", "PJSIP/x", "+4930999", null, "4930123", "en", null),
                 List.of(), "a"));
-        h.ok("answer");
+        h.ok(CallStep.ANSWER);
         assertEquals("de", only(h.send(new CallEvent.PreferenceLoaded(false)), Play.class).language());
     }
 
@@ -267,11 +268,11 @@ class CallFlowTest {
         FlowHarness h = new FlowHarness(FlowHarness.settings(LawfulBasis.CONSENT));
         h.toWaiting();
         h.send(new CallEvent.DtmfReceived('1'));
-        h.ok("decision");
-        h.ok("subscribe");
-        List<CallCommand> out = h.fail("snoop", 404);
+        h.ok(CallStep.DECISION);
+        h.ok(CallStep.SUBSCRIBE);
+        List<CallCommand> out = h.fail(CallStep.SNOOP, 404);
         assertEquals("0", of(out, SetVariable.class).get(2).value());
-        assertTrue(h.flow.recordingFailure().orElseThrow().contains("snoop"));
+        assertTrue(h.state.setup().failure().contains("snoop"));
         assertTrue(of(h.all, StartRecording.class).isEmpty());
     }
 
@@ -280,12 +281,12 @@ class CallFlowTest {
         FlowHarness h = new FlowHarness(FlowHarness.settings(LawfulBasis.CONSENT));
         h.toWaiting();
         h.send(new CallEvent.DtmfReceived('1'));
-        h.ok("decision");
-        h.ok("subscribe");
-        h.ok("snoop");
-        h.send(new CallEvent.SnoopEnteredStasis(h.flow.snoopChannelId()));
-        List<CallCommand> out = h.fail("record", 409);
-        assertEquals(h.flow.snoopChannelId(), only(out, CallCommand.HangupSnoop.class).snoopId());
+        h.ok(CallStep.DECISION);
+        h.ok(CallStep.SUBSCRIBE);
+        h.ok(CallStep.SNOOP);
+        h.send(new CallEvent.SnoopEnteredStasis(h.state.snoopChannelId()));
+        List<CallCommand> out = h.fail(CallStep.RECORD, 409);
+        assertEquals(h.state.snoopChannelId(), only(out, CallCommand.HangupSnoop.class).snoopId());
         assertEquals("0", of(out, SetVariable.class).get(2).value());
     }
 
@@ -294,7 +295,7 @@ class CallFlowTest {
         FlowHarness h = new FlowHarness(FlowHarness.settings(LawfulBasis.CONSENT));
         h.toWaiting();
         h.send(new CallEvent.DtmfReceived('1'));
-        List<CallCommand> out = h.fail("decision", 0);
+        List<CallCommand> out = h.fail(CallStep.DECISION, 0);
         assertEquals("0", of(out, SetVariable.class).get(2).value());
         assertFalse(recordingRequested(h));
     }
@@ -305,9 +306,9 @@ class CallFlowTest {
         h.toDialplanRecording();
         List<CallCommand> hangup = h.send(new CallEvent.HangupRequested());
         assertTrue(of(hangup, Finished.class).isEmpty());
-        List<CallCommand> done = h.send(new CallEvent.RecordingFinished(h.flow.recordingNameFor(), 4));
+        List<CallCommand> done = h.send(new CallEvent.RecordingFinished(h.state.recordingName(), 4));
         assertEquals(Outcome.GRANTED, only(done, Finished.class).outcome());
-        assertEquals(CallFlow.Phase.ENDED, h.flow.phase());
+        assertEquals(CallPhase.ENDED, h.state.phase());
     }
 
     @Test
@@ -315,8 +316,8 @@ class CallFlowTest {
         FlowHarness h = new FlowHarness(FlowHarness.settings(LawfulBasis.CONSENT));
         h.toDialplanRecording();
         h.send(new CallEvent.ChannelDestroyed());
-        List<CallCommand> out = h.advance(Duration.ofSeconds(15), new CallEvent.TimerFired(CallFlow.TEARDOWN_TIMER));
-        assertEquals(h.flow.recordingNameFor(), only(out, CallCommand.StopRecording.class).recordingName());
+        List<CallCommand> out = h.advance(Duration.ofSeconds(15), new CallEvent.TimerFired(TimerKey.TEARDOWN));
+        assertEquals(h.state.recordingName(), only(out, CallCommand.StopRecording.class).recordingName());
         assertEquals(1, of(out, Finished.class).size());
     }
 
@@ -325,18 +326,34 @@ class CallFlowTest {
         FlowHarness h = new FlowHarness(FlowHarness.settings(LawfulBasis.CONSENT));
         h.toWaiting();
         h.send(new CallEvent.DtmfReceived('1'));
-        h.ok("decision");
-        h.ok("subscribe");
-        h.send(new CallEvent.SnoopEnteredStasis(h.flow.snoopChannelId()));
-        h.ok("snoop");
-        h.ok("record");
+        h.ok(CallStep.DECISION);
+        h.ok(CallStep.SUBSCRIBE);
+        h.send(new CallEvent.SnoopEnteredStasis(h.state.snoopChannelId()));
+        h.ok(CallStep.SNOOP);
+        h.ok(CallStep.RECORD);
         // the dialplan raises UserEvent(PaymentStart) right after Stasis(): it can overtake the variables
         List<CallCommand> out = h.send(new CallEvent.UserEvent("PaymentStart"));
         assertEquals(1, of(out, CallCommand.PauseRecording.class).size());
-        h.ok("var:CONSENT_OUTCOME");
-        h.ok("var:CONSENT_ID");
-        assertEquals(1, of(h.ok("var:CONSENT_RECORDING"), Continue.class).size(), "and the call still continues");
-        assertTrue(h.flow.recording().orElseThrow().isPaused());
+        h.ok(FlowHarness.variable(Handback.VAR_OUTCOME));
+        h.ok(FlowHarness.variable(Handback.VAR_CONSENT_ID));
+        assertEquals(1, of(h.ok(FlowHarness.variable(Handback.VAR_RECORDING)), Continue.class).size(), "and the call still continues");
+        assertTrue(h.state.recording().isPaused());
+    }
+
+    @Test
+    void givenABargeInStopThatOvertookThePlay_thenThePromptIsStoppedTheMomentItStarts() {
+        FlowHarness h = new FlowHarness(FlowHarness.settings(LawfulBasis.CONSENT));
+        h.start("+15551230001");
+        h.ok(CallStep.ANSWER);
+        Play notice = only(h.send(new CallEvent.PreferenceLoaded(false)), Play.class);
+        StopPlayback stop = only(h.send(new CallEvent.DtmfReceived('7')), StopPlayback.class);
+        // Asterisk handled the stop before the play: nothing to stop yet
+        Play invalid = only(h.fail(stop.key(), 404), Play.class);
+        assertEquals("sound:consent-recorder/invalid-choice", invalid.mediaUri());
+        StopPlayback again = only(h.ok(notice.key()), StopPlayback.class);
+        assertEquals(notice.playbackId(), again.playbackId());
+        assertTrue(h.send(new CallEvent.PlaybackStarted(notice.playbackId())).isEmpty(), "stopped once");
+        assertTrue(h.ok(again.key()).isEmpty(), "its answer changes nothing");
     }
 
     @Test
@@ -344,7 +361,7 @@ class CallFlowTest {
         FlowHarness h = new FlowHarness(FlowHarness.settings(LawfulBasis.CONSENT));
         assertTrue(h.send(new CallEvent.DtmfReceived('1')).isEmpty());
         assertTrue(h.send(new CallEvent.PlaybackFinished("x", false)).isEmpty());
-        assertNull(h.flow.outcome().orElse(null));
+        assertNull(h.state.outcome());
     }
 
     @Test
@@ -352,11 +369,11 @@ class CallFlowTest {
         FlowHarness h = new FlowHarness(FlowHarness.settings(LawfulBasis.CONSENT));
         h.toWaiting();
         h.send(new CallEvent.DtmfReceived('1'));
-        h.ok("decision");
-        h.ok("subscribe");
+        h.ok(CallStep.DECISION);
+        h.ok(CallStep.SUBSCRIBE);
         List<CallCommand> out = h.send(new CallEvent.HangupRequested());
         assertEquals(1, of(out, CallCommand.HangupSnoop.class).size());
         assertEquals(1, of(out, Finished.class).size());
-        assertTrue(h.ok("snoop").isEmpty(), "late answers after the end are ignored");
+        assertTrue(h.ok(CallStep.SNOOP).isEmpty(), "late answers after the end are ignored");
     }
 }

@@ -8,19 +8,21 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.function.Predicate;
 import org.consentrecorder.call.CallCommand.Play;
+import org.consentrecorder.call.CommandKey.CallStep;
 
-/** Drives a {@link CallFlow} with a fake clock and records every command it returns. */
+/** Drives the {@link CallCore} with a fake clock, keeps its state, and records every command it returns. */
 final class FlowHarness {
     static final UUID CALL = UUID.fromString("11111111-2222-3333-4444-555555555555");
     static final UUID CONSENT = UUID.fromString("aaaaaaaa-bbbb-cccc-dddd-eeeeeeeeeeee");
     static final String CHANNEL = "1795538447.40";
 
-    final CallFlow flow;
+    final CallCore core;
+    CallState state = CallState.initial(CALL, CONSENT);
     final List<CallCommand> all = new ArrayList<>();
     Instant now = Instant.parse("2026-11-24T16:40:47.714Z");
 
     FlowHarness(CallSettings settings) {
-        flow = new CallFlow(settings, CALL, CONSENT);
+        core = new CallCore(settings);
     }
 
     static NoticeSet notices(String id, String language) {
@@ -45,9 +47,10 @@ final class FlowHarness {
     }
 
     List<CallCommand> send(CallEvent e) {
-        List<CallCommand> out = flow.on(e, now);
-        all.addAll(out);
-        return out;
+        CallCore.Next next = core.next(state, e, now);
+        state = next.state();
+        all.addAll(next.commands());
+        return next.commands();
     }
 
     List<CallCommand> advance(Duration d, CallEvent e) {
@@ -60,18 +63,22 @@ final class FlowHarness {
                 "Test Caller", "100", "en", "1795538447.39"), List.of("inbound"), "02:fc:00:00:00:01"));
     }
 
-    List<CallCommand> ok(String tag) {
-        return send(new CallEvent.CommandSucceeded(tag));
+    List<CallCommand> ok(CommandKey key) {
+        return send(new CallEvent.CommandSucceeded(key));
     }
 
-    List<CallCommand> fail(String tag, int status) {
-        return send(new CallEvent.CommandFailed(tag, status, "error " + status));
+    List<CallCommand> fail(CommandKey key, int status) {
+        return send(new CallEvent.CommandFailed(key, status, "error " + status));
+    }
+
+    static CommandKey variable(String name) {
+        return new CommandKey.SetChannelVariable(name);
     }
 
     /** Started, answered, no preference on file: the notice is playing. Returns its playback id. */
     String toNotice() {
         start("+15551230001");
-        ok("answer");
+        ok(CallStep.ANSWER);
         List<CallCommand> out = send(new CallEvent.PreferenceLoaded(false));
         Play play = only(out, Play.class);
         send(new CallEvent.PlaybackStarted(play.playbackId()));
@@ -90,15 +97,15 @@ final class FlowHarness {
     void toDialplanRecording() {
         toWaiting();
         send(new CallEvent.DtmfReceived('1'));
-        ok("decision");
-        ok("subscribe");
-        send(new CallEvent.SnoopEnteredStasis(flow.snoopChannelId()));
-        ok("snoop");
-        ok("record");
-        ok("var:CONSENT_OUTCOME");
-        ok("var:CONSENT_ID");
-        ok("var:CONSENT_RECORDING");
-        ok("continue");
+        ok(CallStep.DECISION);
+        ok(CallStep.SUBSCRIBE);
+        send(new CallEvent.SnoopEnteredStasis(state.snoopChannelId()));
+        ok(CallStep.SNOOP);
+        ok(CallStep.RECORD);
+        ok(variable(Handback.VAR_OUTCOME));
+        ok(variable(Handback.VAR_CONSENT_ID));
+        ok(variable(Handback.VAR_RECORDING));
+        ok(CallStep.CONTINUE);
         send(new CallEvent.StasisEnded());
     }
 

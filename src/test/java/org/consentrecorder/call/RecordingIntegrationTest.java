@@ -57,6 +57,14 @@ class RecordingIntegrationTest {
         return new Recorded(ch, name, name + "-snoop", callId);
     }
 
+    /** The recorded file: on Asterisk, or (once the archive verified its encrypted copy) as Asterisk had it. */
+    private byte[] recordedBytes(String recording) {
+        h.asterisk.await("the recorded file", () -> h.asterisk.storedBytes(recording) != null
+                || h.asterisk.deletedBytes(recording) != null, WAIT);
+        byte[] stored = h.asterisk.storedBytes(recording);
+        return stored != null ? stored : h.asterisk.deletedBytes(recording);
+    }
+
     private List<Map<String, Object>> timeline(UUID callId) {
         return h.rows("select * from recording_timeline where call_id = $1 order by id", callId);
     }
@@ -116,7 +124,7 @@ class RecordingIntegrationTest {
         List<Map<String, Object>> rows = timeline(c.callId());
         assertEquals(List.of("silence", "silence", "skip", "skip"),
                 rows.subList(1, 5).stream().map(r -> r.get("pause_style")).toList());
-        byte[] wav = h.asterisk.storedBytes(c.recording());
+        byte[] wav = recordedBytes(c.recording());
         long fileMs = (wav.length - 44) / 16;
         long endedOffset = ((Number) rows.get(5).get("offset_ms")).longValue();
         assertTrue(Math.abs(fileMs - endedOffset) < 200, "offsets are file time: file " + fileMs + " ms, end " + endedOffset);
@@ -142,7 +150,7 @@ class RecordingIntegrationTest {
         Thread.sleep(300);
         h.asterisk.callerHangsUp(c.channel());
         h.awaitRows("select 1 from call where id = $1 and ended_at is not null", c.callId());
-        byte[] wav = h.asterisk.storedBytes(c.recording());
+        byte[] wav = recordedBytes(c.recording());
         long fileMs = (wav.length - 44) / 16;
         h.awaitRows("select 1 from recording_timeline where call_id = $1 and change = 'ended'", c.callId());
         long endedOffset = ((Number) h.rows("select offset_ms from recording_timeline where call_id = $1 and change = 'ended'",
@@ -155,10 +163,10 @@ class RecordingIntegrationTest {
         h = AppHarness.start(Map.of());
         Recorded c = recordedCall("+15551230303");
         ControlResult paused = await(h.app.calls().control(c.callId(), ControlAction.PAUSE, "agent-desktop-7"));
-        assertEquals("paused", paused.status());
-        assertEquals("already_paused", await(h.app.calls().control(c.callId(), ControlAction.PAUSE, "x")).status());
-        assertEquals("recording", await(h.app.calls().control(c.callId(), ControlAction.RESUME, "agent-desktop-7")).status());
-        assertEquals("not_found", await(h.app.calls().control(UUID.randomUUID(), ControlAction.PAUSE, "x")).status());
+        assertEquals("paused", paused.status().wire());
+        assertEquals("already_paused", await(h.app.calls().control(c.callId(), ControlAction.PAUSE, "x")).status().wire());
+        assertEquals("recording", await(h.app.calls().control(c.callId(), ControlAction.RESUME, "agent-desktop-7")).status().wire());
+        assertEquals("not_found", await(h.app.calls().control(UUID.randomUUID(), ControlAction.PAUSE, "x")).status().wire());
         awaitTimeline(c.callId(), "resumed");
         List<Map<String, Object>> rows = timeline(c.callId());
         assertEquals("api", rows.get(1).get("trigger_kind"));
@@ -171,7 +179,7 @@ class RecordingIntegrationTest {
         Recorded c = recordedCall("+15551230304");
         h.asterisk.delay("POST", "/ari/recordings/live/.*/pause", Duration.ofMillis(1500), 1);
         ControlResult r = await(h.app.calls().control(c.callId(), ControlAction.PAUSE, "payment-system"));
-        assertEquals("pause_failed_recording_stopped", r.status());
+        assertEquals("pause_failed_recording_stopped", r.status().wire());
         h.asterisk.awaitRequest("POST", "/ari/recordings/live/" + c.recording() + "/stop", WAIT);
         h.asterisk.awaitRequest("DELETE", "/ari/channels/" + c.snoop(), WAIT);
         awaitTimeline(c.callId(), "pause_failed_stopped");
@@ -195,9 +203,9 @@ class RecordingIntegrationTest {
     void aFailedResumeLeavesTheRecordingPausedAndSaysSo() throws Exception {
         h = AppHarness.start(Map.of("CR_PAUSE_STYLE", "skip"));
         Recorded c = recordedCall("+15551230306");
-        assertEquals("paused", await(h.app.calls().control(c.callId(), ControlAction.PAUSE, "x")).status());
+        assertEquals("paused", await(h.app.calls().control(c.callId(), ControlAction.PAUSE, "x")).status().wire());
         h.asterisk.fail("DELETE", "/ari/recordings/live/.*/pause", 409, "Recording not in session", 1);
-        assertEquals("resume_failed_still_paused", await(h.app.calls().control(c.callId(), ControlAction.RESUME, "x")).status());
+        assertEquals("resume_failed_still_paused", await(h.app.calls().control(c.callId(), ControlAction.RESUME, "x")).status().wire());
         assertEquals("paused", h.asterisk.liveState(c.recording()));
         awaitTimeline(c.callId(), "resume_failed");
         assertTrue(h.asterisk.requests("POST", "/ari/recordings/live/.*/stop").isEmpty());
@@ -350,7 +358,9 @@ class RecordingIntegrationTest {
         h.awaitNoLiveCalls();
         assertTrue(h.asterisk.liveRecordings().isEmpty());
         assertFalse(h.asterisk.channelIds().contains(c.snoop()));
-        assertTrue(h.asterisk.storedRecordings().contains(c.recording()));
+        // kept: still on Asterisk, or already archived (the archive deletes Asterisk's copy once verified)
+        assertTrue(h.asterisk.storedRecordings().contains(c.recording())
+                || !h.rows("select 1 from recording where name = $1 and state = 'archived'", c.recording()).isEmpty());
     }
 
     @Test
@@ -360,7 +370,7 @@ class RecordingIntegrationTest {
         String stray = "cr-" + UUID.randomUUID() + "-snoop";
         h.asterisk.createSnoop(ch, stray);
         h.asterisk.await("the stray in Stasis", () -> h.asterisk.channelIds().contains(stray), WAIT);
-        int ended = await(h.app.calls().sweep(h.app.ari().client()));
+        int ended = await(h.app.calls().recovery().sweep(h.app.ari().client()));
         assertEquals(1, ended);
         h.asterisk.awaitRequest("DELETE", "/ari/channels/" + stray, WAIT);
         assertFalse(h.asterisk.channelIds().contains(stray));
@@ -371,8 +381,9 @@ class RecordingIntegrationTest {
     void takeover_aRestartedAppAdoptsAPausedRecordingAndResumesIt(String style, String verb) throws Exception {
         h = AppHarness.start(Map.of("CR_PAUSE_STYLE", style));
         Recorded c = recordedCall("+15551230314");
-        assertEquals("paused", await(h.app.calls().control(c.callId(), ControlAction.PAUSE, "x")).status());
+        assertEquals("paused", await(h.app.calls().control(c.callId(), ControlAction.PAUSE, "x")).status().wire());
         h.awaitRows("select 1 from call where id = $1 and paused", c.callId());
+        h.awaitRows("select 1 from call where id = $1 and core_state->'recording'->>'state' = 'paused'", c.callId());
         h = h.restartApp(Map.of());
         h.asterisk.await("the call adopted", () -> h.app.calls().liveCount() == 1, WAIT);
         // the pause is re-asserted on take-over, the way it was made (harmless if Asterisk is still paused)
@@ -388,6 +399,48 @@ class RecordingIntegrationTest {
         h.asterisk.callerHangsUp(c.channel());
         h.awaitNoLiveCalls();
         h.awaitRows("select 1 from call where id = $1 and ended_at is not null", c.callId());
+    }
+
+    @Test
+    void takeover_aRowAnEarlierVersionWroteWithoutTheCoreStateIsStillTakenOver() throws Exception {
+        h = AppHarness.start(Map.of("CR_PAUSE_STYLE", "skip"));
+        Recorded c = recordedCall("+15551230318");
+        assertEquals("paused", await(h.app.calls().control(c.callId(), ControlAction.PAUSE, "x")).status().wire());
+        h.awaitRows("select 1 from call where id = $1 and paused", c.callId());
+        h.app.close();
+        // what the version before core_state wrote: the same columns, no saved core state
+        h.rows("update call set core_state = null where id = $1", c.callId());
+        h = h.restartAppAfterClose(Map.of());
+        h.asterisk.await("the call adopted", () -> h.app.calls().liveCount() == 1, WAIT);
+        h.asterisk.await("the re-asserted pause", () -> h.asterisk.requests("POST",
+                "/ari/recordings/live/" + c.recording() + "/pause").size() == 2, WAIT);
+        h.asterisk.userEvent(c.channel(), "PaymentEnd");
+        h.asterisk.awaitRequest("DELETE", "/ari/recordings/live/" + c.recording() + "/pause", WAIT);
+        awaitTimeline(c.callId(), "resumed");
+        assertEquals("recording", h.asterisk.liveState(c.recording()));
+        // from now on the call's state is saved whole again
+        h.awaitRows("select 1 from call where id = $1 and core_state->'recording'->>'state' = 'recording'", c.callId());
+        h.asterisk.callerHangsUp(c.channel());
+        h.awaitNoLiveCalls();
+        h.awaitRows("select 1 from call where id = $1 and ended_at is not null and recording_state = 'ended'", c.callId());
+    }
+
+    @Test
+    void takeover_aLiveRecordingWhoseDecisionIsMissingIsStoppedAndAFailedStopRetried() throws Exception {
+        h = AppHarness.start(Map.of());
+        Recorded c = recordedCall("+15551230319");
+        h.app.close();
+        // the row points at evidence that is not there: nothing may keep recording this call
+        h.rows("update call set consent_id = $2 where id = $1", c.callId(), UUID.randomUUID());
+        h.asterisk.fail("POST", "/ari/recordings/live/.*/stop", 500, "Internal Server Error", 2);
+        h = h.restartAppAfterClose(Map.of());
+        h.asterisk.await("three stop requests", () -> h.asterisk.requests("POST",
+                "/ari/recordings/live/" + c.recording() + "/stop").size() == 3, WAIT);
+        h.asterisk.await("the recording stopped", () -> !h.asterisk.liveRecordings().contains(c.recording()), WAIT);
+        List<Integer> statuses = h.asterisk.requests("POST", "/ari/recordings/live/" + c.recording() + "/stop").stream()
+                .map(Request::status).toList();
+        assertEquals(List.of(500, 500, 204), statuses);
+        assertEquals(0, h.app.calls().liveCount(), "a call without its evidence is not taken over");
     }
 
     @Test
