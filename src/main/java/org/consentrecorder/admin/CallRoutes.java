@@ -1,5 +1,6 @@
 package org.consentrecorder.admin;
 
+import org.consentrecorder.archive.ArchiveState;
 import io.vertx.core.Future;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonArray;
@@ -69,7 +70,7 @@ final class CallRoutes {
                 .put("ended_at", Api.time(c.endedAt())).put("caller", c.caller()).put("outcome", c.outcome())
                 .put("phase", c.phase()).put("recording_state", c.recordingState()).put("paused", c.paused())
                 .put("consent_id", Api.id(c.consentId()))
-                .put("has_recording", "verified".equals(state) || "archived".equals(state))
+                .put("has_recording", state != null && ArchiveState.fromWire(state).playable())
                 .put("recording", c.recordingId() == null ? null
                         : new JsonObject().put("id", c.recordingId().toString()).put("state", state));
     }

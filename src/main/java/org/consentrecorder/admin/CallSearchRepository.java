@@ -1,5 +1,6 @@
 package org.consentrecorder.admin;
 
+import org.consentrecorder.archive.ArchiveState;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
@@ -60,7 +61,7 @@ public final class CallSearchRepository {
                         + "and ($2::timestamptz is null or c.started_at < $2) "
                         + "and ($3::text is null or c.caller_subject = $3) "
                         + "and ($4::text is null or c.outcome = $4) "
-                        + "and ($5::boolean is null or (coalesce(r.state in ('verified', 'archived'), false) = $5)) "
+                        + "and ($5::boolean is null or (coalesce(r.state in " + ArchiveState.PLAYABLE_SQL + ", false) = $5)) "
                         + "and ($6::timestamptz is null or (c.started_at, c.id) < ($6, $7::uuid)) "
                         + "order by c.started_at desc, c.id desc limit $8")
                 .execute(Tuple.wrap(params))

@@ -1,5 +1,6 @@
 package org.consentrecorder.admin;
 
+import org.consentrecorder.archive.ArchiveState;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
@@ -98,7 +99,7 @@ final class RecordingRoutes {
         String rangeHeader = ctx.request().getHeader("range");
         archive.find(id).compose(found -> {
             RecordingArchive.ArchivedRecording rec = found.orElseThrow(() -> ApiError.notFound("no archived recording with id " + id));
-            if (!"verified".equals(rec.state()) && !"archived".equals(rec.state())) {
+            if (!ArchiveState.fromWire(rec.state()).playable()) {
                 throw ApiError.conflict("recording " + id + " is '" + rec.state() + "', not playable");
             }
             Optional<ByteRange> range;

@@ -1,5 +1,6 @@
 package org.consentrecorder.admin;
 
+import org.consentrecorder.archive.ArchiveState;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
@@ -35,7 +36,7 @@ public final class RecordingSearchRepository {
                                 Integer durationSeconds, Long plaintextBytes, Instant finishedAt, Instant archivedAt) {
         /** Only a verified or archived recording has audio to play. */
         public boolean playable() {
-            return "verified".equals(state) || "archived".equals(state);
+            return state != null && ArchiveState.fromWire(state).playable();
         }
     }
 

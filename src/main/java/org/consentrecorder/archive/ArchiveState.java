@@ -36,6 +36,9 @@ public enum ArchiveState {
     /** The states the pipeline still works on (a step is due); the file is still on Asterisk. */
     public static final Set<ArchiveState> IN_PROGRESS = Collections.unmodifiableSet(EnumSet.of(FINISHED, STORED, VERIFIED));
 
+    /** The states whose archived copy can be played ({@link #playable()}), as an SQL list. */
+    public static final String PLAYABLE_SQL = sqlList(EnumSet.of(VERIFIED, ARCHIVED));
+
     /** {@link #IN_PROGRESS} as an SQL list of literals, for queries a partial index must match. */
     static final String IN_PROGRESS_SQL = sqlList(IN_PROGRESS);
 
@@ -72,7 +75,8 @@ public enum ArchiveState {
         return this == ARCHIVED || this == DISCARDED || this == REJECTED || this == ERASED || this == EXPIRED;
     }
 
-    static String sqlList(Set<ArchiveState> states) {
+    /** States as an SQL list of literals, e.g. {@code ('verified', 'archived')}: fixed words, never input. */
+    public static String sqlList(Set<ArchiveState> states) {
         return states.stream().map(s -> "'" + s.wire() + "'").collect(Collectors.joining(", ", "(", ")"));
     }
 }

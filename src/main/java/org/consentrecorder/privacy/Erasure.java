@@ -1,5 +1,6 @@
 package org.consentrecorder.privacy;
 
+import org.consentrecorder.archive.ArchiveState;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
@@ -184,7 +185,7 @@ public final class Erasure {
                     for (ErasureRepository.RecordingRef r : recordings) {
                         ids.add(r.id());
                         // Asterisk keeps its copy until the encrypted copy is archived
-                        if (r.state().equals("finished") || r.state().equals("stored") || r.state().equals("verified")) {
+                        if (ArchiveState.fromWire(r.state()).inProgress()) {
                             onAsterisk.add(r.name());
                         }
                     }

@@ -1,5 +1,6 @@
 package org.consentrecorder.privacy;
 
+import org.consentrecorder.archive.ArchiveState;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.Tuple;
@@ -18,7 +19,8 @@ import org.consentrecorder.store.Tx;
  */
 public final class ErasureRepository {
     /** Recording states whose audio still exists somewhere (on Asterisk or as ciphertext here). */
-    static final String LIVE_AUDIO_STATES = "('finished', 'stored', 'verified', 'archived')";
+    static final String LIVE_AUDIO_STATES = ArchiveState.sqlList(java.util.EnumSet.of(
+            ArchiveState.FINISHED, ArchiveState.STORED, ArchiveState.VERIFIED, ArchiveState.ARCHIVED));
 
     /** An active hold on everything about the subject (it blocks the whole erasure). */
     public record SubjectHold(UUID id, String reason, Instant placedAt, String placedBy) {

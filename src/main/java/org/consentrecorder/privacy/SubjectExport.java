@@ -1,5 +1,6 @@
 package org.consentrecorder.privacy;
 
+import org.consentrecorder.archive.ArchiveState;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -106,7 +107,7 @@ public final class SubjectExport {
             for (Object o : recordingList) {
                 JsonObject r = (JsonObject) o;
                 String state = r.getString("state");
-                if (("verified".equals(state) || "archived".equals(state)) && r.getString("sha256") != null) {
+                if (state != null && ArchiveState.fromWire(state).playable() && r.getString("sha256") != null) {
                     String path = "recordings/" + r.getString("id") + "." + extension(r.getString("format"));
                     r.put("file", path);
                     files.add(new ExportBundleWriter.RecordingFile(UUID.fromString(r.getString("id")), path,
@@ -243,14 +244,17 @@ public final class SubjectExport {
     }
 
     private static String whyNoFile(String state) {
-        return switch (state == null ? "" : state) {
-            case "finished", "stored" -> "the recording is still being archived; ask again shortly";
-            case "discarded" -> "discarded because consent was withdrawn during the call";
-            case "rejected" -> "deleted: it had no consent behind it";
-            case "lost" -> "lost before it was archived";
-            case "erased" -> "erased on request";
-            case "expired" -> "deleted at the end of its retention period";
-            default -> "not available";
+        if (state == null) {
+            return "not available";
+        }
+        return switch (ArchiveState.fromWire(state)) {
+            case FINISHED, STORED -> "the recording is still being archived; ask again shortly";
+            case DISCARDED -> "discarded because consent was withdrawn during the call";
+            case REJECTED -> "deleted: it had no consent behind it";
+            case LOST -> "lost before it was archived";
+            case ERASED -> "erased on request";
+            case EXPIRED -> "deleted at the end of its retention period";
+            case VERIFIED, ARCHIVED -> "not available";
         };
     }
 
