@@ -23,6 +23,7 @@ public final class AuditLog {
 
     private final Pool pool;
     private final Clock clock;
+    private volatile AdminMetrics metrics = AdminMetrics.NOOP;
 
     public AuditLog(Pool pool, Clock clock) {
         this.pool = pool;
@@ -31,6 +32,11 @@ public final class AuditLog {
 
     public Pool pool() {
         return pool;
+    }
+
+    /** Counts appended and failed rows from now on. */
+    public void useMetrics(AdminMetrics metrics) {
+        this.metrics = java.util.Objects.requireNonNull(metrics);
     }
 
     /** Appends in its own transaction; completes with the row's seq once committed. */
@@ -60,6 +66,15 @@ public final class AuditLog {
                             .compose(r -> tx.preparedQuery("update audit_chain_head set seq = $1, hash = $2 where id = 1")
                                     .execute(Tuple.of(seq, Buffer.buffer(hash))))
                             .map(r -> seq);
-                });
+                })
+                .andThen(ar -> countAppend(ar.succeeded()));
+    }
+
+    private void countAppend(boolean appended) {
+        if (appended) {
+            metrics.auditAppended();
+        } else {
+            metrics.auditFailed();
+        }
     }
 }

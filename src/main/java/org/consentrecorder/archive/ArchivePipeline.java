@@ -73,6 +73,7 @@ public final class ArchivePipeline {
     private boolean pollScheduled;
     private boolean stopped;
     private final List<Long> timers = new ArrayList<>();
+    private volatile ArchiveMetrics metrics = ArchiveMetrics.NOOP;
 
     public ArchivePipeline(Vertx vertx, Context context, ArchiveRepository repository, Supplier<AriClient> ari,
                            SubjectKeyStore keys, ArchiveSettings settings, ArchiveCheckpoints checkpoints, Clock clock) {
@@ -94,6 +95,11 @@ public final class ArchivePipeline {
     /** Key of the subject whose recordings these are; anonymous callers get one per call. */
     public static String subjectOf(String callerSubject, UUID callId) {
         return callerSubject != null ? callerSubject : "call:" + callId;
+    }
+
+    /** Reports archived recordings and verification failures to {@code metrics} from now on. */
+    public void useMetrics(ArchiveMetrics metrics) {
+        this.metrics = java.util.Objects.requireNonNull(metrics);
     }
 
     public void start() {
@@ -407,6 +413,7 @@ public final class ArchivePipeline {
                     return repository.verified(row.id());
                 })
                 .recover(e -> {
+                    metrics.verificationFailed();
                     LOG.error("archive: {} failed verification, fetching again: {}", row.name(), e.getMessage());
                     return repository.verificationFailed(row.id(), "verification failed: " + e.getMessage())
                             .map(false);
@@ -461,7 +468,15 @@ public final class ArchivePipeline {
                 .compose(v -> repository.archived(row.id()))
                 .onSuccess(changed -> LOG.info("archive: {} archived ({} bytes of audio, encrypted, verified); "
                         + "Asterisk's copy deleted", row.name(), row.plaintextBytes()))
+                .onSuccess(changed -> archivedNow(row, changed))
                 .mapEmpty();
+    }
+
+    private void archivedNow(RecordingRow row, boolean changed) {
+        if (changed) {
+            metrics.archived(row.plaintextBytes() == null ? 0 : row.plaintextBytes(),
+                    java.time.Duration.between(row.finishedAt(), clock.instant()));
+        }
     }
 
     private Future<Void> lostOnAsterisk(RecordingRow row) {

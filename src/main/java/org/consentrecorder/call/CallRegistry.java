@@ -44,6 +44,7 @@ public final class CallRegistry implements AriConnection.Listener {
     private final Map<UUID, CallSession> calls = new ConcurrentHashMap<>();
     private final Map<String, CallSession> byChannel = new ConcurrentHashMap<>();
     private final Map<UUID, Promise<ControlResult>> pendingControls = new ConcurrentHashMap<>();
+    private volatile CallMetrics metrics = CallMetrics.NOOP;
 
     /** What became of an API control request. */
     public record ControlResult(String status, String detail) {
@@ -121,6 +122,7 @@ public final class CallRegistry implements AriConnection.Listener {
     }
 
     private void startSession(String channelId, CallEvent started) {
+        metrics.callStarted();
         UUID callId = UUID.randomUUID();
         CallFlow flow = new CallFlow(settings, callId, UUID.randomUUID());
         register(new CallSession(vertx, shards.contextFor(channelId), flow, channelId, ari, repository, this, clock, 0))
@@ -135,6 +137,15 @@ public final class CallRegistry implements AriConnection.Listener {
 
     FinishedRecordings finishedRecordings() {
         return finishedRecordings;
+    }
+
+    /** Reports calls, decisions and recording changes to {@code metrics} from now on. */
+    public void useMetrics(CallMetrics metrics) {
+        this.metrics = java.util.Objects.requireNonNull(metrics);
+    }
+
+    CallMetrics metrics() {
+        return metrics;
     }
 
     void release(CallSession s) {

@@ -16,6 +16,7 @@ import org.consentrecorder.call.CallEvent.CommandFailed;
 import org.consentrecorder.call.CallEvent.CommandSucceeded;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
 
 /**
  * The imperative shell around one {@link CallFlow}: feeds it events on the call's own context
@@ -26,6 +27,8 @@ import org.slf4j.LoggerFactory;
 final class CallSession {
     private static final Logger LOG = LoggerFactory.getLogger(CallSession.class);
     private static final int WRITE_ATTEMPTS = 3;
+    /** MDC key of the call id in log lines. */
+    static final String CALL_ID_MDC = "call_id";
 
     private final Vertx vertx;
     private final Context context;
@@ -77,18 +80,30 @@ final class CallSession {
         if (finished) {
             return;
         }
-        List<CallCommand> commands;
+        // the call id on every log line written while this call's event is handled (CR_LOG_FORMAT=json);
+        // deliver can nest (a request that fails at once reports back synchronously), hence the restore
+        String outerCallId = MDC.get(CALL_ID_MDC);
+        MDC.put(CALL_ID_MDC, callId().toString());
         try {
-            commands = flow.on(event, clock.instant());
-        } catch (RuntimeException e) {
-            LOG.error("call {}: the call flow failed on {}", callId(), event.getClass().getSimpleName(), e);
-            return;
-        }
-        for (CallCommand command : commands) {
+            List<CallCommand> commands;
             try {
-                execute(command);
+                commands = flow.on(event, clock.instant());
             } catch (RuntimeException e) {
-                LOG.error("call {}: {} failed", callId(), command.getClass().getSimpleName(), e);
+                LOG.error("call {}: the call flow failed on {}", callId(), event.getClass().getSimpleName(), e);
+                return;
+            }
+            for (CallCommand command : commands) {
+                try {
+                    execute(command);
+                } catch (RuntimeException e) {
+                    LOG.error("call {}: {} failed", callId(), command.getClass().getSimpleName(), e);
+                }
+            }
+        } finally {
+            if (outerCallId == null) {
+                MDC.remove(CALL_ID_MDC);
+            } else {
+                MDC.put(CALL_ID_MDC, outerCallId);
             }
         }
     }
@@ -153,6 +168,7 @@ final class CallSession {
                         .compose(v -> ignoringNotFound(client.deleteStoredRecording(c.recordingName())));
             });
         } else if (command instanceof AppendTimeline c) {
+            registry.metrics().recordingChanged(c.entry());
             LOG.info("call {}: recording {} {} (trigger {}, offset {} ms)", callId(), c.entry().recordingName(),
                     c.entry().change().wire(), c.entry().trigger() == null ? "-" : c.entry().trigger().wire(),
                     c.entry().offsetMs());
@@ -169,6 +185,7 @@ final class CallSession {
             registry.answerControl(c.requestId(), c.status(), c.detail());
         } else if (command instanceof CallCommand.Finished c) {
             finished = true;
+            registry.metrics().callEnded(c.outcome());
             timers.values().forEach(vertx::cancelTimer);
             timers.clear();
             LOG.info("call {}: ended (outcome {})", callId(), c.outcome() == null ? "none" : c.outcome().wire());
@@ -180,9 +197,11 @@ final class CallSession {
         ConsentEvidence e = c.evidence();
         LOG.info("call {}: consent {} = {} (basis {}, notice {} {}, attempts {})", callId(), e.id(),
                 e.outcome().wire(), e.lawfulBasis().wire(), e.noticeSetId(), e.noticeVersion(), e.attempts());
+        registry.metrics().decisionRecorded(e.outcome(), e.lawfulBasis());
         track(c.tag(), () -> retrying(() -> repository.recordDecision(e), WRITE_ATTEMPTS)
                 .onFailure(err -> LOG.error("call {}: consent evidence {} could not be stored: {}",
-                        callId(), e.id(), err.getMessage())));
+                        callId(), e.id(), err.getMessage()))
+                .onFailure(err -> registry.metrics().evidenceWriteFailed()));
     }
 
     private AriClient client() {
