@@ -15,9 +15,12 @@ import org.junit.jupiter.api.Test;
  * The layering the README draws, kept true by the build. Features depend downwards only:
  *
  * <pre>
- *   app → admin → privacy → archive → call → store → config
- *                                          ↘ ari  → config        crypto (no project imports)
+ *   app → observability → admin → privacy → archive → call → store → config
+ *                                                          ↘ ari  → config        crypto (no project imports)
  * </pre>
+ *
+ * Observability sits just under app: it implements each feature's small metrics interface
+ * ({@code call.CallMetrics}, ...) over Micrometer, so no feature depends on it or on Micrometer.
  *
  * The rules are built for a root package, so the same rules are also run against a planted cycle
  * in test sources ({@code architecture.planted}) to show that they can fail.
@@ -45,6 +48,7 @@ class ArchitectureTest {
                 .layer("archive").definedBy(root + ".archive..")
                 .layer("privacy").definedBy(root + ".privacy..")
                 .layer("admin").definedBy(root + ".admin..")
+                .layer("observability").definedBy(root + ".observability..")
                 .layer("app").definedBy(root + ".app..")
                 .whereLayer("crypto").mayNotAccessAnyLayer()
                 .whereLayer("config").mayNotAccessAnyLayer()
@@ -54,6 +58,8 @@ class ArchitectureTest {
                 .whereLayer("archive").mayOnlyAccessLayers("config", "crypto", "ari", "store", "call")
                 .whereLayer("privacy").mayOnlyAccessLayers("config", "crypto", "ari", "store", "call", "archive")
                 .whereLayer("admin").mayOnlyAccessLayers("config", "crypto", "ari", "store", "call", "archive", "privacy")
+                .whereLayer("observability").mayOnlyAccessLayers("config", "ari", "store", "call", "archive", "privacy",
+                        "admin")
                 .whereLayer("app").mayNotBeAccessedByAnyLayer();
     }
 
