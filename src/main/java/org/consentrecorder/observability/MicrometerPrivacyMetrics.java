@@ -28,7 +28,7 @@ final class MicrometerPrivacyMetrics implements PrivacyMetrics {
     public void retentionRun(boolean succeeded, Map<String, Long> counts) {
         (succeeded ? completed : failed).increment();
         counts.forEach((kind, n) -> {
-            if (n != null && n > 0) {
+            if (n != null && n >= 0) {   // zero too: every kind has a series after the first run
                 rows.get(kind).increment(n);
             }
         });

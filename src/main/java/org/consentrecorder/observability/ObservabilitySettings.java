@@ -30,7 +30,7 @@ public record ObservabilitySettings(
     public static final String METRICS_REFRESH = "CR_METRICS_REFRESH";
     public static final String LOG_FORMAT = "CR_LOG_FORMAT";
     /** Shorter tokens are guessable; Prometheus sends the token with every scrape. */
-    static final int MIN_TOKEN_LENGTH = 24;
+    static final int MIN_TOKEN_LENGTH = 20;
 
     /** How log lines are written: Logback reads the same key from the environment (logback.xml). */
     public enum LogFormat {

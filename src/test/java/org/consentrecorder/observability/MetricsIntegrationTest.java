@@ -4,11 +4,18 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import org.consentrecorder.call.Outcome;
@@ -18,6 +25,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.yaml.snakeyaml.Yaml;
 
 /**
  * One scripted call through the ARI double (consent granted, a payment pause by UserEvent, a
@@ -189,6 +197,56 @@ class MetricsIntegrationTest {
                 "the ARI client's pool, not named by its address");
         assertTrue(after.value("consent_recorder_event_loop_delay_seconds_count") > 0);
         assertFalse(after.find("vertx_http_server_requests_total").isEmpty(), "Vert.x's HTTP server metrics");
+    }
+
+    /**
+     * Every metric the dashboard's queries, the alert rules and the rules' unit tests read is served
+     * by /metrics (after a retention run, whose row counts appear with the first run).
+     */
+    @Test
+    @SuppressWarnings("unchecked")
+    void everySeriesTheDashboardAndTheAlertsReadIsServed() throws Exception {
+        await(h.app.privacy().retention().run("metrics test"));
+        Set<String> served = Http.scrape(h.app.metricsPort(), null).names();
+        Map<String, Set<String>> used = new TreeMap<>();
+
+        JsonObject dashboard = new JsonObject(Files.readString(Path.of("deploy/grafana/consent-recorder.json")));
+        assertEquals("consent-recorder", dashboard.getString("uid"));
+        assertEquals("datasource", dashboard.getJsonObject("templating").getJsonArray("list").getJsonObject(0)
+                .getString("name"), "the data source is chosen on import");
+        int queries = 0;
+        for (Object o : dashboard.getJsonArray("panels")) {
+            JsonObject panel = (JsonObject) o;
+            assertTrue(panel.containsKey("gridPos") && panel.containsKey("title"), panel.encode());
+            for (Object t : panel.getJsonArray("targets", new JsonArray())) {
+                JsonObject target = (JsonObject) t;
+                assertEquals("${datasource}", target.getJsonObject("datasource").getString("uid"), panel.getString("title"));
+                queries++;
+                for (String name : PromQl.metricNames(target.getString("expr"))) {
+                    used.computeIfAbsent(name, k -> new TreeSet<>()).add("dashboard: " + panel.getString("title"));
+                }
+            }
+        }
+        Map<String, Object> rules = new Yaml().load(Files.readString(AlertRulesTest.RULES));
+        for (Map<String, Object> group : (List<Map<String, Object>>) rules.get("groups")) {
+            for (Map<String, Object> rule : (List<Map<String, Object>>) group.get("rules")) {
+                for (String name : PromQl.metricNames(String.valueOf(rule.get("expr")))) {
+                    used.computeIfAbsent(name, k -> new TreeSet<>()).add("alert " + rule.get("alert"));
+                }
+            }
+        }
+        Map<String, Object> ruleTests = new Yaml().load(Files.readString(AlertRulesTest.RULE_TESTS));
+        for (Map<String, Object> test : (List<Map<String, Object>>) ruleTests.get("tests")) {
+            for (Map<String, Object> series : (List<Map<String, Object>>) test.get("input_series")) {
+                String name = ((String) series.get("series")).split("\\{")[0];
+                used.computeIfAbsent(name, k -> new TreeSet<>()).add("alert unit test");
+            }
+        }
+        Map<String, Set<String>> missing = new TreeMap<>(used);
+        missing.keySet().removeAll(served);
+        missing.remove("up");   // Prometheus' own, per target
+        assertEquals(Map.of(), missing, "read by deploy/ but not served by /metrics");
+        assertTrue(queries >= 30 && used.size() >= 30, queries + " queries reading " + used.keySet());
     }
 
     private static <T> T await(io.vertx.core.Future<T> f) throws Exception {
