@@ -13,6 +13,7 @@ import org.consentrecorder.config.Secret;
  * database are refreshed, and the log format. Read by {@code AppConfig.load}; the README lists the keys.
  *
  * @param metricsPort  empty: the API's own server (CR_HTTP_PORT) serves /metrics; otherwise a server of its own
+ *                     (0: on any free port)
  * @param metricsHost  where that server of its own listens (loopback unless the operator says otherwise)
  * @param metricsToken when present every scrape must send it as a bearer token; when absent only
  *                     loopback peers may scrape
@@ -43,7 +44,8 @@ public record ObservabilitySettings(
     public static ObservabilitySettings load(ConfigReader r, HttpSettings http) {
         OptionalInt port = r.optional(METRICS_PORT).isPresent()
                 ? OptionalInt.of(r.integer(METRICS_PORT, 0, 0, 65535)) : OptionalInt.empty();
-        boolean ownServer = port.isPresent() && port.getAsInt() != http.port();
+        // 0 is "any free port": a server of its own even when CR_HTTP_PORT is 0 too
+        boolean ownServer = port.isPresent() && (port.getAsInt() != http.port() || port.getAsInt() == 0);
         Optional<String> host = r.optional(METRICS_HOST);
         if (host.isPresent() && !ownServer) {
             r.problem(METRICS_HOST, "applies to a metrics server of its own: set " + METRICS_PORT
@@ -53,7 +55,16 @@ public record ObservabilitySettings(
         Optional<Secret> token = r.optional(METRICS_TOKEN).map(Secret::of);
         token.flatMap(t -> tokenProblem(t.reveal())).ifPresent(p -> r.problem(METRICS_TOKEN, p));
         Duration refresh = r.duration(METRICS_REFRESH, Duration.ofSeconds(30), Duration.ofMillis(100), Duration.ofMinutes(10));
-        LogFormat format = r.oneOf(LOG_FORMAT, LogFormat.TEXT, LogFormat.class);
+        String formatName = r.string(LOG_FORMAT, "text");
+        LogFormat format = switch (formatName) {
+            case "text" -> LogFormat.TEXT;
+            case "json" -> LogFormat.JSON;
+            default -> {
+                // exactly these: logback.xml includes logback-format-<value>.xml
+                r.problem(LOG_FORMAT, "'" + formatName + "' is not one of text, json (lower case)");
+                yield LogFormat.TEXT;
+            }
+        };
         return new ObservabilitySettings(ownServer ? port : OptionalInt.empty(), host.orElse("127.0.0.1"), token,
                 refresh, format);
     }
