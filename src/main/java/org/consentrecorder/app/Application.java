@@ -314,13 +314,13 @@ public final class Application implements AutoCloseable {
     public void close() throws Exception {
         privacy.retention().stop();
         pipeline.stop();
+        observability.close();
         try {
             await(ari.stop());
         } catch (Exception e) {
             LOG.debug("stopping ARI: {}", e.getMessage());
         }
         await(vertx.close());
-        observability.close();
         database.close();
     }
 

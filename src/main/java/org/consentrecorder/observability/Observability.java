@@ -140,6 +140,10 @@ public final class Observability implements AutoCloseable {
         return collector.refreshNow();
     }
 
+    /**
+     * Stops the probe and the collector; from any thread, before or after Vert.x closes. The registry
+     * stays usable: Vert.x reports into it until it has closed (and then unbinds its JVM meters).
+     */
     @Override
     public void close() {
         if (probe != null) {
@@ -148,6 +152,5 @@ public final class Observability implements AutoCloseable {
         if (collector != null) {
             collector.stop();
         }
-        registry.close();
     }
 }

@@ -27,7 +27,8 @@ final class OperationsCollector {
     private volatile OperationsRepository.Snapshot last;
     private volatile boolean databaseUp;
     private Future<Void> inFlight;
-    private long timer = -1;
+    private volatile long timer = -1;
+    private volatile boolean stopped;
     private Context context;
 
     OperationsCollector(Vertx vertx, OperationsRepository repository, Duration interval, Instant started,
@@ -80,15 +81,17 @@ final class OperationsCollector {
     void start(Context context) {
         this.context = context;
         context.runOnContext(v -> {
-            refresh();
-            timer = vertx.setPeriodic(interval.toMillis(), t -> refresh());
+            if (!stopped) {
+                refresh();
+                timer = vertx.setPeriodic(interval.toMillis(), t -> refresh());
+            }
         });
     }
 
+    /** From any thread, Vert.x closed or not: no refresh starts after this. */
     void stop() {
-        if (context != null) {
-            context.runOnContext(v -> vertx.cancelTimer(timer));
-        }
+        stopped = true;
+        vertx.cancelTimer(timer);
     }
 
     /** The last answer, or a fresh one when there is none yet. */
@@ -101,6 +104,9 @@ final class OperationsCollector {
     Future<Void> refresh() {
         if (inFlight != null) {
             return inFlight;
+        }
+        if (stopped) {
+            return Future.succeededFuture();
         }
         inFlight = repository.snapshot()
                 .timeout(Math.max(1000, interval.toMillis()), java.util.concurrent.TimeUnit.MILLISECONDS)
