@@ -43,7 +43,7 @@ public final class Observability implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Observability.class);
     /** The SQL pool's name in Vert.x's pool metrics (pool_name label). */
     public static final String DB_POOL_NAME = "consent-recorder-db";
-    static final Duration EVENT_LOOP_PROBE_EVERY = Duration.ofSeconds(1);
+    static final Duration EVENT_LOOP_PROBE_EVERY = Duration.ofMillis(500);
 
     private final ObservabilitySettings settings;
     private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
@@ -73,6 +73,9 @@ public final class Observability implements AutoCloseable {
                 // server this application calls over HTTP and WebSocket is Asterisk's
                 .addLabelMatch(new Match().setDomain(MetricsDomain.NAMED_POOLS).setLabel(Label.POOL_NAME.toString())
                         .setType(MatchType.REGEX).setValue(".*:[0-9]+").setAlias("ari"))
+                // raw TCP client metrics: the database and ARI connections are covered by the SQL and HTTP
+                // client metrics, and these count connections wrong (vert-x3/vertx-micrometer-metrics#131)
+                .addDisabledMetricsCategory(MetricsDomain.NET_CLIENT)
                 .setPrometheusOptions(new VertxPrometheusOptions().setEnabled(true));
         return Vertx.builder().with(options.setMetricsOptions(metrics)).withMetrics(new MicrometerMetricsFactory(registry));
     }

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.vertx.core.VertxOptions;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.nio.file.Files;
@@ -195,7 +196,10 @@ class MetricsIntegrationTest {
         assertFalse(after.find("jvm_memory_used_bytes", "area", "heap").isEmpty(), "JVM metrics");
         assertFalse(after.find("vertx_pool_in_use", "pool_type", "http", "pool_name", "ari").isEmpty(),
                 "the ARI client's pool, not named by its address");
-        assertTrue(after.value("consent_recorder_event_loop_delay_seconds_count") > 0);
+        // the probe times every event loop twice a second: there are samples once a second has passed
+        h.asterisk.await("event-loop delay samples", () -> Http.scrape(h.app.metricsPort(), null)
+                .value("consent_recorder_event_loop_delay_seconds_count") >= VertxOptions.DEFAULT_EVENT_LOOP_POOL_SIZE,
+                AppHarness.WAIT);
         assertFalse(after.find("vertx_http_server_requests_total").isEmpty(), "Vert.x's HTTP server metrics");
     }
 
