@@ -57,6 +57,12 @@ class RecordingIntegrationTest {
         return new Recorded(ch, name, name + "-snoop", callId);
     }
 
+    /** The recording's file on the double, or the bytes it had when the archive took it and deleted it. */
+    private byte[] storedOrArchived(String recording) {
+        byte[] stored = h.asterisk.storedBytes(recording);
+        return stored != null ? stored : h.asterisk.deletedBytes(recording);
+    }
+
     private List<Map<String, Object>> timeline(UUID callId) {
         return h.rows("select * from recording_timeline where call_id = $1 order by id", callId);
     }
@@ -116,7 +122,7 @@ class RecordingIntegrationTest {
         List<Map<String, Object>> rows = timeline(c.callId());
         assertEquals(List.of("silence", "silence", "skip", "skip"),
                 rows.subList(1, 5).stream().map(r -> r.get("pause_style")).toList());
-        byte[] wav = h.asterisk.storedBytes(c.recording());
+        byte[] wav = storedOrArchived(c.recording());
         long fileMs = (wav.length - 44) / 16;
         long endedOffset = ((Number) rows.get(5).get("offset_ms")).longValue();
         assertTrue(Math.abs(fileMs - endedOffset) < 200, "offsets are file time: file " + fileMs + " ms, end " + endedOffset);
@@ -142,7 +148,7 @@ class RecordingIntegrationTest {
         Thread.sleep(300);
         h.asterisk.callerHangsUp(c.channel());
         h.awaitRows("select 1 from call where id = $1 and ended_at is not null", c.callId());
-        byte[] wav = h.asterisk.storedBytes(c.recording());
+        byte[] wav = storedOrArchived(c.recording());
         long fileMs = (wav.length - 44) / 16;
         h.awaitRows("select 1 from recording_timeline where call_id = $1 and change = 'ended'", c.callId());
         long endedOffset = ((Number) h.rows("select offset_ms from recording_timeline where call_id = $1 and change = 'ended'",
