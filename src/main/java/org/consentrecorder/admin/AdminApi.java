@@ -63,6 +63,7 @@ public final class AdminApi {
     private final io.vertx.core.WorkerExecutor hashing;
     private final List<ApiRoute> routes = new ArrayList<>();
     private final List<Pattern> routePatterns = new ArrayList<>();
+    private volatile AdminMetrics metrics = AdminMetrics.NOOP;
 
     private AdminApi(Vertx vertx, AdminConfig config, Pool pool, CallRegistry calls, Supplier<RecordingArchive> archive,
                      CallerIdentity identity, PrivacyServices privacy, Clock clock) {
@@ -149,6 +150,37 @@ public final class AdminApi {
                 ctx.fail(e);
             }
         });
+    }
+
+    /**
+     * Serves a route outside {@code /api/v1} (e.g. {@code /health/detail}) behind the API's own chain:
+     * bearer token, permission, the "allowed" audit row before the handler runs, JSON errors. Not part
+     * of openapi.json, which describes {@code /api/v1}.
+     */
+    public void mountOutside(Router router, ApiRoute r) {
+        router.route(r.path()).failureHandler(this::failure);
+        router.route(r.method(), r.path()).handler(ctx -> {
+            ctx.put(Api.ROUTE, r);
+            ctx.next();
+        }).handler(this::authenticate).handler(this::authorize).handler(ctx -> auditAllowed(ctx, null, null, null, null)
+                .onSuccess(v -> {
+                    try {
+                        r.handler().handle(ctx);
+                    } catch (RuntimeException e) {
+                        ctx.fail(e);
+                    }
+                })
+                .onFailure(ctx::fail));
+    }
+
+    /** Reports sign-ins, lockouts and audit writes to {@code metrics} from now on. */
+    public void useMetrics(AdminMetrics metrics) {
+        this.metrics = java.util.Objects.requireNonNull(metrics);
+        audit.useMetrics(metrics);
+    }
+
+    AdminMetrics metrics() {
+        return metrics;
     }
 
     /** The mounted routes (for the OpenAPI consistency test and the README). */

@@ -19,11 +19,17 @@ public final class AuditLog {
     private final AuditRepository rows;
     private final Transactions transactions;
     private final Clock clock;
+    private volatile AdminMetrics metrics = AdminMetrics.NOOP;
 
     public AuditLog(Pool pool, Clock clock) {
         this.rows = new AuditRepository(pool);
         this.transactions = new Transactions(pool);
         this.clock = clock;
+    }
+
+    /** Counts appended and failed rows from now on. */
+    public void useMetrics(AdminMetrics metrics) {
+        this.metrics = java.util.Objects.requireNonNull(metrics);
     }
 
     /** Appends in its own transaction; completes with the row's seq once committed. */
@@ -44,6 +50,14 @@ public final class AuditLog {
             return rows.insert(tx, seq, at, entry, prev, hash)
                     .compose(v -> rows.moveHead(tx, seq, hash))
                     .map(v -> seq);
-        });
+        }).andThen(ar -> countAppend(ar.succeeded()));
+    }
+
+    private void countAppend(boolean appended) {
+        if (appended) {
+            metrics.auditAppended();
+        } else {
+            metrics.auditFailed();
+        }
     }
 }

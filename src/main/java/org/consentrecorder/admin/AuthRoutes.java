@@ -41,6 +41,7 @@ final class AuthRoutes {
         Optional<Duration> wait = api.throttle().blocked(username, source);
         if (wait.isPresent()) {
             long seconds = Math.max(1, (wait.get().toMillis() + 999) / 1000);
+            api.metrics().login(AdminMetrics.LoginResult.THROTTLED);
             LOG.warn("login refused: too many failures for the account or from {}", source);
             ctx.fail(new ApiError(429, "too_many_attempts", "too many failed logins for this account or from this address; "
                     + "try again in " + seconds + " s", new JsonObject().put("retry_after_seconds", seconds)));
@@ -59,6 +60,11 @@ final class AuthRoutes {
                         return session(ctx, account.get());
                     }
                     api.throttle().failed(username, source);
+                    api.metrics().login(account.isEmpty() ? AdminMetrics.LoginResult.UNKNOWN_ACCOUNT
+                            : ok ? AdminMetrics.LoginResult.ACCOUNT_DISABLED : AdminMetrics.LoginResult.WRONG_PASSWORD);
+                    if (api.throttle().blocked(username, source).isPresent()) {
+                        api.metrics().lockout();   // this failure reached a limit: the next try is refused
+                    }
                     // unknown names are not written down: people type passwords into the user name field
                     AuditEntry failed = new AuditEntry(account.isPresent() ? "account" : "anonymous",
                             account.map(a -> a.id().toString()).orElse(null), account.map(a -> a.username()).orElse(null),
@@ -87,7 +93,8 @@ final class AuthRoutes {
                                 .put("expires_in", api.config().tokenTtl().toSeconds())
                                 .put("username", account.username())
                                 .put("role", account.role().wire()))))
-                .onSuccess(v -> ctx.put(Api.AUDITED, true));
+                .onSuccess(v -> ctx.put(Api.AUDITED, true))
+                .onSuccess(v -> api.metrics().login(AdminMetrics.LoginResult.SUCCESS));
     }
 
     private void logout(RoutingContext ctx) {

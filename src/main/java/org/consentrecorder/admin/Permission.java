@@ -31,5 +31,7 @@ public enum Permission {
     /** The audit trail and its verification. */
     READ_AUDIT,
     /** Pause, resume, stop-and-discard on live calls. */
-    CONTROL_LIVE_CALLS
+    CONTROL_LIVE_CALLS,
+    /** The operations status page ({@code /health/detail}): ARI, database, archive backlog, retention. No personal data. */
+    READ_OPERATIONS_STATUS
 }

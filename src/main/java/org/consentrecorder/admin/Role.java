@@ -8,7 +8,8 @@ import java.util.Set;
 /** Operator roles and what each may do; deny by default. */
 public enum Role {
     ADMIN(EnumSet.of(Permission.MANAGE_ACCOUNTS, Permission.MANAGE_TOKENS, Permission.MANAGE_RETENTION,
-            Permission.ROTATE_KEYS, Permission.READ_PRIVACY_REPORTS, Permission.READ_STATISTICS)),
+            Permission.ROTATE_KEYS, Permission.READ_PRIVACY_REPORTS, Permission.READ_STATISTICS,
+            Permission.READ_OPERATIONS_STATUS)),
     // data-subject rights and legal holds are legal decisions: compliance, not the technical admin
     COMPLIANCE(EnumSet.of(Permission.SEARCH, Permission.PLAYBACK, Permission.EXPORT, Permission.ERASURE,
             Permission.READ_AUDIT, Permission.WITHDRAW_CONSENT, Permission.HANDLE_SUBJECT_REQUESTS,

@@ -9,6 +9,7 @@ import org.consentrecorder.call.CallSettingsLoader;
 import org.consentrecorder.config.ConfigException;
 import org.consentrecorder.config.ConfigReader;
 import org.consentrecorder.config.ConfigSource;
+import org.consentrecorder.observability.ObservabilitySettings;
 import org.consentrecorder.privacy.PrivacySettings;
 import org.consentrecorder.store.DatabaseSettings;
 
@@ -25,13 +26,16 @@ public record AppConfig(
         CallSettings calls,
         ArchiveSettings archive,
         AdminConfig admin,
-        PrivacySettings privacy) {
+        PrivacySettings privacy,
+        ObservabilitySettings observability) {
 
     /** Reads and validates everything; throws {@link ConfigException} naming every bad key. */
     public static AppConfig load(ConfigSource source) {
         ConfigReader r = new ConfigReader(source);
-        AppConfig config = new AppConfig(AriSettings.load(r), HttpSettings.load(r), DatabaseSettings.load(r),
-                CallSettingsLoader.load(r), ArchiveSettings.load(r), AdminConfig.load(r), PrivacySettings.load(r));
+        HttpSettings http = HttpSettings.load(r);
+        AppConfig config = new AppConfig(AriSettings.load(r), http, DatabaseSettings.load(r),
+                CallSettingsLoader.load(r), ArchiveSettings.load(r), AdminConfig.load(r), PrivacySettings.load(r),
+                ObservabilitySettings.load(r, http));
         r.throwIfProblems();
         return config;
     }

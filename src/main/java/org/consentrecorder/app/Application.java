@@ -44,6 +44,7 @@ import org.consentrecorder.call.CallRepository;
 import org.consentrecorder.store.DatabaseServer;
 import org.consentrecorder.store.DurabilitySettings;
 import org.consentrecorder.store.Migrations;
+import org.consentrecorder.observability.Observability;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -70,12 +71,17 @@ public final class Application implements AutoCloseable {
     private final ArchivePipeline pipeline;
     private final SubjectKeyStore subjectKeys;
     private final PrivacyServices privacy;
+    private final Observability observability;
+    private final HttpServer metricsServer;
 
     private Application(AppConfig config, DatabaseServer database, Vertx vertx, Pool pool, CallRepository repository,
                         CallRegistry registry, AriConnection ari, HttpServer httpServer, Router router,
                         AtomicReference<RecordingArchive> archive, ArchivePipeline pipeline,
-                        SubjectKeyStore subjectKeys, PrivacyServices privacy) {
+                        SubjectKeyStore subjectKeys, PrivacyServices privacy, Observability observability,
+                        HttpServer metricsServer) {
         this.privacy = privacy;
+        this.observability = observability;
+        this.metricsServer = metricsServer;
         this.pipeline = pipeline;
         this.subjectKeys = subjectKeys;
         this.config = config;
@@ -120,7 +126,9 @@ public final class Application implements AutoCloseable {
         Migrations.migrate(database);
         // epoll where available: waking another event loop is then lock-free (NIO's selector wake-up
         // takes a lock the woken loop must wait for, milliseconds on a busy machine; see bench/results)
-        Vertx vertx = Vertx.vertx(new VertxOptions().setPreferNativeTransport(true));
+        // metrics first: Vert.x reports into the registry from its first server, client and pool on
+        Observability observability = new Observability(config.observability());
+        Vertx vertx = observability.vertxBuilder(new VertxOptions().setPreferNativeTransport(true)).build();
         LOG.info("Vert.x transport: {}", vertx.isNativeTransportEnabled() ? "native (epoll)" : "NIO");
         if (config.calls().recording().pauseStyle() == PauseStyle.SILENCE) {
             LOG.warn("{}=silence: only the first payment pause of each recording is written as silence (ARI mute); "
@@ -129,7 +137,8 @@ public final class Application implements AutoCloseable {
         }
         try {
             Pool pool = PgBuilder.pool()
-                    .with(new io.vertx.sqlclient.PoolOptions().setMaxSize(config.database().poolSize()))
+                    .with(new io.vertx.sqlclient.PoolOptions().setMaxSize(config.database().poolSize())
+                            .setName(Observability.DB_POOL_NAME))
                     .connectingTo(database.connectOptions())
                     .using(vertx)
                     .build();
@@ -207,11 +216,15 @@ public final class Application implements AutoCloseable {
                     new EncryptedArchive(vertx, archiveRepository, subjectKeys));
             PrivacyServices privacy = new PrivacyServices(vertx, pool, registerFacts(config), subjectKeys, ariClient, archive::get,
                     Clock.systemUTC(), privacyCheckpoints);
-            AdminApi.mount(router, vertx, config.admin(), pool, registry, archive::get,
+            AdminApi adminApi = AdminApi.mount(router, vertx, config.admin(), pool, registry, archive::get,
                     config.calls().ivr().identity(), privacy, Clock.systemUTC());
             HttpServerOptions serverOptions = new HttpServerOptions();
             config.admin().tls().ifPresent(tls -> serverOptions.setSsl(true).setKeyCertOptions(new PemKeyCertOptions()
                     .setCertPath(tls.certificate().toString()).setKeyPath(tls.key().toString())));
+            observability.attach(new Observability.Observed(vertx, pool, ari, registry, pipeline, privacy.retention(),
+                    config.privacy().retentionInterval(), adminApi, VertxOptions.DEFAULT_EVENT_LOOP_POOL_SIZE,
+                    Clock.systemUTC()));
+            HttpServer metricsServer = await(observability.mount(router, adminApi, serverOptions));
             HttpServer server = await(vertx.createHttpServer(serverOptions)
                     .requestHandler(router)
                     .listen(config.http().port(), config.http().host()));
@@ -229,9 +242,10 @@ public final class Application implements AutoCloseable {
                 }
             }, new DeploymentOptions()));
             return new Application(config, database, vertx, pool, repository, registry, ari, server, router, archive,
-                    pipeline, subjectKeys, privacy);
+                    pipeline, subjectKeys, privacy, observability, metricsServer);
         } catch (Exception e) {
             vertx.close();
+            observability.close();
             throw e;
         }
     }
@@ -243,6 +257,16 @@ public final class Application implements AutoCloseable {
 
     public int httpPort() {
         return httpServer.actualPort();
+    }
+
+    /** The port /metrics is served on: the API's unless CR_METRICS_PORT gives it a server of its own. */
+    public int metricsPort() {
+        return metricsServer == null ? httpServer.actualPort() : metricsServer.actualPort();
+    }
+
+    /** Metrics registry and collectors. */
+    public Observability observability() {
+        return observability;
     }
 
     /** The routes served (health and admin API). */
@@ -301,6 +325,7 @@ public final class Application implements AutoCloseable {
     public void close() throws Exception {
         privacy.retention().stop();
         pipeline.stop();
+        observability.close();
         try {
             await(ari.stop());
         } catch (Exception e) {

@@ -51,6 +51,7 @@ public final class ArchivePipeline {
     private final List<Long> timers = new ArrayList<>();
     private boolean pollScheduled;
     private boolean stopped;
+    private volatile ArchiveMetrics metrics = ArchiveMetrics.NOOP;
 
     public ArchivePipeline(Vertx vertx, Context context, ArchiveRepository repository, Supplier<AriClient> ari,
                            SubjectKeyStore keys, ArchiveSettings settings, ArchiveCheckpoints checkpoints, Clock clock) {
@@ -89,6 +90,11 @@ public final class ArchivePipeline {
     /** Key of the subject whose recordings these are; anonymous callers get one per call. */
     public static String subjectOf(String callerSubject, UUID callId) {
         return callerSubject != null ? callerSubject : "call:" + callId;
+    }
+
+    /** Reports archived recordings and verification failures to {@code metrics} from now on. */
+    public void useMetrics(ArchiveMetrics metrics) {
+        this.metrics = java.util.Objects.requireNonNull(metrics);
     }
 
     /** The advisory lock key the fetch holds on a recording (erasure waits for it). */
@@ -175,11 +181,23 @@ public final class ArchivePipeline {
     private Future<Void> advance(RecordingRow row) {
         return switch (row.state()) {
             case FINISHED -> ingest.run(row).compose(v -> reload(row.id())).compose(this::advance);
-            case STORED -> verify.run(row).compose(ok -> ok ? reload(row.id()).compose(this::advance)
-                    : Future.succeededFuture());
-            case VERIFIED -> deletion.run(row);
+            case STORED -> verify.run(row).compose(ok -> {
+                if (!ok) {
+                    metrics.verificationFailed();
+                    return Future.succeededFuture();
+                }
+                return reload(row.id()).compose(this::advance);
+            });
+            case VERIFIED -> deletion.run(row).onSuccess(changed -> archivedNow(row, changed)).mapEmpty();
             default -> Future.succeededFuture();
         };
+    }
+
+    private void archivedNow(RecordingRow row, boolean changed) {
+        if (changed) {
+            metrics.archived(row.plaintextBytes() == null ? 0 : row.plaintextBytes(),
+                    java.time.Duration.between(row.finishedAt(), clock.instant()));
+        }
     }
 
     private Future<RecordingRow> reload(UUID id) {

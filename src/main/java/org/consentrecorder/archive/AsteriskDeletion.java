@@ -26,7 +26,8 @@ final class AsteriskDeletion {
         this.checkpoints = checkpoints;
     }
 
-    Future<Void> run(RecordingRow row) {
+    /** True when this run moved the row to archived (false: another instance already had). */
+    Future<Boolean> run(RecordingRow row) {
         AriClient client = ari.get();
         if (client == null) {
             return Future.failedFuture("ARI is not connected");
@@ -35,8 +36,7 @@ final class AsteriskDeletion {
                 .compose(v -> checkpoints.reached(Point.DELETED_ON_ASTERISK, row.id()))
                 .compose(v -> repository.archived(row.id()))
                 .onSuccess(changed -> LOG.info("archive: {} archived ({} bytes of audio, encrypted, verified); "
-                        + "Asterisk's copy deleted", row.name(), row.plaintextBytes()))
-                .mapEmpty();
+                        + "Asterisk's copy deleted", row.name(), row.plaintextBytes()));
     }
 
     /** Deletes a stored recording on Asterisk; true if it was there, false if it was already gone (404). */

@@ -78,6 +78,7 @@ public final class AriConnection {
     private long reconnectTimer = -1;
     private final AtomicLong eventsHandled = new AtomicLong();
     private final AtomicLong eventsDropped = new AtomicLong();
+    private volatile AriMetrics metrics = AriMetrics.NOOP;
 
     public AriConnection(Vertx vertx, Context context, AriEndpoint endpoint, HttpClientAgent httpClient,
                          WebSocketClient wsClient, Duration requestTimeout, Duration reconnectMin,
@@ -142,6 +143,17 @@ public final class AriConnection {
 
     public State state() {
         return state;
+    }
+
+    /** Reports state changes, events and REST requests to {@code metrics} from now on. */
+    public void useMetrics(AriMetrics metrics) {
+        this.metrics = java.util.Objects.requireNonNull(metrics);
+        http.useMetrics(metrics);
+    }
+
+    /** Where this connection goes, for status pages (no credentials). */
+    public AriEndpoint endpoint() {
+        return endpoint;
     }
 
     public boolean connected() {
@@ -308,6 +320,7 @@ public final class AriConnection {
 
     private void deliver(Message message) {
         eventsHandled.incrementAndGet();
+        metrics.eventDelivered(message);
         try {
             listener.onEvent(message);
         } catch (RuntimeException e) {
@@ -361,6 +374,7 @@ public final class AriConnection {
     private void change(State next, String why) {
         State previous = state;
         state = next;
+        metrics.stateChanged(previous, next);
         if (next == State.DISCONNECTED) {
             LOG.warn("ARI {} -> {}: {}", previous, next, why);
         } else {

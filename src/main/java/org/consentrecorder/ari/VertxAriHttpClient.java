@@ -37,6 +37,7 @@ public final class VertxAriHttpClient implements HttpClient {
     private final Map<Thread, HttpClientAgent> byEventLoop = new ConcurrentHashMap<>();
     private final AriEndpoint endpoint;
     private final Duration timeout;
+    private volatile AriMetrics metrics = AriMetrics.NOOP;
 
     /** One client for every caller. */
     public VertxAriHttpClient(HttpClientAgent client, AriEndpoint endpoint, Duration timeout) {
@@ -68,8 +69,14 @@ public final class VertxAriHttpClient implements HttpClient {
         }
     }
 
+    /** Reports every request sent through {@link #send} from now on. */
+    public void useMetrics(AriMetrics metrics) {
+        this.metrics = java.util.Objects.requireNonNull(metrics);
+    }
+
     /** Sends one request; completes with the response whatever its status. */
     public Future<Response> send(String method, String path, List<HttpParam> query, String body) {
+        long started = System.nanoTime();
         RequestOptions options = new RequestOptions()
                 .setMethod(HttpMethod.valueOf(method))
                 .setHost(endpoint.host())
@@ -87,7 +94,8 @@ public final class VertxAriHttpClient implements HttpClient {
                 sent = request.send();
             }
             return sent.compose(response -> response.body().map(b -> new Response(response.statusCode(), b)));
-        });
+        }).andThen(ar -> metrics.requestCompleted(method, path, ar.succeeded() ? ar.result().status() : 0,
+                System.nanoTime() - started));
     }
 
     /**

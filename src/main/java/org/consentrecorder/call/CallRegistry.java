@@ -42,6 +42,7 @@ public final class CallRegistry implements AriConnection.Listener {
     private final Map<UUID, CallSession> calls = new ConcurrentHashMap<>();
     private final Map<String, CallSession> byChannel = new ConcurrentHashMap<>();
     private final Map<UUID, Promise<ControlResult>> pendingControls = new ConcurrentHashMap<>();
+    private volatile CallMetrics metrics = CallMetrics.NOOP;
 
     /** What became of an API control request. */
     public record ControlResult(ControlStatus status, String detail) {
@@ -156,6 +157,7 @@ public final class CallRegistry implements AriConnection.Listener {
 
     /** A new caller channel: a new call, with fresh ids. */
     void startSession(String channelId, CallEvent started) {
+        metrics.callStarted();
         CallState initial = CallState.initial(UUID.randomUUID(), UUID.randomUUID());
         register(new CallSession(vertx, shards.contextFor(channelId), core, commands, initial, channelId, ari,
                 repository, this, clock, 0)).deliver(started);
@@ -171,6 +173,15 @@ public final class CallRegistry implements AriConnection.Listener {
         calls.put(s.callId(), s);
         byChannel.put(s.channelId(), s);
         return s;
+    }
+
+    /** Reports calls, decisions and recording changes to {@code metrics} from now on. */
+    public void useMetrics(CallMetrics metrics) {
+        this.metrics = java.util.Objects.requireNonNull(metrics);
+    }
+
+    CallMetrics metrics() {
+        return metrics;
     }
 
     void release(CallSession s) {

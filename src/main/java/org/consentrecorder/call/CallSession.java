@@ -16,6 +16,7 @@ import org.consentrecorder.call.CallEvent.CommandFailed;
 import org.consentrecorder.call.CallEvent.CommandSucceeded;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
 
 /**
  * The imperative shell around one call: holds its current {@link CallState}, feeds events to the
@@ -31,6 +32,8 @@ import org.slf4j.LoggerFactory;
  */
 final class CallSession {
     private static final Logger LOG = LoggerFactory.getLogger(CallSession.class);
+    /** MDC key of the call id in log lines. */
+    static final String CALL_ID_MDC = "call_id";
     private static final int WRITE_ATTEMPTS = 3;
 
     private final Vertx vertx;
@@ -89,6 +92,22 @@ final class CallSession {
         if (finished) {
             return;
         }
+        // the call id on every log line written while this call's event is handled (CR_LOG_FORMAT=json);
+        // deliver can nest (a request that fails at once reports back synchronously), hence the restore
+        String outerCallId = MDC.get(CALL_ID_MDC);
+        MDC.put(CALL_ID_MDC, callId().toString());
+        try {
+            handle(event);
+        } finally {
+            if (outerCallId == null) {
+                MDC.remove(CALL_ID_MDC);
+            } else {
+                MDC.put(CALL_ID_MDC, outerCallId);
+            }
+        }
+    }
+
+    private void handle(CallEvent event) {
         CallCore.Next next;
         try {
             next = core.next(state, event, clock.instant());
@@ -226,6 +245,7 @@ final class CallSession {
     /** Nothing more will happen for this call. */
     void finish(Outcome outcome) {
         finished = true;
+        registry.metrics().callEnded(outcome);
         cancelAllTimers();
         LOG.info("call {}: ended (outcome {})", callId(), outcome == null ? "none" : outcome.wire());
         registry.release(this);

@@ -98,6 +98,7 @@ final class ShellCommands {
         });
         put(h, AppendTimeline.class, (s, c) -> {
             TimelineEntry e = c.entry();
+            s.registry().metrics().recordingChanged(e);
             LOG.info("call {}: recording {} {} (trigger {}, offset {} ms)", s.callId(), e.recordingName(),
                     e.change().wire(), e.trigger() == null ? "-" : e.trigger().wire(), e.offsetMs());
             s.retrying(() -> s.repository().appendTimeline(s.callId(), e))
@@ -146,8 +147,10 @@ final class ShellCommands {
         ConsentEvidence e = c.evidence();
         LOG.info("call {}: consent {} = {} (basis {}, notice {} {}, attempts {})", s.callId(), e.id(),
                 e.outcome().wire(), e.lawfulBasis().wire(), e.noticeSetId(), e.noticeVersion(), e.attempts());
+        s.registry().metrics().decisionRecorded(e.outcome(), e.lawfulBasis());
         s.track(c.key(), () -> s.retrying(() -> s.repository().recordDecision(e))
                 .onFailure(err -> LOG.error("call {}: consent evidence {} could not be stored: {}",
-                        s.callId(), e.id(), err.getMessage())));
+                        s.callId(), e.id(), err.getMessage()))
+                .onFailure(err -> s.registry().metrics().evidenceWriteFailed()));
     }
 }

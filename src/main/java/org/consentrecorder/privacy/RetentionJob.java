@@ -60,6 +60,7 @@ public final class RetentionJob {
     private volatile UUID currentRun;
     private volatile Context context;
     private volatile long timer = -1;
+    private volatile PrivacyMetrics metrics = PrivacyMetrics.NOOP;
 
     public RetentionJob(Vertx vertx, Pool pool, SubjectKeyStore keys, PrivacySettings settings,
                         DailyStatistics statistics, Clock clock) {
@@ -76,6 +77,11 @@ public final class RetentionJob {
         this.settings = settings;
         this.statistics = statistics;
         this.clock = clock;
+    }
+
+    /** Reports every run of this instance to {@code metrics} from now on. */
+    public void useMetrics(PrivacyMetrics metrics) {
+        this.metrics = java.util.Objects.requireNonNull(metrics);
     }
 
     /** Schedules runs every CR_RETENTION_INTERVAL on {@code context} (0: only on demand). */
@@ -112,6 +118,7 @@ public final class RetentionJob {
                 .transform(ar -> {
                     String status = ar.succeeded() ? "completed" : "failed";
                     String error = ar.failed() ? String.valueOf(ar.cause().getMessage()) : null;
+                    metrics.retentionRun(ar.succeeded(), counts);
                     if (ar.failed()) {
                         LOG.error("retention run {} failed after {}: {}", id, counts, error);
                     } else if (counts.values().stream().anyMatch(n -> n > 0)) {

@@ -35,10 +35,13 @@ import org.junit.jupiter.api.Test;
  * The layering the README draws, kept true by the build. Features depend downwards only:
  *
  * <pre>
- *   app → admin → privacy → archive → call → store → config
- *                                          ↘ ari  → config        crypto (no project imports)
+ *   app → observability → admin → privacy → archive → call → store → config
+ *                                                          ↘ ari  → config        crypto (no project imports)
  *   app → simulator (the demo's simulated Asterisk: no project imports, used by app only)
  * </pre>
+ *
+ * Observability sits just under app: it implements each feature's small metrics interface
+ * ({@code call.CallMetrics}, ...) over Micrometer, so no feature depends on it or on Micrometer.
  *
  * And SQL lives in repositories: only {@code store}, classes named {@code *Repository} and the
  * {@code app} wiring touch the SQL client; nothing else sees a row, a tuple or a connection, and no
@@ -79,6 +82,7 @@ class ArchitectureTest {
                 .layer("archive").definedBy(root + ".archive..")
                 .layer("privacy").definedBy(root + ".privacy..")
                 .layer("admin").definedBy(root + ".admin..")
+                .layer("observability").definedBy(root + ".observability..")
                 .layer("app").definedBy(root + ".app..")
                 .layer("simulator").definedBy(root + ".simulator..")
                 .whereLayer("crypto").mayNotAccessAnyLayer()
@@ -89,6 +93,8 @@ class ArchitectureTest {
                 .whereLayer("archive").mayOnlyAccessLayers("config", "crypto", "ari", "store", "call")
                 .whereLayer("privacy").mayOnlyAccessLayers("config", "crypto", "ari", "store", "call", "archive")
                 .whereLayer("admin").mayOnlyAccessLayers("config", "crypto", "ari", "store", "call", "archive", "privacy")
+                .whereLayer("observability").mayOnlyAccessLayers("config", "ari", "store", "call", "archive", "privacy",
+                        "admin")
                 .whereLayer("app").mayNotBeAccessedByAnyLayer()
                 .whereLayer("simulator").mayNotAccessAnyLayer()
                 .whereLayer("simulator").mayOnlyBeAccessedByLayers("app");
