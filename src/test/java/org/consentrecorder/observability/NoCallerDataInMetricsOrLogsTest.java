@@ -251,7 +251,10 @@ class NoCallerDataInMetricsOrLogsTest {
                 assertFalse(text.contains(f), "'" + f + "' in " + text);
             }
             Matcher m = callInMessage.matcher(json.getString("message"));
-            if (json.getString("logger").equals("org.consentrecorder.call.CallSession") && m.find()) {
+            // the call shell: the session and the handlers of its commands
+            boolean shell = json.getString("logger").equals("org.consentrecorder.call.CallSession")
+                    || json.getString("logger").equals("org.consentrecorder.call.ShellCommands");
+            if (shell && m.find()) {
                 assertEquals(m.group(1), json.getString("call_id"), json.encode());
                 withCallId.add(m.group(1));
             }
