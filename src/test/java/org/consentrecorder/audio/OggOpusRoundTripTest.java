@@ -36,7 +36,7 @@ class OggOpusRoundTripTest {
             int frame = format.sampleRate() / 50;
             int lookahead = format.sampleRate() * 13 / 2000; // 6.5 ms
             int[] lengths = {0, 1, lookahead - 1, lookahead, lookahead + 1, frame - lookahead, frame - lookahead + 1,
-                    frame - 1, frame, frame + 1, 2 * frame - 1, format.sampleRate() + 109, 3 * format.sampleRate() + 17};
+                    frame - 1, frame, frame + 1, 2 * frame - 1, format.sampleRate() + 109};
             for (int frames : lengths) {
                 short[] source = speechLikeNoise(format, frames, frames);
                 byte[] ogg = encodeOpus(format, source);
