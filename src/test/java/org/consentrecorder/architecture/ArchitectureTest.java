@@ -16,8 +16,11 @@ import org.junit.jupiter.api.Test;
  *
  * <pre>
  *   app → admin → privacy → archive → call → store → config
- *                                          ↘ ari  → config        crypto (no project imports)
+ *                                          ↘ ari  → config        crypto, audio (no project imports)
  * </pre>
+ *
+ * {@code audio} (WAV, Ogg Opus, A-law) is a bottom layer like {@code crypto}; only the archive, privacy, admin and
+ * app layers use it.
  *
  * The rules are built for a root package, so the same rules are also run against a planted cycle
  * in test sources ({@code architecture.planted}) to show that they can fail.
@@ -38,6 +41,7 @@ class ArchitectureTest {
         return layeredArchitecture().consideringOnlyDependenciesInLayers()
                 .withOptionalLayers(true)
                 .layer("crypto").definedBy(root + ".crypto..")
+                .layer("audio").definedBy(root + ".audio..")
                 .layer("config").definedBy(root + ".config..")
                 .layer("ari").definedBy(root + ".ari..")
                 .layer("store").definedBy(root + ".store..")
@@ -47,13 +51,17 @@ class ArchitectureTest {
                 .layer("admin").definedBy(root + ".admin..")
                 .layer("app").definedBy(root + ".app..")
                 .whereLayer("crypto").mayNotAccessAnyLayer()
+                .whereLayer("audio").mayNotAccessAnyLayer()
+                .whereLayer("audio").mayOnlyBeAccessedByLayers("archive", "privacy", "admin", "app")
                 .whereLayer("config").mayNotAccessAnyLayer()
                 .whereLayer("ari").mayOnlyAccessLayers("config")
                 .whereLayer("store").mayOnlyAccessLayers("config")
                 .whereLayer("call").mayOnlyAccessLayers("config", "ari", "store")
-                .whereLayer("archive").mayOnlyAccessLayers("config", "crypto", "ari", "store", "call")
-                .whereLayer("privacy").mayOnlyAccessLayers("config", "crypto", "ari", "store", "call", "archive")
-                .whereLayer("admin").mayOnlyAccessLayers("config", "crypto", "ari", "store", "call", "archive", "privacy")
+                .whereLayer("archive").mayOnlyAccessLayers("config", "crypto", "audio", "ari", "store", "call")
+                .whereLayer("privacy").mayOnlyAccessLayers("config", "crypto", "audio", "ari", "store", "call",
+                        "archive")
+                .whereLayer("admin").mayOnlyAccessLayers("config", "crypto", "audio", "ari", "store", "call",
+                        "archive", "privacy")
                 .whereLayer("app").mayNotBeAccessedByAnyLayer();
     }
 
