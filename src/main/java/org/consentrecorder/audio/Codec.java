@@ -11,7 +11,11 @@ import java.util.stream.Collectors;
 public enum Codec {
     /** Ogg Opus (RFC 7845), 16 kbit/s per channel, VOIP application, voice signal, 20 ms frames. The default. */
     OPUS("opus", "audio/ogg", "opus"),
-    /** G.711 A-law in a WAV container (format tag 6): half of 16-bit PCM, lossless for audio that was A-law on the wire. */
+    /**
+     * G.711 A-law in a WAV container (format tag 6): half the size of 16-bit PCM; exact for audio that reached Asterisk
+     * as A-law and was not mixed or changed on the way (one direction of a G.711 A-law call), otherwise within
+     * A-law's quantisation step.
+     */
     ALAW("alaw", "audio/wav", "wav"),
     /** The source WAV as Asterisk wrote it, byte for byte. */
     WAV("wav", "audio/wav", "wav");

@@ -45,6 +45,10 @@ public final class PlayableWav {
             return;
         }
         PcmSource source = parameters.codec() == Codec.OPUS ? OggOpusDecoder.open(stored) : WavReader.open(stored);
+        if (source instanceof WavReader wavReader && wavReader.encoding() != WavReader.Encoding.ALAW) {
+            throw new InvalidAudioException("the stored recording is " + wavReader.encoding() + ", its parameters say "
+                    + "A-law");
+        }
         if (!source.format().equals(parameters.format())) {
             throw new InvalidAudioException("the stored recording is " + source.format() + ", its parameters say "
                     + parameters.format());
