@@ -36,6 +36,7 @@ public final class OggOpusDecoder implements PcmSource {
     /** Total samples of all packets so far, at 48 kHz, as the granule positions count them. */
     private long packetGranule;
     private long lastPageGranule;
+    /** Frames the packets before the current one came out as (after pre-skip and end trim). */
     private long outputFrames;
     /** Output frames the stream holds in all, known once the end-of-stream page is read; -1 before. */
     private long totalFrames = -1;
@@ -125,7 +126,6 @@ public final class OggOpusDecoder implements PcmSource {
         while (!ended) {
             decodeNextPacket();
         }
-        outputFrames += decodedFrames - decodedPos;
         decodedPos = decodedFrames;
         return totalFrames;
     }
@@ -141,7 +141,7 @@ public final class OggOpusDecoder implements PcmSource {
     }
 
     private boolean decodeNextPacket() throws IOException {
-        outputFrames += decodedPos;
+        outputFrames += decodedFrames; // the previous packet's frames, read or skipped by finish()
         decodedPos = 0;
         decodedFrames = 0;
         OggPacketReader.Packet packet = packets.next();

@@ -249,7 +249,8 @@ public final class WavReader implements PcmSource {
             }
         } else {
             if ((dataBytes & 1) != 0) {
-                in.skipExactly(1, "pad byte after the data chunk"); // RIFF chunks are word-aligned
+                // RIFF chunks are word-aligned: a pad byte follows odd data (some writers omit it at the end)
+                in.readUpTo(new byte[1], 1);
             }
             readTrailingChunks();
             if (riffSize != in.position - 8) {

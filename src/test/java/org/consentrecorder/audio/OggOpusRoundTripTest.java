@@ -126,5 +126,10 @@ class OggOpusRoundTripTest {
         assertEquals(-1, decoder.read(buf, 0, 10));
         assertEquals(1000, decoder.finish());
         assertEquals(1000, decoder.finish());
+
+        OggOpusDecoder partlyRead = OggOpusDecoder.open(new ByteArrayInputStream(ogg));
+        assertEquals(7, partlyRead.read(buf, 0, 7));
+        assertEquals(1000, partlyRead.finish(), "finish() counts what was not read");
+        assertEquals(-1, partlyRead.read(buf, 0, 10));
     }
 }
