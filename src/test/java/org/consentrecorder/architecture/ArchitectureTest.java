@@ -36,9 +36,12 @@ import org.junit.jupiter.api.Test;
  *
  * <pre>
  *   app → observability → admin → privacy → archive → call → store → config
- *                                                          ↘ ari  → config        crypto (no project imports)
+ *                                                          ↘ ari  → config        crypto, audio (no project imports)
  *   app → simulator (the demo's simulated Asterisk: no project imports, used by app only)
  * </pre>
+ *
+ * {@code audio} (WAV, Ogg Opus, A-law) is a bottom layer like {@code crypto}; only the archive, privacy,
+ * admin and app layers use it.
  *
  * Observability sits just under app: it implements each feature's small metrics interface
  * ({@code call.CallMetrics}, ...) over Micrometer, so no feature depends on it or on Micrometer.
@@ -75,6 +78,7 @@ class ArchitectureTest {
         return layeredArchitecture().consideringOnlyDependenciesInLayers()
                 .withOptionalLayers(true)
                 .layer("crypto").definedBy(root + ".crypto..")
+                .layer("audio").definedBy(root + ".audio..")
                 .layer("config").definedBy(root + ".config..")
                 .layer("ari").definedBy(root + ".ari..")
                 .layer("store").definedBy(root + ".store..")
@@ -86,13 +90,16 @@ class ArchitectureTest {
                 .layer("app").definedBy(root + ".app..")
                 .layer("simulator").definedBy(root + ".simulator..")
                 .whereLayer("crypto").mayNotAccessAnyLayer()
+                .whereLayer("audio").mayNotAccessAnyLayer()
+                .whereLayer("audio").mayOnlyBeAccessedByLayers("archive", "privacy", "admin", "app")
                 .whereLayer("config").mayNotAccessAnyLayer()
                 .whereLayer("ari").mayOnlyAccessLayers("config")
                 .whereLayer("store").mayOnlyAccessLayers("config")
                 .whereLayer("call").mayOnlyAccessLayers("config", "ari", "store")
-                .whereLayer("archive").mayOnlyAccessLayers("config", "crypto", "ari", "store", "call")
-                .whereLayer("privacy").mayOnlyAccessLayers("config", "crypto", "ari", "store", "call", "archive")
-                .whereLayer("admin").mayOnlyAccessLayers("config", "crypto", "ari", "store", "call", "archive", "privacy")
+                .whereLayer("archive").mayOnlyAccessLayers("config", "crypto", "audio", "ari", "store", "call")
+                .whereLayer("privacy").mayOnlyAccessLayers("config", "crypto", "audio", "ari", "store", "call", "archive")
+                .whereLayer("admin").mayOnlyAccessLayers("config", "crypto", "audio", "ari", "store", "call", "archive",
+                        "privacy")
                 .whereLayer("observability").mayOnlyAccessLayers("config", "ari", "store", "call", "archive", "privacy",
                         "admin")
                 .whereLayer("app").mayNotBeAccessedByAnyLayer()
