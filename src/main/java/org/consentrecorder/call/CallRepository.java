@@ -23,10 +23,6 @@ public final class CallRepository {
         this.pool = pool;
     }
 
-    public Pool pool() {
-        return pool;
-    }
-
     /** Stores the words of every configured notice version (once each). */
     public Future<Void> registerNotices(List<NoticeSet> sets) {
         List<Tuple> batch = new ArrayList<>();

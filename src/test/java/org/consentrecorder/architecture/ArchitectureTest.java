@@ -66,8 +66,7 @@ class ArchitectureTest {
      * when its class is fixed: {@link #pendingExceptionsAreStillNeeded} fails once one is not needed.
      */
     private static final Set<String> PENDING_CLASSES = Set.of();
-    private static final Set<String> PENDING_METHODS = Set.of(
-            ROOT + ".call.CallRepository.pool()");
+    private static final Set<String> PENDING_METHODS = Set.of();
 
     static ArchRule noCycles(String root) {
         return slices().matching(root + ".(*)..").should().beFreeOfCycles();
