@@ -5,10 +5,15 @@ import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.BooleanSupplier;
+import java.util.function.Function;
 import java.util.function.Supplier;
 import org.consentrecorder.ari.AriClient;
 import org.consentrecorder.ari.AriFailure;
@@ -32,6 +37,14 @@ import org.slf4j.LoggerFactory;
 final class CallSession {
     private static final Logger LOG = LoggerFactory.getLogger(CallSession.class);
     private static final int WRITE_ATTEMPTS = 3;
+    /**
+     * How long the shell waits for the database on a call's behalf when the core waits for the
+     * answer (the caller's preference, the consent evidence). PostgreSQL has no client-side query
+     * timeout here and a stopped (SIGSTOP) server keeps its sockets open, so without this a hung
+     * database would leave the caller on hold forever; past it the read or write counts as failed,
+     * the answer the core already handles (see README, "Database down").
+     */
+    static final Duration DATABASE_DEADLINE = Duration.ofSeconds(3);
 
     private final Vertx vertx;
     private final Context context;
@@ -242,17 +255,57 @@ final class CallSession {
 
     /** Database writes are retried a few times with a short pause: evidence must not be lost to a blip. */
     <T> Future<T> retrying(Supplier<Future<T>> write) {
-        return retrying(write, WRITE_ATTEMPTS);
+        return retrying(write, () -> true, WRITE_ATTEMPTS);
     }
 
-    private <T> Future<T> retrying(Supplier<Future<T>> write, int attempts) {
+    /** As {@link #retrying(Supplier)}, with no new attempt once the answer is no longer wanted. */
+    <T> Future<T> retrying(Supplier<Future<T>> write, BooleanSupplier wanted) {
+        return retrying(write, wanted, WRITE_ATTEMPTS);
+    }
+
+    private <T> Future<T> retrying(Supplier<Future<T>> write, BooleanSupplier wanted, int attempts) {
         return write.get().recover(e -> {
-            if (attempts <= 1) {
+            if (attempts <= 1 || !wanted.getAsBoolean()) {
                 return Future.failedFuture(e);
             }
             Promise<T> later = Promise.promise();
-            vertx.setTimer(200L * (WRITE_ATTEMPTS - attempts + 1), t -> retrying(write, attempts - 1).onComplete(later));
+            vertx.setTimer(200L * (WRITE_ATTEMPTS - attempts + 1),
+                    t -> retrying(write, wanted, attempts - 1).onComplete(later));
             return later.future();
         });
+    }
+
+    /**
+     * Database work the core waits for, bounded by {@link #DATABASE_DEADLINE}: the returned future
+     * fails with a {@link TimeoutException} when the database has not answered by then. The work is
+     * given a flag that turns false at the deadline, so a write can roll back instead of committing
+     * after the call already went on without it (see {@link CallRepository#recordDecision}).
+     */
+    <T> Future<T> withinDeadline(String what, Function<BooleanSupplier, Future<T>> work) {
+        AtomicBoolean wanted = new AtomicBoolean(true);
+        Promise<T> answer = Promise.promise();
+        long ms = DATABASE_DEADLINE.toMillis();
+        long timer = vertx.setTimer(ms, t -> {
+            wanted.set(false);
+            answer.tryFail(new TimeoutException("no answer from the database within " + ms + " ms"));
+        });
+        Future<T> f;
+        try {
+            f = work.apply(wanted::get);
+        } catch (RuntimeException e) {
+            f = Future.failedFuture(e);
+        }
+        f.onComplete(ar -> {
+            vertx.cancelTimer(timer);
+            if (ar.succeeded() ? answer.tryComplete(ar.result()) : answer.tryFail(ar.cause())) {
+                return;
+            }
+            if (ar.succeeded()) {
+                // only a commit the server had already been sent before the deadline can get here
+                LOG.error("call {}: {} succeeded after its deadline; the call had already gone on without it",
+                        callId(), what);
+            }
+        });
+        return answer.future();
     }
 }

@@ -58,7 +58,8 @@ final class ShellCommands {
     static ShellCommands standard() {
         Map<Class<?>, Handler<?>> h = new HashMap<>();
         put(h, Answer.class, (s, c) -> s.track(c.key(), () -> s.client().answer(s.channelId())));
-        put(h, LoadPreference.class, (s, c) -> s.repository().doNotRecord(c.subject()).onComplete(ar -> {
+        put(h, LoadPreference.class, (s, c) -> s.withinDeadline("reading the caller's preference",
+                wanted -> s.repository().doNotRecord(c.subject())).onComplete(ar -> {
             if (ar.failed()) {
                 LOG.warn("call {}: could not read the caller's preference ({}); asking as usual",
                         s.callId(), ar.cause().getMessage());
@@ -146,7 +147,9 @@ final class ShellCommands {
         ConsentEvidence e = c.evidence();
         LOG.info("call {}: consent {} = {} (basis {}, notice {} {}, attempts {})", s.callId(), e.id(),
                 e.outcome().wire(), e.lawfulBasis().wire(), e.noticeSetId(), e.noticeVersion(), e.attempts());
-        s.track(c.key(), () -> s.retrying(() -> s.repository().recordDecision(e))
+        // bounded: a hung database answers "not stored" in time, and a late answer rolls back
+        s.track(c.key(), () -> s.withinDeadline("storing consent evidence " + e.id(),
+                        wanted -> s.retrying(() -> s.repository().recordDecision(e, wanted), wanted))
                 .onFailure(err -> LOG.error("call {}: consent evidence {} could not be stored: {}",
                         s.callId(), e.id(), err.getMessage())));
     }
