@@ -58,7 +58,7 @@ final class ShellCommands {
     static ShellCommands standard() {
         Map<Class<?>, Handler<?>> h = new HashMap<>();
         put(h, Answer.class, (s, c) -> s.track(c.key(), () -> s.client().answer(s.channelId())));
-        put(h, LoadPreference.class, (s, c) -> s.withinDeadline("reading the caller's preference",
+        put(h, LoadPreference.class, (s, c) -> s.withinDeadline("reading the caller's preference", false,
                 wanted -> s.repository().doNotRecord(c.subject())).onComplete(ar -> {
             if (ar.failed()) {
                 LOG.warn("call {}: could not read the caller's preference ({}); asking as usual",
@@ -101,9 +101,7 @@ final class ShellCommands {
             TimelineEntry e = c.entry();
             LOG.info("call {}: recording {} {} (trigger {}, offset {} ms)", s.callId(), e.recordingName(),
                     e.change().wire(), e.trigger() == null ? "-" : e.trigger().wire(), e.offsetMs());
-            s.retrying(() -> s.repository().appendTimeline(s.callId(), e))
-                    .onFailure(err -> LOG.error("call {}: a pause-timeline row could not be stored: {}",
-                            s.callId(), err.getMessage()));
+            s.appendTimeline(e);
         });
         put(h, ArchiveRecording.class, (s, c) ->
                 // if this fails for good, the archive's reconciliation finds the file on Asterisk later
@@ -148,7 +146,7 @@ final class ShellCommands {
         LOG.info("call {}: consent {} = {} (basis {}, notice {} {}, attempts {})", s.callId(), e.id(),
                 e.outcome().wire(), e.lawfulBasis().wire(), e.noticeSetId(), e.noticeVersion(), e.attempts());
         // bounded: a hung database answers "not stored" in time, and a late answer rolls back
-        s.track(c.key(), () -> s.withinDeadline("storing consent evidence " + e.id(),
+        s.track(c.key(), () -> s.withinDeadline("storing consent evidence " + e.id(), true,
                         wanted -> s.retrying(() -> s.repository().recordDecision(e, wanted), wanted))
                 .onFailure(err -> LOG.error("call {}: consent evidence {} could not be stored: {}",
                         s.callId(), e.id(), err.getMessage())));

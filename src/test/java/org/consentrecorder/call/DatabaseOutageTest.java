@@ -115,6 +115,16 @@ class DatabaseOutageTest {
         h.awaitRows("select 1 from recording where id = $1 and state = 'archived'", id);
         h.asterisk.await("Asterisk's copy deleted", () -> h.asterisk.wasDeleted(recording), WAIT);
 
+        // what could not be written meanwhile is written once the database is back, in order
+        h.awaitRows("select 1 from call where channel_id = $1 and ended_at is not null", running);
+        h.awaitRows("select 1 from call where channel_id = $1 and ended_at is not null and outcome = 'error' "
+                + "and recording_name is null", stranded);
+        UUID runningId = (UUID) h.rows("select id from call where channel_id = $1", running).get(0).get("id");
+        h.awaitRows("select 1 from recording_timeline where call_id = $1 and change = 'ended'", runningId);
+        assertEquals(List.of("started", "paused", "resumed", "ended"), h.rows(
+                "select change from recording_timeline where call_id = $1 order by id", runningId)
+                .stream().map(r -> r.get("change")).toList());
+
         // nothing claims what the stranded caller was not told
         List<Map<String, Object>> evidence = h.rows("select outcome from consent_decision where channel_id = $1", stranded);
         assertTrue(evidence.stream().noneMatch(r -> "granted".equals(r.get("outcome"))),
