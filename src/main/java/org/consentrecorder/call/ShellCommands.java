@@ -145,7 +145,16 @@ final class ShellCommands {
         ConsentEvidence e = c.evidence();
         LOG.info("call {}: consent {} = {} (basis {}, notice {} {}, attempts {})", s.callId(), e.id(),
                 e.outcome().wire(), e.lawfulBasis().wire(), e.noticeSetId(), e.noticeVersion(), e.attempts());
-        // bounded: a hung database answers "not stored" in time, and a late answer rolls back
+        if (c.key() != CommandKey.CallStep.DECISION) {
+            // a withdrawal: the recording is discarded whatever the database says and nothing waits
+            // for this row, so a late commit is welcome (the insert is idempotent)
+            s.track(c.key(), () -> s.retrying(() -> s.repository().recordDecision(e))
+                    .onFailure(err -> LOG.error("call {}: consent evidence {} could not be stored: {}",
+                            s.callId(), e.id(), err.getMessage())));
+            return;
+        }
+        // the call waits for this one: bounded, so a hung database answers "not stored" in time,
+        // and a late answer rolls back instead of leaving evidence the call was not handed back with
         s.track(c.key(), () -> s.withinDeadline("storing consent evidence " + e.id(), true,
                         wanted -> s.retrying(() -> s.repository().recordDecision(e, wanted), wanted))
                 .onFailure(err -> LOG.error("call {}: consent evidence {} could not be stored: {}",
