@@ -47,6 +47,15 @@ public final class CallRepository {
 
     /** Appends the decision; a withdrawal or a grant also changes the caller's current preference. */
     public Future<Void> recordDecision(ConsentEvidence e) {
+        return recordDecision(e, () -> true);
+    }
+
+    /**
+     * As {@link #recordDecision(ConsentEvidence)}, but rolls back instead of committing when
+     * {@code stillWanted} says no by the time the rows are written: a database that answers after
+     * the call went on without its evidence must not end up holding evidence the call never used.
+     */
+    public Future<Void> recordDecision(ConsentEvidence e, java.util.function.BooleanSupplier stillWanted) {
         return pool.withTransaction(tx -> insertDecision(tx, e).compose(inserted -> {
             if (!inserted || e.callerSubject() == null) {
                 return Future.succeededFuture();
@@ -57,8 +66,9 @@ public final class CallRepository {
             if (e.outcome() == Outcome.GRANTED) {
                 return setPreference(tx, e.callerSubject(), "granted", e.id(), "call", e.decidedBy(), e.decidedAt());
             }
-            return Future.succeededFuture();
-        }));
+            return Future.<Void>succeededFuture();
+        }).compose(v -> stillWanted.getAsBoolean() ? Future.<Void>succeededFuture()
+                : Future.<Void>failedFuture(new IllegalStateException("past its deadline: rolled back"))));
     }
 
     private Future<Boolean> insertDecision(SqlClient tx, ConsentEvidence e) {

@@ -5,10 +5,15 @@ import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.BooleanSupplier;
+import java.util.function.Function;
 import java.util.function.Supplier;
 import org.consentrecorder.ari.AriClient;
 import org.consentrecorder.ari.AriFailure;
@@ -35,6 +40,17 @@ final class CallSession {
     /** MDC key of the call id in log lines. */
     static final String CALL_ID_MDC = "call_id";
     private static final int WRITE_ATTEMPTS = 3;
+    /**
+     * How long the shell waits for the database on a call's behalf when the core waits for the
+     * answer (the caller's preference, the consent evidence). PostgreSQL has no client-side query
+     * timeout here and a stopped (SIGSTOP) server keeps its sockets open, so without this a hung
+     * database would leave the caller on hold forever; past it the read or write counts as failed,
+     * the answer the core already handles (see README, "Database down").
+     */
+    static final Duration DATABASE_DEADLINE = Duration.ofSeconds(3);
+    /** Writes nobody waits for (call state, pause timeline) are tried again this often while the database is away. */
+    private static final long BACKGROUND_RETRY_MIN_MS = 1_000;
+    private static final long BACKGROUND_RETRY_MAX_MS = 5_000;
 
     private final Vertx vertx;
     private final Context context;
@@ -48,6 +64,12 @@ final class CallSession {
     private final Map<TimerKey, Long> timers = new HashMap<>();
     private CallState state;
     private long stateSeq;
+    /** The newest state a write could not store, written again in the background (see saveState). */
+    private CallStateSnapshot unsaved;
+    private long unsavedSeq;
+    private boolean resaveScheduled;
+    /** The last pause-timeline write: the next one starts after it (see appendTimeline). */
+    private Future<Void> timelineTail = Future.succeededFuture();
     private boolean finished;
 
     CallSession(Vertx vertx, Context context, CallLogic core, ShellCommands commands, CallState initial, String channelId,
@@ -236,10 +258,87 @@ final class CallSession {
         }
     }
 
+    /**
+     * Writes the state without anyone waiting for it (a hung database holds nothing up). When the
+     * write fails for good, the newest unsaved state is written again later, with backoff, until the
+     * database takes it, even after the call has ended: once the database is back, the call row
+     * says how the call ended.
+     */
     void saveState(CallStateSnapshot snapshot) {
         long seq = ++stateSeq;
-        retrying(() -> repository.saveState(snapshot, seq))
-                .onFailure(e -> LOG.error("call {}: could not save the call state: {}", callId(), e.getMessage()));
+        retrying(() -> repository.saveState(snapshot, seq)).onComplete(ar -> onContext(() -> {
+            if (ar.succeeded()) {
+                if (unsaved != null && seq >= unsavedSeq) {
+                    unsaved = null;
+                }
+                return;
+            }
+            LOG.error("call {}: could not save the call state ({}); trying again in the background",
+                    callId(), ar.cause().getMessage());
+            if (unsaved == null || seq > unsavedSeq) {
+                unsaved = snapshot;
+                unsavedSeq = seq;
+            }
+            if (!resaveScheduled) {
+                resaveLater(BACKGROUND_RETRY_MIN_MS);
+            }
+        }));
+    }
+
+    private void resaveLater(long delayMs) {
+        resaveScheduled = true;
+        vertx.setTimer(delayMs, t -> {
+            CallStateSnapshot snapshot = unsaved;
+            long seq = unsavedSeq;
+            if (snapshot == null) {
+                resaveScheduled = false;
+                return;
+            }
+            repository.saveState(snapshot, seq).onComplete(ar -> onContext(() -> {
+                if (ar.succeeded()) {
+                    if (unsavedSeq == seq) {
+                        unsaved = null;
+                        LOG.info("call {}: call state saved after the database came back", callId());
+                    }
+                    resaveScheduled = false;
+                    if (unsaved != null) {
+                        resaveLater(BACKGROUND_RETRY_MIN_MS);
+                    }
+                } else {
+                    resaveLater(Math.min(delayMs * 2, BACKGROUND_RETRY_MAX_MS));
+                }
+            }));
+        });
+    }
+
+    /**
+     * Appends a pause-timeline row in order after the ones before it (the recording clock is read
+     * back in insertion order), trying until the database takes it; nothing waits for it.
+     */
+    void appendTimeline(TimelineEntry entry) {
+        timelineTail = timelineTail.transform(ignored -> untilStored(
+                () -> repository.appendTimeline(callId(), entry), BACKGROUND_RETRY_MIN_MS, true));
+    }
+
+    private Future<Void> untilStored(Supplier<Future<Void>> write, long delayMs, boolean first) {
+        return retrying(write).recover(e -> {
+            if (first) {
+                LOG.error("call {}: a pause-timeline row could not be stored ({}); trying again in the background",
+                        callId(), e.getMessage());
+            }
+            Promise<Void> later = Promise.promise();
+            vertx.setTimer(delayMs, t -> untilStored(write, Math.min(delayMs * 2, BACKGROUND_RETRY_MAX_MS), false)
+                    .onComplete(later));
+            return later.future();
+        });
+    }
+
+    private void onContext(Runnable r) {
+        if (Vertx.currentContext() == context) {
+            r.run();
+        } else {
+            context.runOnContext(v -> r.run());
+        }
     }
 
     /** Nothing more will happen for this call. */
@@ -262,17 +361,60 @@ final class CallSession {
 
     /** Database writes are retried a few times with a short pause: evidence must not be lost to a blip. */
     <T> Future<T> retrying(Supplier<Future<T>> write) {
-        return retrying(write, WRITE_ATTEMPTS);
+        return retrying(write, () -> true, WRITE_ATTEMPTS);
     }
 
-    private <T> Future<T> retrying(Supplier<Future<T>> write, int attempts) {
+    /** As {@link #retrying(Supplier)}, with no new attempt once the answer is no longer wanted. */
+    <T> Future<T> retrying(Supplier<Future<T>> write, BooleanSupplier wanted) {
+        return retrying(write, wanted, WRITE_ATTEMPTS);
+    }
+
+    private <T> Future<T> retrying(Supplier<Future<T>> write, BooleanSupplier wanted, int attempts) {
         return write.get().recover(e -> {
-            if (attempts <= 1) {
+            if (attempts <= 1 || !wanted.getAsBoolean()) {
                 return Future.failedFuture(e);
             }
             Promise<T> later = Promise.promise();
-            vertx.setTimer(200L * (WRITE_ATTEMPTS - attempts + 1), t -> retrying(write, attempts - 1).onComplete(later));
+            vertx.setTimer(200L * (WRITE_ATTEMPTS - attempts + 1),
+                    t -> retrying(write, wanted, attempts - 1).onComplete(later));
             return later.future();
         });
+    }
+
+    /**
+     * Database work the core waits for, bounded by {@link #DATABASE_DEADLINE}: the returned future
+     * fails with a {@link TimeoutException} when the database has not answered by then. The work is
+     * given a flag that turns false at the deadline, so a write can roll back instead of committing
+     * after the call already went on without it (see {@link CallRepository#recordDecision}).
+     */
+    <T> Future<T> withinDeadline(String what, boolean write, Function<BooleanSupplier, Future<T>> work) {
+        AtomicBoolean wanted = new AtomicBoolean(true);
+        Promise<T> answer = Promise.promise();
+        long ms = DATABASE_DEADLINE.toMillis();
+        long timer = vertx.setTimer(ms, t -> {
+            wanted.set(false);
+            answer.tryFail(new TimeoutException("no answer from the database within " + ms + " ms"));
+        });
+        Future<T> f;
+        try {
+            f = work.apply(wanted::get);
+        } catch (RuntimeException e) {
+            f = Future.failedFuture(e);
+        }
+        f.onComplete(ar -> {
+            vertx.cancelTimer(timer);
+            if (ar.succeeded() ? answer.tryComplete(ar.result()) : answer.tryFail(ar.cause())) {
+                return;
+            }
+            if (ar.succeeded() && write) {
+                // only a commit the server had already been sent before the deadline can get here
+                LOG.error("call {}: {} succeeded after its deadline; the call had already gone on without it",
+                        callId(), what);
+            } else if (ar.succeeded()) {
+                LOG.info("call {}: {} answered after its deadline; the call had already gone on without it",
+                        callId(), what);
+            }
+        });
+        return answer.future();
     }
 }

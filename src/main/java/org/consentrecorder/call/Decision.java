@@ -47,6 +47,11 @@ final class Decision {
 
     static CallState onEvidenceResult(CallSettings cfg, CallState s, boolean ok, Instant now, List<CallCommand> out) {
         CallState n = s.withEvidence(ok ? EvidenceWrite.WRITTEN : EvidenceWrite.FAILED);
+        if (!ok) {
+            // what was not stored is not claimed: the dialplan, the call row and the end all say error
+            // (the decision the caller made stays in the state, unstored, for the log)
+            n = n.withDecision(Outcome.ERROR, n.decision());
+        }
         if (n.phase() == CallPhase.ENDING && n.recording() == null) {
             return CallEnding.finish(n, now, out);
         }
@@ -58,12 +63,11 @@ final class Decision {
         if (s.phase() != CallPhase.CLOSING || s.dialogue().closingStopPending() || !s.evidence().answered()) {
             return s;
         }
-        boolean allowed = s.outcome().allowsRecording(cfg.ivr().basis());
-        if (allowed && s.evidence() == EvidenceWrite.FAILED) {
+        if (s.evidence() == EvidenceWrite.FAILED) {
             // without stored evidence we could not prove consent later: do not record
             return Handback.setVariables(s.withSetup(s.setup().failed("the consent evidence could not be stored")), out);
         }
-        return allowed ? RecordingSetup.begin(s, out) : Handback.setVariables(s, out);
+        return s.outcome().allowsRecording(cfg.ivr().basis()) ? RecordingSetup.begin(s, out) : Handback.setVariables(s, out);
     }
 
     private static ConsentEvidence evidence(CallSettings cfg, CallState s, Outcome decided, Instant at) {

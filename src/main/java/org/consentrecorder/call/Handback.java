@@ -34,7 +34,9 @@ public final class Handback {
 
     static CallState setVariables(CallState s, List<CallCommand> out) {
         out.add(new SetVariable(new SetChannelVariable(VAR_OUTCOME), VAR_OUTCOME, s.outcome().wire()));
-        out.add(new SetVariable(new SetChannelVariable(VAR_CONSENT_ID), VAR_CONSENT_ID, s.consentId().toString()));
+        // no evidence row, no id to point at
+        String consentId = s.evidence() == CallState.EvidenceWrite.WRITTEN ? s.consentId().toString() : "";
+        out.add(new SetVariable(new SetChannelVariable(VAR_CONSENT_ID), VAR_CONSENT_ID, consentId));
         out.add(new SetVariable(new SetChannelVariable(VAR_RECORDING), VAR_RECORDING, s.recording() != null ? "1" : "0"));
         return s.withPhase(CallPhase.SETTING_VARIABLES).withHandback(new State(3, s.handback().continueAttempts()));
     }

@@ -58,7 +58,8 @@ final class ShellCommands {
     static ShellCommands standard() {
         Map<Class<?>, Handler<?>> h = new HashMap<>();
         put(h, Answer.class, (s, c) -> s.track(c.key(), () -> s.client().answer(s.channelId())));
-        put(h, LoadPreference.class, (s, c) -> s.repository().doNotRecord(c.subject()).onComplete(ar -> {
+        put(h, LoadPreference.class, (s, c) -> s.withinDeadline("reading the caller's preference", false,
+                wanted -> s.repository().doNotRecord(c.subject())).onComplete(ar -> {
             if (ar.failed()) {
                 LOG.warn("call {}: could not read the caller's preference ({}); asking as usual",
                         s.callId(), ar.cause().getMessage());
@@ -101,9 +102,7 @@ final class ShellCommands {
             s.registry().metrics().recordingChanged(e);
             LOG.info("call {}: recording {} {} (trigger {}, offset {} ms)", s.callId(), e.recordingName(),
                     e.change().wire(), e.trigger() == null ? "-" : e.trigger().wire(), e.offsetMs());
-            s.retrying(() -> s.repository().appendTimeline(s.callId(), e))
-                    .onFailure(err -> LOG.error("call {}: a pause-timeline row could not be stored: {}",
-                            s.callId(), err.getMessage()));
+            s.appendTimeline(e);
         });
         put(h, ArchiveRecording.class, (s, c) ->
                 // if this fails for good, the archive's reconciliation finds the file on Asterisk later
@@ -147,10 +146,24 @@ final class ShellCommands {
         ConsentEvidence e = c.evidence();
         LOG.info("call {}: consent {} = {} (basis {}, notice {} {}, attempts {})", s.callId(), e.id(),
                 e.outcome().wire(), e.lawfulBasis().wire(), e.noticeSetId(), e.noticeVersion(), e.attempts());
-        s.registry().metrics().decisionRecorded(e.outcome(), e.lawfulBasis());
-        s.track(c.key(), () -> s.retrying(() -> s.repository().recordDecision(e))
+        if (c.key() != CommandKey.CallStep.DECISION) {
+            // a withdrawal: the recording is discarded whatever the database says and nothing waits
+            // for this row, so a late commit is welcome (the insert is idempotent)
+            s.track(c.key(), () -> s.retrying(() -> s.repository().recordDecision(e))
+                    .onFailure(err -> LOG.error("call {}: consent evidence {} could not be stored: {}",
+                            s.callId(), e.id(), err.getMessage()))
+                    .onFailure(err -> s.registry().metrics().evidenceWriteFailed())
+                    .onSuccess(v -> s.registry().metrics().decisionRecorded(e.outcome(), e.lawfulBasis())));
+            return;
+        }
+        // the call waits for this one: bounded, so a hung database answers "not stored" in time,
+        // and a late answer rolls back instead of leaving evidence the call was not handed back with
+        s.track(c.key(), () -> s.withinDeadline("storing consent evidence " + e.id(), true,
+                        wanted -> s.retrying(() -> s.repository().recordDecision(e, wanted), wanted))
                 .onFailure(err -> LOG.error("call {}: consent evidence {} could not be stored: {}",
                         s.callId(), e.id(), err.getMessage()))
-                .onFailure(err -> s.registry().metrics().evidenceWriteFailed()));
+                .onFailure(err -> s.registry().metrics().evidenceWriteFailed())
+                // counted once stored: a decision that could not be written is not evidence
+                .onSuccess(v -> s.registry().metrics().decisionRecorded(e.outcome(), e.lawfulBasis())));
     }
 }

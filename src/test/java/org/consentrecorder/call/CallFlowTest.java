@@ -296,7 +296,11 @@ class CallFlowTest {
         h.toWaiting();
         h.send(new CallEvent.DtmfReceived('1'));
         List<CallCommand> out = h.fail(CallStep.DECISION, 0);
+        // nothing stored, nothing claimed: not "granted", and no evidence id to point at
+        assertEquals("error", of(out, SetVariable.class).get(0).value());
+        assertEquals("", of(out, SetVariable.class).get(1).value());
         assertEquals("0", of(out, SetVariable.class).get(2).value());
+        assertEquals(Outcome.ERROR, h.state.outcome());
         assertFalse(recordingRequested(h));
     }
 
