@@ -22,6 +22,7 @@ import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import org.consentrecorder.call.CallRegistry;
 import org.consentrecorder.call.CallerIdentity;
+import org.consentrecorder.crypto.Keyring;
 import org.consentrecorder.privacy.PrivacyProblem;
 import org.consentrecorder.privacy.PrivacyServices;
 import org.consentrecorder.archive.RecordingArchive;
@@ -54,7 +55,11 @@ public final class AdminApi {
     private final AuditLog audit;
     private final AuditRepository auditRows;
     private final LoginThrottle throttle;
+    private final LoginThrottleRepository throttleCounters;
+    private final MfaRepository mfa;
+    private final SecondFactors secondFactors;
     private final PasswordHasher hasher;
+    private final java.util.concurrent.atomic.AtomicInteger hashesWaiting = new java.util.concurrent.atomic.AtomicInteger();
     private final CallRegistry calls;
     private final Supplier<RecordingArchive> archive;
     private final CallerIdentity identity;
@@ -65,7 +70,7 @@ public final class AdminApi {
     private final List<Pattern> routePatterns = new ArrayList<>();
 
     private AdminApi(Vertx vertx, AdminConfig config, Pool pool, CallRegistry calls, Supplier<RecordingArchive> archive,
-                     CallerIdentity identity, PrivacyServices privacy, Clock clock) {
+                     CallerIdentity identity, PrivacyServices privacy, Keyring keyring, Clock clock) {
         this.vertx = vertx;
         this.config = config;
         this.transactions = new Transactions(pool);
@@ -75,7 +80,10 @@ public final class AdminApi {
         this.recordingSearch = new RecordingSearchRepository(pool);
         this.audit = new AuditLog(pool, clock);
         this.auditRows = new AuditRepository(pool);
-        this.throttle = new LoginThrottle(clock, config.login());
+        this.throttleCounters = new LoginThrottleRepository(pool);
+        this.throttle = new LoginThrottle(clock, config.login(), transactions, throttleCounters);
+        this.mfa = new MfaRepository(pool, clock);
+        this.secondFactors = new SecondFactors(keyring);
         this.hasher = new PasswordHasher();
         this.calls = calls;
         this.archive = archive;
@@ -89,11 +97,12 @@ public final class AdminApi {
     /** Mounts every route on the router; the archive supplier may return null (audio then answers 503). */
     public static AdminApi mount(Router router, Vertx vertx, AdminConfig config, Pool pool, CallRegistry calls,
                                  Supplier<RecordingArchive> archive, CallerIdentity identity, PrivacyServices privacy,
-                                 Clock clock) {
-        AdminApi api = new AdminApi(vertx, config, pool, calls, archive, identity, privacy, clock);
+                                 Keyring keyring, Clock clock) {
+        AdminApi api = new AdminApi(vertx, config, pool, calls, archive, identity, privacy, keyring, clock);
         api.mountOn(router);
         vertx.setPeriodic(600_000, id -> {
-            api.throttle.sweep();
+            api.throttle.sweep().onFailure(e -> LOG.debug("sweeping login counters: {}", e.getMessage()));
+            api.mfa.purgeChallenges().onFailure(e -> LOG.debug("purging login challenges: {}", e.getMessage()));
             api.tokens.purgeOldSessions().onFailure(e -> LOG.debug("purging old sessions: {}", e.getMessage()));
         });
         return api;
@@ -102,6 +111,7 @@ public final class AdminApi {
     private void mountOn(Router router) {
         router.route(BASE + "/*").handler(ctx -> {
             ctx.response().putHeader("cache-control", "no-store").putHeader("x-content-type-options", "nosniff");
+            ctx.put(Api.SOURCE, config.trustedProxies().client(Api.peer(ctx), ctx.request().getHeader("x-forwarded-for")));
             ctx.next();
         });
         router.route(BASE + "/*").handler(BodyHandler.create(false).setBodyLimit(config.bodyLimitBytes()));
@@ -169,6 +179,10 @@ public final class AdminApi {
                 ctx.fail(ApiError.unavailable("authentication is unavailable (database)"));
             } else if (ar.result().isEmpty()) {
                 ctx.fail(new ApiError(401, "unauthorized", "the token is unknown, expired or revoked"));
+            } else if (ar.result().get().enrolmentOnly() && !AuthRoutes.enrolmentRoute(Api.route(ctx))) {
+                ctx.put(Api.PRINCIPAL, ar.result().get());
+                ctx.fail(new ApiError(403, "mfa_enrolment_required", "this session may only enrol a second factor: "
+                        + "POST " + BASE + "/auth/mfa/enrol, then POST " + BASE + "/auth/mfa/confirm"));
             } else {
                 ctx.put(Api.PRINCIPAL, ar.result().get());
                 ctx.next();
@@ -176,15 +190,39 @@ public final class AdminApi {
         });
     }
 
+    /**
+     * Whether the principal may use the permission now: its role grants it; an account whose role
+     * requires a second factor presented one at sign-in; an API token (which has no second factor)
+     * never plays audio or exports subject data unless {@code CR_TOKENS_MAY_PLAY} says so.
+     */
+    boolean permits(Principal p, Permission perm) {
+        if (!p.role().allows(perm) || p.enrolmentOnly()) {
+            return false;
+        }
+        if (p.kind() == Principal.Kind.ACCOUNT) {
+            return p.secondFactor() || !config.requiresMfa(p.role());
+        }
+        return config.tokensMayPlay() || (perm != Permission.PLAYBACK && perm != Permission.EXPORT);
+    }
+
     private void authorize(RoutingContext ctx) {
         Principal p = Api.principal(ctx);
         ApiRoute r = Api.route(ctx);
-        if (p.role().allows(r.permission())) {
+        if (permits(p, r.permission())) {
             ctx.next();
             return;
         }
-        ApiError denied = new ApiError(403, "forbidden", "role '" + p.role().wire() + "' may not "
-                + r.method().name() + " " + BASE + r.path());
+        ApiError denied;
+        if (!p.role().allows(r.permission())) {
+            denied = new ApiError(403, "forbidden", "role '" + p.role().wire() + "' may not "
+                    + r.method().name() + " " + BASE + r.path());
+        } else if (p.kind() == Principal.Kind.ACCOUNT) {
+            denied = new ApiError(403, "mfa_required", "role '" + p.role().wire() + "' needs a session signed in "
+                    + "with a second factor for " + r.method().name() + " " + BASE + r.path());
+        } else {
+            denied = new ApiError(403, "forbidden", "an API token has no second factor: it may not "
+                    + r.method().name() + " " + BASE + r.path() + " unless the deployment sets CR_TOKENS_MAY_PLAY=true");
+        }
         // the denial is audited before it is answered; if that fails the answer is still a denial
         audit.append(entry(ctx, null, null, null, "denied", null)).onComplete(ar -> {
             ctx.put(Api.AUDITED, true);
@@ -240,8 +278,13 @@ public final class AdminApi {
 
     /** Runs a change and its audit row ("ok") in one transaction: both commit or neither does. */
     <T> Future<T> auditedChange(RoutingContext ctx, Function<Tx, Future<Change<T>>> change) {
+        return auditedChange(ctx, null, change);
+    }
+
+    /** As above, with the operator's reason in the audit row. */
+    <T> Future<T> auditedChange(RoutingContext ctx, String reason, Function<Tx, Future<Change<T>>> change) {
         return transactions.run(tx -> change.apply(tx).compose(c ->
-                audit.append(tx, entry(ctx, c.targetType(), c.targetId(), null, "ok", c.detail()))
+                audit.append(tx, entry(ctx, c.targetType(), c.targetId(), reason, "ok", c.detail()))
                         .map(seq -> c.value())))
                 .onSuccess(v -> ctx.put(Api.AUDITED, true));
     }
@@ -256,6 +299,19 @@ public final class AdminApi {
     /** Blocking CPU work (Argon2id) on a small dedicated worker pool, never on the event loop. */
     <T> Future<T> blocking(Callable<T> work) {
         return hashing.executeBlocking(work, false);
+    }
+
+    /**
+     * As {@link #blocking}, for sign-in: at most the hashing threads plus {@code CR_LOGIN_HASH_QUEUE}
+     * hashes at once; beyond that 503 with Retry-After, so a flood costs neither memory nor latency.
+     */
+    <T> Future<T> hashBounded(Callable<T> work) {
+        if (hashesWaiting.incrementAndGet() > HASHING_THREADS + config.login().hashQueue()) {
+            hashesWaiting.decrementAndGet();
+            return Future.failedFuture(new ApiError(503, "busy", "too many sign-ins are being checked; try again shortly",
+                    new JsonObject().put("retry_after_seconds", 1)));
+        }
+        return hashing.executeBlocking(work, false).onComplete(ar -> hashesWaiting.decrementAndGet());
     }
 
     // ---- errors ------------------------------------------------------------------------------
@@ -372,12 +428,29 @@ public final class AdminApi {
         return auditRows;
     }
 
+    LoginThrottleRepository throttleCounters() {
+        return throttleCounters;
+    }
+
     LoginThrottle throttle() {
         return throttle;
     }
 
     PasswordHasher hasher() {
         return hasher;
+    }
+
+    /** For tests: the password hasher, to count how many hashes a burst of logins cost. */
+    public PasswordHasher passwordHasher() {
+        return hasher;
+    }
+
+    MfaRepository mfa() {
+        return mfa;
+    }
+
+    SecondFactors secondFactors() {
+        return secondFactors;
     }
 
     CallRegistry calls() {

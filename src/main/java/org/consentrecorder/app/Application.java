@@ -70,6 +70,7 @@ public final class Application implements AutoCloseable {
     private final ArchivePipeline pipeline;
     private final SubjectKeyStore subjectKeys;
     private final PrivacyServices privacy;
+    private volatile AdminApi adminApi;
 
     private Application(AppConfig config, DatabaseServer database, Vertx vertx, Pool pool, CallRepository repository,
                         CallRegistry registry, AriConnection ari, HttpServer httpServer, Router router,
@@ -207,8 +208,8 @@ public final class Application implements AutoCloseable {
                     new EncryptedArchive(vertx, archiveRepository, subjectKeys));
             PrivacyServices privacy = new PrivacyServices(vertx, pool, registerFacts(config), subjectKeys, ariClient, archive::get,
                     Clock.systemUTC(), privacyCheckpoints);
-            AdminApi.mount(router, vertx, config.admin(), pool, registry, archive::get,
-                    config.calls().ivr().identity(), privacy, Clock.systemUTC());
+            holder.adminApi = AdminApi.mount(router, vertx, config.admin(), pool, registry, archive::get,
+                    config.calls().ivr().identity(), privacy, keyring, Clock.systemUTC());
             HttpServerOptions serverOptions = new HttpServerOptions();
             config.admin().tls().ifPresent(tls -> serverOptions.setSsl(true).setKeyCertOptions(new PemKeyCertOptions()
                     .setCertPath(tls.certificate().toString()).setKeyPath(tls.key().toString())));
@@ -228,8 +229,10 @@ public final class Application implements AutoCloseable {
                     privacy.retention().start(context);
                 }
             }, new DeploymentOptions()));
-            return new Application(config, database, vertx, pool, repository, registry, ari, server, router, archive,
-                    pipeline, subjectKeys, privacy);
+            Application app = new Application(config, database, vertx, pool, repository, registry, ari, server, router,
+                    archive, pipeline, subjectKeys, privacy);
+            app.adminApi = holder.adminApi;
+            return app;
         } catch (Exception e) {
             vertx.close();
             throw e;
@@ -239,6 +242,12 @@ public final class Application implements AutoCloseable {
     /** The ARI connection is created inside a verticle; the registry reads it through this. */
     private static final class Holder {
         volatile AriConnection ari;
+        volatile AdminApi adminApi;
+    }
+
+    /** The admin API (tests count password hashes through it). */
+    public AdminApi adminApi() {
+        return adminApi;
     }
 
     public int httpPort() {
