@@ -68,6 +68,7 @@ public final class AdminApi {
     private final io.vertx.core.WorkerExecutor hashing;
     private final List<ApiRoute> routes = new ArrayList<>();
     private final List<Pattern> routePatterns = new ArrayList<>();
+    private final BodyHandler bodyHandler;
 
     private AdminApi(Vertx vertx, AdminConfig config, Pool pool, CallRegistry calls, Supplier<RecordingArchive> archive,
                      CallerIdentity identity, PrivacyServices privacy, Keyring keyring, Clock clock) {
@@ -92,6 +93,7 @@ public final class AdminApi {
         this.clock = clock;
         // Argon2id takes 19 MiB and a core per hash: at most this many at once, whatever the login traffic
         this.hashing = vertx.createSharedWorkerExecutor("cr-password-hashing", HASHING_THREADS);
+        this.bodyHandler = BodyHandler.create(false).setBodyLimit(config.bodyLimitBytes());
     }
 
     /** Mounts every route on the router; the archive supplier may return null (audio then answers 503). */
@@ -112,9 +114,10 @@ public final class AdminApi {
         router.route(BASE + "/*").handler(ctx -> {
             ctx.response().putHeader("cache-control", "no-store").putHeader("x-content-type-options", "nosniff");
             ctx.put(Api.SOURCE, config.trustedProxies().client(Api.peer(ctx), ctx.request().getHeader("x-forwarded-for")));
+            // the body is read only after authentication (see register): until then it waits in the socket
+            ctx.request().pause();
             ctx.next();
         });
-        router.route(BASE + "/*").handler(BodyHandler.create(false).setBodyLimit(config.bodyLimitBytes()));
         router.route(BASE + "/*").failureHandler(this::failure);
 
         List<ApiRoute> all = new ArrayList<>();
@@ -150,6 +153,8 @@ public final class AdminApi {
         if (r.access() == ApiRoute.Access.PERMISSION) {
             route.handler(this::authorize);
         }
+        // wrapped, because Vert.x Web wants a BodyHandler first; the request was paused, so nothing is lost
+        route.handler(ctx -> bodyHandler.handle(ctx));
         route.handler(ctx -> {
             try {
                 r.handler().handle(ctx);
@@ -317,6 +322,7 @@ public final class AdminApi {
     // ---- errors ------------------------------------------------------------------------------
 
     private void noRoute(RoutingContext ctx) {
+        ctx.request().resume();
         String path = ctx.normalizedPath().substring(BASE.length());
         Set<String> allowed = new LinkedHashSet<>();
         for (int i = 0; i < routes.size(); i++) {
@@ -335,6 +341,8 @@ public final class AdminApi {
     }
 
     private void failure(RoutingContext ctx) {
+        // a body never read (refused before authentication) is let through and dropped
+        ctx.request().resume();
         ApiError error = toApiError(ctx);
         if (error.status() == 401) {
             ctx.response().putHeader("www-authenticate", "Bearer realm=\"consent-recorder\"");

@@ -24,6 +24,7 @@ import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
 import org.consentrecorder.admin.AdminApi;
+import org.consentrecorder.admin.HttpServerGuard;
 import org.consentrecorder.admin.AdminBootstrap;
 import org.consentrecorder.admin.HealthRoutes;
 import org.consentrecorder.ari.AriClient;
@@ -210,11 +211,11 @@ public final class Application implements AutoCloseable {
                     Clock.systemUTC(), privacyCheckpoints);
             holder.adminApi = AdminApi.mount(router, vertx, config.admin(), pool, registry, archive::get,
                     config.calls().ivr().identity(), privacy, keyring, Clock.systemUTC());
-            HttpServerOptions serverOptions = new HttpServerOptions();
+            HttpServerGuard guard = new HttpServerGuard(vertx, config.http(), config.admin().tls().isPresent());
+            HttpServerOptions serverOptions = guard.apply(new HttpServerOptions());
             config.admin().tls().ifPresent(tls -> serverOptions.setSsl(true).setKeyCertOptions(new PemKeyCertOptions()
                     .setCertPath(tls.certificate().toString()).setKeyPath(tls.key().toString())));
-            HttpServer server = await(vertx.createHttpServer(serverOptions)
-                    .requestHandler(router)
+            HttpServer server = await(guard.install(vertx.createHttpServer(serverOptions), router)
                     .listen(config.http().port(), config.http().host()));
             LOG.info("HTTP{} server on {}:{} (health: /health/live, /health/ready; admin API: {})",
                     config.admin().tls().isPresent() ? "S" : "", config.http().host(), server.actualPort(),
