@@ -70,6 +70,7 @@ public final class HttpServerGuard {
                     + "CR_HTTP_HOST=127.0.0.1 (or a private container network) !!!", settings.host());
         }
         server.connectionHandler(this::opened);
+        server.invalidRequestHandler(this::invalid);
         return server.requestHandler(req -> {
             Watch w = watches.get(req.connection());
             if (w != null) {
@@ -125,6 +126,23 @@ public final class HttpServerGuard {
             w.answered = true;
             w.since = System.nanoTime();
         }
+    }
+
+    /**
+     * A request the HTTP codec could not read (request line or headers too long, malformed): the
+     * JSON error shape like every other error, and the connection is closed.
+     */
+    private void invalid(HttpServerRequest req) {
+        Throwable cause = req.decoderResult() == null ? null : req.decoderResult().cause();
+        int status = cause instanceof io.netty.handler.codec.http.TooLongHttpLineException ? 414
+                : cause instanceof io.netty.handler.codec.http.TooLongHttpHeaderException ? 431 : 400;
+        String code = status == 414 ? "uri_too_long" : status == 431 ? "headers_too_large" : "bad_request";
+        String message = status == 414 ? "the request line is too long (query parameters have documented maximum lengths)"
+                : status == 431 ? "the request headers are too large" : "the request is not valid HTTP";
+        HttpServerResponse r = req.response();
+        secure(r);
+        r.setStatusCode(status).putHeader("content-type", "application/json").putHeader("connection", "close")
+                .end(new io.vertx.core.json.JsonObject().put("error", code).put("message", message).encode());
     }
 
     /** Headers every response carries; a route may replace the CSP with its own. */
