@@ -30,11 +30,16 @@ public final class AccountRepository {
 
     /** An account as stored; the hash never leaves the server. */
     public record Account(UUID id, String username, String passwordHash, Role role, boolean disabled,
-                          Instant createdAt, String createdBy, Instant passwordChangedAt) {
+                          Instant createdAt, String createdBy, Instant passwordChangedAt, Instant lockedAt) {
+        public boolean locked() {
+            return lockedAt != null;
+        }
+
         public JsonObject toJson() {
             return new JsonObject().put("id", id.toString()).put("username", username).put("role", role.wire())
                     .put("disabled", disabled).put("created_at", createdAt.toString()).put("created_by", createdBy)
-                    .put("password_changed_at", passwordChangedAt.toString());
+                    .put("password_changed_at", passwordChangedAt.toString())
+                    .put("locked", lockedAt != null).put("locked_at", lockedAt == null ? null : lockedAt.toString());
         }
     }
 
@@ -50,7 +55,8 @@ public final class AccountRepository {
         return new Account(r.getUUID("id"), r.getString("username"), r.getString("password_hash"),
                 Role.fromWire(r.getString("role")).orElseThrow(), r.getBoolean("disabled"),
                 r.getOffsetDateTime("created_at").toInstant(), r.getString("created_by"),
-                r.getOffsetDateTime("password_changed_at").toInstant());
+                r.getOffsetDateTime("password_changed_at").toInstant(),
+                r.getOffsetDateTime("locked_at") == null ? null : r.getOffsetDateTime("locked_at").toInstant());
     }
 
     private static Optional<Account> first(RowSet<Row> rows) {
@@ -99,7 +105,7 @@ public final class AccountRepository {
                     if (r.rowCount() == 0) {
                         throw ApiError.conflict("an account named '" + username + "' exists already");
                     }
-                    return new Account(id, username, passwordHash, role, false, now, createdBy, now);
+                    return new Account(id, username, passwordHash, role, false, now, createdBy, now, null);
                 });
     }
 
@@ -122,5 +128,19 @@ public final class AccountRepository {
                         + "password_changed_at = case when $4::text is null then password_changed_at else $5 end, "
                         + "updated_at = $5 where id = $1")
                 .execute(Tuple.of(id, role.wire(), disabled, passwordHash, ts(now))).mapEmpty();
+    }
+
+    /** Locks an account after too many failed logins; true when it was not locked already. */
+    public Future<Boolean> lock(Tx tx, String username) {
+        return tx.connection().preparedQuery("update operator_account set locked_at = $2, updated_at = $2 "
+                        + "where username = $1 and locked_at is null")
+                .execute(Tuple.of(username, ts(now()))).map(r -> r.rowCount() == 1);
+    }
+
+    /** Lifts the lock; true when the account was locked. */
+    public Future<Boolean> unlock(Tx tx, UUID id) {
+        return tx.connection().preparedQuery("update operator_account set locked_at = null, updated_at = $2 "
+                        + "where id = $1 and locked_at is not null")
+                .execute(Tuple.of(id, ts(now()))).map(r -> r.rowCount() == 1);
     }
 }

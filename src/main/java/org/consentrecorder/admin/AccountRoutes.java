@@ -22,7 +22,48 @@ final class AccountRoutes {
                 ApiRoute.of(HttpMethod.GET, "/accounts", Permission.MANAGE_ACCOUNTS, "accounts.list", this::list),
                 ApiRoute.of(HttpMethod.POST, "/accounts", Permission.MANAGE_ACCOUNTS, "accounts.create", this::create),
                 ApiRoute.of(HttpMethod.GET, "/accounts/:id", Permission.MANAGE_ACCOUNTS, "accounts.read", this::read),
-                ApiRoute.of(HttpMethod.PATCH, "/accounts/:id", Permission.MANAGE_ACCOUNTS, "accounts.update", this::update));
+                ApiRoute.of(HttpMethod.PATCH, "/accounts/:id", Permission.MANAGE_ACCOUNTS, "accounts.update", this::update),
+                ApiRoute.of(HttpMethod.POST, "/accounts/:id/unlock", Permission.MANAGE_ACCOUNTS, "accounts.unlock",
+                        this::unlock),
+                ApiRoute.of(HttpMethod.POST, "/accounts/:id/mfa-reset", Permission.MANAGE_ACCOUNTS, "accounts.mfa_reset",
+                        this::mfaReset));
+    }
+
+    /** Lifts the lock that many failed logins put on the account, and clears its login counters. */
+    private void unlock(RoutingContext ctx) {
+        QueryInput.of(ctx);
+        UUID id = Ids.parse("account id", ctx.pathParam("id"));
+        String reason = JsonInput.of(ctx, false, "reason").requiredString("reason", 500);
+        api.<Boolean>auditedChange(ctx, reason, tx -> api.accounts().byId(tx, id, true).compose(found -> {
+                    AccountRepository.Account a = found.orElseThrow(() -> ApiError.notFound("no account with id " + id));
+                    return api.accounts().unlock(tx, id)
+                            .compose(was -> api.throttleCounters().clearAccount(tx, a.username()).map(was))
+                            .map(was -> new AdminApi.Change<>(was, "account", id.toString(),
+                                    new JsonObject().put("username", a.username()).put("was_locked", was)));
+                }))
+                .compose(v -> api.accounts().byId(id))
+                .onSuccess(a -> Api.json(ctx, 200, a.orElseThrow().toJson()))
+                .onFailure(ctx::fail);
+    }
+
+    /**
+     * Removes the account's second factor (lost phone and recovery codes) and ends its sessions;
+     * its next sign-in enrols a new one.
+     */
+    private void mfaReset(RoutingContext ctx) {
+        QueryInput.of(ctx);
+        UUID id = Ids.parse("account id", ctx.pathParam("id"));
+        String reason = JsonInput.of(ctx, false, "reason").requiredString("reason", 500);
+        api.<Boolean>auditedChange(ctx, reason, tx -> api.accounts().byId(tx, id, true).compose(found -> {
+                    AccountRepository.Account a = found.orElseThrow(() -> ApiError.notFound("no account with id " + id));
+                    return api.mfa().reset(tx, id)
+                            .compose(had -> api.tokens().revokeSessions(tx, id).map(had))
+                            .map(had -> new AdminApi.Change<>(had, "account", id.toString(),
+                                    new JsonObject().put("username", a.username()).put("had_second_factor", had)));
+                }))
+                .onSuccess(had -> Api.json(ctx, 200, new JsonObject().put("id", id.toString())
+                        .put("second_factor_removed", had)))
+                .onFailure(ctx::fail);
     }
 
     private void list(RoutingContext ctx) {

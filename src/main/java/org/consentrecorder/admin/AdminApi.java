@@ -22,6 +22,7 @@ import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import org.consentrecorder.call.CallRegistry;
 import org.consentrecorder.call.CallerIdentity;
+import org.consentrecorder.crypto.Keyring;
 import org.consentrecorder.privacy.PrivacyProblem;
 import org.consentrecorder.privacy.PrivacyServices;
 import org.consentrecorder.archive.RecordingArchive;
@@ -54,7 +55,11 @@ public final class AdminApi {
     private final AuditLog audit;
     private final AuditRepository auditRows;
     private final LoginThrottle throttle;
+    private final LoginThrottleRepository throttleCounters;
+    private final MfaRepository mfa;
+    private final SecondFactors secondFactors;
     private final PasswordHasher hasher;
+    private final java.util.concurrent.atomic.AtomicInteger hashesWaiting = new java.util.concurrent.atomic.AtomicInteger();
     private final CallRegistry calls;
     private final Supplier<RecordingArchive> archive;
     private final CallerIdentity identity;
@@ -64,9 +69,10 @@ public final class AdminApi {
     private final List<ApiRoute> routes = new ArrayList<>();
     private final List<Pattern> routePatterns = new ArrayList<>();
     private volatile AdminMetrics metrics = AdminMetrics.NOOP;
+    private final BodyHandler bodyHandler;
 
     private AdminApi(Vertx vertx, AdminConfig config, Pool pool, CallRegistry calls, Supplier<RecordingArchive> archive,
-                     CallerIdentity identity, PrivacyServices privacy, Clock clock) {
+                     CallerIdentity identity, PrivacyServices privacy, Keyring keyring, Clock clock) {
         this.vertx = vertx;
         this.config = config;
         this.transactions = new Transactions(pool);
@@ -76,7 +82,10 @@ public final class AdminApi {
         this.recordingSearch = new RecordingSearchRepository(pool);
         this.audit = new AuditLog(pool, clock);
         this.auditRows = new AuditRepository(pool);
-        this.throttle = new LoginThrottle(clock, config.login());
+        this.throttleCounters = new LoginThrottleRepository(pool);
+        this.throttle = new LoginThrottle(clock, config.login(), transactions, throttleCounters);
+        this.mfa = new MfaRepository(pool, clock);
+        this.secondFactors = new SecondFactors(keyring);
         this.hasher = new PasswordHasher();
         this.calls = calls;
         this.archive = archive;
@@ -85,18 +94,20 @@ public final class AdminApi {
         this.clock = clock;
         // Argon2id takes 19 MiB and a core per hash: at most this many at once, whatever the login traffic
         this.hashing = vertx.createSharedWorkerExecutor("cr-password-hashing", HASHING_THREADS);
+        this.bodyHandler = BodyHandler.create(false).setBodyLimit(config.bodyLimitBytes());
     }
 
     /** Mounts every route on the router; the archive supplier may return null (audio then answers 503). */
     public static AdminApi mount(Router router, Vertx vertx, AdminConfig config, Pool pool, CallRegistry calls,
                                  Supplier<RecordingArchive> archive, CallerIdentity identity, PrivacyServices privacy,
-                                 Clock clock) {
-        AdminApi api = new AdminApi(vertx, config, pool, calls, archive, identity, privacy, clock);
+                                 Keyring keyring, Clock clock) {
+        AdminApi api = new AdminApi(vertx, config, pool, calls, archive, identity, privacy, keyring, clock);
         api.mountOn(router);
         // the operator console: static files that use only the routes above
         ConsoleRoutes.mount(router);
         vertx.setPeriodic(600_000, id -> {
-            api.throttle.sweep();
+            api.throttle.sweep().onFailure(e -> LOG.debug("sweeping login counters: {}", e.getMessage()));
+            api.mfa.purgeChallenges().onFailure(e -> LOG.debug("purging login challenges: {}", e.getMessage()));
             api.tokens.purgeOldSessions().onFailure(e -> LOG.debug("purging old sessions: {}", e.getMessage()));
         });
         return api;
@@ -105,9 +116,11 @@ public final class AdminApi {
     private void mountOn(Router router) {
         router.route(BASE + "/*").handler(ctx -> {
             ctx.response().putHeader("cache-control", "no-store").putHeader("x-content-type-options", "nosniff");
+            ctx.put(Api.SOURCE, config.trustedProxies().client(Api.peer(ctx), ctx.request().getHeader("x-forwarded-for")));
+            // the body is read only after authentication (see register): until then it waits in the socket
+            ctx.request().pause();
             ctx.next();
         });
-        router.route(BASE + "/*").handler(BodyHandler.create(false).setBodyLimit(config.bodyLimitBytes()));
         router.route(BASE + "/*").failureHandler(this::failure);
 
         List<ApiRoute> all = new ArrayList<>();
@@ -143,6 +156,8 @@ public final class AdminApi {
         if (r.access() == ApiRoute.Access.PERMISSION) {
             route.handler(this::authorize);
         }
+        // wrapped, because Vert.x Web wants a BodyHandler first; the request was paused, so nothing is lost
+        route.handler(ctx -> bodyHandler.handle(ctx));
         route.handler(ctx -> {
             try {
                 r.handler().handle(ctx);
@@ -203,6 +218,10 @@ public final class AdminApi {
                 ctx.fail(ApiError.unavailable("authentication is unavailable (database)"));
             } else if (ar.result().isEmpty()) {
                 ctx.fail(new ApiError(401, "unauthorized", "the token is unknown, expired or revoked"));
+            } else if (ar.result().get().enrolmentOnly() && !AuthRoutes.enrolmentRoute(Api.route(ctx))) {
+                ctx.put(Api.PRINCIPAL, ar.result().get());
+                ctx.fail(new ApiError(403, "mfa_enrolment_required", "this session may only enrol a second factor: "
+                        + "POST " + BASE + "/auth/mfa/enrol, then POST " + BASE + "/auth/mfa/confirm"));
             } else {
                 ctx.put(Api.PRINCIPAL, ar.result().get());
                 ctx.next();
@@ -210,15 +229,39 @@ public final class AdminApi {
         });
     }
 
+    /**
+     * Whether the principal may use the permission now: its role grants it; an account whose role
+     * requires a second factor presented one at sign-in; an API token (which has no second factor)
+     * never plays audio or exports subject data unless {@code CR_TOKENS_MAY_PLAY} says so.
+     */
+    boolean permits(Principal p, Permission perm) {
+        if (!p.role().allows(perm) || p.enrolmentOnly()) {
+            return false;
+        }
+        if (p.kind() == Principal.Kind.ACCOUNT) {
+            return p.secondFactor() || !config.requiresMfa(p.role());
+        }
+        return config.tokensMayPlay() || (perm != Permission.PLAYBACK && perm != Permission.EXPORT);
+    }
+
     private void authorize(RoutingContext ctx) {
         Principal p = Api.principal(ctx);
         ApiRoute r = Api.route(ctx);
-        if (p.role().allows(r.permission())) {
+        if (permits(p, r.permission())) {
             ctx.next();
             return;
         }
-        ApiError denied = new ApiError(403, "forbidden", "role '" + p.role().wire() + "' may not "
-                + r.method().name() + " " + BASE + r.path());
+        ApiError denied;
+        if (!p.role().allows(r.permission())) {
+            denied = new ApiError(403, "forbidden", "role '" + p.role().wire() + "' may not "
+                    + r.method().name() + " " + BASE + r.path());
+        } else if (p.kind() == Principal.Kind.ACCOUNT) {
+            denied = new ApiError(403, "mfa_required", "role '" + p.role().wire() + "' needs a session signed in "
+                    + "with a second factor for " + r.method().name() + " " + BASE + r.path());
+        } else {
+            denied = new ApiError(403, "forbidden", "an API token has no second factor: it may not "
+                    + r.method().name() + " " + BASE + r.path() + " unless the deployment sets CR_TOKENS_MAY_PLAY=true");
+        }
         // the denial is audited before it is answered; if that fails the answer is still a denial
         audit.append(entry(ctx, null, null, null, "denied", null)).onComplete(ar -> {
             ctx.put(Api.AUDITED, true);
@@ -274,8 +317,13 @@ public final class AdminApi {
 
     /** Runs a change and its audit row ("ok") in one transaction: both commit or neither does. */
     <T> Future<T> auditedChange(RoutingContext ctx, Function<Tx, Future<Change<T>>> change) {
+        return auditedChange(ctx, null, change);
+    }
+
+    /** As above, with the operator's reason in the audit row. */
+    <T> Future<T> auditedChange(RoutingContext ctx, String reason, Function<Tx, Future<Change<T>>> change) {
         return transactions.run(tx -> change.apply(tx).compose(c ->
-                audit.append(tx, entry(ctx, c.targetType(), c.targetId(), null, "ok", c.detail()))
+                audit.append(tx, entry(ctx, c.targetType(), c.targetId(), reason, "ok", c.detail()))
                         .map(seq -> c.value())))
                 .onSuccess(v -> ctx.put(Api.AUDITED, true));
     }
@@ -292,9 +340,23 @@ public final class AdminApi {
         return hashing.executeBlocking(work, false);
     }
 
+    /**
+     * As {@link #blocking}, for sign-in: at most the hashing threads plus {@code CR_LOGIN_HASH_QUEUE}
+     * hashes at once; beyond that 503 with Retry-After, so a flood costs neither memory nor latency.
+     */
+    <T> Future<T> hashBounded(Callable<T> work) {
+        if (hashesWaiting.incrementAndGet() > HASHING_THREADS + config.login().hashQueue()) {
+            hashesWaiting.decrementAndGet();
+            return Future.failedFuture(new ApiError(503, "busy", "too many sign-ins are being checked; try again shortly",
+                    new JsonObject().put("retry_after_seconds", 1)));
+        }
+        return hashing.executeBlocking(work, false).onComplete(ar -> hashesWaiting.decrementAndGet());
+    }
+
     // ---- errors ------------------------------------------------------------------------------
 
     private void noRoute(RoutingContext ctx) {
+        ctx.request().resume();
         String path = ctx.normalizedPath().substring(BASE.length());
         Set<String> allowed = new LinkedHashSet<>();
         for (int i = 0; i < routes.size(); i++) {
@@ -313,6 +375,8 @@ public final class AdminApi {
     }
 
     private void failure(RoutingContext ctx) {
+        // a body never read (refused before authentication) is let through and dropped
+        ctx.request().resume();
         ApiError error = toApiError(ctx);
         if (error.status() == 401) {
             ctx.response().putHeader("www-authenticate", "Bearer realm=\"consent-recorder\"");
@@ -406,12 +470,29 @@ public final class AdminApi {
         return auditRows;
     }
 
+    LoginThrottleRepository throttleCounters() {
+        return throttleCounters;
+    }
+
     LoginThrottle throttle() {
         return throttle;
     }
 
     PasswordHasher hasher() {
         return hasher;
+    }
+
+    /** For tests: the password hasher, to count how many hashes a burst of logins cost. */
+    public PasswordHasher passwordHasher() {
+        return hasher;
+    }
+
+    MfaRepository mfa() {
+        return mfa;
+    }
+
+    SecondFactors secondFactors() {
+        return secondFactors;
     }
 
     CallRegistry calls() {

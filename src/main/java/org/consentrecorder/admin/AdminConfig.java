@@ -3,7 +3,9 @@ package org.consentrecorder.admin;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.EnumSet;
 import java.util.Locale;
+import java.util.Set;
 import java.util.Optional;
 import org.consentrecorder.config.ConfigReader;
 import org.consentrecorder.config.Secret;
@@ -24,15 +26,31 @@ public record AdminConfig(
         Optional<Tls> tls,
         Duration tokenTtl,
         LoginLimits login,
-        int bodyLimitBytes) {
+        int bodyLimitBytes,
+        Set<Role> mfaRequiredRoles,
+        boolean tokensMayPlay,
+        TrustedProxies trustedProxies) {
 
     /** PEM files: the certificate chain and its private key (PKCS#8 or PKCS#1). */
     public record Tls(Path certificate, Path key) {
     }
 
-    /** Failed logins allowed per account and per source address within {@code window}. */
-    public record LoginLimits(int maxFailuresPerAccount, int maxFailuresPerAddress, Duration window) {
+    /**
+     * Login throttling: failures allowed without delay per (account, address) and per address; after
+     * that each attempt waits {@code baseDelay} doubled per further failure, up to {@code maxDelay}.
+     * Counters are forgotten {@code window} after their last failure. An account is locked after
+     * {@code lockAfter} failures within 24 h from anywhere. At most {@code hashQueue} password
+     * hashes wait for the hashing threads; more are answered 503.
+     */
+    public record LoginLimits(int maxFailuresPerAccount, int maxFailuresPerAddress, Duration window,
+                              Duration baseDelay, Duration maxDelay, int lockAfter, int hashQueue) {
+        public LoginLimits(int maxFailuresPerAccount, int maxFailuresPerAddress, Duration window) {
+            this(maxFailuresPerAccount, maxFailuresPerAddress, window, Duration.ofSeconds(1), Duration.ofMinutes(15), 100, 16);
+        }
     }
+
+    /** Roles that read personal data or the audit trail, and admin: they sign in with a second factor by default. */
+    public static final Set<Role> DEFAULT_MFA_ROLES = Set.copyOf(EnumSet.of(Role.ADMIN, Role.COMPLIANCE, Role.SUPERVISOR, Role.AUDITOR));
 
     public static final String ADMIN_USER = "CR_ADMIN_USER";
     public static final String ADMIN_PASSWORD = "CR_ADMIN_PASSWORD";
@@ -44,6 +62,13 @@ public record AdminConfig(
     public static final String LOGIN_MAX_FAILURES_PER_ADDRESS = "CR_LOGIN_MAX_FAILURES_PER_ADDRESS";
     public static final String LOGIN_WINDOW = "CR_LOGIN_WINDOW";
     public static final String API_BODY_LIMIT = "CR_API_BODY_LIMIT";
+    public static final String LOGIN_DELAY = "CR_LOGIN_DELAY";
+    public static final String LOGIN_MAX_DELAY = "CR_LOGIN_MAX_DELAY";
+    public static final String LOGIN_LOCK_AFTER = "CR_LOGIN_LOCK_AFTER";
+    public static final String LOGIN_HASH_QUEUE = "CR_LOGIN_HASH_QUEUE";
+    public static final String MFA_REQUIRED_ROLES = "CR_MFA_REQUIRED_ROLES";
+    public static final String TOKENS_MAY_PLAY = "CR_TOKENS_MAY_PLAY";
+    public static final String TRUSTED_PROXIES = "CR_TRUSTED_PROXIES";
 
     public static AdminConfig load(ConfigReader r) {
         boolean dev = r.bool(DEV_MODE, false);
@@ -73,9 +98,43 @@ public record AdminConfig(
         LoginLimits limits = new LoginLimits(
                 r.integer(LOGIN_MAX_FAILURES, 5, 1, 1000),
                 r.integer(LOGIN_MAX_FAILURES_PER_ADDRESS, 20, 1, 100_000),
-                r.duration(LOGIN_WINDOW, Duration.ofMinutes(15), Duration.ofSeconds(1), Duration.ofHours(24)));
+                r.duration(LOGIN_WINDOW, Duration.ofMinutes(15), Duration.ofSeconds(1), Duration.ofHours(24)),
+                r.duration(LOGIN_DELAY, Duration.ofSeconds(1), Duration.ofMillis(100), Duration.ofHours(1)),
+                r.duration(LOGIN_MAX_DELAY, Duration.ofMinutes(15), Duration.ofSeconds(1), Duration.ofHours(24)),
+                r.integer(LOGIN_LOCK_AFTER, 100, 10, 100_000),
+                r.integer(LOGIN_HASH_QUEUE, 16, 1, 10_000));
         int bodyLimit = r.integer(API_BODY_LIMIT, 64 * 1024, 1024, 16 * 1024 * 1024);
-        return new AdminConfig(user, password, dev, tls, ttl, limits, bodyLimit);
+        Set<Role> mfaRoles = EnumSet.noneOf(Role.class);
+        Optional<String> mfaList = r.optional(MFA_REQUIRED_ROLES);
+        if (mfaList.isEmpty()) {
+            mfaRoles.addAll(DEFAULT_MFA_ROLES);
+        } else {
+            for (String name : mfaList.get().split(",")) {
+                String n = name.trim().toLowerCase(Locale.ROOT);
+                if (n.isEmpty() || n.equals("none")) {
+                    continue;
+                }
+                Role.fromWire(n).ifPresentOrElse(mfaRoles::add, () -> r.problem(MFA_REQUIRED_ROLES,
+                        "'" + n + "' is not a role (" + Role.choices() + ", or 'none')"));
+            }
+            if (!dev && !mfaRoles.contains(Role.ADMIN)) {
+                LoggerHolder.LOG.warn("{} leaves out admin: admins sign in with a password only", MFA_REQUIRED_ROLES);
+            }
+        }
+        boolean tokensMayPlay = r.bool(TOKENS_MAY_PLAY, false);
+        java.util.List<String> bad = new java.util.ArrayList<>();
+        TrustedProxies proxies = TrustedProxies.parse(r.string(TRUSTED_PROXIES, ""), bad);
+        bad.forEach(b -> r.problem(TRUSTED_PROXIES, "'" + b + "' is not an IP address or CIDR block"));
+        return new AdminConfig(user, password, dev, tls, ttl, limits, bodyLimit, Set.copyOf(mfaRoles), tokensMayPlay, proxies);
+    }
+
+    /** Whether this role must sign in with a second factor. */
+    public boolean requiresMfa(Role role) {
+        return mfaRequiredRoles.contains(role);
+    }
+
+    private static final class LoggerHolder {
+        static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(AdminConfig.class);
     }
 
     private static void readablePem(ConfigReader r, String key, Path path, String kind) {

@@ -16,6 +16,7 @@ public final class Api {
     static final String PRINCIPAL = "cr.principal";
     static final String ROUTE = "cr.route";
     static final String AUDITED = "cr.audited";
+    static final String SOURCE = "cr.source";
 
     private Api() {
     }
@@ -28,8 +29,17 @@ public final class Api {
         return ctx.get(ROUTE);
     }
 
-    /** The TCP peer: the API does not trust X-Forwarded-For. */
+    /**
+     * The client's address: the TCP peer, or, when the peer is one of {@code CR_TRUSTED_PROXIES},
+     * the address it forwarded in X-Forwarded-For (nobody else's header is believed).
+     */
     public static String source(RoutingContext ctx) {
+        String s = ctx.get(SOURCE);
+        return s != null ? s : peer(ctx);
+    }
+
+    /** The TCP peer. */
+    static String peer(RoutingContext ctx) {
         SocketAddress a = ctx.request().remoteAddress();
         return a == null ? null : a.hostAddress();
     }

@@ -34,10 +34,11 @@ public final class JsonInput {
         if (type == null || !type.toLowerCase(Locale.ROOT).trim().startsWith("application/json")) {
             throw new ApiError(415, "unsupported_media_type", "the body must be sent as Content-Type: application/json");
         }
-        String text = body.toString(java.nio.charset.StandardCharsets.UTF_8).trim();
+        String text = strictUtf8(body).trim();
         if (!text.startsWith("{")) {
             throw ApiError.badRequest("the body must be a JSON object");
         }
+        checkStructure(text);
         JsonObject json;
         try {
             json = new JsonObject(text);
@@ -52,6 +53,42 @@ public final class JsonInput {
                     + "; allowed: " + String.join(", ", allowed));
         }
         return new JsonInput(json);
+    }
+
+    static final int MAX_DEPTH = 16;
+    private static final com.fasterxml.jackson.core.JsonFactory STRICT = com.fasterxml.jackson.core.JsonFactory.builder()
+            .enable(com.fasterxml.jackson.core.StreamReadFeature.STRICT_DUPLICATE_DETECTION).build();
+
+    /** The body as text, refusing bytes that are not UTF-8 (never replaced silently). */
+    static String strictUtf8(Buffer body) {
+        try {
+            return java.nio.charset.StandardCharsets.UTF_8.newDecoder()
+                    .onMalformedInput(java.nio.charset.CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(java.nio.charset.CodingErrorAction.REPORT)
+                    .decode(java.nio.ByteBuffer.wrap(body.getBytes())).toString();
+        } catch (java.nio.charset.CharacterCodingException e) {
+            throw ApiError.badRequest("the body is not valid UTF-8");
+        }
+    }
+
+    /** No field twice in one object, and no deeper nesting than any route needs. */
+    private static void checkStructure(String text) {
+        try (com.fasterxml.jackson.core.JsonParser p = STRICT.createParser(text)) {
+            int depth = 0;
+            com.fasterxml.jackson.core.JsonToken t;
+            while ((t = p.nextToken()) != null) {
+                if (t.isStructStart() && ++depth > MAX_DEPTH) {
+                    throw ApiError.badRequest("the body is nested deeper than " + MAX_DEPTH + " levels");
+                } else if (t.isStructEnd()) {
+                    depth--;
+                }
+            }
+        } catch (com.fasterxml.jackson.core.JsonParseException e) {
+            throw ApiError.badRequest(e.getMessage() != null && e.getMessage().startsWith("Duplicate field")
+                    ? "a field appears twice in the body" : "the body is not valid JSON");
+        } catch (java.io.IOException e) {
+            throw ApiError.badRequest("the body is not valid JSON");
+        }
     }
 
     private static String quote(String field) {

@@ -31,6 +31,8 @@ public final class PasswordHasher {
     private static final Base64.Decoder B64D = Base64.getDecoder();
 
     private final SecureRandom random = new SecureRandom();
+    /** How many verifications ran (real and dummy): what a burst of logins cost, for the throttling tests. */
+    private final java.util.concurrent.atomic.AtomicLong verifications = new java.util.concurrent.atomic.AtomicLong();
     private final int memoryKib;
     private final int iterations;
 
@@ -58,6 +60,7 @@ public final class PasswordHasher {
 
     /** Constant-time comparison; false for a malformed stored hash. */
     public boolean verify(String password, String phc) {
+        verifications.incrementAndGet();
         Matcher m = phc == null ? null : PHC.matcher(phc);
         if (m == null || !m.matches()) {
             return false;
@@ -83,8 +86,13 @@ public final class PasswordHasher {
      * time does not tell which user names exist.
      */
     public void dummyVerify(String password) {
+        verifications.incrementAndGet();
         byte[] out = derive(password == null ? "" : password, new byte[SALT_BYTES], memoryKib, iterations, PARALLELISM, HASH_BYTES);
         Arrays.fill(out, (byte) 0);
+    }
+
+    public long verifications() {
+        return verifications.get();
     }
 
     private static byte[] derive(String password, byte[] salt, int memKib, int t, int p, int length) {

@@ -5,8 +5,11 @@ import java.util.UUID;
 /**
  * Who is calling: an operator account (through a session token from login) or an integration's
  * API token. {@code tokenId} is the token presented; for an account, {@code id} is the account.
+ * {@code secondFactor}: the session's login presented a TOTP or recovery code (never for API tokens);
+ * {@code enrolmentOnly}: the session may do nothing but enrol a second factor.
  */
-public record Principal(Kind kind, UUID id, String name, Role role, UUID tokenId) {
+public record Principal(Kind kind, UUID id, String name, Role role, UUID tokenId, boolean secondFactor,
+                        boolean enrolmentOnly) {
     public enum Kind {
         ACCOUNT, API_TOKEN;
 

@@ -36,6 +36,17 @@ public final class QueryInput {
                 throw ApiError.badRequest("query parameter '" + name + "' is given more than once");
             }
         }
+        // percent-escapes that are not UTF-8 reach us as U+FFFD: refused, never stored as a guess
+        for (String value : ctx.queryParams().entries().stream().map(java.util.Map.Entry::getValue).toList()) {
+            if (value.indexOf('\uFFFD') >= 0) {
+                throw ApiError.badRequest("a query parameter is not valid UTF-8");
+            }
+        }
+        ctx.pathParams().forEach((name, value) -> {
+            if (value.indexOf('\uFFFD') >= 0 || ControlCharacters.present(value)) {
+                throw ApiError.badRequest("path parameter '" + name + "' holds bytes that are not UTF-8 or control characters");
+            }
+        });
         return new QueryInput(ctx);
     }
 

@@ -59,14 +59,24 @@ public final class TokenRepository {
 
     /** Issues a session token for the account; returns the token (shown once) and its expiry. */
     public Future<IssuedToken> createSession(Tx tx, AccountRepository.Account account, Duration ttl) {
+        return createSession(tx, account, ttl, false, false);
+    }
+
+    /**
+     * As above; {@code secondFactor} when the login presented a TOTP or recovery code,
+     * {@code enrolmentOnly} for a session that may only enrol a second factor.
+     */
+    public Future<IssuedToken> createSession(Tx tx, AccountRepository.Account account, Duration ttl,
+                                             boolean secondFactor, boolean enrolmentOnly) {
         String token = Tokens.newToken(Tokens.SESSION_PREFIX);
         Instant now = now();
         Instant expires = now.plus(ttl);
         UUID id = UUID.randomUUID();
         return tx.connection().preparedQuery("insert into access_token (id, kind, token_hash, account_id, created_at, "
-                        + "created_by, expires_at) values ($1, 'session', $2, $3, $4, $5, $6)")
+                        + "created_by, expires_at, second_factor, scope) values ($1, 'session', $2, $3, $4, $5, $6, $7, $8)")
                 .execute(Tuple.of(id, Buffer.buffer(Tokens.hash(token)), account.id(), ts(now),
-                        "login:" + account.username(), ts(expires)))
+                        "login:" + account.username(), ts(expires), secondFactor,
+                        enrolmentOnly ? "mfa_enrolment" : "full"))
                 .map(r -> new IssuedToken(id, token, now, expires));
     }
 
@@ -86,7 +96,7 @@ public final class TokenRepository {
         if (!Tokens.wellFormed(token)) {
             return Future.succeededFuture(Optional.empty());
         }
-        return pool.preparedQuery("select t.id as token_id, t.kind, t.name, t.role as token_role, t.last_used_at, "
+        return pool.preparedQuery("select t.id as token_id, t.kind, t.name, t.role as token_role, t.last_used_at, t.scope, t.second_factor, "
                         + "a.id as account_id, a.username, a.role as account_role, a.disabled "
                         + "from access_token t left join operator_account a on a.id = t.account_id "
                         + "where t.token_hash = $1 and t.revoked_at is null and (t.expires_at is null or t.expires_at > $2)")
@@ -102,11 +112,12 @@ public final class TokenRepository {
                             return Optional.<Principal>empty();
                         }
                         return Optional.of(new Principal(Principal.Kind.ACCOUNT, r.getUUID("account_id"),
-                                r.getString("username"), Role.fromWire(r.getString("account_role")).orElseThrow(), tokenId));
+                                r.getString("username"), Role.fromWire(r.getString("account_role")).orElseThrow(), tokenId,
+                                r.getBoolean("second_factor"), "mfa_enrolment".equals(r.getString("scope"))));
                     }
                     touch(tokenId, r.getOffsetDateTime("last_used_at"));
                     return Optional.of(new Principal(Principal.Kind.API_TOKEN, tokenId, r.getString("name"),
-                            Role.fromWire(r.getString("token_role")).orElseThrow(), tokenId));
+                            Role.fromWire(r.getString("token_role")).orElseThrow(), tokenId, false, false));
                 });
     }
 
@@ -117,6 +128,13 @@ public final class TokenRepository {
             pool.preparedQuery("update access_token set last_used_at = $2 where id = $1")
                     .execute(Tuple.of(tokenId, ts(now)));
         }
+    }
+
+    /** After the account confirmed its second factor in this session: the session is a full one. */
+    public Future<Void> upgradeSession(Tx tx, UUID tokenId) {
+        return tx.connection().preparedQuery("update access_token set scope = 'full', second_factor = true "
+                        + "where id = $1 and kind = 'session'")
+                .execute(Tuple.of(tokenId)).mapEmpty();
     }
 
     public Future<Boolean> revoke(Tx tx, UUID tokenId, String kind) {

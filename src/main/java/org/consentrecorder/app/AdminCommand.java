@@ -15,6 +15,9 @@ import org.consentrecorder.admin.AccountRepository;
 import org.consentrecorder.admin.ApiError;
 import org.consentrecorder.admin.AuditEntry;
 import org.consentrecorder.admin.AuditLog;
+import org.consentrecorder.admin.LoginThrottleRepository;
+import org.consentrecorder.admin.MfaRepository;
+import org.consentrecorder.admin.TokenRepository;
 import org.consentrecorder.admin.PasswordHasher;
 import org.consentrecorder.admin.PasswordPolicy;
 import org.consentrecorder.admin.Role;
@@ -24,9 +27,12 @@ import org.consentrecorder.store.Transactions;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-/** {@code admin create}: an operator account from the command line (the first admin, or a lost one). */
+/**
+ * {@code admin create}: an operator account from the command line (the first admin, or a lost one);
+ * {@code admin unlock} and {@code admin mfa-reset}: the way back in when no admin can sign in.
+ */
 @Command(name = "admin", mixinStandardHelpOptions = true, description = "Operator accounts.",
-        subcommands = {AdminCommand.Create.class})
+        subcommands = {AdminCommand.Create.class, AdminCommand.Unlock.class, AdminCommand.MfaReset.class})
 final class AdminCommand {
 
     @Command(name = "create", mixinStandardHelpOptions = true,
@@ -53,7 +59,103 @@ final class AdminCommand {
         }
     }
 
+    @Command(name = "unlock", mixinStandardHelpOptions = true,
+            description = "Lift the lock that many failed logins put on an account and clear its login counters (audited).")
+    static final class Unlock implements Callable<Integer> {
+        @Option(names = "--username", required = true, description = "the locked account")
+        String username;
+
+        @Option(names = "--reason", required = true, description = "why (written to the audit trail)")
+        String reason;
+
+        @Override
+        public Integer call() throws Exception {
+            return CliDatabase.run(System.err, (vertx, pool) -> unlock(pool, username, reason, System.out));
+        }
+    }
+
+    @Command(name = "mfa-reset", mixinStandardHelpOptions = true,
+            description = "Remove an account's second factor (lost phone and recovery codes) and end its sessions "
+                    + "(audited); its next sign-in enrols a new one.")
+    static final class MfaReset implements Callable<Integer> {
+        @Option(names = "--username", required = true, description = "the account")
+        String username;
+
+        @Option(names = "--reason", required = true, description = "why (written to the audit trail)")
+        String reason;
+
+        @Override
+        public Integer call() throws Exception {
+            return CliDatabase.run(System.err, (vertx, pool) -> mfaReset(pool, username, reason, System.out));
+        }
+    }
+
     private AdminCommand() {
+    }
+
+    /** For tests: against a database server the caller owns. */
+    static int unlock(DatabaseServer server, String username, String reason, PrintStream out) throws Exception {
+        return CliDatabase.run(server, (vertx, pool) -> unlock(pool, username, reason, out));
+    }
+
+    /** For tests: against a database server the caller owns. */
+    static int mfaReset(DatabaseServer server, String username, String reason, PrintStream out) throws Exception {
+        return CliDatabase.run(server, (vertx, pool) -> mfaReset(pool, username, reason, out));
+    }
+
+    static Future<Integer> unlock(Pool pool, String rawUsername, String reason, PrintStream out) {
+        return onAccount(pool, rawUsername, reason, "accounts.unlock", out, (tx, a) ->
+                new AccountRepository(pool, Clock.systemUTC()).unlock(tx, a.id())
+                        .compose(was -> new LoginThrottleRepository(pool).clearAccount(tx, a.username()).map(was))
+                        .map(was -> new JsonObject().put("username", a.username()).put("was_locked", was)))
+                .map(code -> {
+                    if (code == 0) {
+                        out.println("ok   account '" + Usernames.normalize(rawUsername) + "' unlocked");
+                    }
+                    return code;
+                });
+    }
+
+    static Future<Integer> mfaReset(Pool pool, String rawUsername, String reason, PrintStream out) {
+        return onAccount(pool, rawUsername, reason, "accounts.mfa_reset", out, (tx, a) ->
+                new MfaRepository(pool, Clock.systemUTC()).reset(tx, a.id())
+                        .compose(had -> new TokenRepository(pool, Clock.systemUTC()).revokeSessions(tx, a.id()).map(had))
+                        .map(had -> new JsonObject().put("username", a.username()).put("had_second_factor", had)))
+                .map(code -> {
+                    if (code == 0) {
+                        out.println("ok   second factor of '" + Usernames.normalize(rawUsername)
+                                + "' removed; its next sign-in enrols a new one");
+                    }
+                    return code;
+                });
+    }
+
+    /** Runs a change on a named account and its audit row (actor "cli", with the reason) in one transaction. */
+    private static Future<Integer> onAccount(Pool pool, String rawUsername, String reason, String action, PrintStream out,
+                                             java.util.function.BiFunction<org.consentrecorder.store.Tx,
+                                                     AccountRepository.Account, Future<JsonObject>> change) {
+        String username = Usernames.normalize(rawUsername == null ? "" : rawUsername);
+        if (reason == null || reason.isBlank() || reason.length() > 500) {
+            out.println("FAIL --reason must be 1 to 500 characters");
+            return Future.succeededFuture(2);
+        }
+        Clock clock = Clock.systemUTC();
+        AccountRepository accounts = new AccountRepository(pool, clock);
+        AuditLog audit = new AuditLog(pool, clock);
+        return accounts.byUsername(username).compose(found -> {
+            if (found.isEmpty()) {
+                out.println("FAIL no account named '" + username + "'");
+                return Future.succeededFuture(1);
+            }
+            AccountRepository.Account a = found.get();
+            return new Transactions(pool).run(tx -> change.apply(tx, a).compose(detail ->
+                            audit.append(tx, new AuditEntry("system", null, "cli", action, "account", a.id().toString(),
+                                    reason, null, "ok", detail.encode()))))
+                    .map(seq -> 0);
+        }).recover(e -> {
+            out.println("FAIL " + e.getMessage());
+            return Future.succeededFuture(1);
+        });
     }
 
     static String readPassword(String env) throws Exception {

@@ -24,6 +24,7 @@ import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
 import org.consentrecorder.admin.AdminApi;
+import org.consentrecorder.admin.HttpServerGuard;
 import org.consentrecorder.admin.AdminBootstrap;
 import org.consentrecorder.admin.HealthRoutes;
 import org.consentrecorder.ari.AriClient;
@@ -73,6 +74,7 @@ public final class Application implements AutoCloseable {
     private final PrivacyServices privacy;
     private final Observability observability;
     private final HttpServer metricsServer;
+    private volatile AdminApi adminApi;
 
     private Application(AppConfig config, DatabaseServer database, Vertx vertx, Pool pool, CallRepository repository,
                         CallRegistry registry, AriConnection ari, HttpServer httpServer, Router router,
@@ -217,16 +219,17 @@ public final class Application implements AutoCloseable {
             PrivacyServices privacy = new PrivacyServices(vertx, pool, registerFacts(config), subjectKeys, ariClient, archive::get,
                     Clock.systemUTC(), privacyCheckpoints);
             AdminApi adminApi = AdminApi.mount(router, vertx, config.admin(), pool, registry, archive::get,
-                    config.calls().ivr().identity(), privacy, Clock.systemUTC());
-            HttpServerOptions serverOptions = new HttpServerOptions();
+                    config.calls().ivr().identity(), privacy, keyring, Clock.systemUTC());
+            holder.adminApi = adminApi;
+            HttpServerGuard guard = new HttpServerGuard(vertx, config.http(), config.admin().tls().isPresent());
+            HttpServerOptions serverOptions = guard.apply(new HttpServerOptions());
             config.admin().tls().ifPresent(tls -> serverOptions.setSsl(true).setKeyCertOptions(new PemKeyCertOptions()
                     .setCertPath(tls.certificate().toString()).setKeyPath(tls.key().toString())));
             observability.attach(new Observability.Observed(vertx, pool, ari, registry, pipeline, privacy.retention(),
                     config.privacy().retentionInterval(), adminApi, VertxOptions.DEFAULT_EVENT_LOOP_POOL_SIZE,
                     Clock.systemUTC()));
             HttpServer metricsServer = await(observability.mount(router, adminApi, serverOptions));
-            HttpServer server = await(vertx.createHttpServer(serverOptions)
-                    .requestHandler(router)
+            HttpServer server = await(guard.install(vertx.createHttpServer(serverOptions), router)
                     .listen(config.http().port(), config.http().host()));
             LOG.info("HTTP{} server on {}:{} (health: /health/live, /health/ready; admin API: {})",
                     config.admin().tls().isPresent() ? "S" : "", config.http().host(), server.actualPort(),
@@ -241,8 +244,10 @@ public final class Application implements AutoCloseable {
                     privacy.retention().start(context);
                 }
             }, new DeploymentOptions()));
-            return new Application(config, database, vertx, pool, repository, registry, ari, server, router, archive,
-                    pipeline, subjectKeys, privacy, observability, metricsServer);
+            Application app = new Application(config, database, vertx, pool, repository, registry, ari, server, router,
+                    archive, pipeline, subjectKeys, privacy, observability, metricsServer);
+            app.adminApi = holder.adminApi;
+            return app;
         } catch (Exception e) {
             vertx.close();
             observability.close();
@@ -253,6 +258,12 @@ public final class Application implements AutoCloseable {
     /** The ARI connection is created inside a verticle; the registry reads it through this. */
     private static final class Holder {
         volatile AriConnection ari;
+        volatile AdminApi adminApi;
+    }
+
+    /** The admin API (tests count password hashes through it). */
+    public AdminApi adminApi() {
+        return adminApi;
     }
 
     public int httpPort() {

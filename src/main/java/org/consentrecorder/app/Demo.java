@@ -101,6 +101,9 @@ final class Demo implements AutoCloseable {
         env.put("CR_KEYRING_FILE", data.keyring().toString());
         env.put("CR_ADMIN_USER", DemoData.ADMIN_USER);
         env.put("CR_ADMIN_PASSWORD", accounts.adminPassword());
+        // the demo's own accounts sign in with a password only (its banner says so); a real
+        // deployment keeps the default, where every data role and admin need a second factor
+        env.put("CR_MFA_REQUIRED_ROLES", "none");
         // a short wait for a key, so that silent callers reach "no response" within the first minute
         env.put("CR_IVR_TIMEOUT", "3s");
         // payment pauses written as silence: a listener hears where the payment was (run's default cuts it out)

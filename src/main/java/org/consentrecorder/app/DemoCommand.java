@@ -111,7 +111,8 @@ final class DemoCommand implements Callable<Integer> {
         out.println("  Console:  " + base + "/console");
         out.println("  API:      " + base + "/api/v1   (description: " + base + "/api/v1/openapi.json)");
         out.println();
-        out.println("  Demo accounts (generated passwords; no second factor in the demo):");
+        out.println("  Demo accounts (generated passwords; the demo waives the TOTP second factor that a real "
+                + "deployment requires for these roles):");
         out.println("    admin       user " + DemoData.ADMIN_USER + "       password " + demo.accounts().adminPassword());
         out.println("    compliance  user " + DemoData.COMPLIANCE_USER + "  password " + demo.accounts().compliancePassword());
         out.println();

@@ -36,6 +36,9 @@ class RoleMatrixApiTest {
 
     static {
         EXPECTED.put("POST /auth/login", null);
+        EXPECTED.put("POST /auth/login/mfa", null);
+        EXPECTED.put("POST /auth/mfa/enrol", ANY);
+        EXPECTED.put("POST /auth/mfa/confirm", ANY);
         EXPECTED.put("GET /openapi.json", null);
         EXPECTED.put("POST /auth/logout", ANY);
         EXPECTED.put("GET /auth/me", ANY);
@@ -43,6 +46,8 @@ class RoleMatrixApiTest {
         EXPECTED.put("POST /accounts", Set.of("admin"));
         EXPECTED.put("GET /accounts/:id", Set.of("admin"));
         EXPECTED.put("PATCH /accounts/:id", Set.of("admin"));
+        EXPECTED.put("POST /accounts/:id/unlock", Set.of("admin"));
+        EXPECTED.put("POST /accounts/:id/mfa-reset", Set.of("admin"));
         EXPECTED.put("GET /tokens", Set.of("admin"));
         EXPECTED.put("POST /tokens", Set.of("admin"));
         EXPECTED.put("DELETE /tokens/:id", Set.of("admin"));

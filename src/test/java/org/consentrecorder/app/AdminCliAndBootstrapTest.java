@@ -77,6 +77,42 @@ class AdminCliAndBootstrapTest {
         assertTrue(broken.toString().contains("BROKEN at seq 1"), broken.toString());
     }
 
+    @Test
+    void adminUnlock_andMfaReset_fromTheCommandLine_areAudited() throws Exception {
+        DatabaseServer db = TestDatabase.fresh();
+        Output out = new Output();
+        assertEquals(0, AdminCommand.create(db, "night-shift", "supervisor", "Cli-created-passphrase-9", out.out), out.toString());
+        try (Connection c = DriverManager.getConnection(db.jdbcUrl(), db.user(), db.password());
+             Statement s = c.createStatement()) {
+            s.execute("update operator_account set locked_at = now() where username = 'night-shift'");
+            s.execute("insert into login_throttle (key, failures, updated_at) values ('acct:night-shift', 100, now()), "
+                    + "('pair:night-shift|192.0.2.1', 7, now()), ('addr:192.0.2.1', 7, now())");
+        }
+        assertEquals(2, AdminCommand.unlock(db, "night-shift", " ", out.out), "a reason is required");
+        assertEquals(1, AdminCommand.unlock(db, "nobody", "ticket 1", out.out));
+        assertEquals(0, AdminCommand.unlock(db, "night-shift", "ticket 1: owner verified", out.out), out.toString());
+        assertEquals(0, AdminCommand.mfaReset(db, "night-shift", "ticket 2: phone lost", out.out), out.toString());
+        try (Connection c = DriverManager.getConnection(db.jdbcUrl(), db.user(), db.password());
+             Statement s = c.createStatement()) {
+            var rs = s.executeQuery("select locked_at from operator_account where username = 'night-shift'");
+            assertTrue(rs.next());
+            assertEquals(null, rs.getObject(1));
+            rs = s.executeQuery("select key from login_throttle order by key");
+            assertTrue(rs.next());
+            assertEquals("addr:192.0.2.1", rs.getString(1), "the address's counter stays: it is not the account's");
+            assertTrue(!rs.next());
+            rs = s.executeQuery("select action, reason from audit_log where actor_name = 'cli' and action like 'accounts.%' "
+                    + "and action <> 'accounts.create' order by seq");
+            assertTrue(rs.next());
+            assertEquals("accounts.unlock", rs.getString(1));
+            assertEquals("ticket 1: owner verified", rs.getString(2));
+            assertTrue(rs.next());
+            assertEquals("accounts.mfa_reset", rs.getString(1));
+        }
+        Output verified = new Output();
+        assertEquals(0, AuditCommand.verify(db, verified.out), verified.toString());
+    }
+
     private static String rootMessage(Throwable e) {
         Throwable t = e;
         while (t.getCause() != null) {

@@ -74,6 +74,8 @@ class ExternalDatabaseRestartIT {
         env.put("CR_DB_USER", "postgres");
         env.put("CR_KEYSTORE_DIR", base.resolve("keys").toString());
         env.put("CR_HTTP_HOST", "127.0.0.1");
+        // signs in with a password only (the second factor has tests of its own: MfaApiTest)
+        env.put("CR_MFA_REQUIRED_ROLES", "none");
         env.put("CR_HTTP_PORT", String.valueOf(AppProcess.freePort()));
         env.put("CR_ADMIN_PASSWORD", ADMIN_PASSWORD);
         env.put("CR_TEARDOWN_TIMEOUT", "2s");

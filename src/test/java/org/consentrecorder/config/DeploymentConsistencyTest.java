@@ -220,6 +220,8 @@ class DeploymentConsistencyTest {
         assertEquals(String.valueOf(HttpSettings.DEFAULT_HTTP_PORT), dotenv.getProperty("CR_HTTP_PORT"));
         assertTrue(String.valueOf(app.get("ports")).contains("${CR_HTTP_PORT:-" + HttpSettings.DEFAULT_HTTP_PORT + "}"));
         assertTrue(String.valueOf(app.get("healthcheck")).contains("/health/ready"));
+        // the app binds 127.0.0.1 unless told otherwise: in the container it must be told, or the published port is dead
+        assertEquals("0.0.0.0", env(app).get("CR_HTTP_HOST"));
         assertEquals("postgresql", URI.create(dotenv.getProperty("CR_DB_URL")).getScheme());
         assertEquals("postgres", URI.create(dotenv.getProperty("CR_DB_URL")).getHost());
         assertEquals("consent_recorder", env(service("postgres")).get("POSTGRES_DB"));
