@@ -42,7 +42,7 @@ final class CallScript {
                 String id = "bench-" + label + "-" + (++sequence) + "-" + System.nanoTime() % 100000;
                 tasks.add(() -> {
                     Thread.sleep(delay);
-                    return oneCall(id, n == 1 && label.equals("cold") ? 0 : 1);
+                    return oneCall(id);
                 });
             }
             List<Sample> out = new ArrayList<>();
@@ -71,11 +71,12 @@ final class CallScript {
         List<Sample> out = new ArrayList<>();
         out.add(pauseByUserEvent(c, rec, "tone-" + id + "-ue"));
         finish(c);
-        out.set(0, withLeak(out.get(0), rec, USER_EVENT_TONE_HZ));
+        byte[] audio = audio(rec);
+        out.set(0, withLeak(out.get(0), audio, USER_EVENT_TONE_HZ));
         return out;
     }
 
-    private List<Sample> oneCall(String id, int warmth) throws Exception {
+    private List<Sample> oneCall(String id) throws Exception {
         CallerSimulator.Call c = callers.place(id, "+1555010" + String.format("%04d", (int) (System.nanoTime() % 10000)));
         String rec;
         try {
@@ -89,7 +90,8 @@ final class CallScript {
         Thread.sleep(4500); // DTMF bursts: keep the next digits more than the burst window apart
         Sample dtmf = pauseByDtmf(c, rec, "tone-" + id + "-dtmf");
         finish(c);
-        return List.of(withLeak(ue, rec, USER_EVENT_TONE_HZ), withLeak(dtmf, rec, DTMF_TONE_HZ));
+        byte[] audio = audio(rec);
+        return List.of(withLeak(ue, audio, USER_EVENT_TONE_HZ), withLeak(dtmf, audio, DTMF_TONE_HZ));
     }
 
     private String untilRecording(CallerSimulator.Call c) throws Exception {
@@ -136,12 +138,20 @@ final class CallScript {
         c.ended.get(10, TimeUnit.SECONDS);
     }
 
-    private Sample withLeak(Sample s, String rec, int toneHz) {
+    /** The finished recording, or null (with the reason printed) when it could not be had. */
+    private byte[] audio(String rec) {
         try {
-            byte[] wav = subject.recordingAudio(rec);
-            return new Sample(s.trigger(), s.latencyMs(), ToneMeter.toneMillis(wav, toneHz), s.error());
+            return subject.recordingAudio(rec);
         } catch (Exception e) {
-            return new Sample(s.trigger(), s.latencyMs(), -1, s.error() != null ? s.error() : "audio: " + e.getMessage());
+            System.err.println("bench: recording " + rec + ": " + e.getMessage());
+            return null;
         }
+    }
+
+    private static Sample withLeak(Sample s, byte[] audio, int toneHz) {
+        if (audio == null) {
+            return new Sample(s.trigger(), s.latencyMs(), -1, s.error() != null ? s.error() : "recording audio unavailable");
+        }
+        return new Sample(s.trigger(), s.latencyMs(), ToneMeter.toneMillis(audio, toneHz), s.error());
     }
 }
