@@ -23,7 +23,6 @@ import java.util.UUID;
 import java.util.function.Supplier;
 import org.consentrecorder.ari.AriClient;
 import org.consentrecorder.ari.AriEventDecoder;
-import org.consentrecorder.ari.ContinueTarget;
 import org.consentrecorder.call.AriEventTranslator;
 import org.consentrecorder.call.CallCommand;
 import org.consentrecorder.call.CallCore;
@@ -46,16 +45,19 @@ import org.slf4j.LoggerFactory;
  * is the caller's card digits in the recording, so that cost is paid here instead: every event
  * type the translator acts on is decoded through ari4java exactly as a live frame is, the call
  * core runs a whole consent → record → pause → resume → hang-up on a throwaway state (no I/O),
- * and on every call shard's event loop each ARI command is sent for a recording and a channel
- * that do not exist (harmless 404s that open every pooled connection and warm the client code).
+ * and on every call shard's event loop every recording control (pause, unpause, mute, unmute,
+ * stop, cancel) is sent for a recording that does not exist (harmless 404s on the control pool)
+ * and as many GET /asterisk/info as the main pool holds, so every pooled connection is open and
+ * the client code is warm. Channel commands are not sent: they are not on the pause path, and a
+ * request about a channel, even a missing one, is more than a harmless question to Asterisk.
  */
 final class HotPathWarmup {
     private static final Logger LOG = LoggerFactory.getLogger(HotPathWarmup.class);
     static final String EVENTS_RESOURCE = "/warmup/ari-events.jsonl";
     /** Enough for the C1/C2 compilers to pick the decode and core methods up on a 2-core machine. */
-    static final int FIRST_ROUNDS = 400;
+    static final int FIRST_ROUNDS = 150;
     static final int LATER_ROUNDS = 20;
-    private static final int CONTROL_ROUNDS = 8;
+    private static final int CONTROL_ROUNDS = 3;
 
     /** What one exercise ran: the event types decoded and translated, the commands the core issued. */
     record Exercise(Set<String> decodedTypes, Set<String> routedTypes, Set<String> commands, boolean callEnded) {
@@ -172,8 +174,8 @@ final class HotPathWarmup {
     }
 
     /**
-     * On each context's event loop: every ARI command the calls send, for a recording and a
-     * channel that do not exist (Asterisk answers 404 and nothing changes), and as many concurrent
+     * On each context's event loop: every recording control, for a recording that does not exist
+     * (Asterisk answers 404 and nothing changes), and as many concurrent
      * GET /asterisk/info as the pool holds, so every pooled connection is open. Completes with the
      * number of answers (any status) once all are in.
      */
@@ -199,14 +201,7 @@ final class HotPathWarmup {
         for (int i = 0; i < poolSize; i++) {
             requests.add(ari.http().send("GET", "/asterisk/info", List.of(), null));
         }
-        requests.add(ari.answer(missing));
-        requests.add(ari.play(missing, missing + "-pb", "sound:beep", "en"));
-        requests.add(ari.setVariable(missing, "WARMUP", "1"));
-        requests.add(ari.continueInDialplan(missing, ContinueTarget.NEXT_PRIORITY));
-        requests.add(ari.snoop(missing, missing + "-snoop", "both"));
-        requests.add(ari.record(missing, missing, "wav"));
         requests.add(ari.liveRecording(missing));
-        requests.add(ari.hangup(missing));
         Future<Void> controls = Future.succeededFuture();
         int[] answered = {0};
         for (int round = 0; round < CONTROL_ROUNDS; round++) {
