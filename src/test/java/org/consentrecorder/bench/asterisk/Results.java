@@ -14,6 +14,7 @@ import java.util.Map;
 final class Results {
     private final String asteriskVersion;
     private final AsteriskBenchmark.Options options;
+    private final String loadAtStart = loadAverage();
     /** situation → subject → samples, in the order they were measured. */
     private final Map<String, Map<String, List<CallScript.Sample>>> samples = new LinkedHashMap<>();
 
@@ -59,6 +60,15 @@ final class Results {
         }
     }
 
+    static String loadAverage() {
+        try {
+            String[] f = java.nio.file.Files.readString(Path.of("/proc/loadavg")).trim().split("\\s+");
+            return f[0] + " / " + f[1] + " / " + f[2];
+        } catch (IOException | RuntimeException e) {
+            return "unknown";
+        }
+    }
+
     Path write(Path dir, LocalDate date) throws IOException {
         StringBuilder md = new StringBuilder();
         md.append("# Trigger-to-paused on a real Asterisk (").append(date).append(")\n\n");
@@ -70,6 +80,9 @@ final class Results {
                 .append(", Java ").append(System.getProperty("java.version")).append("; Asterisk ").append(asteriskVersion)
                 .append(" (lab configuration, Local channels) on the same machine; benchmark JVM ")
                 .append(ManagementFactory.getRuntimeMXBean().getName()).append(".\n\n");
+        // the machine is shared: the figures only mean something beside how busy it was
+        md.append("Load average (1, 5, 15 min; /proc/loadavg): at the start ").append(loadAtStart)
+                .append(", at the end ").append(loadAverage()).append(".\n\n");
         md.append("Figure: from the trigger (`POST /events/user/PaymentStart` returned, or the caller's `7` of `*7` seen as ")
                 .append("`ChannelDtmfReceived` on the callee) to `GET /recordings/live/{name}` first reading `paused` (polled every ms). ")
                 .append("Leak: milliseconds of the tone the caller starts right after the trigger that reached the recording ")
