@@ -57,6 +57,8 @@ import org.slf4j.LoggerFactory;
 public final class Application implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Application.class);
     private static final int ARI_CONNECTIONS = 32;
+    /** Per event loop, for pause/unpause/mute/unmute/stop only (see VertxAriHttpClient). */
+    private static final int ARI_CONTROL_CONNECTIONS_PER_LOOP = 2;
 
     private final AppConfig config;
     private final DatabaseServer database;
@@ -168,8 +170,21 @@ public final class Application implements AutoCloseable {
                     Clock.systemUTC(), config.ari().endpoint().application(),
                     (callId, name, consentId, subject, duration) -> pipeline.recordingFinished(callId, name, consentId,
                             ArchivePipeline.subjectOf(subject, callId), format, duration));
+            int perLoop = Math.max(4, ARI_CONNECTIONS / VertxOptions.DEFAULT_EVENT_LOOP_POOL_SIZE);
             // after every (re)connect: calls first (events wait for it), then the stored recordings
             AriConnection.Listener listener = new AriConnection.Listener() {
+                private boolean warmed;
+
+                @Override
+                public Future<Void> beforeSubscribe(AriClient client, org.consentrecorder.ari.AriEventDecoder decoder) {
+                    // the first pause after a start or a take-over must not pay for cold code and
+                    // unopened connections (issue 14): warm the path before any event can arrive
+                    boolean first = !warmed;
+                    warmed = true;
+                    return HotPathWarmup.run(vertx, decoder, config.calls(), shards.contexts(), () -> client,
+                            perLoop, first);
+                }
+
                 @Override
                 public Future<Void> resync(AriClient client) {
                     return registry.resync(client).onSuccess(v -> pipeline.reconcile()
@@ -195,13 +210,17 @@ public final class Application implements AutoCloseable {
                     AriSettings a = config.ari();
                     // a client per event loop, so that a call's requests and their answers stay on the
                     // call's thread; ARI_CONNECTIONS shared among the loops (http.conf sessionlimit: 100)
-                    int perLoop = Math.max(4, ARI_CONNECTIONS / VertxOptions.DEFAULT_EVENT_LOOP_POOL_SIZE);
+                    // TCP_NODELAY (Vert.x's default, set here so it stays): a pause is one small request
+                    // that must leave at once, not wait for Nagle to coalesce it with nothing
                     AriConnection connection = new AriConnection(vertx, context, a.endpoint(),
-                            () -> vertx.createHttpClient(new HttpClientOptions().setKeepAlive(true)
+                            () -> vertx.createHttpClient(new HttpClientOptions().setKeepAlive(true).setTcpNoDelay(true)
                                             .setConnectTimeout((int) a.requestTimeout().toMillis()),
                                     new PoolOptions().setHttp1MaxSize(perLoop)),
+                            () -> vertx.createHttpClient(new HttpClientOptions().setKeepAlive(true).setTcpNoDelay(true)
+                                            .setConnectTimeout((int) a.requestTimeout().toMillis()),
+                                    new PoolOptions().setHttp1MaxSize(ARI_CONTROL_CONNECTIONS_PER_LOOP)),
                             vertx.createWebSocketClient(new WebSocketClientOptions().setMaxFrameSize(1 << 20)
-                                    .setMaxMessageSize(16 << 20)),
+                                    .setMaxMessageSize(16 << 20).setTcpNoDelay(true)),
                             a.requestTimeout(), a.reconnectMin(), a.reconnectMax(), listener);
                     registry.scheduleSweep(a.sweepInterval(), connection::connected);
                     ariReady.complete(connection);

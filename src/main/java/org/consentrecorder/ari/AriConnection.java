@@ -46,6 +46,15 @@ public final class AriConnection {
         /** Rebuild call state from REST; new events wait until the returned future completes. */
         Future<Void> resync(AriClient client);
 
+        /**
+         * Called after the server is known and before the event WebSocket subscribes (so before
+         * any event, resync or take-over, and before /health/ready can turn 200): the place to
+         * warm the hot path. A failure is logged and the connection goes on.
+         */
+        default Future<Void> beforeSubscribe(AriClient client, AriEventDecoder decoder) {
+            return Future.succeededFuture();
+        }
+
         /** An event as Asterisk sent it; what it means for a call is the listener's business. */
         void onEvent(Message event);
 
@@ -74,6 +83,7 @@ public final class AriConnection {
     private volatile AriClient client;
     private volatile ServerInfo server;
     private EventsEventWebsocketGetRequest eventsRequest;
+    private AriEventDecoder decoder;
     private final Deque<Message> heldDuringResync = new ArrayDeque<>();
     private long reconnectTimer = -1;
     private final AtomicLong eventsHandled = new AtomicLong();
@@ -95,6 +105,14 @@ public final class AriConnection {
                 requestTimeout, reconnectMin, reconnectMax, listener);
     }
 
+    /** As above, with the recording controls on pools of their own (see {@link VertxAriHttpClient}). */
+    public AriConnection(Vertx vertx, Context context, AriEndpoint endpoint, Supplier<HttpClientAgent> httpClients,
+                         Supplier<HttpClientAgent> controlClients, WebSocketClient wsClient, Duration requestTimeout,
+                         Duration reconnectMin, Duration reconnectMax, Listener listener) {
+        this(vertx, context, endpoint, new VertxAriHttpClient(httpClients, controlClients, endpoint, requestTimeout),
+                wsClient, requestTimeout, reconnectMin, reconnectMax, listener);
+    }
+
     private AriConnection(Vertx vertx, Context context, AriEndpoint endpoint, VertxAriHttpClient http,
                           WebSocketClient wsClient, Duration requestTimeout, Duration reconnectMin,
                           Duration reconnectMax, Listener listener) {
@@ -110,7 +128,7 @@ public final class AriConnection {
     }
 
     /** Unknown fields (newer Asterisk) must not cost us an event: ari4java drops them by default. */
-    private static void enableLenientDecoding() {
+    static void enableLenientDecoding() {
         synchronized (LENIENT_ONCE) {
             if (!lenient) {
                 BaseAriAction.setObjectMapperLessStrict();
@@ -190,7 +208,27 @@ public final class AriConnection {
                 retryLater("cannot read the ARI version: " + ar.cause().getMessage());
                 return;
             }
-            openEvents(gen);
+            warmThenOpen(gen);
+        });
+    }
+
+    private void warmThenOpen(long gen) {
+        Future<Void> warm;
+        try {
+            if (decoder == null || decoder.binding() != ari.getVersion()) {
+                decoder = new AriEventDecoder(ari.getVersion());
+            }
+            warm = listener.beforeSubscribe(client, decoder);
+        } catch (RuntimeException e) {
+            warm = Future.failedFuture(e);
+        }
+        warm.timeout(resyncTimeout.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS).onComplete(ar -> {
+            if (ar.failed()) {
+                LOG.warn("warming the hot path before subscribing failed: {}", ar.cause().getMessage());
+            }
+            if (gen == generation) {
+                openEvents(gen);
+            }
         });
     }
 

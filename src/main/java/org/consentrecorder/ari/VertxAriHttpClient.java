@@ -30,11 +30,21 @@ import java.util.function.Supplier;
  * <p>Built with a client factory, each event-loop thread gets a client (and connection pool) of
  * its own: its connections live on that event loop, so a call's request is written and its
  * answer read on the call's own thread, with no hand-over to another event loop in between.
+ *
+ * <p>Built with a second factory, the recording controls (pause, unpause, mute, unmute, stop,
+ * cancel) get a small pool of their own per event loop. Asterisk's HTTP server answers one
+ * request at a time per connection and Vert.x queues a request until a pooled connection is
+ * free, so on a shared pool a pause could wait behind a recording download or a slow listing
+ * while the caller's card digits reach the file; on its own pool it waits only for other
+ * controls, which Asterisk answers in about a millisecond.
  */
 public final class VertxAriHttpClient implements HttpClient {
     private final HttpClientAgent shared;
     private final Supplier<HttpClientAgent> perEventLoop;
     private final Map<Thread, HttpClientAgent> byEventLoop = new ConcurrentHashMap<>();
+    private final HttpClientAgent sharedControl;
+    private final Supplier<HttpClientAgent> controlPerEventLoop;
+    private final Map<Thread, HttpClientAgent> controlByEventLoop = new ConcurrentHashMap<>();
     private final AriEndpoint endpoint;
     private final Duration timeout;
     private volatile AriMetrics metrics = AriMetrics.NOOP;
@@ -43,14 +53,24 @@ public final class VertxAriHttpClient implements HttpClient {
     public VertxAriHttpClient(HttpClientAgent client, AriEndpoint endpoint, Duration timeout) {
         this.shared = client;
         this.perEventLoop = null;
+        this.sharedControl = client;
+        this.controlPerEventLoop = null;
         this.endpoint = endpoint;
         this.timeout = timeout;
     }
 
     /** A client per event-loop thread (created on first use), and one more for any other thread. */
     public VertxAriHttpClient(Supplier<HttpClientAgent> clientFactory, AriEndpoint endpoint, Duration timeout) {
+        this(clientFactory, null, endpoint, timeout);
+    }
+
+    /** As above, with the recording controls on pools of their own (null: they share the others). */
+    public VertxAriHttpClient(Supplier<HttpClientAgent> clientFactory, Supplier<HttpClientAgent> controlFactory,
+                              AriEndpoint endpoint, Duration timeout) {
         this.shared = clientFactory.get();
         this.perEventLoop = clientFactory;
+        this.sharedControl = controlFactory == null ? shared : controlFactory.get();
+        this.controlPerEventLoop = controlFactory;
         this.endpoint = endpoint;
         this.timeout = timeout;
     }
@@ -60,6 +80,28 @@ public final class VertxAriHttpClient implements HttpClient {
             return shared;
         }
         return byEventLoop.computeIfAbsent(Thread.currentThread(), t -> perEventLoop.get());
+    }
+
+    private HttpClientAgent client(String method, String path) {
+        if (controlPerEventLoop == null || !isControl(method, path)) {
+            return client();
+        }
+        if (!Context.isOnEventLoopThread()) {
+            return sharedControl;
+        }
+        return controlByEventLoop.computeIfAbsent(Thread.currentThread(), t -> controlPerEventLoop.get());
+    }
+
+    /** POST .../pause|mute|stop, DELETE .../pause|mute and DELETE (cancel) on a live recording. */
+    static boolean isControl(String method, String path) {
+        if (!path.startsWith("/recordings/live/")) {
+            return false;
+        }
+        if ("DELETE".equals(method)) {
+            return true;
+        }
+        return "POST".equals(method)
+                && (path.endsWith("/pause") || path.endsWith("/mute") || path.endsWith("/stop"));
     }
 
     /** The status and body of one ARI response. */
@@ -85,7 +127,7 @@ public final class VertxAriHttpClient implements HttpClient {
                 .setURI(endpoint.ariPath() + path + queryString(query))
                 .setTimeout(timeout.toMillis())
                 .putHeader(HttpHeaders.AUTHORIZATION, endpoint.authorization());
-        return client().request(options).compose(request -> {
+        return client(method, path).request(options).compose(request -> {
             Future<io.vertx.core.http.HttpClientResponse> sent;
             if (body != null && !body.isEmpty()) {
                 request.putHeader(HttpHeaders.CONTENT_TYPE, "application/json");

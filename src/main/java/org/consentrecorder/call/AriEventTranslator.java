@@ -29,6 +29,10 @@ public final class AriEventTranslator {
     /** ari.conf "channelvars = CHANNEL(linkedid)" puts the linkedid into every channel snapshot. */
     public static final String LINKEDID_VAR = "CHANNEL(linkedid)";
     static final String SNOOP_ARG = "snoop";
+    /** The ARI event types {@link #translate} acts on; every other type is ignored. */
+    public static final java.util.Set<String> HANDLED_TYPES = java.util.Set.of("StasisStart", "StasisEnd",
+            "ChannelHangupRequest", "ChannelDestroyed", "ChannelDtmfReceived", "ChannelUserevent", "PlaybackStarted",
+            "PlaybackFinished", "RecordingStarted", "RecordingFinished", "RecordingFailed");
 
     private AriEventTranslator() {
     }

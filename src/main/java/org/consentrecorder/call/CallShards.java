@@ -36,6 +36,11 @@ public final class CallShards {
         return contexts.get(Math.floorMod(key.hashCode(), contexts.size()));
     }
 
+    /** Every shard's context (the start-up warm-up opens each one's ARI connections). */
+    public List<Context> contexts() {
+        return contexts;
+    }
+
     public int size() {
         return contexts.size();
     }

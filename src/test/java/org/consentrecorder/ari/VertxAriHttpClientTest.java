@@ -176,4 +176,42 @@ class VertxAriHttpClientTest {
     void aBlockingCallOffTheEventLoopWorks() throws Exception {
         assertEquals("22.10.1", ari.asterisk().getInfo().execute().getSystem().getVersion());
     }
+
+    @Test
+    void aPauseIsNotQueuedBehindASlowRequestWhenControlsHaveTheirOwnPool() throws Exception {
+        AriEndpoint endpoint = new AriEndpoint(URI.create(asterisk.url()), FakeAsterisk.USER,
+                Secret.of(FakeAsterisk.PASSWORD), FakeAsterisk.USER);
+        // one connection each: on a shared pool the pause would have to wait for the slow listing
+        VertxAriHttpClient http = new VertxAriHttpClient(
+                () -> vertx.createHttpClient(new io.vertx.core.http.PoolOptions().setHttp1MaxSize(1)),
+                () -> vertx.createHttpClient(new io.vertx.core.http.PoolOptions().setHttp1MaxSize(1)),
+                endpoint, Duration.ofSeconds(10));
+        asterisk.delay("GET", "/ari/recordings/stored", Duration.ofSeconds(3), 1);
+        Context ctx = contexts(1).get(0);
+        CompletableFuture<Boolean> slowStillPendingWhenPauseAnswered = new CompletableFuture<>();
+        CompletableFuture<Integer> pauseStatus = new CompletableFuture<>();
+        ctx.runOnContext(v -> {
+            var slow = http.send("GET", "/recordings/stored", List.of(), null);
+            http.send("POST", "/recordings/live/no-such-recording/pause", List.of(), null).onComplete(ar -> {
+                slowStillPendingWhenPauseAnswered.complete(!slow.isComplete());
+                pauseStatus.complete(ar.succeeded() ? ar.result().status() : -1);
+            });
+        });
+        assertTrue(slowStillPendingWhenPauseAnswered.get(10, TimeUnit.SECONDS),
+                "the pause was answered while the slow request still held the other pool's only connection");
+        assertEquals(404, pauseStatus.get(10, TimeUnit.SECONDS));
+    }
+
+    @Test
+    void onlyRecordingControlsCountAsControls() {
+        assertTrue(VertxAriHttpClient.isControl("POST", "/recordings/live/cr-x/pause"));
+        assertTrue(VertxAriHttpClient.isControl("DELETE", "/recordings/live/cr-x/pause"));
+        assertTrue(VertxAriHttpClient.isControl("POST", "/recordings/live/cr-x/mute"));
+        assertTrue(VertxAriHttpClient.isControl("DELETE", "/recordings/live/cr-x/mute"));
+        assertTrue(VertxAriHttpClient.isControl("POST", "/recordings/live/cr-x/stop"));
+        assertTrue(VertxAriHttpClient.isControl("DELETE", "/recordings/live/cr-x"));
+        assertEquals(false, VertxAriHttpClient.isControl("GET", "/recordings/live/cr-x"));
+        assertEquals(false, VertxAriHttpClient.isControl("GET", "/recordings/stored/cr-x/file"));
+        assertEquals(false, VertxAriHttpClient.isControl("POST", "/channels/1.2/answer"));
+    }
 }

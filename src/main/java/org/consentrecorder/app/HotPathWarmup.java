@@ -1,0 +1,253 @@
+package org.consentrecorder.app;
+
+import ch.loway.oss.ari4java.generated.models.Message;
+import ch.loway.oss.ari4java.tools.RestException;
+import io.vertx.core.Context;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.lang.reflect.RecordComponent;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.UUID;
+import java.util.function.Supplier;
+import org.consentrecorder.ari.AriClient;
+import org.consentrecorder.ari.AriEventDecoder;
+import org.consentrecorder.call.AriEventTranslator;
+import org.consentrecorder.call.CallCommand;
+import org.consentrecorder.call.CallCore;
+import org.consentrecorder.call.CallEvent;
+import org.consentrecorder.call.CallSettings;
+import org.consentrecorder.call.CallState;
+import org.consentrecorder.call.ChannelSnapshot;
+import org.consentrecorder.call.CommandKey;
+import org.consentrecorder.call.RoutedEvent;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs the pause path for real before the application subscribes to ARI events (so before any
+ * call, any take-over re-asserting a pause, and before /health/ready can turn 200).
+ *
+ * <p>Why: on a real Asterisk the first pause after a start or a take-over took 120–180 ms against
+ * a few ms once warm (issue 14): class loading, Jackson building its deserializers, interpreted
+ * code and TCP connects that had not been made yet. Every millisecond past one 20 ms audio frame
+ * is the caller's card digits in the recording, so that cost is paid here instead: every event
+ * type the translator acts on is decoded through ari4java exactly as a live frame is, the call
+ * core runs a whole consent → record → pause → resume → hang-up on a throwaway state (no I/O),
+ * and on every call shard's event loop every recording control (pause, unpause, mute, unmute,
+ * stop, cancel) is sent for a recording that does not exist (harmless 404s on the control pool)
+ * and as many GET /asterisk/info as the main pool holds, so every pooled connection is open and
+ * the client code is warm. Channel commands are not sent: they are not on the pause path, and a
+ * request about a channel, even a missing one, is more than a harmless question to Asterisk.
+ */
+final class HotPathWarmup {
+    private static final Logger LOG = LoggerFactory.getLogger(HotPathWarmup.class);
+    static final String EVENTS_RESOURCE = "/warmup/ari-events.jsonl";
+    /** Enough for the C1/C2 compilers to pick the decode and core methods up on a 2-core machine. */
+    static final int FIRST_ROUNDS = 150;
+    static final int LATER_ROUNDS = 20;
+    private static final int CONTROL_ROUNDS = 3;
+
+    /** What one exercise ran: the event types decoded and translated, the commands the core issued. */
+    record Exercise(Set<String> decodedTypes, Set<String> routedTypes, Set<String> commands, boolean callEnded) {
+    }
+
+    private HotPathWarmup() {
+    }
+
+    /** The canned frames, one per event type the translator acts on (shapes from a real Asterisk 22). */
+    static List<String> cannedEvents() {
+        try (InputStream in = HotPathWarmup.class.getResourceAsStream(EVENTS_RESOURCE)) {
+            if (in == null) {
+                throw new IllegalStateException(EVENTS_RESOURCE + " is missing from the application");
+            }
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8).lines().filter(l -> !l.isBlank()).toList();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** The CPU part: decode, translate and run the core, {@code rounds} times. Pure: no I/O, nothing kept. */
+    static Exercise exercise(AriEventDecoder decoder, CallSettings settings, int rounds) {
+        List<String> frames = cannedEvents();
+        Set<String> decoded = new TreeSet<>();
+        Set<String> routed = new TreeSet<>();
+        Set<String> commands = new TreeSet<>();
+        boolean ended = true;
+        for (int i = 0; i < rounds; i++) {
+            for (String frame : frames) {
+                Message m;
+                try {
+                    m = decoder.decode(frame);
+                } catch (RestException e) {
+                    throw new IllegalStateException("a canned ARI event no longer decodes: " + e.getMessage(), e);
+                }
+                decoded.add(m.getType());
+                RoutedEvent r = AriEventTranslator.translate(m);
+                if (r.route() != RoutedEvent.Route.IGNORED) {
+                    routed.add(m.getType());
+                }
+            }
+            ended &= runCall(settings, commands);
+        }
+        return new Exercise(decoded, routed, commands, ended);
+    }
+
+    /** One call through the core, every request answered at once; true when the call ended. */
+    private static boolean runCall(CallSettings settings, Set<String> commands) {
+        CallCore core = new CallCore(settings);
+        UUID callId = UUID.randomUUID();
+        CallState state = CallState.initial(callId, UUID.randomUUID());
+        Instant now = Instant.now();
+        List<CallEvent> script = List.of(
+                new CallEvent.Started(new ChannelSnapshot("warmup.1", "Local/100@incoming-warmup;2", "100",
+                        "Warm Up", "100", "en", "warmup.0"), List.of("inbound"), "warmup"),
+                new CallEvent.DtmfReceived(settings.ivr().acceptKey()),
+                new CallEvent.UserEvent(settings.recording().pauseUserEvent()),
+                new CallEvent.UserEvent(settings.recording().resumeUserEvent()),
+                new CallEvent.HangupRequested(),
+                new CallEvent.RecordingFinished(state.recordingName(), 5),
+                new CallEvent.StasisEnded(),
+                new CallEvent.ChannelDestroyed());
+        for (CallEvent external : script) {
+            Deque<CallEvent> pending = new ArrayDeque<>();
+            pending.add(external);
+            int steps = 0;
+            while (!pending.isEmpty() && steps++ < 200) {
+                now = now.plusMillis(20);
+                CallCore.Next next = core.next(state, pending.removeFirst(), now);
+                state = next.state();
+                for (CallCommand c : next.commands()) {
+                    commands.add(c.getClass().getSimpleName());
+                    answer(c, pending);
+                }
+            }
+        }
+        return state.ended();
+    }
+
+    /** What Asterisk and the database would answer: every request succeeds, prompts play through (timers never fire). */
+    private static void answer(CallCommand c, Deque<CallEvent> pending) {
+        if (c instanceof CallCommand.LoadPreference) {
+            pending.add(new CallEvent.PreferenceLoaded(false));
+        }
+        CommandKey key = keyOf(c);
+        if (key != null) {
+            pending.add(new CallEvent.CommandSucceeded(key));
+        }
+        if (c instanceof CallCommand.Play p) {
+            pending.add(new CallEvent.PlaybackStarted(p.playbackId()));
+            pending.add(new CallEvent.PlaybackFinished(p.playbackId(), false));
+        } else if (c instanceof CallCommand.CreateSnoop s) {
+            pending.add(new CallEvent.SnoopEnteredStasis(s.snoopId()));
+        } else if (c instanceof CallCommand.StartRecording r) {
+            pending.add(new CallEvent.RecordingStarted(r.recordingName()));
+        }
+    }
+
+    private static CommandKey keyOf(CallCommand c) {
+        RecordComponent[] components = c.getClass().getRecordComponents();
+        if (components == null) {
+            return null;
+        }
+        for (RecordComponent rc : components) {
+            if (CommandKey.class.isAssignableFrom(rc.getType())) {
+                try {
+                    return (CommandKey) rc.getAccessor().invoke(c);
+                } catch (ReflectiveOperationException e) {
+                    throw new IllegalStateException(e);
+                }
+            }
+        }
+        return null;
+    }
+
+    /**
+     * On each context's event loop: every recording control, for a recording that does not exist
+     * (Asterisk answers 404 and nothing changes), and as many concurrent
+     * GET /asterisk/info as the pool holds, so every pooled connection is open. Completes with the
+     * number of answers (any status) once all are in.
+     */
+    static Future<Integer> exerciseConnections(List<Context> contexts, Supplier<AriClient> client, int poolSize) {
+        List<Future<Integer>> all = new ArrayList<>();
+        for (Context context : contexts) {
+            Promise<Integer> done = Promise.promise();
+            context.runOnContext(v -> onThisLoop(client.get(), poolSize).onComplete(done));
+            all.add(done.future());
+        }
+        return Future.join(all).map(cf -> {
+            int answered = 0;
+            for (Future<Integer> f : all) {
+                answered += f.succeeded() ? f.result() : 0;
+            }
+            return answered;
+        });
+    }
+
+    private static Future<Integer> onThisLoop(AriClient ari, int poolSize) {
+        String missing = "warmup-" + UUID.randomUUID();
+        List<Future<?>> requests = new ArrayList<>();
+        for (int i = 0; i < poolSize; i++) {
+            requests.add(ari.http().send("GET", "/asterisk/info", List.of(), null));
+        }
+        requests.add(ari.liveRecording(missing));
+        Future<Void> controls = Future.succeededFuture();
+        int[] answered = {0};
+        for (int round = 0; round < CONTROL_ROUNDS; round++) {
+            // one after the other, as a call sends them: each round reuses the control connection
+            controls = controls.transform(x -> answeredCount(answered, List.of(ari.pauseRecording(missing),
+                    ari.unpauseRecording(missing), ari.muteRecording(missing), ari.unmuteRecording(missing),
+                    ari.stopRecording(missing), ari.cancelRecording(missing))));
+        }
+        requests.add(controls);
+        return Future.join(requests).transform(x -> {
+            for (Future<?> f : requests) {
+                if (f.succeeded() || f.cause() instanceof org.consentrecorder.ari.AriFailure) {
+                    answered[0]++;
+                }
+            }
+            return Future.succeededFuture(answered[0]);
+        });
+    }
+
+    private static Future<Void> answeredCount(int[] answered, List<Future<Void>> requests) {
+        return Future.join(requests).transform(x -> {
+            for (Future<Void> f : requests) {
+                if (f.succeeded() || f.cause() instanceof org.consentrecorder.ari.AriFailure) {
+                    answered[0]++;
+                }
+            }
+            return Future.succeededFuture();
+        });
+    }
+
+    /** The whole warm-up: the CPU part on a worker thread (it takes a while cold), then the connections. */
+    static Future<Void> run(Vertx vertx, AriEventDecoder decoder, CallSettings settings, List<Context> contexts,
+                            Supplier<AriClient> client, int poolSize, boolean first) {
+        long started = System.nanoTime();
+        int rounds = first ? FIRST_ROUNDS : LATER_ROUNDS;
+        return vertx.executeBlocking(() -> exercise(decoder, settings, rounds), false)
+                .compose(ex -> {
+                    long cpu = System.nanoTime();
+                    return exerciseConnections(contexts, client, poolSize).map(answered -> {
+                        LOG.info("hot path warmed in {} ms ({} rounds of {} event types and a call through the core "
+                                        + "in {} ms; {} ARI requests answered over {} event loops)",
+                                Duration.ofNanos(System.nanoTime() - started).toMillis(), rounds,
+                                ex.decodedTypes().size(), Duration.ofNanos(cpu - started).toMillis(), answered,
+                                contexts.size());
+                        return null;
+                    });
+                });
+    }
+}

@@ -1,0 +1,149 @@
+package org.consentrecorder.bench.asterisk;
+
+import java.io.IOException;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Trigger-to-paused on a real Asterisk, for the product and for a minimal reference app in the same
+ * run (issue 14). Needs an Asterisk with the lab configuration (../shared/asterisk/README.md) and
+ * the consent prompts installed in its sounds directory; exits non-zero, saying why, when no ARI
+ * answers.
+ *
+ * <pre>mvn -B -Pbench-asterisk test-compile exec:exec [-Dbench.args="--calls 20,60"]</pre>
+ *
+ * <p>The figure is the time from the trigger (the {@code POST /events/user/PaymentStart} returning,
+ * or the caller's digit reaching the callee's channel as an ARI event) to {@code GET
+ * /recordings/live/{name}} first reading {@code paused}, polled every millisecond. Right after the
+ * trigger the caller plays a tone ("card digits") until after the pause; the tone's length found
+ * in the finished recording by a Goertzel filter is the audio that leaked.
+ */
+public final class AsteriskBenchmark {
+
+    public static void main(String[] args) throws Exception {
+        Options o = Options.parse(args);
+        RawAri probe = new RawAri(o.ari, o.user, o.password);
+        RawAri.Response info;
+        try {
+            info = probe.call("GET", "/asterisk/info", Map.of());
+        } catch (RuntimeException e) {
+            System.err.println("bench-asterisk: no ARI answers at " + o.ari + " (" + e.getCause() + "). Build and start the lab"
+                    + " Asterisk first: ../shared/asterisk/README.md");
+            System.exit(2);
+            return;
+        }
+        if (!info.ok()) {
+            System.err.println("bench-asterisk: ARI at " + o.ari + " answered HTTP " + info.status() + " to GET /asterisk/info"
+                    + " (user " + o.user + "); check ari.conf");
+            System.exit(2);
+            return;
+        }
+        String version = info.body().path("system").path("version").asText();
+        Results results = new Results(version, o);
+
+        Subject reference = new ReferenceSubject(o);
+        Subject product = new ProductSubject(o);
+        for (Subject s : List.of(reference, product)) {
+            System.out.println("bench-asterisk: " + s.name());
+            s.start();
+            try (CallerSimulator callers = new CallerSimulator(new RawAri(o.ari, o.user, o.password), "consent-recorder")) {
+                callers.start();
+                CallScript script = new CallScript(callers, s, o);
+                results.add(s.name(), "first call after start (cold)", script.run("cold", 1, 0));
+                results.add(s.name(), "one call at a time, warm", script.run("warm", o.warmCalls, 0));
+                for (int n : o.concurrency) {
+                    results.add(s.name(), n + " concurrent calls", script.run("c" + n, n, o.rampMs));
+                }
+                if (s.canRestart()) {
+                    results.add(s.name(), "first pause after a crash, restart and take-over", script.afterRestart());
+                }
+            } finally {
+                s.stop();
+            }
+        }
+        Path file = results.write(o.out, LocalDate.now());
+        System.out.println("bench-asterisk: results in " + file);
+        System.exit(results.failures() == 0 ? 0 : 1);
+    }
+
+    /** Command-line options, with the lab configuration's defaults. */
+    static final class Options {
+        URI ari = URI.create("http://127.0.0.1:8088");
+        String user = "ari";
+        String password = "ari-secret";
+        String continueTarget = "after-consent";
+        int warmCalls = 5;
+        int[] concurrency = {20, 60};
+        int rampMs = 5000;
+        Path out = Path.of("bench/results");
+        String command = "mvn -B -Pbench-asterisk test-compile exec:exec";
+
+        static Options parse(String[] args) {
+            Options o = new Options();
+            for (int i = 0; i < args.length; i++) {
+                switch (args[i]) {
+                    case "--ari" -> o.ari = URI.create(args[++i]);
+                    case "--user" -> o.user = args[++i];
+                    case "--password" -> o.password = args[++i];
+                    case "--warm" -> o.warmCalls = Integer.parseInt(args[++i]);
+                    case "--calls" -> o.concurrency = java.util.Arrays.stream(args[++i].split(","))
+                            .filter(s -> !s.isBlank()).mapToInt(Integer::parseInt).toArray();
+                    case "--ramp-ms" -> o.rampMs = Integer.parseInt(args[++i]);
+                    case "--out" -> o.out = Path.of(args[++i]);
+                    default -> throw new IllegalArgumentException("unknown option " + args[i]);
+                }
+            }
+            return o;
+        }
+    }
+
+    /** What is being measured: the product or the reference app. */
+    interface Subject {
+        String name();
+
+        void start() throws Exception;
+
+        /** Kills the subject with SIGKILL and starts it again on the same state; only the product can. */
+        default boolean canRestart() {
+            return false;
+        }
+
+        default void crashAndRestart() throws Exception {
+            throw new UnsupportedOperationException(name() + " cannot restart");
+        }
+
+        /** Press the consent key when the product asks; the reference records without asking. */
+        boolean asksForConsent();
+
+        /** The finished recording's audio (WAV), fetched the way this subject keeps it. */
+        byte[] recordingAudio(String recordingName) throws Exception;
+
+        void stop() throws Exception;
+    }
+
+    static <T> List<T> all(ExecutorService pool, List<java.util.concurrent.Callable<T>> tasks) throws Exception {
+        List<T> out = new ArrayList<>();
+        for (Future<T> f : pool.invokeAll(tasks, 10, TimeUnit.MINUTES)) {
+            out.add(f.get());
+        }
+        return out;
+    }
+
+    static ExecutorService threads(int n) {
+        return Executors.newFixedThreadPool(Math.max(1, n));
+    }
+
+    static void writeString(Path file, String text) throws IOException {
+        Files.createDirectories(file.getParent());
+        Files.writeString(file, text);
+    }
+}

@@ -1,0 +1,164 @@
+package org.consentrecorder.bench.asterisk;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The callers: a Stasis application of its own ({@code caller-sim}) that places calls through
+ * {@code Local/100@incoming}, so that the {@code ;2} half runs the lab dialplan into
+ * {@code Stasis(consent-recorder,inbound)} as an inbound call would, while the {@code ;1} half
+ * is the phone. Each phone sits in a mixing bridge of its own and its "voice" is played into that
+ * bridge (DTMF sent on a channel with its own playback is held back by Asterisk; see the
+ * command-queue-vs-playback fixture). It subscribes to everything, so it sees the recording start
+ * on the snoop channel and the digits reach the callee, with the same WebSocket latency as any app.
+ */
+final class CallerSimulator implements AutoCloseable {
+    static final String APP = "caller-sim";
+
+    /** One placed call, known by the ids we chose for it. */
+    final class Call {
+        final String phone;
+        final String callee;
+        final String bridge;
+        final CompletableFuture<Void> answered = new CompletableFuture<>();
+        final CompletableFuture<String> recording = new CompletableFuture<>();
+        final CompletableFuture<Void> ended = new CompletableFuture<>();
+        /** When the callee's ChannelDtmfReceived for each digit was seen (System.nanoTime), keyed by digit. */
+        final Map<String, CompletableFuture<Long>> digitSeen = new ConcurrentHashMap<>();
+
+        Call(String id) {
+            this.phone = id + "-1";
+            this.callee = id + "-2";
+            this.bridge = id + "-br";
+        }
+
+        CompletableFuture<Long> digit(String d) {
+            return digitSeen.computeIfAbsent(d, k -> new CompletableFuture<>());
+        }
+
+        void dtmf(String digits) {
+            ari.call("POST", "/channels/" + phone + "/dtmf", Map.of("dtmf", digits, "between", "100", "duration", "100"));
+        }
+
+        void playTone(String playbackId, String tone) {
+            ari.call("POST", "/bridges/" + bridge + "/play", Map.of("media", "tone:" + tone, "playbackId", playbackId));
+        }
+
+        void stopPlayback(String playbackId) {
+            ari.call("DELETE", "/playbacks/" + playbackId, Map.of());
+        }
+
+        void userEvent(String name) {
+            ari.call("POST", "/events/user/" + name, Map.of("application", targetApp, "source", "channel:" + callee));
+        }
+
+        void hangup() {
+            ari.call("DELETE", "/channels/" + phone, Map.of());
+        }
+    }
+
+    private final RawAri ari;
+    private final String targetApp;
+    private final Map<String, Call> byPhone = new ConcurrentHashMap<>();
+    private final Map<String, Call> byCallee = new ConcurrentHashMap<>();
+    /** snoop channel id → callee channel id, learnt from the snoop's name {@code Snoop/<callee id>-<n>}. */
+    private final Map<String, String> snoops = new ConcurrentHashMap<>();
+
+    CallerSimulator(RawAri ari, String targetApp) {
+        this.ari = ari;
+        this.targetApp = targetApp;
+    }
+
+    void start() {
+        ari.connect(APP, true, this::onEvent);
+    }
+
+    Call place(String id, String callerNumber) {
+        Call c = new Call(id);
+        byPhone.put(c.phone, c);
+        byCallee.put(c.callee, c);
+        RawAri.Response r = ari.call("POST", "/channels", Map.of("endpoint", "Local/100@incoming", "app", APP,
+                "appArgs", "phone", "callerId", "\"Bench Caller\" <" + callerNumber + ">", "timeout", "30",
+                "channelId", c.phone, "otherChannelId", c.callee));
+        if (!r.ok()) {
+            throw new IllegalStateException("originate failed: HTTP " + r.status());
+        }
+        return c;
+    }
+
+    private void onEvent(JsonNode e) {
+        String type = e.path("type").asText();
+        JsonNode channel = e.path("channel");
+        String id = channel.path("id").asText();
+        switch (type) {
+            case "StasisStart" -> {
+                Call c = byPhone.get(id);
+                if (c != null && e.path("application").asText().equals(APP)) {
+                    ari.request("POST", "/bridges", Map.of("type", "mixing", "bridgeId", c.bridge))
+                            .thenCompose(r -> ari.request("POST", "/bridges/" + c.bridge + "/addChannel",
+                                    Map.of("channel", c.phone)))
+                            .thenAccept(r -> c.answered.complete(null));
+                }
+            }
+            case "ChannelCreated", "ChannelStateChange" -> {
+                String name = channel.path("name").asText();
+                if (name.startsWith("Snoop/")) {
+                    String spied = name.substring("Snoop/".length(), name.lastIndexOf('-'));
+                    snoops.put(id, spied);
+                }
+            }
+            case "RecordingStarted" -> {
+                String target = e.path("recording").path("target_uri").asText();
+                if (target.startsWith("channel:")) {
+                    String spied = snoops.get(target.substring("channel:".length()));
+                    Call c = spied == null ? null : byCallee.get(spied);
+                    if (c != null) {
+                        c.recording.complete(e.path("recording").path("name").asText());
+                    }
+                }
+            }
+            case "ChannelDtmfReceived" -> {
+                Call c = byCallee.get(id);
+                if (c != null) {
+                    c.digit(e.path("digit").asText()).complete(System.nanoTime());
+                }
+            }
+            case "ChannelDestroyed" -> {
+                Call c = byPhone.get(id);
+                if (c != null) {
+                    c.ended.complete(null);
+                    ari.request("DELETE", "/bridges/" + c.bridge, Map.of());
+                }
+            }
+            default -> {
+            }
+        }
+    }
+
+    /** Polls the live recording until Asterisk reports the state; returns System.nanoTime() of the first such answer. */
+    long awaitState(String recording, String state, long timeoutMs) {
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMs);
+        while (System.nanoTime() < deadline) {
+            RawAri.Response r = ari.call("GET", "/recordings/live/" + recording, Map.of());
+            long at = System.nanoTime();
+            if (r.ok() && r.body() != null && state.equals(r.body().path("state").asText())) {
+                return at;
+            }
+            try {
+                Thread.sleep(1);
+            } catch (InterruptedException ie) {
+                Thread.currentThread().interrupt();
+                return -1;
+            }
+        }
+        return -1;
+    }
+
+    @Override
+    public void close() {
+        ari.close();
+    }
+}
