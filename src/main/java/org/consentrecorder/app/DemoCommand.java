@@ -27,7 +27,6 @@ import picocli.CommandLine.Option;
                 "Ignores every CR_* setting: the demo never touches a real database, keyring or Asterisk."})
 final class DemoCommand implements Callable<Integer> {
     private static final Logger LOG = LoggerFactory.getLogger(DemoCommand.class);
-    private static final long SHUTDOWN_DEADLINE_MS = 25_000;
 
     @Option(names = "--data-dir", paramLabel = "DIR",
             description = "Keep the demo's data here (new, empty, or made by an earlier demo). "
@@ -70,26 +69,7 @@ final class DemoCommand implements Callable<Integer> {
             data.deleteIfThrowaway();
             return 1;
         }
-        CountDownLatch stopped = new CountDownLatch(1);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            Thread watchdog = new Thread(() -> {
-                try {
-                    Thread.sleep(SHUTDOWN_DEADLINE_MS);
-                    Runtime.getRuntime().halt(1);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
-            }, "shutdown-watchdog");
-            watchdog.setDaemon(true);
-            watchdog.start();
-            try {
-                demo.close();
-            } catch (RuntimeException e) {
-                LOG.warn("demo shutdown: {}", e.getMessage());
-            }
-            watchdog.interrupt();
-            stopped.countDown();
-        }, "demo-shutdown"));
+        CountDownLatch stopped = Main.closeOnShutdown(demo, "demo shutdown");
         banner(System.out, demo, callInterval);
         try {
             stopped.await();

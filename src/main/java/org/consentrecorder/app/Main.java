@@ -60,6 +60,36 @@ public final class Main implements Callable<Integer> {
         }
     }
 
+    /**
+     * Closes {@code what} when the JVM is asked to stop (SIGTERM, Ctrl-C); the returned latch opens
+     * once it is closed. A stuck step must not keep the process alive (orchestrators expect it
+     * gone): after {@link #SHUTDOWN_DEADLINE_MS} the process halts.
+     */
+    static CountDownLatch closeOnShutdown(AutoCloseable what, String name) {
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            Thread watchdog = new Thread(() -> {
+                try {
+                    Thread.sleep(SHUTDOWN_DEADLINE_MS);
+                    LOG.error("{} did not finish within {} ms; halting", name, SHUTDOWN_DEADLINE_MS);
+                    Runtime.getRuntime().halt(1);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }, "shutdown-watchdog");
+            watchdog.setDaemon(true);
+            watchdog.start();
+            try {
+                what.close();
+            } catch (Exception e) {
+                LOG.warn("{}: {}", name, e.getMessage());
+            }
+            watchdog.interrupt();
+            stopped.countDown();
+        }, name));
+        return stopped;
+    }
+
     @Command(name = "run", mixinStandardHelpOptions = true, description = "Start the service (the default).")
     static final class Run implements Callable<Integer> {
         @Override
@@ -79,28 +109,7 @@ public final class Main implements Callable<Integer> {
             }
             try {
                 Application app = Application.start(config);
-                CountDownLatch stopped = new CountDownLatch(1);
-                Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-                    // a stuck step must not keep the process alive: orchestrators expect it gone
-                    Thread watchdog = new Thread(() -> {
-                        try {
-                            Thread.sleep(SHUTDOWN_DEADLINE_MS);
-                            LOG.error("shutdown did not finish within {} ms; halting", SHUTDOWN_DEADLINE_MS);
-                            Runtime.getRuntime().halt(1);
-                        } catch (InterruptedException e) {
-                            Thread.currentThread().interrupt();
-                        }
-                    }, "shutdown-watchdog");
-                    watchdog.setDaemon(true);
-                    watchdog.start();
-                    try {
-                        app.close();
-                    } catch (Exception e) {
-                        LOG.warn("shutdown: {}", e.getMessage());
-                    }
-                    watchdog.interrupt();
-                    stopped.countDown();
-                }, "shutdown"));
+                CountDownLatch stopped = closeOnShutdown(app, "shutdown");
                 stopped.await();
                 return 0;
             } catch (InterruptedException e) {
