@@ -115,6 +115,7 @@ class MfaApiTest {
 
         ApiClient.Reply reused = secondStep("dave", ApiTestSupport.PASSWORD, new JsonObject().put("code", next));
         assertEquals(401, reused.status(), "a code already used in its window is refused: " + reused);
+        assertEquals("unauthorized", reused.error(), "a wrong code: the same challenge may try again");
         ApiClient.Reply older = secondStep("dave", ApiTestSupport.PASSWORD,
                 new JsonObject().put("code", Totp.code(dave.secret, s)));
         assertEquals(401, older.status(), "an older code than the last one used is refused too");
@@ -123,11 +124,15 @@ class MfaApiTest {
         ApiClient.Reply first = login("dave", ApiTestSupport.PASSWORD);
         String challenge = first.json().getString("challenge");
         for (int i = 0; i < AuthRoutes.CHALLENGE_ATTEMPTS; i++) {
-            assertEquals(401, c.post("/api/v1/auth/login/mfa", null, new JsonObject().put("challenge", challenge)
-                    .put("code", "99999" + i)).status());
+            ApiClient.Reply wrong = c.post("/api/v1/auth/login/mfa", null, new JsonObject().put("challenge", challenge)
+                    .put("code", "99999" + i));
+            assertEquals(401, wrong.status());
+            assertEquals("unauthorized", wrong.error(), wrong.toString());
         }
-        assertEquals(401, c.post("/api/v1/auth/login/mfa", null, new JsonObject().put("challenge", challenge)
-                .put("recovery_code", dave.recoveryCodes.get(0))).status());
+        ApiClient.Reply usedUp = c.post("/api/v1/auth/login/mfa", null, new JsonObject().put("challenge", challenge)
+                .put("recovery_code", dave.recoveryCodes.get(0)));
+        assertEquals(401, usedUp.status());
+        assertEquals(AuthRoutes.CHALLENGE_EXPIRED, usedUp.error(), "the client is told to start again with the password");
         assertEquals(400, c.post("/api/v1/auth/login/mfa", null, new JsonObject().put("challenge", challenge)).status(),
                 "neither a code nor a recovery code");
     }
