@@ -165,6 +165,10 @@ class MfaApiTest {
         Signed fred = enrolAccount("fred", "supervisor");
         String id = (String) h.rows("select id::text from operator_account where username = 'fred'").get(0).get("id");
         assertEquals(400, c.post("/api/v1/accounts/" + id + "/mfa-reset", admin, new JsonObject()).status());
+        assertTrue(c.get("/api/v1/accounts/" + id, admin).json().getBoolean("second_factor"), "enrolled, says the account");
+        assertTrue(c.get("/api/v1/accounts?limit=200", admin).json().getJsonArray("items").stream()
+                .map(o -> (JsonObject) o).filter(a -> a.getString("id").equals(id)).findFirst().orElseThrow()
+                .getBoolean("second_factor"), "and the list");
         ApiClient.Reply reset = c.post("/api/v1/accounts/" + id + "/mfa-reset", admin,
                 new JsonObject().put("reason", "phone lost, ticket 99"));
         assertEquals(200, reset.status(), reset.toString());
@@ -173,6 +177,7 @@ class MfaApiTest {
         List<Map<String, Object>> rows = ApiTestSupport.auditRows(h, "accounts.mfa_reset", id);
         assertEquals("phone lost, ticket 99", rows.get(rows.size() - 1).get("reason"));
         assertEquals("mfa_enrolment", login("fred", ApiTestSupport.PASSWORD).json().getString("scope"));
+        assertFalse(c.get("/api/v1/accounts/" + id, admin).json().getBoolean("second_factor"), "not enrolled any more");
     }
 
     @Test
