@@ -104,9 +104,16 @@ export const post = (path, body) => json('POST', path, {body: body === undefined
 export const patch = (path, body) => json('PATCH', path, {body});
 export const del = (path) => json('DELETE', path, {});
 
-/** POST /auth/login without a token. The answer is the session, or (later) a second-factor challenge. */
+/** POST /auth/login without a token. The answer is the session, or a second-factor challenge. */
 export const login = (username, password) => json('POST', '/auth/login',
     {body: {username, password}, authenticated: false});
+
+/**
+ * POST /auth/login/mfa without a token: the challenge of step one and either a 6-digit code
+ * ({code}) or a recovery code ({recovery_code}). The answer is the session.
+ */
+export const loginSecondFactor = (challenge, factor) => json('POST', '/auth/login/mfa',
+    {body: {challenge, ...factor}, authenticated: false});
 
 /** GET /auth/me for a token that is not yet the session's (right after the login). */
 export async function me(token) {

@@ -17,8 +17,10 @@ const expiry = document.getElementById('session-expiry');
 const idleWarning = document.getElementById('idle-warning');
 const idleWarningAlert = document.getElementById('idle-warning-alert');
 const idleWarningText = document.getElementById('idle-warning-text');
+const accountLink = document.getElementById('account-link');
 
 let cleanup = null;
+let shownScreen = null;
 
 function segments() {
   const hash = window.location.hash || '';
@@ -58,10 +60,14 @@ async function startSession(answer) {
 function renderChrome(current) {
   const s = session.get();
   replace(whoName, `${s.username} · ${s.role}`);
-  replace(navList, SCREENS.filter((screen) => screen.allowed()).map((screen) =>
+  replace(navList, SCREENS.filter((screen) => screen.inNav !== false && screen.allowed()).map((screen) =>
     h('li', {}, h('a', {href: `#/${screen.path}`, 'aria-current': screen === current ? 'page' : null}, screen.title))));
   nav.hidden = false;
   who.hidden = false;
+  // the role requires a second factor and none is enrolled: said in the header on every screen
+  accountLink.classList.toggle('needs-attention', session.enrolmentOnly());
+  replace(accountLink, session.enrolmentOnly() ? 'Second factor needed' : 'Second factor');
+  accountLink.setAttribute('aria-current', current && current.path === 'account' ? 'page' : 'false');
 }
 
 function notAllowed(container, screen) {
@@ -86,9 +92,15 @@ function route() {
     return;
   }
   const parts = segments();
-  const allowed = SCREENS.filter((screen) => screen.allowed());
+  if (session.enrolmentOnly() && parts[0] !== 'account') {
+    // this session may only enrol a second factor (the API refuses everything else): go there
+    window.location.replace('#/account');
+    return;
+  }
+  const allowed = SCREENS.filter((screen) => screen.inNav !== false && screen.allowed());
   if (parts.length === 0) {
     if (allowed.length === 0) {
+      shownScreen = null;
       renderChrome(null);
       replace(main, h('h1', {tabindex: -1}, 'Nothing to show'),
           h('p', {}, 'Your role has no screen in this console.'));
@@ -98,6 +110,7 @@ function route() {
     return;
   }
   const screen = SCREENS.find((candidate) => candidate.path === parts[0]);
+  shownScreen = screen || null;
   renderChrome(screen);
   const container = h('div', {class: 'screen'});
   replace(main, container);
@@ -139,6 +152,10 @@ function onSessionEvent(event) {
     } else if (!idleWarning.hidden) {
       idleWarning.hidden = true;
       replace(idleWarningAlert);
+    }
+  } else if (event.type === 'updated') {
+    if (!nav.hidden) {
+      renderChrome(shownScreen);
     }
   } else if (event.type === 'ended') {
     SCREENS.forEach((screen) => screen.forget && screen.forget());

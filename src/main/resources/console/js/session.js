@@ -20,7 +20,7 @@ function emit(event) {
   }
 }
 
-/** Listens to {type: 'started'|'ended'|'tick', ...}; ended carries reason ('signed_out', 'expired', 'idle', 'rejected'). */
+/** Listens to {type: 'started'|'updated'|'ended'|'tick', ...}; ended carries reason ('signed_out', 'expired', 'idle', 'rejected'). */
 export function subscribe(listener) {
   listeners.add(listener);
   return () => listeners.delete(listener);
@@ -56,21 +56,38 @@ export function start(login, me, now = Date.now()) {
   current = {
     token: login.token,
     expiresAt: Number.isNaN(expiresAt) ? now + login.expires_in * 1000 : expiresAt,
-    username: me.name,
-    role: me.role,
-    permissions: me.permissions,
+    ...fromMe(me),
   };
   lastActivity = now;
   persist();
   emit({type: 'started', session: current});
 }
 
-/** Refreshes the role and permissions (after a reload). */
+/** What the console keeps of GET /auth/me. */
+function fromMe(me) {
+  return {
+    username: me.name,
+    role: me.role,
+    permissions: me.permissions,
+    // 'mfa_enrolment': the role needs a second factor the account has not enrolled; this session may only enrol one
+    scope: me.scope || 'full',
+    secondFactor: me.second_factor === true,
+    mfaRequired: me.mfa_required === true,
+  };
+}
+
+/** Refreshes the role, permissions and scope (after a reload, or after enrolling a second factor). */
 export function update(me) {
   if (current) {
-    current = {...current, username: me.name, role: me.role, permissions: me.permissions};
+    current = {...current, ...fromMe(me)};
     persist();
+    emit({type: 'updated', session: current});
   }
+}
+
+/** Whether this session may only enrol a second factor (its role requires one; none is enrolled yet). */
+export function enrolmentOnly() {
+  return Boolean(current && current.scope === 'mfa_enrolment');
 }
 
 /** Ends the session here; the caller revokes the token on the server where that still makes sense. */

@@ -9,7 +9,10 @@ import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 
-/** Operator accounts (admin only): list, create, read, change role, disable, reset password. */
+/**
+ * Operator accounts (admin only): list, create, read, change role, disable, reset password, unlock,
+ * reset the second factor. List and read say whether the account has a confirmed second factor.
+ */
 final class AccountRoutes {
     private final AdminApi api;
 
@@ -72,10 +75,14 @@ final class AccountRoutes {
         int offset = q.offset();
         Api.reply(ctx, api.auditAllowed(ctx, "account", null, null, null)
                 .compose(v -> api.accounts().list(limit + 1, offset))
-                .map(accounts -> {
-                    JsonArray items = new JsonArray();
-                    accounts.stream().limit(limit).forEach(a -> items.add(a.toJson()));
-                    return Api.offsetPage(items, limit, offset, accounts.size() > limit);
+                .compose(accounts -> {
+                    List<AccountRepository.Account> page = accounts.stream().limit(limit).toList();
+                    return api.mfa().confirmedAmong(page.stream().map(AccountRepository.Account::id).toList())
+                            .map(enrolled -> {
+                                JsonArray items = new JsonArray();
+                                page.forEach(a -> items.add(a.toJson().put("second_factor", enrolled.contains(a.id()))));
+                                return Api.offsetPage(items, limit, offset, accounts.size() > limit);
+                            });
                 }));
     }
 
@@ -105,7 +112,9 @@ final class AccountRoutes {
         UUID id = Ids.parse("account id", ctx.pathParam("id"));
         Api.reply(ctx, api.auditAllowed(ctx, "account", id.toString(), null, null)
                 .compose(v -> api.accounts().byId(id))
-                .map(a -> a.orElseThrow(() -> ApiError.notFound("no account with id " + id)).toJson()));
+                .map(a -> a.orElseThrow(() -> ApiError.notFound("no account with id " + id)))
+                .compose(a -> api.mfa().enrolment(id).map(e -> a.toJson()
+                        .put("second_factor", e.map(MfaRepository.Enrolment::confirmed).orElse(false)))));
     }
 
     private void update(RoutingContext ctx) {

@@ -28,6 +28,11 @@ final class AuthRoutes {
     private static final String INVALID = "invalid user name or password";
     static final Duration CHALLENGE_TTL = Duration.ofMinutes(5);
     static final int CHALLENGE_ATTEMPTS = 5;
+    /**
+     * The error code of a second step that cannot succeed any more (challenge unknown, expired or used
+     * up): the client goes back to the password, where a wrong code ("unauthorized") lets it try again.
+     */
+    static final String CHALLENGE_EXPIRED = "challenge_expired";
     private final AdminApi api;
 
     AuthRoutes(AdminApi api) {
@@ -205,17 +210,17 @@ final class AuthRoutes {
         byte[] idHash = Tokens.hash(challenge);
         api.mfa().attemptChallenge(idHash, CHALLENGE_ATTEMPTS)
                 .compose(accountId -> accountId.isEmpty()
-                        ? Future.failedFuture(new ApiError(401, "unauthorized",
+                        ? Future.failedFuture(new ApiError(401, CHALLENGE_EXPIRED,
                         "the challenge is unknown, expired or used up; sign in again with the password"))
                         : api.accounts().byId(accountId.get()))
                 .compose(account -> {
                     if (account.isEmpty() || account.get().disabled() || account.get().locked()) {
-                        return Future.failedFuture(new ApiError(401, "unauthorized", "sign in again with the password"));
+                        return Future.failedFuture(new ApiError(401, CHALLENGE_EXPIRED, "sign in again with the password"));
                     }
                     AccountRepository.Account a = account.get();
                     return api.mfa().enrolment(a.id()).compose(e -> {
                         if (e.isEmpty() || !e.get().confirmed()) {
-                            return Future.failedFuture(new ApiError(401, "unauthorized", "sign in again with the password"));
+                            return Future.failedFuture(new ApiError(401, CHALLENGE_EXPIRED, "sign in again with the password"));
                         }
                         return redeem(ctx, a, e.get(), idHash, code, recovery, source);
                     });

@@ -59,6 +59,21 @@ public final class MfaRepository {
                 .map(rows -> rows.size() == 0 ? Optional.empty() : Optional.of(enrolment(rows.iterator().next())));
     }
 
+    /** Which of these accounts have a confirmed second factor (for the account list). */
+    public Future<java.util.Set<UUID>> confirmedAmong(List<UUID> accountIds) {
+        if (accountIds.isEmpty()) {
+            return Future.succeededFuture(java.util.Set.of());
+        }
+        return pool.preparedQuery("select account_id from operator_mfa where confirmed_at is not null "
+                        + "and account_id = any($1)")
+                .execute(Tuple.of(accountIds.toArray(new UUID[0])))
+                .map(rows -> {
+                    java.util.Set<UUID> out = new java.util.HashSet<>();
+                    rows.forEach(r -> out.add(r.getUUID("account_id")));
+                    return out;
+                });
+    }
+
     /** Starts (or restarts) an unconfirmed enrolment; a confirmed one is never replaced here. */
     public Future<Boolean> begin(Tx tx, UUID accountId, KekId kekId, byte[] sealed) {
         return tx.connection().preparedQuery("insert into operator_mfa (account_id, kek_id, secret_sealed, created_at) "

@@ -1,4 +1,5 @@
-// Admin: operator accounts (create, role, disable, new password) and API tokens for integrations
+// Admin: operator accounts (create, role, disable, new password, reset the second factor with a reason)
+// and API tokens for integrations
 // (create: the secret is shown once; revoke). #/admin/accounts and #/admin/tokens.
 import * as api from '../api.js';
 import * as session from '../session.js';
@@ -86,6 +87,32 @@ function accounts(body) {
     return f;
   }
 
+  function secondFactorCell(a) {
+    const badge = a.second_factor ? h('span', {class: 'badge badge-ok'}, 'enrolled')
+      : h('span', {class: 'badge badge-muted'}, 'none');
+    if (!a.second_factor) {
+      return badge;
+    }
+    // lost phone and recovery codes: the admin removes the factor (reason audited); the next sign-in enrols anew
+    const reason = h('input', {type: 'text', name: 'reason', required: true, maxLength: 500, autocomplete: 'off',
+      'aria-label': `Reason to reset the second factor of ${a.username}`, placeholder: 'Reason'});
+    const f = h('form', {class: 'actions', method: 'post'}, badge, reason,
+        h('button', {type: 'submit', class: 'button-small button-danger',
+          'aria-label': `Reset the second factor of ${a.username}`}, 'Reset'));
+    onSubmit(f, async (data) => {
+      try {
+        const done = await api.post(`/accounts/${a.id}/mfa-reset`, {reason: data.reason.trim()});
+        await load();
+        say(status, 'ok', done.second_factor_removed
+          ? `${a.username}: second factor removed and sessions ended. Their next sign-in enrols a new one.`
+          : `${a.username} had no second factor; their sessions were ended.`);
+      } catch (e) {
+        say(status, 'error', `${a.username}: ${e.message}`);
+      }
+    });
+    return f;
+  }
+
   async function load() {
     try {
       const page = await api.get('/accounts', {limit: 200});
@@ -95,6 +122,7 @@ function accounts(body) {
         {title: 'Status', cell: (a) => (a.disabled ? h('span', {class: 'badge badge-muted'}, 'disabled')
           : h('span', {class: 'badge badge-ok'}, 'active'))},
         {title: '', cell: enableCell},
+        {title: 'Second factor', cell: secondFactorCell},
         {title: 'New password', cell: passwordCell},
         {title: 'Created', cell: (a) => [time(a.created_at), a.created_by ? ` by ${a.created_by}` : '']},
       ], page.items));

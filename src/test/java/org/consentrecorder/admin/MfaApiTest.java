@@ -115,6 +115,7 @@ class MfaApiTest {
 
         ApiClient.Reply reused = secondStep("dave", ApiTestSupport.PASSWORD, new JsonObject().put("code", next));
         assertEquals(401, reused.status(), "a code already used in its window is refused: " + reused);
+        assertEquals("unauthorized", reused.error(), "a wrong code: the same challenge may try again");
         ApiClient.Reply older = secondStep("dave", ApiTestSupport.PASSWORD,
                 new JsonObject().put("code", Totp.code(dave.secret, s)));
         assertEquals(401, older.status(), "an older code than the last one used is refused too");
@@ -123,11 +124,15 @@ class MfaApiTest {
         ApiClient.Reply first = login("dave", ApiTestSupport.PASSWORD);
         String challenge = first.json().getString("challenge");
         for (int i = 0; i < AuthRoutes.CHALLENGE_ATTEMPTS; i++) {
-            assertEquals(401, c.post("/api/v1/auth/login/mfa", null, new JsonObject().put("challenge", challenge)
-                    .put("code", "99999" + i)).status());
+            ApiClient.Reply wrong = c.post("/api/v1/auth/login/mfa", null, new JsonObject().put("challenge", challenge)
+                    .put("code", "99999" + i));
+            assertEquals(401, wrong.status());
+            assertEquals("unauthorized", wrong.error(), wrong.toString());
         }
-        assertEquals(401, c.post("/api/v1/auth/login/mfa", null, new JsonObject().put("challenge", challenge)
-                .put("recovery_code", dave.recoveryCodes.get(0))).status());
+        ApiClient.Reply usedUp = c.post("/api/v1/auth/login/mfa", null, new JsonObject().put("challenge", challenge)
+                .put("recovery_code", dave.recoveryCodes.get(0)));
+        assertEquals(401, usedUp.status());
+        assertEquals(AuthRoutes.CHALLENGE_EXPIRED, usedUp.error(), "the client is told to start again with the password");
         assertEquals(400, c.post("/api/v1/auth/login/mfa", null, new JsonObject().put("challenge", challenge)).status(),
                 "neither a code nor a recovery code");
     }
@@ -160,6 +165,10 @@ class MfaApiTest {
         Signed fred = enrolAccount("fred", "supervisor");
         String id = (String) h.rows("select id::text from operator_account where username = 'fred'").get(0).get("id");
         assertEquals(400, c.post("/api/v1/accounts/" + id + "/mfa-reset", admin, new JsonObject()).status());
+        assertTrue(c.get("/api/v1/accounts/" + id, admin).json().getBoolean("second_factor"), "enrolled, says the account");
+        assertTrue(c.get("/api/v1/accounts?limit=200", admin).json().getJsonArray("items").stream()
+                .map(o -> (JsonObject) o).filter(a -> a.getString("id").equals(id)).findFirst().orElseThrow()
+                .getBoolean("second_factor"), "and the list");
         ApiClient.Reply reset = c.post("/api/v1/accounts/" + id + "/mfa-reset", admin,
                 new JsonObject().put("reason", "phone lost, ticket 99"));
         assertEquals(200, reset.status(), reset.toString());
@@ -168,6 +177,7 @@ class MfaApiTest {
         List<Map<String, Object>> rows = ApiTestSupport.auditRows(h, "accounts.mfa_reset", id);
         assertEquals("phone lost, ticket 99", rows.get(rows.size() - 1).get("reason"));
         assertEquals("mfa_enrolment", login("fred", ApiTestSupport.PASSWORD).json().getString("scope"));
+        assertFalse(c.get("/api/v1/accounts/" + id, admin).json().getBoolean("second_factor"), "not enrolled any more");
     }
 
     @Test

@@ -137,6 +137,47 @@ final class ConsoleBrowser implements AutoCloseable {
         }, "'" + text + "' in " + by);
     }
 
+    /** A visible button by its text. */
+    WebElement button(String text) {
+        return find(By.xpath("//button[normalize-space()='" + text + "']"));
+    }
+
+    /** Waits until the console has no request out (it marks <main> aria-busy meanwhile). */
+    void settled() {
+        until(d -> d.findElements(By.cssSelector("main[aria-busy='true'], .loading")).isEmpty() ? true : null,
+                "the console's requests to finish");
+    }
+
+    /**
+     * Opens the console at a fragment, signed out: whoever was signed in in this tab signs out
+     * first (then the console is back at its root, and the fragment is opened again).
+     */
+    void signedOut(String fragment) {
+        keepProblemsOfThisPage();
+        open(fragment);
+        until(d -> d.findElements(By.cssSelector("input[name=username]")).isEmpty()
+                && d.findElements(By.cssSelector("#who:not([hidden])")).isEmpty() ? null : true, "the console to start");
+        settled();
+        if (all(By.id("who")).get(0).isDisplayed()) {
+            button("Sign out").click();
+            untilText(By.id("main"), "You are signed out.");
+            if (!driver.getCurrentUrl().equals(base + "/console/")) {
+                throw new AssertionError("signing out leaves the screen, but the URL is " + driver.getCurrentUrl());
+            }
+            if (!fragment.isEmpty()) {
+                open(fragment);
+            }
+        }
+    }
+
+    /** Signed out, then the first step of signing in: user name and password. */
+    void enterPassword(String user, String password, String fragment) {
+        signedOut(fragment);
+        find(By.name("username")).sendKeys(user);
+        find(By.name("password")).sendKeys(password);
+        button("Sign in").click();
+    }
+
     Object script(String js, Object... args) {
         return ((JavascriptExecutor) driver).executeScript(js, args);
     }

@@ -106,28 +106,12 @@ class OperatorConsoleBrowserTest {
 
     /** Opens the console at a fragment, signed out: whoever was signed in in this tab signs out first. */
     private void signedOut(String fragment) {
-        browser.keepProblemsOfThisPage();
-        browser.open(fragment);
-        browser.until(d -> d.findElements(By.cssSelector("input[name=username]")).isEmpty()
-                && d.findElements(By.cssSelector("#who:not([hidden])")).isEmpty() ? null : true, "the console to start");
-        settled();
-        if (browser.all(By.id("who")).get(0).isDisplayed()) {
-            button("Sign out").click();
-            browser.untilText(By.id("main"), "You are signed out.");
-            // signing out leaves the screen (the next person starts at their own first screen)
-            assertEquals(base + "/console/", browser.driver.getCurrentUrl());
-            if (!fragment.isEmpty()) {
-                browser.open(fragment);
-            }
-        }
+        browser.signedOut(fragment);
     }
 
     /** Opens the console at a fragment and signs in there. */
     private void signIn(String user, String password, String fragment) {
-        signedOut(fragment);
-        browser.find(By.name("username")).sendKeys(user);
-        browser.find(By.name("password")).sendKeys(password);
-        button("Sign in").click();
+        browser.enterPassword(user, password, fragment);
         browser.find(By.id("who"));
     }
 
@@ -136,7 +120,7 @@ class OperatorConsoleBrowserTest {
     }
 
     private WebElement button(String text) {
-        return browser.find(By.xpath("//button[normalize-space()='" + text + "']"));
+        return browser.button(text);
     }
 
     private WebElement buttonLabelled(String label) {
@@ -145,8 +129,7 @@ class OperatorConsoleBrowserTest {
 
     /** Waits until the console has no request out (it marks <main> aria-busy meanwhile). */
     private void settled() {
-        browser.until(d -> d.findElements(By.cssSelector("main[aria-busy='true'], .loading")).isEmpty() ? true : null,
-                "the console's requests to finish");
+        browser.settled();
     }
 
     private void shotSettled(String name) {
@@ -583,6 +566,7 @@ class OperatorConsoleBrowserTest {
                 new Screen("carl", PASSWORD, "#/retention", "retention-compliance", "Daily calls by consent outcome"),
                 new Screen("ada", PASSWORD, "#/live", "live", "Live calls"),
                 new Screen("sue", PASSWORD, "#/retention", "statistics-supervisor", "Daily calls by consent outcome"),
+                new Screen("sue", PASSWORD, "#/account", "second-factor", "Set up an authenticator app"),
                 new Screen(AppHarness.ADMIN_USER, AppHarness.ADMIN_PASSWORD, "#/admin/accounts", "admin-accounts", "root-admin"),
                 new Screen(AppHarness.ADMIN_USER, AppHarness.ADMIN_PASSWORD, "#/admin/tokens", "admin-tokens", "Tokens"),
                 new Screen("otto", PASSWORD, "#/calls", "not-allowed", "Not allowed"));
