@@ -20,7 +20,8 @@ import org.consentrecorder.testing.ari.FakeAsterisk;
  * for integration tests. Prompts are short so a whole call takes a second or two.
  */
 public final class AppHarness implements AutoCloseable {
-    public static final Duration WAIT = Duration.ofSeconds(10);
+    /** An upper bound for waits on a shared, busy machine (a wait ends as soon as its condition holds). */
+    public static final Duration WAIT = Duration.ofSeconds(30);
     /** A fixed test KEK (32 zero-free bytes); production keys come from a keyring file or CR_KEYRING. */
     public static final String TEST_KEYRING = "kek-test:1=" + java.util.Base64.getEncoder().encodeToString(
             "consent-recorder test KEK 32 byt".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
