@@ -36,7 +36,7 @@ final class AccountRoutes {
     private void unlock(RoutingContext ctx) {
         QueryInput.of(ctx);
         UUID id = Ids.parse("account id", ctx.pathParam("id"));
-        String reason = JsonInput.of(ctx, false, "reason").requiredString("reason", 500);
+        String reason = JsonInput.of(ctx, false, "reason").requiredString("reason");
         api.<Boolean>auditedChange(ctx, reason, tx -> api.accounts().byId(tx, id, true).compose(found -> {
                     AccountRepository.Account a = found.orElseThrow(() -> ApiError.notFound("no account with id " + id));
                     return api.accounts().unlock(tx, id)
@@ -56,7 +56,7 @@ final class AccountRoutes {
     private void mfaReset(RoutingContext ctx) {
         QueryInput.of(ctx);
         UUID id = Ids.parse("account id", ctx.pathParam("id"));
-        String reason = JsonInput.of(ctx, false, "reason").requiredString("reason", 500);
+        String reason = JsonInput.of(ctx, false, "reason").requiredString("reason");
         api.<Boolean>auditedChange(ctx, reason, tx -> api.accounts().byId(tx, id, true).compose(found -> {
                     AccountRepository.Account a = found.orElseThrow(() -> ApiError.notFound("no account with id " + id));
                     return api.mfa().reset(tx, id)
@@ -89,11 +89,11 @@ final class AccountRoutes {
     private void create(RoutingContext ctx) {
         QueryInput.of(ctx);
         JsonInput in = JsonInput.of(ctx, false, "username", "password", "role");
-        String username = Usernames.normalize(in.requiredString("username", 64));
+        String username = Usernames.normalize(in.requiredString("username"));
         if (!Usernames.valid(username)) {
             throw ApiError.badRequest("field 'username' must be " + Usernames.RULE);
         }
-        String password = in.requiredSecret("password", PasswordPolicy.MAX_LENGTH);
+        String password = in.requiredSecret("password");
         PasswordPolicy.problem(username, password).ifPresent(p -> {
             throw ApiError.badRequest("field 'password' " + p);
         });
@@ -123,7 +123,7 @@ final class AccountRoutes {
         JsonInput in = JsonInput.of(ctx, false, "role", "disabled", "password");
         Optional<Role> role = in.optionalRole("role");
         Optional<Boolean> disabled = in.optionalBoolean("disabled");
-        Optional<String> password = in.optionalSecret("password", PasswordPolicy.MAX_LENGTH);
+        Optional<String> password = in.optionalSecret("password");
         if (role.isEmpty() && disabled.isEmpty() && password.isEmpty()) {
             throw ApiError.badRequest("give at least one of the fields 'role', 'disabled', 'password'");
         }

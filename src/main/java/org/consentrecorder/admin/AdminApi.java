@@ -26,10 +26,12 @@ import org.consentrecorder.crypto.Keyring;
 import org.consentrecorder.privacy.PrivacyProblem;
 import org.consentrecorder.privacy.PrivacyServices;
 import org.consentrecorder.archive.RecordingArchive;
+import org.consentrecorder.archive.RecordingQuarantine;
 import org.consentrecorder.store.Transactions;
 import org.consentrecorder.store.Tx;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.consentrecorder.config.ExternalText;
 
 /**
  * The operator admin API under {@code /api/v1}: JSON over HTTP on Vert.x Web.
@@ -62,6 +64,8 @@ public final class AdminApi {
     private final java.util.concurrent.atomic.AtomicInteger hashesWaiting = new java.util.concurrent.atomic.AtomicInteger();
     private final CallRegistry calls;
     private final Supplier<RecordingArchive> archive;
+    private final RecordingQuarantine quarantine;
+    private final InputBoundary boundary = InputBoundary.fromDocument(OpenApiDocument.load());
     private final CallerIdentity identity;
     private final PrivacyServices privacy;
     private final Clock clock;
@@ -72,7 +76,8 @@ public final class AdminApi {
     private final BodyHandler bodyHandler;
 
     private AdminApi(Vertx vertx, AdminConfig config, Pool pool, CallRegistry calls, Supplier<RecordingArchive> archive,
-                     CallerIdentity identity, PrivacyServices privacy, Keyring keyring, Clock clock) {
+                     RecordingQuarantine quarantine, CallerIdentity identity, PrivacyServices privacy, Keyring keyring,
+                     Clock clock) {
         this.vertx = vertx;
         this.config = config;
         this.transactions = new Transactions(pool);
@@ -89,6 +94,7 @@ public final class AdminApi {
         this.hasher = new PasswordHasher();
         this.calls = calls;
         this.archive = archive;
+        this.quarantine = quarantine;
         this.identity = identity;
         this.privacy = privacy;
         this.clock = clock;
@@ -97,18 +103,21 @@ public final class AdminApi {
         this.bodyHandler = BodyHandler.create(false).setBodyLimit(config.bodyLimitBytes());
     }
 
-    /** Mounts every route on the router; the archive supplier may return null (audio then answers 503). */
+    /**
+     * Mounts every route on the router; the archive supplier may return null (audio then answers
+     * 503), and so may the quarantine be null (its routes then answer 503).
+     */
     public static AdminApi mount(Router router, Vertx vertx, AdminConfig config, Pool pool, CallRegistry calls,
-                                 Supplier<RecordingArchive> archive, CallerIdentity identity, PrivacyServices privacy,
-                                 Keyring keyring, Clock clock) {
-        AdminApi api = new AdminApi(vertx, config, pool, calls, archive, identity, privacy, keyring, clock);
+                                 Supplier<RecordingArchive> archive, RecordingQuarantine quarantine,
+                                 CallerIdentity identity, PrivacyServices privacy, Keyring keyring, Clock clock) {
+        AdminApi api = new AdminApi(vertx, config, pool, calls, archive, quarantine, identity, privacy, keyring, clock);
         api.mountOn(router);
         // the operator console: static files that use only the routes above
         ConsoleRoutes.mount(router);
         vertx.setPeriodic(600_000, id -> {
-            api.throttle.sweep().onFailure(e -> LOG.debug("sweeping login counters: {}", e.getMessage()));
-            api.mfa.purgeChallenges().onFailure(e -> LOG.debug("purging login challenges: {}", e.getMessage()));
-            api.tokens.purgeOldSessions().onFailure(e -> LOG.debug("purging old sessions: {}", e.getMessage()));
+            api.throttle.sweep().onFailure(e -> LOG.debug("sweeping login counters: {}", ExternalText.forLog(e.getMessage())));
+            api.mfa.purgeChallenges().onFailure(e -> LOG.debug("purging login challenges: {}", ExternalText.forLog(e.getMessage())));
+            api.tokens.purgeOldSessions().onFailure(e -> LOG.debug("purging old sessions: {}", ExternalText.forLog(e.getMessage())));
         });
         return api;
     }
@@ -128,6 +137,8 @@ public final class AdminApi {
         all.addAll(new AccountRoutes(this).routes());
         all.addAll(new TokenRoutes(this).routes());
         all.addAll(new CallRoutes(this).routes());
+        // before the recordings: /recordings/:id would otherwise take /recordings/quarantine
+        all.addAll(new QuarantineRoutes(this).routes());
         all.addAll(new RecordingRoutes(this).routes());
         all.addAll(new LiveCallRoutes(this).routes());
         all.addAll(new ConsentRoutes(this).routes());
@@ -144,6 +155,7 @@ public final class AdminApi {
     }
 
     private void register(Router router, ApiRoute r) {
+        boundary.of(r); // every route is described, with its input's limits, before anything is served
         routes.add(r);
         routePatterns.add(Pattern.compile(Pattern.quote(r.path()).replaceAll(":[A-Za-z_]+", "\\\\E[^/]+\\\\Q")));
         io.vertx.ext.web.Route route = router.route(r.method(), BASE + r.path()).handler(ctx -> {
@@ -160,6 +172,8 @@ public final class AdminApi {
         route.handler(ctx -> bodyHandler.handle(ctx));
         route.handler(ctx -> {
             try {
+                // the one input boundary: every string checked against the OpenAPI document before the handler
+                boundary.check(ctx, r);
                 r.handler().handle(ctx);
             } catch (RuntimeException e) {
                 ctx.fail(e);
@@ -214,7 +228,7 @@ public final class AdminApi {
         }
         tokens.authenticate(header.substring(7).trim()).onComplete(ar -> {
             if (ar.failed()) {
-                LOG.warn("token lookup failed: {}", ar.cause().getMessage());
+                LOG.warn("token lookup failed: {}", ExternalText.forLog(ar.cause().getMessage()));
                 ctx.fail(ApiError.unavailable("authentication is unavailable (database)"));
             } else if (ar.result().isEmpty()) {
                 ctx.fail(new ApiError(401, "unauthorized", "the token is unknown, expired or revoked"));
@@ -289,7 +303,7 @@ public final class AdminApi {
                     return null;
                 })
                 .recover(e -> {
-                    LOG.error("audit row not written, nothing served: {}", e.getMessage());
+                    LOG.error("audit row not written, nothing served: {}", ExternalText.forLog(e.getMessage()));
                     return Future.failedFuture(new ApiError(503, "audit_unavailable",
                             "the audit trail cannot be written, so nothing is served"));
                 });
@@ -303,7 +317,7 @@ public final class AdminApi {
     Future<String> auditAllowedForSubject(RoutingContext ctx, String subject, String reason, JsonObject detail) {
         return privacy.pseudonyms().of(subject)
                 .recover(e -> {
-                    LOG.error("subject pseudonym not available, nothing served: {}", e.getMessage());
+                    LOG.error("subject pseudonym not available, nothing served: {}", ExternalText.forLog(e.getMessage()));
                     return Future.failedFuture(new ApiError(503, "audit_unavailable",
                             "the audit trail cannot be written, so nothing is served"));
                 })
@@ -332,7 +346,7 @@ public final class AdminApi {
     Future<Long> auditMore(RoutingContext ctx, String targetType, String targetId, String reason, String outcome,
                            JsonObject detail) {
         return audit.append(entry(ctx, targetType, targetId, reason, outcome, detail))
-                .onFailure(e -> LOG.error("audit row '{}' not written: {}", outcome, e.getMessage()));
+                .onFailure(e -> LOG.error("audit row '{}' not written: {}", outcome, ExternalText.forLog(e.getMessage())));
     }
 
     /** Blocking CPU work (Argon2id) on a small dedicated worker pool, never on the event loop. */
@@ -501,6 +515,10 @@ public final class AdminApi {
 
     RecordingArchive archive() {
         return archive.get();
+    }
+
+    RecordingQuarantine quarantine() {
+        return quarantine;
     }
 
     CallerIdentity identity() {

@@ -26,12 +26,12 @@ final class AuditRoutes {
     private void list(RoutingContext ctx) {
         QueryInput q = QueryInput.of(ctx, "from", "to", "actor", "action", "target", "outcome", "limit", "cursor");
         Instant[] range = q.timeRange();
-        Optional<String> actor = q.string("actor", 200);
-        Optional<String> action = q.string("action", 64);
-        Optional<String> target = q.string("target", 200);
-        Optional<String> outcome = q.string("outcome", 64);
+        Optional<String> actor = q.string("actor");
+        Optional<String> action = q.string("action");
+        Optional<String> target = q.string("target");
+        Optional<String> outcome = q.string("outcome");
         int limit = q.limit();
-        Optional<Long> before = q.string("cursor", 20).map(c -> {
+        Optional<Long> before = q.string("cursor").map(c -> {
             try {
                 long seq = Long.parseLong(c);
                 if (seq > 0) {

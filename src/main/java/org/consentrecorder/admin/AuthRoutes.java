@@ -13,6 +13,7 @@ import java.util.Optional;
 import java.util.OptionalLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.consentrecorder.config.ExternalText;
 
 /**
  * Sign-in in one or two steps, logout, "who am I", and enrolment of the TOTP second factor.
@@ -66,18 +67,18 @@ final class AuthRoutes {
     private void login(RoutingContext ctx) {
         QueryInput.of(ctx);
         JsonInput in = JsonInput.of(ctx, false, "username", "password");
-        String username = Usernames.normalize(in.requiredString("username", 64));
-        String password = in.requiredSecret("password", PasswordPolicy.MAX_LENGTH);
+        String username = Usernames.normalize(in.requiredString("username"));
+        String password = in.requiredSecret("password");
         String source = Api.source(ctx);
         api.throttle().reserve(username, source)
                 .recover(e -> {
-                    LOG.warn("login throttle unavailable: {}", LogText.clean(e.getMessage()));
+                    LOG.warn("login throttle unavailable: {}", ExternalText.forLog(e.getMessage()));
                     return Future.failedFuture(ApiError.unavailable("sign-in is unavailable (database)"));
                 })
                 .compose(decision -> {
                     if (!decision.allowed()) {
                         LOG.warn("login delayed: too many failures for the account from {} or from that address",
-                                LogText.clean(source));
+                                ExternalText.forLog(source));
                         api.metrics().login(AdminMetrics.LoginResult.THROTTLED);
                         return Future.failedFuture(tooMany(decision.retryAfter()));
                     }
@@ -200,9 +201,9 @@ final class AuthRoutes {
     private void secondStep(RoutingContext ctx) {
         QueryInput.of(ctx);
         JsonInput in = JsonInput.of(ctx, false, "challenge", "code", "recovery_code");
-        String challenge = in.requiredSecret("challenge", 64);
-        Optional<String> code = in.optionalSecret("code", 16);
-        Optional<String> recovery = in.optionalSecret("recovery_code", 32);
+        String challenge = in.requiredSecret("challenge");
+        Optional<String> code = in.optionalSecret("code");
+        Optional<String> recovery = in.optionalSecret("recovery_code");
         if (code.isPresent() == recovery.isPresent()) {
             throw ApiError.badRequest("send exactly one of 'code' (the 6 digits of the authenticator app) or 'recovery_code'");
         }
@@ -287,7 +288,7 @@ final class AuthRoutes {
     private void confirm(RoutingContext ctx) {
         QueryInput.of(ctx);
         JsonInput in = JsonInput.of(ctx, false, "code");
-        String code = in.requiredSecret("code", 16).trim();
+        String code = in.requiredSecret("code").trim();
         Principal p = Api.principal(ctx);
         if (p.kind() != Principal.Kind.ACCOUNT) {
             throw ApiError.badRequest("an API token has no second factor");

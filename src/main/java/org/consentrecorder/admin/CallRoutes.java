@@ -34,7 +34,7 @@ final class CallRoutes {
 
     /** The caller query parameter as a subject, or a 400 naming the problem. */
     static Optional<String> subject(AdminApi api, QueryInput q) {
-        return q.string("caller", 64).map(raw -> api.identity().normalize(raw).orElseThrow(() ->
+        return q.string("caller").map(raw -> api.identity().normalize(raw).orElseThrow(() ->
                 ApiError.badRequest("query parameter 'caller' is not a phone number (digits, optionally a leading +; "
                         + "URL-encode + as %2B)")));
     }

@@ -97,10 +97,10 @@ final class ConsentRoutes {
     private void withdraw(RoutingContext ctx) {
         QueryInput.of(ctx);
         JsonInput in = JsonInput.of(ctx, false, "caller", "note");
-        String raw = in.requiredString("caller", 64);
+        String raw = in.requiredString("caller");
         String subject = api.identity().normalize(raw).orElseThrow(() ->
                 ApiError.badRequest("field 'caller' is not a phone number (digits, optionally a leading +)"));
-        String note = in.optionalString("note", 500).map(String::trim).orElse(null);
+        String note = in.optionalString("note").map(String::trim).orElse(null);
         String by = Api.principal(ctx).describe();
         java.time.Instant now = api.clock().instant();
         api.<JsonObject>auditedChange(ctx, tx -> api.privacy().pseudonyms().of(tx, subject)

@@ -24,7 +24,7 @@ public record Cursor(Instant at, UUID id) {
     }
 
     public static Optional<Cursor> from(QueryInput q) {
-        return q.string("cursor", 100).map(Cursor::decode);
+        return q.string("cursor").map(Cursor::decode);
     }
 
     static Cursor decode(String s) {

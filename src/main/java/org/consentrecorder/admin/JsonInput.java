@@ -12,38 +12,32 @@ import java.util.TreeSet;
 
 /**
  * A strictly read JSON request body: it must be a JSON object with only the fields the route
- * knows, each of the right type. Every problem is a 400 that names the field.
+ * knows, each of the right type. Every problem is a 400 that names the field. Lengths and
+ * characters were checked before the handler by {@link InputBoundary}, from the OpenAPI document.
  */
 public final class JsonInput {
     private final JsonObject json;
+    /** The route's limits as the boundary read them from the OpenAPI document; null outside the API's chain. */
+    private final InputBoundary.Limits limits;
 
-    private JsonInput(JsonObject json) {
+    private JsonInput(JsonObject json, InputBoundary.Limits limits) {
         this.json = json;
+        this.limits = limits;
     }
 
     /** The body as a JSON object with only {@code allowed} fields; an empty body is an empty object when {@code optional}. */
     public static JsonInput of(RoutingContext ctx, boolean optional, String... allowed) {
-        Buffer body = ctx.body() == null ? null : ctx.body().buffer();
-        if (body == null || body.length() == 0) {
-            if (optional) {
-                return new JsonInput(new JsonObject());
+        InputBoundary.Limits limits = ctx.get(InputBoundary.LIMITS);
+        JsonObject json = ctx.get(InputBoundary.BODY);
+        if (json == null) {
+            Buffer body = ctx.body() == null ? null : ctx.body().buffer();
+            if (body == null || body.length() == 0) {
+                if (optional) {
+                    return new JsonInput(new JsonObject(), limits);
+                }
+                throw ApiError.badRequest("a JSON object body is required");
             }
-            throw ApiError.badRequest("a JSON object body is required");
-        }
-        String type = ctx.request().getHeader("content-type");
-        if (type == null || !type.toLowerCase(Locale.ROOT).trim().startsWith("application/json")) {
-            throw new ApiError(415, "unsupported_media_type", "the body must be sent as Content-Type: application/json");
-        }
-        String text = strictUtf8(body).trim();
-        if (!text.startsWith("{")) {
-            throw ApiError.badRequest("the body must be a JSON object");
-        }
-        checkStructure(text);
-        JsonObject json;
-        try {
-            json = new JsonObject(text);
-        } catch (DecodeException e) {
-            throw ApiError.badRequest("the body is not valid JSON");
+            json = parse(ctx);
         }
         Set<String> unknown = new TreeSet<>(json.fieldNames());
         unknown.removeAll(Arrays.asList(allowed));
@@ -52,7 +46,28 @@ public final class JsonInput {
                     + String.join(", ", unknown.stream().map(JsonInput::quote).toList())
                     + "; allowed: " + String.join(", ", allowed));
         }
-        return new JsonInput(json);
+        return new JsonInput(json, limits);
+    }
+
+    /**
+     * A non-empty body read strictly: sent as JSON, valid UTF-8, no field twice, not too deep, and a
+     * JSON object. {@link InputBoundary} calls it before any handler runs.
+     */
+    static JsonObject parse(RoutingContext ctx) {
+        String type = ctx.request().getHeader("content-type");
+        if (type == null || !type.toLowerCase(Locale.ROOT).trim().startsWith("application/json")) {
+            throw new ApiError(415, "unsupported_media_type", "the body must be sent as Content-Type: application/json");
+        }
+        String text = strictUtf8(ctx.body().buffer()).trim();
+        if (!text.startsWith("{")) {
+            throw ApiError.badRequest("the body must be a JSON object");
+        }
+        checkStructure(text);
+        try {
+            return new JsonObject(text);
+        } catch (DecodeException e) {
+            throw ApiError.badRequest("the body is not valid JSON");
+        }
     }
 
     static final int MAX_DEPTH = 16;
@@ -100,37 +115,38 @@ public final class JsonInput {
         return json.containsKey(field) && json.getValue(field) != null;
     }
 
-    public String requiredString(String field, int maxLength) {
-        return optionalString(field, maxLength).orElseThrow(() -> ApiError.badRequest("field '" + field + "' is required"));
-    }
-
-    /** Free text: at most {@code maxLength} characters and no control character other than tab and newline. */
-    public Optional<String> optionalString(String field, int maxLength) {
-        Optional<String> s = optionalSecret(field, maxLength);
-        if (s.isPresent() && ControlCharacters.present(s.get())) {
-            throw ApiError.badRequest("field '" + field + "' " + ControlCharacters.RULE);
-        }
-        return s;
-    }
-
-    public String requiredSecret(String field, int maxLength) {
-        return optionalSecret(field, maxLength).orElseThrow(() -> ApiError.badRequest("field '" + field + "' is required"));
+    public String requiredString(String field) {
+        return optionalString(field).orElseThrow(() -> ApiError.badRequest("field '" + field + "' is required"));
     }
 
     /**
-     * A password: any characters, since it is only hashed (never stored as text, logged or
-     * audited), and refusing some could lock out an account whose password has them.
+     * Free text, as the boundary let it through: within the field's maxLength and without control
+     * characters other than tab and newline.
      */
-    public Optional<String> optionalSecret(String field, int maxLength) {
+    public Optional<String> optionalString(String field) {
+        return optionalSecret(field);
+    }
+
+    public String requiredSecret(String field) {
+        return optionalSecret(field).orElseThrow(() -> ApiError.badRequest("field '" + field + "' is required"));
+    }
+
+    /**
+     * A password or a code ({@code format: password} in the document): any characters, since it is
+     * only hashed or compared (never stored as text, logged or audited), and refusing some could
+     * lock out an account whose password has them. Its length was checked by the boundary.
+     */
+    public Optional<String> optionalSecret(String field) {
+        if (limits == null || !limits.body().containsKey(field)) {
+            // a field without a documented maxLength would pass the boundary unbounded: a mistake, not bad input
+            throw new IllegalStateException("openapi.json gives field '" + field + "' of this route no maxLength");
+        }
         Object v = json.getValue(field);
         if (v == null) {
             return Optional.empty();
         }
         if (!(v instanceof String s)) {
             throw ApiError.badRequest("field '" + field + "' must be a string");
-        }
-        if (s.length() > maxLength) {
-            throw ApiError.badRequest("field '" + field + "' is longer than " + maxLength + " characters");
         }
         return Optional.of(s);
     }
@@ -162,7 +178,7 @@ public final class JsonInput {
     }
 
     public Optional<Role> optionalRole(String field) {
-        return optionalString(field, 32).map(s -> Role.fromWire(s).orElseThrow(() ->
+        return optionalString(field).map(s -> Role.fromWire(s).orElseThrow(() ->
                 ApiError.badRequest("field '" + field + "' must be one of " + Role.choices())));
     }
 }

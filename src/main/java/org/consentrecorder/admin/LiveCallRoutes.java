@@ -35,7 +35,7 @@ final class LiveCallRoutes {
 
     private void list(RoutingContext ctx) {
         QueryInput q = QueryInput.of(ctx, "channel_id", "limit", "offset");
-        Optional<String> channel = q.string("channel_id", 128);
+        Optional<String> channel = q.string("channel_id");
         int limit = q.limit();
         int offset = q.offset();
         Api.reply(ctx, api.auditAllowed(ctx, "live_call", null, null,
@@ -60,7 +60,7 @@ final class LiveCallRoutes {
         QueryInput.of(ctx);
         UUID id = Ids.parse("call id", ctx.pathParam("id"));
         JsonInput in = JsonInput.of(ctx, true, "reason");
-        String reason = in.optionalString("reason", RecordingRoutes.MAX_REASON).orElse(null);
+        String reason = in.optionalString("reason").orElse(null);
         Principal p = Api.principal(ctx);
         api.auditAllowed(ctx, "call", id.toString(), reason, new JsonObject().put("action", action.wire()))
                 .compose(v -> api.calls().control(id, action, "api:" + p.describe()))

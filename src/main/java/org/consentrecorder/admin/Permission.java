@@ -32,6 +32,11 @@ public enum Permission {
     READ_AUDIT,
     /** Pause, resume, stop-and-discard on live calls. */
     CONTROL_LIVE_CALLS,
+    /**
+     * Recordings on Asterisk that belong to no call in the database (the archive's quarantine):
+     * list them, and decide to delete or keep each.
+     */
+    MANAGE_QUARANTINE,
     /** The operations status page ({@code /health/detail}): ARI, database, archive backlog, retention. No personal data. */
     READ_OPERATIONS_STATUS
 }

@@ -101,8 +101,8 @@ final class PrivacyReportRoutes {
     /** Query {@code from}/{@code to}: UTC days (YYYY-MM-DD), from inclusive, to exclusive. */
     private void daily(RoutingContext ctx) {
         QueryInput q = QueryInput.of(ctx, "from", "to", "limit", "offset");
-        LocalDate from = q.string("from", 10).map(v -> day("from", v)).orElse(LocalDate.of(1970, 1, 1));
-        LocalDate to = q.string("to", 10).map(v -> day("to", v)).orElse(LocalDate.of(9999, 1, 1));
+        LocalDate from = q.string("from").map(v -> day("from", v)).orElse(LocalDate.of(1970, 1, 1));
+        LocalDate to = q.string("to").map(v -> day("to", v)).orElse(LocalDate.of(9999, 1, 1));
         int limit = q.limit();
         int offset = q.offset();
         Api.reply(ctx, api.auditAllowed(ctx, "statistics", null, null, null)

@@ -10,10 +10,12 @@ public enum Role {
     ADMIN(EnumSet.of(Permission.MANAGE_ACCOUNTS, Permission.MANAGE_TOKENS, Permission.MANAGE_RETENTION,
             Permission.ROTATE_KEYS, Permission.READ_PRIVACY_REPORTS, Permission.READ_STATISTICS,
             Permission.READ_OPERATIONS_STATUS)),
-    // data-subject rights and legal holds are legal decisions: compliance, not the technical admin
+    // data-subject rights, legal holds and what becomes of audio of no known call are legal
+    // decisions: compliance, not the technical admin
     COMPLIANCE(EnumSet.of(Permission.SEARCH, Permission.PLAYBACK, Permission.EXPORT, Permission.ERASURE,
             Permission.READ_AUDIT, Permission.WITHDRAW_CONSENT, Permission.HANDLE_SUBJECT_REQUESTS,
-            Permission.MANAGE_LEGAL_HOLDS, Permission.READ_PRIVACY_REPORTS, Permission.READ_STATISTICS)),
+            Permission.MANAGE_LEGAL_HOLDS, Permission.READ_PRIVACY_REPORTS, Permission.READ_STATISTICS,
+            Permission.MANAGE_QUARANTINE)),
     SUPERVISOR(EnumSet.of(Permission.SEARCH, Permission.PLAYBACK, Permission.READ_STATISTICS)),
     AUDITOR(EnumSet.of(Permission.READ_AUDIT, Permission.READ_PRIVACY_REPORTS, Permission.READ_STATISTICS)),
     AGENT(EnumSet.of(Permission.CONTROL_LIVE_CALLS));

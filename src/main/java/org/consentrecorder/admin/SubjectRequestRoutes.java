@@ -15,6 +15,7 @@ import org.consentrecorder.privacy.PrivacyRequest;
 import org.consentrecorder.privacy.PrivacyRequests;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.consentrecorder.config.ExternalText;
 
 /**
  * Data-subject requests: register an access or erasure request (due one month after it was
@@ -91,14 +92,14 @@ final class SubjectRequestRoutes {
     private void create(RoutingContext ctx) {
         QueryInput.of(ctx);
         JsonInput in = JsonInput.of(ctx, false, "kind", "caller", "received_at", "note");
-        String kind = in.requiredString("kind", 16);
+        String kind = in.requiredString("kind");
         if (!KINDS.contains(kind)) {
             throw ApiError.badRequest("field 'kind' must be one of " + String.join(", ", KINDS));
         }
-        String subject = api.identity().normalize(in.requiredString("caller", 64)).orElseThrow(() ->
+        String subject = api.identity().normalize(in.requiredString("caller")).orElseThrow(() ->
                 ApiError.badRequest("field 'caller' is not a phone number (digits, optionally a leading +)"));
         Instant now = api.clock().instant();
-        Instant received = in.optionalString("received_at", 40).map(v -> {
+        Instant received = in.optionalString("received_at").map(v -> {
             try {
                 return Instant.parse(v);
             } catch (java.time.format.DateTimeParseException e) {
@@ -108,7 +109,7 @@ final class SubjectRequestRoutes {
         if (received.isAfter(now.plusSeconds(60))) {
             throw ApiError.badRequest("field 'received_at' is in the future");
         }
-        String note = in.optionalString("note", 1000).map(String::trim).orElse(null);
+        String note = in.optionalString("note").map(String::trim).orElse(null);
         String by = Api.principal(ctx).describe();
         api.<PrivacyRequest>auditedChange(ctx, tx -> api.privacy().pseudonyms().of(tx, subject)
                         .compose(pseudonym -> api.privacy().requests().create(tx, kind, subject, received, note, by, now)
@@ -167,7 +168,7 @@ final class SubjectRequestRoutes {
                         return;
                     }
                     // the zip is cut short: the client must not take a partial bundle for a whole one
-                    LOG.warn("export of request {} ended early: {}", id, e.getMessage());
+                    LOG.warn("export of request {} ended early: {}", id, ExternalText.forLog(e.getMessage()));
                     if (!res.closed()) {
                         res.reset();
                     }
@@ -219,7 +220,7 @@ final class SubjectRequestRoutes {
         QueryInput.of(ctx);
         JsonInput in = JsonInput.of(ctx, true, "caller");
         UUID id = Ids.parse("request id", ctx.pathParam("id"));
-        Optional<String> caller = in.optionalString("caller", 64).map(raw -> api.identity().normalize(raw)
+        Optional<String> caller = in.optionalString("caller").map(raw -> api.identity().normalize(raw)
                 .orElseThrow(() -> ApiError.badRequest("field 'caller' is not a phone number")));
         api.privacy().requests().find(id).compose(found -> {
             PrivacyRequest request = found.orElseThrow(() -> ApiError.notFound("no privacy request with id " + id));

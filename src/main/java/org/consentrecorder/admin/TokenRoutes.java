@@ -51,7 +51,7 @@ final class TokenRoutes {
     private void create(RoutingContext ctx) {
         QueryInput.of(ctx);
         JsonInput in = JsonInput.of(ctx, false, "name", "role", "expires_in_days");
-        String name = in.requiredString("name", 100).trim();
+        String name = in.requiredString("name").trim();
         if (name.isEmpty() || !name.chars().allMatch(c -> c >= 0x20 && c < 0x7f)) {
             throw ApiError.badRequest("field 'name' must be 1 to 100 printable ASCII characters");
         }

@@ -48,6 +48,7 @@ import org.consentrecorder.store.Migrations;
 import org.consentrecorder.observability.Observability;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.consentrecorder.config.ExternalText;
 
 /**
  * Wires the application: database (embedded or configured) and migrations first, then Vert.x,
@@ -188,7 +189,7 @@ public final class Application implements AutoCloseable {
                 @Override
                 public Future<Void> resync(AriClient client) {
                     return registry.resync(client).onSuccess(v -> pipeline.reconcile()
-                            .onFailure(e -> LOG.warn("archive reconciliation failed: {}", e.getMessage())));
+                            .onFailure(e -> LOG.warn("archive reconciliation failed: {}", ExternalText.forLog(e.getMessage()))));
                 }
 
                 @Override
@@ -238,7 +239,7 @@ public final class Application implements AutoCloseable {
             PrivacyServices privacy = new PrivacyServices(vertx, pool, registerFacts(config), subjectKeys, ariClient, archive::get,
                     Clock.systemUTC(), privacyCheckpoints);
             AdminApi adminApi = AdminApi.mount(router, vertx, config.admin(), pool, registry, archive::get,
-                    config.calls().ivr().identity(), privacy, keyring, Clock.systemUTC());
+                    pipeline.quarantine(), config.calls().ivr().identity(), privacy, keyring, Clock.systemUTC());
             holder.adminApi = adminApi;
             HttpServerGuard guard = new HttpServerGuard(vertx, config.http(), config.admin().tls().isPresent());
             HttpServerOptions serverOptions = guard.apply(new HttpServerOptions());
@@ -359,7 +360,7 @@ public final class Application implements AutoCloseable {
         try {
             await(ari.stop());
         } catch (Exception e) {
-            LOG.debug("stopping ARI: {}", e.getMessage());
+            LOG.debug("stopping ARI: {}", ExternalText.forLog(e.getMessage()));
         }
         await(vertx.close());
         database.close();

@@ -21,6 +21,7 @@ import org.consentrecorder.simulator.SimulatedAsterisk;
 import org.consentrecorder.simulator.SpeechLikeAudio;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.consentrecorder.config.ExternalText;
 
 /**
  * A running demo: the application, started as {@code run} starts it (embedded PostgreSQL, migrations,
@@ -184,7 +185,7 @@ final class Demo implements AutoCloseable {
         try {
             mix.close();
         } catch (RuntimeException e) {
-            LOG.debug("stopping the callers: {}", e.getMessage());
+            LOG.debug("stopping the callers: {}", ExternalText.forLog(e.getMessage()));
         }
         closeQuietly(app);
         asterisk.close();
@@ -195,7 +196,7 @@ final class Demo implements AutoCloseable {
         try {
             app.close();
         } catch (Exception e) {
-            LOG.warn("stopping the application: {}", e.getMessage());
+            LOG.warn("stopping the application: {}", ExternalText.forLog(e.getMessage()));
         }
     }
 }

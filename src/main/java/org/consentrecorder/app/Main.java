@@ -8,6 +8,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import org.consentrecorder.config.ExternalText;
 
 /**
  * Command line: {@code run} (the default) starts the service; {@code check} validates and tests
@@ -82,7 +83,7 @@ public final class Main implements Callable<Integer> {
             try {
                 what.close();
             } catch (Exception e) {
-                LOG.warn("{}: {}", name, e.getMessage());
+                LOG.warn("{}: {}", name, ExternalText.forLog(e.getMessage()));
             }
             watchdog.interrupt();
             stopped.countDown();
@@ -116,7 +117,7 @@ public final class Main implements Callable<Integer> {
                 Thread.currentThread().interrupt();
                 return 1;
             } catch (Exception e) {
-                LOG.error("start-up failed: {}", e.getMessage(), e);
+                LOG.error("start-up failed: {}", ExternalText.forLog(e.getMessage()), e);
                 return 1;
             }
         }

@@ -19,6 +19,7 @@ import org.consentrecorder.ari.Backoff;
 import org.consentrecorder.crypto.SubjectKeyStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.consentrecorder.config.ExternalText;
 
 /**
  * Moves finished recordings from Asterisk into the encrypted archive, one durable step at a time:
@@ -106,7 +107,7 @@ public final class ArchivePipeline {
         context.runOnContext(v -> {
             timers.add(vertx.setPeriodic(settings.pollInterval().toMillis(), t -> poll()));
             timers.add(vertx.setPeriodic(settings.reconcileInterval().toMillis(), t -> reconcile()
-                    .onFailure(e -> LOG.warn("archive reconciliation failed: {}", e.getMessage()))));
+                    .onFailure(e -> LOG.warn("archive reconciliation failed: {}", ExternalText.forLog(e.getMessage())))));
             poll();
         });
     }
@@ -160,7 +161,7 @@ public final class ArchivePipeline {
         }
         repository.claimDue(settings.concurrency() - inFlight.size(), settings.lease()).onComplete(ar -> {
             if (ar.failed()) {
-                LOG.warn("archive: cannot read pending recordings: {}", ar.cause().getMessage());
+                LOG.warn("archive: cannot read pending recordings: {}", ExternalText.forLog(ar.cause().getMessage()));
                 return;
             }
             for (RecordingRow row : ar.result()) {
@@ -208,9 +209,10 @@ public final class ArchivePipeline {
     private void retryLater(RecordingRow row, Throwable cause) {
         long delay = backoff.delay(Math.max(1, row.attempts()) - 1).toMillis();
         String message = cause.getMessage() == null ? cause.getClass().getSimpleName() : cause.getMessage();
-        LOG.warn("archive: {} ({}) not done yet, retrying in {} ms: {}", row.name(), row.state().wire(), delay, message);
+        LOG.warn("archive: {} ({}) not done yet, retrying in {} ms: {}", row.name(), row.state().wire(), delay,
+                ExternalText.forLog(message));
         repository.failed(row.id(), message, clock.instant().plusMillis(delay))
-                .onFailure(e -> LOG.warn("archive: cannot note the failure of {}: {}", row.name(), e.getMessage()));
+                .onFailure(e -> LOG.warn("archive: cannot note the failure of {}: {}", row.name(), ExternalText.forLog(e.getMessage())));
         vertx.setTimer(delay + 5, t -> kick());
     }
 }

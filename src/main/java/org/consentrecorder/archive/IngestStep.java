@@ -19,6 +19,7 @@ import org.consentrecorder.crypto.StreamSummary;
 import org.consentrecorder.crypto.SubjectKeyStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.consentrecorder.config.ExternalText;
 
 /**
  * Step 1, finished → stored: streams the file from Asterisk, encrypts it as it streams under a
@@ -154,7 +155,7 @@ final class IngestStep {
     private Future<Void> lostOnAsterisk(RecordingRow row) {
         String detail = "recording " + row.name() + " of call " + row.callId()
                 + " was not on Asterisk any more before a copy was verified";
-        LOG.error("archive incident: {}", detail);
+        LOG.error("archive incident: {}", ExternalText.forLog(detail));
         return repository.terminal(row.id(), ArchiveState.LOST, "not on Asterisk")
                 .compose(v -> repository.incident("recording_lost", row.callId().toString(), detail));
     }

@@ -50,12 +50,12 @@ final class QuarantineRepository {
                 .map(rows -> rows.size() == 0 ? Optional.empty() : Optional.of(row(rows.iterator().next(), grace)));
     }
 
-    /** Newest first; an empty set means every status. */
-    Future<List<QuarantinedRecording>> list(Set<Status> statuses, Duration grace) {
+    /** Newest first, at most {@code limit} from {@code offset}; an empty set means every status. */
+    Future<List<QuarantinedRecording>> list(Set<Status> statuses, int limit, int offset, Duration grace) {
         String[] wanted = (statuses.isEmpty() ? Set.of(Status.values()) : statuses).stream()
                 .map(Status::wire).toArray(String[]::new);
-        return pool.preparedQuery(SELECT + "where q.status = any($1) order by q.found_at desc, q.name")
-                .execute(Tuple.of((Object) wanted))
+        return pool.preparedQuery(SELECT + "where q.status = any($1) order by q.found_at desc, q.name limit $2 offset $3")
+                .execute(Tuple.of(wanted, limit, offset))
                 .map(rows -> rows(rows, grace));
     }
 

@@ -11,6 +11,7 @@ import org.consentrecorder.ari.AriClient;
 import org.consentrecorder.call.CallIds;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.consentrecorder.config.ExternalText;
 
 /**
  * Compares Asterisk's stored recordings with the database, at every ARI (re)connect and
@@ -85,7 +86,8 @@ final class Reconciliation {
         boolean consented = c.outcome() != null && !c.withdrawn() && !c.discardedInCall()
                 && c.outcome().allowsRecording(c.lawfulBasis());
         if (consented) {
-            LOG.info("archive: {} found on Asterisk with consent behind it but never registered; archiving it", name);
+            LOG.info("archive: {} found on Asterisk with consent behind it but never registered; archiving it",
+                    ExternalText.forLog(name));
             return repository.registerFinished(callId, name, c.consentId(), c.subject(), format, null, clock.instant())
                     .map(true);
         }
@@ -95,9 +97,9 @@ final class Reconciliation {
                 : "recording " + name + " on Asterisk has no consent behind it (call known, outcome "
                 + (c.outcome() == null ? "none" : c.outcome().wire()) + "); deleted";
         if (!expected) {
-            LOG.error("archive incident: {}", detail);
+            LOG.error("archive incident: {}", ExternalText.forLog(detail));
         } else {
-            LOG.warn("archive: {}", detail);
+            LOG.warn("archive: {}", ExternalText.forLog(detail));
         }
         return AsteriskDeletion.deleteFile(client, name)
                 .compose(v -> repository.registerTerminal(callId, name, c.consentId(), format,

@@ -16,6 +16,7 @@ import org.consentrecorder.archive.QuarantinedRecording.Status;
 import org.consentrecorder.ari.AriClient;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.consentrecorder.config.ExternalText;
 
 /**
  * Recordings on Asterisk that belong to no call in the database. The reconciliation used to delete
@@ -54,7 +55,12 @@ public final class RecordingQuarantine {
 
     /** Quarantined recordings with one of {@code statuses} (all when empty), newest first. */
     public Future<List<QuarantinedRecording>> list(Set<Status> statuses) {
-        return repository.list(statuses, grace);
+        return list(statuses, Integer.MAX_VALUE, 0);
+    }
+
+    /** One page of {@link #list(Set)}: at most {@code limit} from {@code offset}. */
+    public Future<List<QuarantinedRecording>> list(Set<Status> statuses, int limit, int offset) {
+        return repository.list(statuses, limit, offset, grace);
     }
 
     public Future<Optional<QuarantinedRecording>> find(String name) {
@@ -91,7 +97,8 @@ public final class RecordingQuarantine {
                     return Future.<Void>failedFuture(new IllegalStateException("quarantined recording " + name
                             + " changed meanwhile; look at it again before deciding"));
                 }
-                LOG.info("archive: quarantined recording {}: {} decided by {}", name, kind.wire(), decision.decidedBy());
+                LOG.info("archive: quarantined recording {}: {} decided by {}", ExternalText.forLog(name), kind.wire(),
+                        ExternalText.forLog(decision.decidedBy()));
                 return kind == Kind.DELETE ? deleteNow(name) : Future.<Void>succeededFuture();
             });
         }).compose(v -> repository.find(name, grace).map(Optional::orElseThrow));
@@ -114,7 +121,7 @@ public final class RecordingQuarantine {
                         ? repository.release(name).map(released -> {
                             if (released) {
                                 LOG.info("archive: the call of quarantined recording {} is in the database again; "
-                                        + "it is reconciled as usual", name);
+                                        + "it is reconciled as usual", ExternalText.forLog(name));
                             }
                             return Optional.<Boolean>empty();
                         })
@@ -129,7 +136,7 @@ public final class RecordingQuarantine {
                             + clock.instant().plus(grace).truncatedTo(ChronoUnit.SECONDS) + " otherwise";
                     LOG.warn("archive: recording {} on Asterisk belongs to no call in the database (a database restored "
                             + "from an older backup?); quarantined: kept on Asterisk for compliance to decide, {}",
-                            name, automatically);
+                            ExternalText.forLog(name), automatically);
                 }
                 return Optional.of(false);
             });
@@ -167,7 +174,7 @@ public final class RecordingQuarantine {
                     return Future.succeededFuture(false);
                 }
                 LOG.warn("archive: quarantined recording {} deleted on Asterisk: nobody decided within the grace period "
-                        + "of {} (found {})", q.name(), describe(grace), q.foundAt());
+                        + "of {} (found {})", ExternalText.forLog(q.name()), describe(grace), q.foundAt());
                 return finishDeletion(client, q.name()).map(true);
             });
         });
@@ -176,12 +183,14 @@ public final class RecordingQuarantine {
     private Future<Void> deleteNow(String name) {
         AriClient client = ari.get();
         if (client == null) {
-            LOG.warn("archive: ARI is not connected; quarantined recording {} is deleted at the next reconciliation", name);
+            LOG.warn("archive: ARI is not connected; quarantined recording {} is deleted at the next reconciliation",
+                    ExternalText.forLog(name));
             return Future.succeededFuture();
         }
         return finishDeletion(client, name).<Void>mapEmpty().recover(e -> {
-            LOG.warn("archive: quarantined recording {} not deleted yet ({}); the reconciliation retries", name,
-                    e.getMessage());
+            LOG.warn("archive: quarantined recording {} not deleted yet ({}); the reconciliation retries",
+                    ExternalText.forLog(name),
+                    ExternalText.forLog(e.getMessage()));
             return Future.succeededFuture();
         });
     }

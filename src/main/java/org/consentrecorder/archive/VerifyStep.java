@@ -13,6 +13,7 @@ import org.consentrecorder.crypto.SubjectKeyStore;
 import org.consentrecorder.crypto.WrappedDataKey;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.consentrecorder.config.ExternalText;
 
 /**
  * Step 2, stored → verified: reads every chunk back, authenticates and decrypts it, and compares
@@ -55,7 +56,7 @@ final class VerifyStep {
                     return repository.verified(row.id());
                 })
                 .recover(e -> {
-                    LOG.error("archive: {} failed verification, fetching again: {}", row.name(), e.getMessage());
+                    LOG.error("archive: {} failed verification, fetching again: {}", row.name(), ExternalText.forLog(e.getMessage()));
                     return repository.verificationFailed(row.id(), "verification failed: " + e.getMessage())
                             .map(false);
                 })

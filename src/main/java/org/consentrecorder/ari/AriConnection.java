@@ -23,6 +23,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.consentrecorder.config.ExternalText;
 
 /**
  * The connection to Asterisk: picks the ari4java binding for the server's ARI version, opens the
@@ -224,7 +225,7 @@ public final class AriConnection {
         }
         warm.timeout(resyncTimeout.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS).onComplete(ar -> {
             if (ar.failed()) {
-                LOG.warn("warming the hot path before subscribing failed: {}", ar.cause().getMessage());
+                LOG.warn("warming the hot path before subscribing failed: {}", ExternalText.forLog(ar.cause().getMessage()));
             }
             if (gen == generation) {
                 openEvents(gen);
@@ -309,11 +310,11 @@ public final class AriConnection {
                     return;
                 }
                 if (state == State.CONNECTING) {
-                    LOG.warn("ARI event WebSocket: {}", e.getMessage());
+                    LOG.warn("ARI event WebSocket: {}", ExternalText.forLog(e.getMessage()));
                 } else {
                     // a frame ari4java could not decode (malformed JSON, an event type it does not know)
                     eventsDropped.incrementAndGet();
-                    LOG.warn("ARI event dropped, it could not be decoded: {}", firstLine(e.getMessage()));
+                    LOG.warn("ARI event dropped, it could not be decoded: {}", ExternalText.forLog(firstLine(e.getMessage())));
                 }
             }
         });
@@ -335,7 +336,7 @@ public final class AriConnection {
             }
             if (ar.failed()) {
                 // acting on events without knowing the calls' state could record the wrong call
-                LOG.error("resynchronization after connect failed: {}", ar.cause().getMessage());
+                LOG.error("resynchronization after connect failed: {}", ExternalText.forLog(ar.cause().getMessage()));
                 heldDuringResync.clear();
                 closeEvents();
                 retryLater("resynchronization failed");
@@ -362,7 +363,7 @@ public final class AriConnection {
         try {
             listener.onEvent(message);
         } catch (RuntimeException e) {
-            LOG.error("handling ARI event {} failed", message.getType(), e);
+            LOG.error("handling ARI event {} failed", ExternalText.forLog(message.getType()), e);
         }
     }
 
@@ -403,7 +404,7 @@ public final class AriConnection {
             try {
                 ari.closeAction(eventsRequest);
             } catch (ch.loway.oss.ari4java.tools.ARIException e) {
-                LOG.debug("closing the event WebSocket: {}", e.getMessage());
+                LOG.debug("closing the event WebSocket: {}", ExternalText.forLog(e.getMessage()));
             }
             eventsRequest = null;
         }
@@ -414,9 +415,9 @@ public final class AriConnection {
         state = next;
         metrics.stateChanged(previous, next);
         if (next == State.DISCONNECTED) {
-            LOG.warn("ARI {} -> {}: {}", previous, next, why);
+            LOG.warn("ARI {} -> {}: {}", previous, next, ExternalText.forLog(why));
         } else {
-            LOG.info("ARI {} -> {}: {}", previous, next, why);
+            LOG.info("ARI {} -> {}: {}", previous, next, ExternalText.forLog(why));
         }
     }
 

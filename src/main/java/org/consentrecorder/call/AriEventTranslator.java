@@ -20,12 +20,30 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import org.consentrecorder.config.ExternalText;
 
 /**
  * Turns decoded ARI events into {@link CallEvent}s and tells where they go. Events this
  * application does not act on (ChannelVarset, ChannelDialplan, ...) are ignored here.
+ *
+ * <p>This is the one point where strings from Asterisk enter the call flow, so they are bounded and
+ * cleaned here ({@link ExternalText#bounded}) before they reach the core, SQL and logs: a caller ID
+ * is whatever the far end sent (NUL, CR/LF, kilobytes, broken UTF-16), and must never break the call
+ * that carries it. Ids are left alone: Asterisk makes them (or we do), and they must round-trip.
  */
 public final class AriEventTranslator {
+    /** Asterisk's own limits where it has one (AST_MAX_EXTENSION 80, MAX_LANGUAGE 40, AST_MAX_UNIQUEID 150). */
+    static final int MAX_CALLER_NUMBER = 80;
+    static final int MAX_CALLER_NAME = 80;
+    static final int MAX_DIALLED = 80;
+    static final int MAX_CHANNEL_NAME = 256;
+    static final int MAX_LANGUAGE = 40;
+    static final int MAX_LINKED_ID = 150;
+    static final int MAX_EVENT_NAME = 80;
+    /** "dialled=" and a number of {@link #MAX_DIALLED}. */
+    static final int MAX_ARG = 88;
+    static final int MAX_ARGS = 32;
+    static final int MAX_CAUSE = 256;
     /** ari.conf "channelvars = CHANNEL(linkedid)" puts the linkedid into every channel snapshot. */
     public static final String LINKEDID_VAR = "CHANNEL(linkedid)";
     static final String SNOOP_ARG = "snoop";
@@ -44,7 +62,8 @@ public final class AriEventTranslator {
             if (ch == null || ch.getId() == null) {
                 return RoutedEvent.ignored(type);
             }
-            List<String> args = e.getArgs() == null ? List.of() : e.getArgs();
+            List<String> args = e.getArgs() == null ? List.of() : e.getArgs().stream().limit(MAX_ARGS)
+                    .map(a -> ExternalText.bounded(a, MAX_ARG)).toList();
             if (CallIds.isSnoop(ch.getId())) {
                 return call(ch.getId(), new CallEvent.SnoopEnteredStasis(ch.getId()), type);
             }
@@ -78,7 +97,8 @@ public final class AriEventTranslator {
             return channel(channelId(e.getChannel()), new CallEvent.DtmfReceived(digit.charAt(0)), type);
         }
         if (m instanceof ChannelUserevent e) {
-            return channel(channelId(e.getChannel()), new CallEvent.UserEvent(e.getEventname()), type);
+            return channel(channelId(e.getChannel()),
+                    new CallEvent.UserEvent(ExternalText.bounded(e.getEventname(), MAX_EVENT_NAME)), type);
         }
         if (m instanceof PlaybackStarted e) {
             return playback(e.getPlayback(), p -> new CallEvent.PlaybackStarted(p.getId()), type);
@@ -93,18 +113,24 @@ public final class AriEventTranslator {
             return recording(e.getRecording(), r -> new CallEvent.RecordingFinished(r.getName(), r.getDuration()), type);
         }
         if (m instanceof RecordingFailed e) {
-            return recording(e.getRecording(), r -> new CallEvent.RecordingFailed(r.getName(), r.getCause()), type);
+            return recording(e.getRecording(), r -> new CallEvent.RecordingFailed(r.getName(),
+                    ExternalText.bounded(r.getCause(), MAX_CAUSE)), type);
         }
         return RoutedEvent.ignored(type);
     }
 
+    /** What the call flow keeps of a channel, every string bounded and cleaned. */
     public static ChannelSnapshot snapshot(Channel ch) {
         CallerID caller = ch.getCaller();
         String exten = ch.getDialplan() == null ? null : ch.getDialplan().getExten();
-        return new ChannelSnapshot(ch.getId(), ch.getName(),
-                caller == null ? null : emptyToNull(caller.getNumber()),
-                caller == null ? null : emptyToNull(caller.getName()),
-                emptyToNull(exten), emptyToNull(ch.getLanguage()), linkedId(ch));
+        return new ChannelSnapshot(ch.getId(), ExternalText.bounded(ch.getName(), MAX_CHANNEL_NAME),
+                caller == null ? null : clean(caller.getNumber(), MAX_CALLER_NUMBER),
+                caller == null ? null : clean(caller.getName(), MAX_CALLER_NAME),
+                clean(exten, MAX_DIALLED), clean(ch.getLanguage(), MAX_LANGUAGE), linkedId(ch));
+    }
+
+    private static String clean(String s, int max) {
+        return emptyToNull(ExternalText.bounded(s, max));
     }
 
     private static String linkedId(Channel ch) {
@@ -116,7 +142,7 @@ public final class AriEventTranslator {
         }
         if (vars instanceof Map<?, ?> map) {
             Object v = map.get(LINKEDID_VAR);
-            return v == null ? null : emptyToNull(v.toString());
+            return v == null ? null : clean(v.toString(), MAX_LINKED_ID);
         }
         return null;
     }

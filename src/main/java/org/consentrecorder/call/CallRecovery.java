@@ -19,6 +19,7 @@ import org.consentrecorder.ari.Backoff;
 import org.consentrecorder.call.CallRepository.ActiveCall;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.consentrecorder.config.ExternalText;
 
 /**
  * Puts the application's view of its calls right when it may have missed something: after every
@@ -93,7 +94,8 @@ public final class CallRecovery {
             }
             work.add(client.channel(id).map(ch -> {
                 ch.filter(this::inOurStasis).ifPresent(c -> {
-                    LOG.info("channel {} is in Stasis but unknown here (its StasisStart was missed): starting its dialogue", id);
+                    LOG.info("channel {} is in Stasis but unknown here (its StasisStart was missed): starting its dialogue",
+                            ExternalText.forLog(id));
                     registry.startSession(id, new CallEvent.Started(AriEventTranslator.snapshot(c), List.of(), null));
                 });
                 return null;
@@ -213,12 +215,12 @@ public final class CallRecovery {
             }
             if (backoff.attempts() + 1 >= STOP_ATTEMPTS) {
                 LOG.error("call {}: recording {} could not be stopped after {} attempts ({}); the sweep will hang up "
-                        + "its snoop channel", callId, recordingName, STOP_ATTEMPTS, ar.cause().getMessage());
+                        + "its snoop channel", callId, recordingName, STOP_ATTEMPTS, ExternalText.forLog(ar.cause().getMessage()));
                 return;
             }
             Duration wait = backoff.next();
             LOG.warn("call {}: stopping recording {} failed ({}); trying again in {} ms", callId, recordingName,
-                    ar.cause().getMessage(), wait.toMillis());
+                    ExternalText.forLog(ar.cause().getMessage()), wait.toMillis());
             vertx.setTimer(Math.max(1, wait.toMillis()), t -> stopAttempt(client, callId, recordingName, backoff));
         });
     }
@@ -245,7 +247,7 @@ public final class CallRecovery {
                     if (keep) {
                         return Future.succeededFuture(false);
                     }
-                    LOG.warn("sweep: snoop channel {} has no live recording behind it; hanging it up", id);
+                    LOG.warn("sweep: snoop channel {} has no live recording behind it; hanging it up", ExternalText.forLog(id));
                     return client.hangup(id).map(true).recover(e -> Future.succeededFuture(false));
                 }));
             }
@@ -266,7 +268,7 @@ public final class CallRecovery {
         return vertx.setPeriodic(every.toMillis(), t -> {
             AriClient client = ari.get();
             if (client != null && connected.get()) {
-                sweep(client).onFailure(e -> LOG.warn("sweep failed: {}", e.getMessage()));
+                sweep(client).onFailure(e -> LOG.warn("sweep failed: {}", ExternalText.forLog(e.getMessage())));
             }
         });
     }

@@ -18,6 +18,7 @@ import org.consentrecorder.ari.AriClient;
 import org.consentrecorder.ari.AriConnection;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.consentrecorder.config.ExternalText;
 
 /**
  * The calls this application holds: routes each ARI event to its call's session (on the call's
@@ -88,7 +89,7 @@ public final class CallRegistry implements AriConnection.Listener {
         } catch (RuntimeException e) {
             // a malformed event changes nothing; the sweep and the deadlines cover what it would have said
             eventsUntranslatable.incrementAndGet();
-            LOG.warn("ARI event {} dropped: {}", message.getType(), firstLine(e.getMessage()));
+            LOG.warn("ARI event {} dropped: {}", ExternalText.forLog(message.getType()), ExternalText.forLog(firstLine(e.getMessage())));
             return;
         }
         onEvent(routed);
@@ -114,7 +115,7 @@ public final class CallRegistry implements AriConnection.Listener {
                 if (s != null) {
                     s.deliver(event.event());
                 } else {
-                    LOG.debug("{} for a channel that is not (or no longer) ours", event.type());
+                    LOG.debug("{} for a channel that is not (or no longer) ours", ExternalText.forLog(event.type()));
                 }
             }
             case CALL -> {
@@ -122,7 +123,7 @@ public final class CallRegistry implements AriConnection.Listener {
                 if (s != null) {
                     s.deliver(event.event());
                 } else {
-                    LOG.debug("{} for call {} that is not live here", event.type(), event.callId());
+                    LOG.debug("{} for call {} that is not live here", ExternalText.forLog(event.type()), event.callId());
                 }
             }
             default -> {

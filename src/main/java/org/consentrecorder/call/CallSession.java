@@ -22,6 +22,7 @@ import org.consentrecorder.call.CallEvent.CommandSucceeded;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
+import org.consentrecorder.config.ExternalText;
 
 /**
  * The imperative shell around one call: holds its current {@link CallState}, feeds events to the
@@ -148,7 +149,8 @@ final class CallSession {
             } catch (RuntimeException e) {
                 // carrying a command out failed (a database write could not even be started, say):
                 // what depends on its answer has its own deadline
-                LOG.error("call {}: {} failed: {}", callId(), command.getClass().getSimpleName(), e.toString());
+                LOG.error("call {}: {} failed: {}", callId(), command.getClass().getSimpleName(),
+                        ExternalText.forLog(e.toString()));
                 continue;
             }
             if (!known) {
@@ -182,7 +184,7 @@ final class CallSession {
                             : ControlStatus.NOT_RECORDING, detail));
         }
         retrying(() -> repository.markEnded(callId, "failed_closed", clock.instant()))
-                .onFailure(e -> LOG.error("call {}: could not mark the call ended: {}", callId, e.getMessage()));
+                .onFailure(e -> LOG.error("call {}: could not mark the call ended: {}", callId, ExternalText.forLog(e.getMessage())));
         registry.release(this);
     }
 
@@ -224,12 +226,13 @@ final class CallSession {
             }
             int status = ar.cause() instanceof AriFailure f ? f.status() : 0;
             if (status == 404) {
-                LOG.debug("call {}: {} -> 404 {}", callId(), key, ar.cause().getMessage());
+                LOG.debug("call {}: {} -> 404 {}", callId(), key, ExternalText.forLog(ar.cause().getMessage()));
             } else {
                 LOG.warn("call {}: {} failed: {}{}", callId(), key, status == 0 ? "" : "HTTP " + status + " ",
-                        ar.cause().getMessage());
+                        ExternalText.forLog(ar.cause().getMessage()));
             }
-            deliver(new CommandFailed(key, status, ar.cause().getMessage()));
+            // Asterisk's words, bounded and cleaned like every string from it (AriEventTranslator)
+            deliver(new CommandFailed(key, status, ExternalText.bounded(ar.cause().getMessage(), 256)));
         });
     }
 
@@ -274,7 +277,7 @@ final class CallSession {
                 return;
             }
             LOG.error("call {}: could not save the call state ({}); trying again in the background",
-                    callId(), ar.cause().getMessage());
+                    callId(), ExternalText.forLog(ar.cause().getMessage()));
             if (unsaved == null || seq > unsavedSeq) {
                 unsaved = snapshot;
                 unsavedSeq = seq;
@@ -324,7 +327,7 @@ final class CallSession {
         return retrying(write).recover(e -> {
             if (first) {
                 LOG.error("call {}: a pause-timeline row could not be stored ({}); trying again in the background",
-                        callId(), e.getMessage());
+                        callId(), ExternalText.forLog(e.getMessage()));
             }
             Promise<Void> later = Promise.promise();
             vertx.setTimer(delayMs, t -> untilStored(write, Math.min(delayMs * 2, BACKGROUND_RETRY_MAX_MS), false)

@@ -28,6 +28,7 @@ import org.consentrecorder.call.CallCommand.StopRecording;
 import org.consentrecorder.call.CallCommand.Subscribe;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.consentrecorder.config.ExternalText;
 
 /**
  * How the shell carries out each kind of {@link CallCommand}: one handler per command type.
@@ -62,7 +63,7 @@ final class ShellCommands {
                 wanted -> s.repository().doNotRecord(c.subject())).onComplete(ar -> {
             if (ar.failed()) {
                 LOG.warn("call {}: could not read the caller's preference ({}); asking as usual",
-                        s.callId(), ar.cause().getMessage());
+                        s.callId(), ExternalText.forLog(ar.cause().getMessage()));
             }
             s.deliver(new CallEvent.PreferenceLoaded(ar.succeeded() && ar.result()));
         }));
@@ -109,7 +110,7 @@ final class ShellCommands {
                 s.retrying(() -> s.registry().finishedRecordings().recordingFinished(s.callId(), c.recordingName(),
                                 c.consentId(), c.subject(), c.durationSeconds()).mapEmpty())
                         .onFailure(e -> LOG.error("call {}: recording {} could not be handed to the archive: {}",
-                                s.callId(), c.recordingName(), e.getMessage())));
+                                s.callId(), c.recordingName(), ExternalText.forLog(e.getMessage()))));
         put(h, ControlAnswered.class, (s, c) -> s.registry().answerControl(c.requestId(), c.status(), c.detail()));
         put(h, Finished.class, (s, c) -> s.finish(c.outcome()));
         return new ShellCommands(h);
@@ -151,7 +152,7 @@ final class ShellCommands {
             // for this row, so a late commit is welcome (the insert is idempotent)
             s.track(c.key(), () -> s.retrying(() -> s.repository().recordDecision(e))
                     .onFailure(err -> LOG.error("call {}: consent evidence {} could not be stored: {}",
-                            s.callId(), e.id(), err.getMessage()))
+                            s.callId(), e.id(), ExternalText.forLog(err.getMessage())))
                     .onFailure(err -> s.registry().metrics().evidenceWriteFailed())
                     .onSuccess(v -> s.registry().metrics().decisionRecorded(e.outcome(), e.lawfulBasis())));
             return;
@@ -161,7 +162,7 @@ final class ShellCommands {
         s.track(c.key(), () -> s.withinDeadline("storing consent evidence " + e.id(), true,
                         wanted -> s.retrying(() -> s.repository().recordDecision(e, wanted), wanted))
                 .onFailure(err -> LOG.error("call {}: consent evidence {} could not be stored: {}",
-                        s.callId(), e.id(), err.getMessage()))
+                        s.callId(), e.id(), ExternalText.forLog(err.getMessage())))
                 .onFailure(err -> s.registry().metrics().evidenceWriteFailed())
                 // counted once stored: a decision that could not be written is not evidence
                 .onSuccess(v -> s.registry().metrics().decisionRecorded(e.outcome(), e.lawfulBasis())));

@@ -10,6 +10,7 @@ import java.time.Instant;
 import java.util.function.ToDoubleFunction;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.consentrecorder.config.ExternalText;
 
 /**
  * Gauges that only the database can answer (archive backlog, subject requests, the last
@@ -116,7 +117,7 @@ final class OperationsCollector {
                     if (ar.succeeded()) {
                         last = ar.result();
                     } else {
-                        LOG.warn("metrics: the database gauges could not be refreshed: {}", ar.cause().getMessage());
+                        LOG.warn("metrics: the database gauges could not be refreshed: {}", ExternalText.forLog(ar.cause().getMessage()));
                     }
                 })
                 .mapEmpty();

@@ -19,6 +19,7 @@ import org.consentrecorder.store.Transactions;
 import org.consentrecorder.store.Tx;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.consentrecorder.config.ExternalText;
 
 /**
  * Carries out an erasure request (GDPR Art. 17) for one subject:
@@ -107,7 +108,8 @@ public final class Erasure {
                             .compose(verification -> finish(requestId, subject, token, handledBy, r, verification)))
                     .recover(e -> {
                         String message = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
-                        LOG.error("erasure request {} not finished, it stays open for a retry: {}", requestId, message);
+                        LOG.error("erasure request {} not finished, it stays open for a retry: {}", requestId,
+                                ExternalText.forLog(message));
                         return requests.failed(requestId, message).transform(ignored ->
                                 Future.failedFuture(e instanceof PrivacyProblem ? e : new PrivacyProblem(
                                         PrivacyProblem.Kind.UNAVAILABLE, "the erasure did not finish (" + message
@@ -256,7 +258,7 @@ public final class Erasure {
                     .recover(e -> AriClient.notFound(e) ? Future.succeededFuture() : Future.failedFuture(e))
                     .onSuccess(v -> done.add(name))
                     .onFailure(e -> LOG.warn("erasure: Asterisk's copy {} not deleted yet ({}); the reconciliation "
-                            + "deletes it", name, e.getMessage())));
+                            + "deletes it", ExternalText.forLog(name), ExternalText.forLog(e.getMessage()))));
         }
         return Future.join(deletions).transform(ignored -> Future.succeededFuture(done));
     }

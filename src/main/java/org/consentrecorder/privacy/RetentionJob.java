@@ -22,6 +22,7 @@ import org.consentrecorder.store.Transactions;
 import org.consentrecorder.store.Tx;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.consentrecorder.config.ExternalText;
 
 /**
  * Enforces the retention policy, on a timer and on demand. One run:
@@ -93,7 +94,7 @@ public final class RetentionJob {
             return;
         }
         context.runOnContext(v -> timer = vertx.setPeriodic(interval.toMillis(), t -> run("schedule")
-                .onFailure(e -> LOG.warn("retention run failed: {}", e.getMessage()))));
+                .onFailure(e -> LOG.warn("retention run failed: {}", ExternalText.forLog(e.getMessage())))));
     }
 
     public void stop() {
@@ -120,7 +121,7 @@ public final class RetentionJob {
                     String error = ar.failed() ? String.valueOf(ar.cause().getMessage()) : null;
                     metrics.retentionRun(ar.succeeded(), counts);
                     if (ar.failed()) {
-                        LOG.error("retention run {} failed after {}: {}", id, counts, error);
+                        LOG.error("retention run {} failed after {}: {}", id, counts, ExternalText.forLog(error));
                     } else if (counts.values().stream().anyMatch(n -> n > 0)) {
                         LOG.info("retention run {}: {}", id, counts);
                     }

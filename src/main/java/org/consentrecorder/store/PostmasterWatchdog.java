@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.consentrecorder.config.ExternalText;
 
 /**
  * Takes the embedded PostgreSQL down when the application dies without closing it (SIGKILL, the OOM
@@ -72,7 +73,7 @@ final class PostmasterWatchdog implements AutoCloseable {
             return Optional.of(new PostmasterWatchdog(shell));
         } catch (IOException e) {
             LOG.warn("embedded PostgreSQL: watchdog not started ({}); a server left running by a crash is stopped "
-                    + "at the next start", e.getMessage());
+                    + "at the next start", ExternalText.forLog(e.getMessage()));
             return Optional.empty();
         }
     }

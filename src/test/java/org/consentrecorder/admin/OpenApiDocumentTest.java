@@ -51,7 +51,7 @@ class OpenApiDocumentTest {
             for (String op : documented) {
                 String[] parts = op.split(" ", 2);
                 HttpMethod method = HttpMethod.valueOf(parts[0]);
-                String uri = "/api/v1" + parts[1].replace("{id}", UUID.randomUUID().toString());
+                String uri = "/api/v1" + parts[1].replaceAll("\\{[a-z_]+\\}", UUID.randomUUID().toString());
                 ApiClient.Reply answer = client.send(method, uri, op.endsWith("/auth/logout") ? null : admin,
                         method == HttpMethod.GET || method == HttpMethod.DELETE ? null : Buffer.buffer("{}"), Map.of());
                 if ("no_route".equals(answer.error()) || "method_not_allowed".equals(answer.error())) {

@@ -56,6 +56,10 @@ class RoleMatrixApiTest {
         EXPECTED.put("GET /recordings", SEARCHERS);
         EXPECTED.put("GET /recordings/:id", SEARCHERS);
         EXPECTED.put("GET /recordings/:id/audio", SEARCHERS);
+        // recordings of no known call (issue 12): what becomes of them is compliance's decision
+        EXPECTED.put("GET /recordings/quarantine", Set.of("compliance"));
+        EXPECTED.put("GET /recordings/quarantine/:name", Set.of("compliance"));
+        EXPECTED.put("POST /recordings/quarantine/:name/decision", Set.of("compliance"));
         EXPECTED.put("GET /consent", SEARCHERS);
         EXPECTED.put("GET /consent/history", SEARCHERS);
         EXPECTED.put("GET /live-calls", Set.of("agent"));
@@ -117,7 +121,7 @@ class RoleMatrixApiTest {
 
     private ApiClient.Reply call(String route, String token) {
         String[] parts = route.split(" ", 2);
-        String path = "/api/v1" + parts[1].replace(":id", UUID.randomUUID().toString());
+        String path = "/api/v1" + parts[1].replaceAll(":[a-z_]+", UUID.randomUUID().toString());
         HttpMethod method = HttpMethod.valueOf(parts[0]);
         Buffer body = method == HttpMethod.POST || method == HttpMethod.PATCH ? Buffer.buffer("{}") : null;
         return client.send(method, path, token, body, Map.of());

@@ -217,6 +217,25 @@ class ArchiveQuarantineTest {
                 .map(QuarantinedRecording::name).toList()));
     }
 
+    @Test
+    void textFromOutsideCannotForgeALogLine() throws Exception {
+        h = AppHarness.start(FAST_RECONCILE);
+        String name = "cr-" + UUID.randomUUID();
+        h.asterisk.putStoredRecording(name, random(500, 3));
+        awaitQuarantined(name, Status.HELD);
+        // the decider's name comes from outside (an account or token name); whatever it holds, one log line
+        String forged = "carol\r\n2026-11-27T00:00:00.000Z INFO  [main] archive - all recordings verified";
+        await(quarantine().decide(name, Kind.KEEP, forged, "ticket 4712"));
+        List<String> lines = logs.list.stream().map(ILoggingEvent::getFormattedMessage)
+                .filter(m -> m.contains("decided by")).toList();
+        assertEquals(1, lines.size(), lines.toString());
+        assertTrue(lines.get(0).endsWith("decided by carol\\r\\n2026-11-27T00:00:00.000Z INFO  [main] archive - all "
+                + "recordings verified"), lines.get(0));
+        assertFalse(lines.get(0).contains("\n") || lines.get(0).contains("\r"), lines.get(0));
+        assertEquals(forged, await(quarantine().find(name)).orElseThrow().lastDecision().decidedBy(),
+                "stored as it was given: data, not a log line");
+    }
+
     private static byte[] random(int size, long seed) {
         byte[] b = new byte[size];
         new Random(seed).nextBytes(b);
