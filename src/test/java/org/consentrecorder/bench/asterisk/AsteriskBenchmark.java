@@ -50,9 +50,13 @@ public final class AsteriskBenchmark {
         String version = info.body().path("system").path("version").asText();
         Results results = new Results(version, o);
 
+        SipCaller sip = SipCaller.find(Path.of(System.getProperty("java.io.tmpdir"), "cr-bench-sipp-" + ProcessHandle.current().pid()));
         Subject reference = new ReferenceSubject(o);
         Subject product = new ProductSubject(o);
         for (Subject s : List.of(reference, product)) {
+            if (!o.subjects.contains(s.name())) {
+                continue;
+            }
             System.out.println("bench-asterisk: " + s.name());
             s.start();
             try (CallerSimulator callers = new CallerSimulator(new RawAri(o.ari, o.user, o.password), "consent-recorder")) {
@@ -60,6 +64,9 @@ public final class AsteriskBenchmark {
                 CallScript script = new CallScript(callers, s, o);
                 results.add(s.name(), "first call after start (cold)", script.run("cold", 1, 0));
                 results.add(s.name(), "one call at a time, warm", script.run("warm", o.warmCalls, 0));
+                if (sip != null && o.sipCalls > 0) {
+                    results.add(s.name(), "real SIP call (SIPp, RFC 4733 digits), one at a time", script.sipCalls(sip, o.sipCalls));
+                }
                 for (int n : o.concurrency) {
                     results.add(s.name(), n + " concurrent calls", script.run("c" + n, n, o.rampMs));
                 }
@@ -84,6 +91,13 @@ public final class AsteriskBenchmark {
         int warmCalls = 5;
         int[] concurrency = {20, 60};
         int rampMs = 5000;
+        int sipCalls = 5;
+        /** Extra JVM options for the product's process, e.g. a JFR recording. */
+        List<String> productJvm = List.of();
+        /** Appended to the results file's name (asterisk-<date>-<label>.md), so runs of one day do not overwrite each other. */
+        String label = "";
+        /** Which subjects run; both unless narrowed for a diagnosis (ratios need both). */
+        List<String> subjects = List.of("reference", "product");
         Path out = Path.of("bench/results");
         String command = "mvn -B -Pbench-asterisk test-compile exec:exec";
 
@@ -99,8 +113,27 @@ public final class AsteriskBenchmark {
                             .filter(s -> !s.isBlank()).mapToInt(Integer::parseInt).toArray();
                     case "--ramp-ms" -> o.rampMs = Integer.parseInt(args[++i]);
                     case "--out" -> o.out = Path.of(args[++i]);
+                    case "--sip" -> o.sipCalls = Integer.parseInt(args[++i]);
+                    case "--product-jvm" -> {
+                        List<String> jvm = new ArrayList<>(o.productJvm);
+                        jvm.add(args[++i]);
+                        o.productJvm = List.copyOf(jvm);
+                    }
+                    case "--label" -> o.label = args[++i];
+                    case "--subjects" -> o.subjects = List.of(args[++i].split(","));
                     default -> throw new IllegalArgumentException("unknown option " + args[i]);
                 }
+            }
+            java.util.List<String> shown = new ArrayList<>();
+            for (int i = 0; i < args.length; i++) {
+                if (args[i].equals("--out") || args[i].equals("--password")) {
+                    i++;
+                } else {
+                    shown.add(args[i]);
+                }
+            }
+            if (!shown.isEmpty()) {
+                o.command = o.command + " -Dbench.args=\"" + String.join(" ", shown) + "\"";
             }
             return o;
         }

@@ -30,9 +30,13 @@ final class CallerSimulator implements AutoCloseable {
         final Map<String, CompletableFuture<Long>> digitSeen = new ConcurrentHashMap<>();
 
         Call(String id) {
-            this.phone = id + "-1";
-            this.callee = id + "-2";
-            this.bridge = id + "-br";
+            this(id + "-1", id + "-2", id + "-br");
+        }
+
+        private Call(String phone, String callee, String bridge) {
+            this.phone = phone;
+            this.callee = callee;
+            this.bridge = bridge;
         }
 
         CompletableFuture<Long> digit(String d) {
@@ -66,6 +70,8 @@ final class CallerSimulator implements AutoCloseable {
     private final Map<String, Call> byCallee = new ConcurrentHashMap<>();
     /** snoop channel id → callee channel id, learnt from the snoop's name {@code Snoop/<callee id>-<n>}. */
     private final Map<String, String> snoops = new ConcurrentHashMap<>();
+    /** SIP calls from SIPp ({@code PJSIP/sipp-…}), in the order Asterisk created their channels. */
+    private final java.util.concurrent.BlockingQueue<Call> sipCalls = new java.util.concurrent.LinkedBlockingQueue<>();
 
     CallerSimulator(RawAri ari, String targetApp) {
         this.ari = ari;
@@ -105,7 +111,12 @@ final class CallerSimulator implements AutoCloseable {
             }
             case "ChannelCreated", "ChannelStateChange" -> {
                 String name = channel.path("name").asText();
-                if (name.startsWith("Snoop/")) {
+                if (type.equals("ChannelCreated") && name.startsWith("PJSIP/sipp-")) {
+                    // a SIPp call: the channel is the callee, and there is no phone half or bridge of ours
+                    Call c = new Call(null, id, null);
+                    byCallee.put(id, c);
+                    sipCalls.add(c);
+                } else if (name.startsWith("Snoop/")) {
                     String spied = name.substring("Snoop/".length(), name.lastIndexOf('-'));
                     snoops.put(id, spied);
                 }
@@ -136,6 +147,11 @@ final class CallerSimulator implements AutoCloseable {
             default -> {
             }
         }
+    }
+
+    /** The next SIP call Asterisk created, or null after {@code timeoutMs}. */
+    Call nextSipCall(long timeoutMs) throws InterruptedException {
+        return sipCalls.poll(timeoutMs, TimeUnit.MILLISECONDS);
     }
 
     /** Polls the live recording until Asterisk reports the state; returns System.nanoTime() of the first such answer. */

@@ -85,10 +85,13 @@ final class ProductSubject implements AsteriskBenchmark.Subject {
         env.put("CR_KEYRING", AppHarness.TEST_KEYRING);
         env.put("CR_KEYSTORE_DIR", work.resolve("keys").toString());
         env.put("CR_ADMIN_USER", "admin");
+        // the benchmark signs in with a password only, as the test harness does; production keeps the default
+        env.put("CR_MFA_REQUIRED_ROLES", "none");
         env.put("CR_ADMIN_PASSWORD", ADMIN_PASSWORD);
         List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xms512m", "-Xmx512m", "-Dlogback.configurationFile=logback.xml", "-cp", classPath(),
-                "org.consentrecorder.app.Main", "run"));
+                "-Xms512m", "-Xmx512m", "-Dlogback.configurationFile=logback.xml"));
+        cmd.addAll(o.productJvm.stream().filter(a -> !a.isBlank()).toList());
+        cmd.addAll(List.of("-cp", classPath(), "org.consentrecorder.app.Main", "run"));
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(work.resolve("product.log").toFile()));
         pb.environment().keySet().removeIf(k -> k.startsWith("CR_"));
@@ -147,6 +150,11 @@ final class ProductSubject implements AsteriskBenchmark.Subject {
         if (db != null) {
             db.close();
         }
+        // kept for a diagnosis after the run; the working directory itself is removed
+        Path kept = Path.of("target", "bench-asterisk", "product-" + ProcessHandle.current().pid() + ".log");
+        java.nio.file.Files.createDirectories(kept.getParent());
+        java.nio.file.Files.copy(work.resolve("product.log"), kept, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        System.out.println("bench-asterisk: the product's log is kept in " + kept.toAbsolutePath());
     }
 
     private URI uri(String path) {

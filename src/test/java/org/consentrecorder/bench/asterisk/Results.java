@@ -28,6 +28,8 @@ final class Results {
         Stats st = Stats.of(s, null);
         System.out.printf(Locale.ROOT, "  %-45s %-10s n=%d p50=%.1f p99=%.1f max=%.1f ms, leak max %.0f ms, errors %d%n",
                 situation, subject, st.n, st.p50, st.p99, st.max, st.leakMax, st.errors);
+        s.stream().filter(x -> x.error() != null).map(CallScript.Sample::error).distinct()
+                .forEach(e -> System.out.println("    error: " + e));
     }
 
     int failures() {
@@ -78,7 +80,7 @@ final class Results {
         md.append("Machine: ").append(Runtime.getRuntime().availableProcessors()).append(" cores, ")
                 .append(System.getProperty("os.name")).append(' ').append(System.getProperty("os.version"))
                 .append(", Java ").append(System.getProperty("java.version")).append("; Asterisk ").append(asteriskVersion)
-                .append(" (lab configuration, Local channels) on the same machine; benchmark JVM ")
+                .append(" (lab configuration; Local channels, and SIPp calls through chan_pjsip) on the same machine; benchmark JVM ")
                 .append(ManagementFactory.getRuntimeMXBean().getName()).append(".\n\n");
         // the machine is shared: the figures only mean something beside how busy it was
         md.append("Load average (1, 5, 15 min; /proc/loadavg): at the start ").append(loadAtStart)
@@ -91,7 +93,7 @@ final class Results {
         md.append("| situation | trigger | subject | n | p50 ms | p99 ms | max ms | leak max ms | errors |\n");
         md.append("|---|---|---|---:|---:|---:|---:|---:|---:|\n");
         for (var situation : samples.entrySet()) {
-            for (String trigger : List.of("user event", "dtmf")) {
+            for (String trigger : List.of("user event", "dtmf", "dtmf (SIP)")) {
                 for (var subject : situation.getValue().entrySet()) {
                     Stats st = Stats.of(subject.getValue(), trigger);
                     if (st.n == 0) {
@@ -110,7 +112,7 @@ final class Results {
             if (ref == null || prod == null) {
                 continue;
             }
-            for (String trigger : List.of("user event", "dtmf")) {
+            for (String trigger : List.of("user event", "dtmf", "dtmf (SIP)")) {
                 Stats r = Stats.of(ref, trigger);
                 Stats p = Stats.of(prod, trigger);
                 if (r.n > 0 && p.n > 0) {
@@ -125,7 +127,7 @@ final class Results {
             md.append("\n## Errors\n\n");
             errors.forEach(e -> md.append("- ").append(e).append('\n'));
         }
-        Path file = dir.resolve("asterisk-" + date + ".md");
+        Path file = dir.resolve("asterisk-" + date + (options.label.isBlank() ? "" : "-" + options.label) + ".md");
         AsteriskBenchmark.writeString(file, md.toString());
         return file;
     }
