@@ -141,9 +141,31 @@ public class SimulatedAsterisk implements AutoCloseable {
         return "http://127.0.0.1:" + port;
     }
 
+    /**
+     * Goes away as a stopped Asterisk does: the WebSockets are closed and the port stops listening
+     * first, then the rest. Left to {@code vertx.close()} alone, the server's graceful shutdown
+     * could keep an event WebSocket open long enough for an app to still think it is connected.
+     */
     @Override
     public void close() {
+        if (context != null) {
+            try {
+                dropWebSockets();
+                HttpServer listening = server;
+                if (listening != null) {
+                    await(callFuture(listening::close));
+                }
+            } catch (RuntimeException e) {
+                // closing Vert.x below closes whatever is left
+            }
+        }
         await(vertx.close());
+    }
+
+    private <T> Future<T> callFuture(java.util.function.Supplier<Future<T>> action) {
+        Promise<T> done = Promise.promise();
+        context.runOnContext(v -> action.get().onComplete(done));
+        return done.future();
     }
 
     // ---- hooks for subclasses (the tests' double): called on the simulator's context -------------
