@@ -121,7 +121,9 @@ public final class AriConnection {
         this.context = context;
         this.endpoint = endpoint;
         this.http = http;
-        this.ws = new VertxAriWsClient(wsClient, endpoint, requestTimeout);
+        // pinged as often as a request may take: a silent Asterisk is noticed within two of them
+        this.ws = new VertxAriWsClient(vertx, wsClient, endpoint, requestTimeout,
+                requestTimeout.compareTo(Duration.ofSeconds(1)) < 0 ? Duration.ofSeconds(1) : requestTimeout);
         this.backoff = new Backoff(reconnectMin, reconnectMax, () -> ThreadLocalRandom.current().nextDouble());
         this.resyncTimeout = requestTimeout.multipliedBy(6);
         this.listener = listener;

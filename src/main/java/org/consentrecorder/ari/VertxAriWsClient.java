@@ -4,6 +4,8 @@ import ch.loway.oss.ari4java.tools.HttpParam;
 import ch.loway.oss.ari4java.tools.HttpResponseHandler;
 import ch.loway.oss.ari4java.tools.RestException;
 import ch.loway.oss.ari4java.tools.WsClient;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.WebSocket;
 import io.vertx.core.http.WebSocketClient;
@@ -17,14 +19,28 @@ import java.util.concurrent.atomic.AtomicReference;
  * ari4java's WebSocket transport on Vert.x. Frames are handed to ari4java's handler on the
  * context that opened the socket (the ARI connection's context), which decodes them and passes
  * them on. Reconnecting is not done here: {@link AriConnection} owns that policy.
+ *
+ * <p>A closed TCP connection is seen at once, but a silent one (a cable pulled, a firewall that
+ * dropped its state, a peer frozen) is not: the app would keep believing it is connected, report
+ * ready, and miss every call. So the socket is pinged every {@code liveness} and reported
+ * disconnected when nothing at all (no pong, no event) has come back for two of those. Asterisk
+ * answers pings (RFC 6455; its res_http_websocket replies with a pong), as Vert.x does.
  */
 public final class VertxAriWsClient implements WsClient {
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(VertxAriWsClient.class);
+    private static final Buffer PING = Buffer.buffer("cr-liveness");
+
+    private final Vertx vertx;
+    private final Duration liveness;
     private final WebSocketClient client;
     private final AriEndpoint endpoint;
     private final Duration connectTimeout;
     private final AtomicReference<WebSocket> socket = new AtomicReference<>();
 
-    public VertxAriWsClient(WebSocketClient client, AriEndpoint endpoint, Duration connectTimeout) {
+    /** {@code liveness}: how often the open socket is pinged; silence for twice that counts as a disconnection. */
+    public VertxAriWsClient(Vertx vertx, WebSocketClient client, AriEndpoint endpoint, Duration connectTimeout, Duration liveness) {
+        this.vertx = vertx;
+        this.liveness = liveness;
         this.client = client;
         this.endpoint = endpoint;
         this.connectTimeout = connectTimeout;
@@ -56,12 +72,32 @@ public final class VertxAriWsClient implements WsClient {
             }
             socket.set(ws);
             open.set(true);
+            long[] lastHeard = {System.nanoTime()};
             ws.textMessageHandler(text -> {
+                lastHeard[0] = System.nanoTime();
                 callback.onResponseReceived();
                 callback.onSuccess(text);
             });
+            ws.pongHandler(b -> lastHeard[0] = System.nanoTime());
             ws.exceptionHandler(callback::onFailure);
+            long pinger = vertx.setPeriodic(liveness.toMillis(), liveness.toMillis(), id -> {
+                if (!open.get()) {
+                    vertx.cancelTimer(id);
+                } else if (System.nanoTime() - lastHeard[0] > liveness.multipliedBy(2).toNanos()) {
+                    vertx.cancelTimer(id);
+                    LOG.warn("ARI event WebSocket to {} silent for more than {} ms (no pong, no event); treating it as lost",
+                            endpoint.describe(), liveness.multipliedBy(2).toMillis());
+                    socket.compareAndSet(ws, null);
+                    if (open.getAndSet(false)) {
+                        callback.onDisconnect();
+                    }
+                    ws.close();
+                } else {
+                    ws.writePing(PING);
+                }
+            });
             ws.closeHandler(v -> {
+                vertx.cancelTimer(pinger);
                 socket.compareAndSet(ws, null);
                 if (open.getAndSet(false)) {
                     callback.onDisconnect();

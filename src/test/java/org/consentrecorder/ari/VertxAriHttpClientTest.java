@@ -44,7 +44,7 @@ class VertxAriHttpClientTest {
         ari = new ARI();
         ari.setVersion(AriVersion.ARI_10_0_0);
         ari.setHttpClient(http);
-        ari.setWsClient(new VertxAriWsClient(vertx.createWebSocketClient(), endpoint, Duration.ofSeconds(5)));
+        ari.setWsClient(new VertxAriWsClient(vertx, vertx.createWebSocketClient(), endpoint, Duration.ofSeconds(5), Duration.ofSeconds(5)));
     }
 
     @AfterEach
