@@ -52,13 +52,24 @@ public final class ArchiveRepository {
                                ArchiveState state, Integer durationSeconds, Long plaintextBytes, Long ciphertextBytes,
                                byte[] plaintextSha256, Integer segmentSize, Integer chunkCount,
                                Integer segmentsPerChunk, byte[] header, String subjectKeyId, byte[] wrappedDataKey,
-                               Instant finishedAt, Instant archivedAt, int attempts, String lastError) {
+                               Instant finishedAt, Instant archivedAt, int attempts, String lastError,
+                               Long durationMs, String codec, String codecParameters, byte[] sourceSha256,
+                               Long sourceBytes, Long sourceFrames) {
     }
 
     /** What the fetch step learned: everything needed to read the ciphertext back. */
     public record StoredCopy(byte[] header, String subjectKeyId, byte[] wrappedDataKey, long plaintextBytes,
                              long ciphertextBytes, byte[] plaintextSha256, int formatVersion, int segmentSize,
-                             int chunkCount, int segmentsPerChunk, Long durationMs) {
+                             int chunkCount, int segmentsPerChunk, Long durationMs, StoredAudio audio) {
+    }
+
+    /**
+     * What the stored plaintext is (V25): the codec and its parameters ({@code EncodingParameters.toText()}),
+     * both null for a file stored as Asterisk wrote it; and the source file's SHA-256, length and, when it
+     * was read as audio, its exact duration in frames.
+     */
+    public record StoredAudio(String codec, String codecParameters, byte[] sourceSha256, long sourceBytes,
+                              Long sourceFrames) {
     }
 
     /** One row of ciphertext: whole STREAM segments, in order by {@code seq}. */
@@ -238,7 +249,9 @@ public final class ArchiveRepository {
                 bytes(r, "plaintext_sha256"), r.getInteger("segment_size"), r.getInteger("chunk_count"),
                 r.getInteger("segments_per_chunk"), bytes(r, "header"), r.getString("subject_key_id"),
                 bytes(r, "wrapped_data_key"), Sql.instant(r.getOffsetDateTime("finished_at")),
-                Sql.instant(r.getOffsetDateTime("archived_at")), r.getInteger("attempts"), r.getString("last_error"));
+                Sql.instant(r.getOffsetDateTime("archived_at")), r.getInteger("attempts"), r.getString("last_error"),
+                r.getLong("duration_ms"), r.getString("codec"), r.getString("codec_parameters"),
+                bytes(r, "source_sha256"), r.getLong("source_bytes"), r.getLong("source_frames"));
     }
 
     private static byte[] bytes(Row r, String column) {

@@ -58,7 +58,8 @@ class OperatorConsoleBrowserTest {
     @BeforeAll
     void start() throws Exception {
         startedNanos = System.nanoTime();
-        h = AppHarness.start(Map.of());
+        // stored unchanged, so the downloaded file can be compared byte for byte with what Asterisk recorded
+        h = AppHarness.start(Map.of("CR_ARCHIVE_CODEC", "wav"));
         base = "http://127.0.0.1:" + h.app.httpPort();
         api = new ApiCalls(base);
         adminToken = api.login(AppHarness.ADMIN_USER, AppHarness.ADMIN_PASSWORD);
