@@ -166,10 +166,13 @@ public final class ArchiveRepository {
                 .map(rows -> rows.rowCount() == 1);
     }
 
-    /** The copy did not read back: fetch again (the file is still on Asterisk). */
+    /**
+     * The copy did not verify: fetch again (the file is still on Asterisk). When is left to the
+     * pipeline's backoff ({@link #failed}); until then the claim's lease keeps it from being taken.
+     */
     public Future<Boolean> verificationFailed(UUID id, String why) {
         return pool.preparedQuery("update recording set state = $3, last_error = $2, "
-                        + "next_attempt_at = clock_timestamp(), updated_at = clock_timestamp() where id = $1 and state = $4")
+                        + "updated_at = clock_timestamp() where id = $1 and state = $4")
                 .execute(Tuple.of(id, why, ArchiveState.FINISHED.wire(), ArchiveState.STORED.wire()))
                 .map(rows -> rows.rowCount() == 1);
     }

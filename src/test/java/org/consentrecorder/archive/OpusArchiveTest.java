@@ -268,7 +268,8 @@ public class OpusArchiveTest {
 
     private String recordACall(String caller) {
         String ch = h.asterisk.placeCall(caller);
-        h.asterisk.await("prompts", () -> h.asterisk.requests("POST", "/ari/channels/.*/play").size() >= 2, WAIT);
+        h.asterisk.await("the choice prompt", () -> h.asterisk.requests("POST", "/ari/channels/" + ch + "/play").size()
+                >= 2, WAIT);
         h.asterisk.pressDtmf(ch, '1');
         h.asterisk.await("in the dialplan", () -> h.asterisk.location(ch).startsWith("dialplan:"), WAIT);
         try {
