@@ -1,7 +1,9 @@
 package org.consentrecorder.admin;
 
 import org.consentrecorder.archive.ArchiveState;
+import io.vertx.core.Context;
 import io.vertx.core.Future;
+import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerResponse;
@@ -9,11 +11,20 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.core.streams.ReadStream;
 import io.vertx.ext.web.RoutingContext;
+import java.io.BufferedOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
+import org.consentrecorder.archive.BackPressuredOutputStream;
+import org.consentrecorder.archive.ReadStreamInputStream;
 import org.consentrecorder.archive.RecordingArchive;
+import org.consentrecorder.audio.Codec;
+import org.consentrecorder.audio.EncodingParameters;
+import org.consentrecorder.audio.PlayableWav;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.consentrecorder.config.ExternalText;
@@ -21,10 +32,16 @@ import org.consentrecorder.config.ExternalText;
 /**
  * Recordings: list, metadata, and the audio itself, decrypted by the {@link RecordingArchive} and
  * streamed. Playing needs a {@code reason}, which goes into the audit row that is written before
- * the first byte. Single HTTP ranges are supported so a browser can seek.
+ * the first byte. Single HTTP ranges are supported so a browser can seek. The audio is served as
+ * stored (Ogg Opus as {@code audio/ogg}, A-law and WAV as {@code audio/wav}) or, with
+ * {@code format=wav}, decoded on the fly into a 16-bit PCM WAV for players without Opus.
  */
 final class RecordingRoutes {
     private static final Logger LOG = LoggerFactory.getLogger(RecordingRoutes.class);
+    static final String STORED = "stored";
+    static final String WAV = "wav";
+    /** How long a decoding worker waits for the archive or for a slow client. */
+    private static final Duration STALL = Duration.ofMinutes(2);
     private final AdminApi api;
 
     RecordingRoutes(AdminApi api) {
@@ -66,6 +83,7 @@ final class RecordingRoutes {
     static JsonObject json(RecordingSearchRepository.RecordingInfo r) {
         return new JsonObject().put("id", r.id().toString()).put("call_id", r.callId().toString())
                 .put("consent_id", Api.id(r.consentId())).put("caller", r.caller()).put("format", r.format())
+                .put("codec", r.codec())
                 .put("state", r.state()).put("duration_seconds", r.durationSeconds())
                 .put("plaintext_bytes", r.plaintextBytes()).put("finished_at", Api.time(r.finishedAt()))
                 .put("archived_at", Api.time(r.archivedAt()));
@@ -85,12 +103,17 @@ final class RecordingRoutes {
     }
 
     private void audio(RoutingContext ctx) {
-        QueryInput q = QueryInput.of(ctx, "reason");
+        QueryInput q = QueryInput.of(ctx, "reason", "format");
         UUID id = Ids.parse("recording id", ctx.pathParam("id"));
         String reason = q.string("reason").map(String::trim).orElse("");
         if (reason.length() < 3) {
             throw ApiError.badRequest("query parameter 'reason' is required: say why you play this recording "
                     + "(3 characters or more, e.g. a ticket number); it goes into the audit trail");
+        }
+        String format = q.string("format").orElse(STORED);
+        if (!STORED.equals(format) && !WAV.equals(format)) {
+            throw ApiError.badRequest("query parameter 'format' must be 'stored' (what the archive holds, e.g. Ogg "
+                    + "Opus) or 'wav' (16-bit PCM WAV, decoded on the fly)");
         }
         RecordingArchive archive = api.archive();
         if (archive == null) {
@@ -102,37 +125,63 @@ final class RecordingRoutes {
             if (!ArchiveState.fromWire(rec.state()).playable()) {
                 throw ApiError.conflict("recording " + id + " is '" + rec.state() + "', not playable");
             }
+            Served served = Served.of(rec, WAV.equals(format));
             Optional<ByteRange> range;
             try {
-                range = ByteRange.parse(rangeHeader, rec.plaintextBytes());
+                range = ByteRange.parse(rangeHeader, served.length());
             } catch (ApiError e) {
-                ctx.response().putHeader("content-range", "bytes */" + rec.plaintextBytes());
+                ctx.response().putHeader("content-range", "bytes */" + served.length());
                 throw e;
             }
             long offset = range.map(ByteRange::start).orElse(0L);
-            long length = range.map(ByteRange::length).orElse(rec.plaintextBytes());
-            JsonObject detail = new JsonObject().put("call_id", rec.callId().toString())
-                    .put("range", range.map(ByteRange::contentRange).orElse("all " + rec.plaintextBytes()));
+            long length = range.map(ByteRange::length).orElse(served.length());
+            JsonObject detail = new JsonObject().put("call_id", rec.callId().toString()).put("format", format)
+                    .put("range", range.map(ByteRange::contentRange).orElse("all " + served.length()));
+            // the decoded form is made from the whole stored stream, from its start; the stored form is read
+            // only where the range is
+            long from = served.decoded() ? 0 : offset;
+            long count = served.decoded() ? rec.plaintextBytes() : length;
             return api.auditAllowed(ctx, "recording", id.toString(), reason, detail)
-                    .compose(v -> archive.open(id, offset, length).recover(e -> {
+                    .compose(v -> archive.open(id, from, count).recover(e -> {
                         api.auditMore(ctx, "recording", id.toString(), reason, "failed", detail.copy()
                                 .put("cause", "open: " + e.getClass().getSimpleName()));
                         LOG.error("recording {} cannot be opened: {}", id, ExternalText.forLog(e.getMessage()));
                         return Future.failedFuture(ApiError.unavailable("the recording cannot be read"));
                     }))
-                    .compose(stream -> stream(ctx, rec, range, length, stream, reason, detail));
+                    .compose(stream -> served.decoded()
+                            ? decode(ctx, rec, served, range, offset, length, stream, reason, detail)
+                            : stream(ctx, rec, served, range, length, stream, reason, detail));
         }).onFailure(ctx::fail);
     }
 
-    private Future<Void> stream(RoutingContext ctx, RecordingArchive.ArchivedRecording rec, Optional<ByteRange> range,
-                                long length, ReadStream<Buffer> stream, String reason, JsonObject detail) {
-        HttpServerResponse res = ctx.response();
-        res.setStatusCode(range.isPresent() ? 206 : 200)
-                .putHeader("content-type", contentType(rec.format()))
-                .putHeader("content-length", String.valueOf(length))
-                .putHeader("accept-ranges", "bytes")
-                .putHeader("content-disposition", "inline; filename=\"" + rec.id() + "." + rec.format() + "\"");
-        range.ifPresent(r -> res.putHeader("content-range", r.contentRange()));
+    /**
+     * What a request for a recording gets: the stored bytes, or a WAV decoded from them (Ogg Opus and
+     * A-law; a recording stored as WAV is served as it is either way).
+     */
+    record Served(boolean decoded, String contentType, String extension, long length, EncodingParameters parameters,
+                  long frames) {
+        static Served of(RecordingArchive.ArchivedRecording rec, boolean wav) {
+            if (rec.codec() == null) {
+                if (wav && !RecordingRoutes.contentType(rec.format()).equals("audio/wav")) {
+                    throw ApiError.badRequest("this recording is stored as Asterisk recorded it (" + rec.format()
+                            + "); it can be served only as stored");
+                }
+                return new Served(false, RecordingRoutes.contentType(rec.format()), rec.format(), rec.plaintextBytes(), null, 0);
+            }
+            EncodingParameters parameters = EncodingParameters.parse(rec.codecParameters());
+            Codec codec = parameters.codec();
+            if (!wav || codec == Codec.WAV) {
+                return new Served(false, codec.mediaType(), codec.fileExtension(), rec.plaintextBytes(), parameters, 0);
+            }
+            long frames = rec.sourceFrames();
+            return new Served(true, "audio/wav", "wav", PlayableWav.length(parameters, frames), parameters, frames);
+        }
+    }
+
+    private Future<Void> stream(RoutingContext ctx, RecordingArchive.ArchivedRecording rec, Served served,
+                                Optional<ByteRange> range, long length, ReadStream<Buffer> stream, String reason,
+                                JsonObject detail) {
+        HttpServerResponse res = headers(ctx, rec, served, range, length);
         return stream.pipe().endOnFailure(false).to(res).recover(e -> {
             // authentication failed mid-stream (or the client went away): never let a short body pass as whole
             LOG.warn("recording {}: stream ended early: {}", rec.id(), ExternalText.forLog(e.getMessage()));
@@ -143,6 +192,48 @@ final class RecordingRoutes {
                     detail.copy().put("cause", "stream: " + e.getClass().getSimpleName()));
             return Future.succeededFuture();
         });
+    }
+
+    /**
+     * Decodes the stored stream into a WAV on a worker thread (never on the event loop) and sends
+     * bytes [offset, offset+length) of it: a range is served by decoding from the start and
+     * discarding what comes before it, so a later range costs more decoding, never more memory.
+     */
+    private Future<Void> decode(RoutingContext ctx, RecordingArchive.ArchivedRecording rec, Served served,
+                                Optional<ByteRange> range, long offset, long length, ReadStream<Buffer> stream,
+                                String reason, JsonObject detail) {
+        Context context = Vertx.currentContext();
+        ReadStreamInputStream stored = new ReadStreamInputStream(context, stream, STALL);
+        HttpServerResponse res = headers(ctx, rec, served, range, length);
+        BackPressuredOutputStream client = new BackPressuredOutputStream(context, res, STALL);
+        return api.vertx().<Void>executeBlocking(() -> {
+            try (OutputStream out = new RangeOutputStream(new BufferedOutputStream(client, 16 * 1024), offset, length)) {
+                PlayableWav.write(stored, served.parameters(), served.frames(), out);
+            } catch (RangeOutputStream.RangeComplete done) {
+                // the range is sent; the rest need not be decoded
+            }
+            return null;
+        }, false).compose(v -> res.end()).recover(e -> {
+            LOG.warn("recording {}: decoding for playback ended early: {}", rec.id(), e.getMessage());
+            if (!res.closed()) {
+                res.reset();
+            }
+            api.auditMore(ctx, "recording", rec.id().toString(), reason, "failed",
+                    detail.copy().put("cause", "decode: " + e.getClass().getSimpleName()));
+            return Future.succeededFuture();
+        });
+    }
+
+    private static HttpServerResponse headers(RoutingContext ctx, RecordingArchive.ArchivedRecording rec,
+                                              Served served, Optional<ByteRange> range, long length) {
+        HttpServerResponse res = ctx.response();
+        res.setStatusCode(range.isPresent() ? 206 : 200)
+                .putHeader("content-type", served.contentType())
+                .putHeader("content-length", String.valueOf(length))
+                .putHeader("accept-ranges", "bytes")
+                .putHeader("content-disposition", "inline; filename=\"" + rec.id() + "." + served.extension() + "\"");
+        range.ifPresent(r -> res.putHeader("content-range", r.contentRange()));
+        return res;
     }
 
     static String contentType(String format) {

@@ -19,7 +19,7 @@ import java.util.UUID;
  */
 public final class RecordingSearchRepository {
     private static final String COLUMNS = "select id, call_id, consent_id, subject as caller, format, state, "
-            + "duration_seconds, plaintext_bytes, finished_at, archived_at";
+            + "duration_seconds, plaintext_bytes, finished_at, archived_at, codec";
 
     private final Pool pool;
 
@@ -33,7 +33,8 @@ public final class RecordingSearchRepository {
 
     /** A recording's metadata as operators see it. */
     public record RecordingInfo(UUID id, UUID callId, UUID consentId, String caller, String format, String state,
-                                Integer durationSeconds, Long plaintextBytes, Instant finishedAt, Instant archivedAt) {
+                                Integer durationSeconds, Long plaintextBytes, Instant finishedAt, Instant archivedAt,
+                                String codec) {
         /** Only a verified or archived recording has audio to play. */
         public boolean playable() {
             return state != null && ArchiveState.fromWire(state).playable();
@@ -72,7 +73,7 @@ public final class RecordingSearchRepository {
             out.add(new RecordingInfo(r.getUUID("id"), r.getUUID("call_id"), r.getUUID("consent_id"),
                     r.getString("caller"), r.getString("format"), r.getString("state"), r.getInteger("duration_seconds"),
                     r.getLong("plaintext_bytes"), CallSearchRepository.instant(r, "finished_at"),
-                    CallSearchRepository.instant(r, "archived_at")));
+                    CallSearchRepository.instant(r, "archived_at"), r.getString("codec")));
         }
         return out;
     }

@@ -14,6 +14,8 @@ public interface ArchiveCheckpoints {
     enum Point {
         /** Old partial chunks deleted, nothing new written yet. */
         FETCH_STARTED,
+        /** The first chunk row written while the rest of the file is still being read, encoded and encrypted. */
+        ENCODING,
         /** Every chunk written, the recording still in state finished. */
         CHUNKS_WRITTEN,
         /** State stored, not yet read back. */

@@ -3,6 +3,7 @@ package org.consentrecorder.archive;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.WorkerExecutor;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -23,7 +24,7 @@ import org.consentrecorder.config.ExternalText;
 
 /**
  * Moves finished recordings from Asterisk into the encrypted archive, one durable step at a time:
- * {@link IngestStep} (finished → stored), {@link VerifyStep} (stored → verified),
+ * {@link IngestStep} (finished → stored, encoding on the way), {@link VerifyStep} (stored → verified),
  * {@link AsteriskDeletion} (verified → archived), and {@link Reconciliation} against Asterisk's list,
  * which hands recordings of no known call to the {@link RecordingQuarantine}.
  *
@@ -43,6 +44,7 @@ public final class ArchivePipeline {
     private final ArchiveSettings settings;
     private final Clock clock;
     private final Backoff backoff;
+    private final WorkerExecutor workers;
     private final IngestStep ingest;
     private final VerifyStep verify;
     private final AsteriskDeletion deletion;
@@ -64,6 +66,14 @@ public final class ArchivePipeline {
     public ArchivePipeline(Vertx vertx, Context context, ArchiveRepository repository, Supplier<AriClient> ari,
                            SubjectKeyStore keys, ArchiveSettings settings, ArchiveCheckpoints checkpoints, Clock clock,
                            DoubleSupplier random) {
+        this(vertx, context, repository, ari, keys, settings, checkpoints, clock, random,
+                AudioStorage.transcoding(settings.codec()));
+    }
+
+    /** As above, with the way files become stored plaintext passed in (the verification tests damage it). */
+    ArchivePipeline(Vertx vertx, Context context, ArchiveRepository repository, Supplier<AriClient> ari,
+                    SubjectKeyStore keys, ArchiveSettings settings, ArchiveCheckpoints checkpoints, Clock clock,
+                    DoubleSupplier random, AudioStorage storage) {
         this.vertx = vertx;
         this.context = context;
         this.repository = repository;
@@ -71,8 +81,11 @@ public final class ArchivePipeline {
         this.settings = settings;
         this.clock = clock;
         this.backoff = new Backoff(settings.retryMin(), settings.retryMax(), random);
-        this.ingest = new IngestStep(vertx, repository, ari, keys, settings, checkpoints);
-        this.verify = new VerifyStep(vertx, repository, keys, checkpoints);
+        // encoding and decoding are CPU work in blocking streams: their own threads, one per recording
+        // archived at once, never an event loop
+        this.workers = vertx.createSharedWorkerExecutor("archive-codec", settings.concurrency());
+        this.ingest = new IngestStep(vertx, context, workers, storage, repository, ari, keys, settings, checkpoints);
+        this.verify = new VerifyStep(vertx, context, workers, repository, keys, checkpoints);
         this.deletion = new AsteriskDeletion(repository, ari, checkpoints);
         this.quarantine = new RecordingQuarantine(repository, ari, settings.quarantineGrace(), clock);
         this.reconciliation = new Reconciliation(repository, quarantine, clock);
@@ -116,6 +129,7 @@ public final class ArchivePipeline {
         context.runOnContext(v -> {
             stopped = true;
             timers.forEach(vertx::cancelTimer);
+            workers.close();
         });
     }
 
@@ -182,13 +196,13 @@ public final class ArchivePipeline {
     private Future<Void> advance(RecordingRow row) {
         return switch (row.state()) {
             case FINISHED -> ingest.run(row).compose(v -> reload(row.id())).compose(this::advance);
-            case STORED -> verify.run(row).compose(ok -> {
-                if (!ok) {
+            // a refused copy goes back to finished and waits for the backoff like any failed step: a copy
+            // refused for a reason that does not go away is retried, not fetched in a tight loop
+            case STORED -> verify.run(row).onFailure(e -> {
+                if (e instanceof VerifyStep.VerificationRefused) {
                     metrics.verificationFailed();
-                    return Future.succeededFuture();
                 }
-                return reload(row.id()).compose(this::advance);
-            });
+            }).compose(v -> reload(row.id())).compose(this::advance);
             case VERIFIED -> deletion.run(row).onSuccess(changed -> archivedNow(row, changed)).mapEmpty();
             default -> Future.succeededFuture();
         };

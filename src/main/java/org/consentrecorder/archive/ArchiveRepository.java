@@ -52,13 +52,24 @@ public final class ArchiveRepository {
                                ArchiveState state, Integer durationSeconds, Long plaintextBytes, Long ciphertextBytes,
                                byte[] plaintextSha256, Integer segmentSize, Integer chunkCount,
                                Integer segmentsPerChunk, byte[] header, String subjectKeyId, byte[] wrappedDataKey,
-                               Instant finishedAt, Instant archivedAt, int attempts, String lastError) {
+                               Instant finishedAt, Instant archivedAt, int attempts, String lastError,
+                               Long durationMs, String codec, String codecParameters, byte[] sourceSha256,
+                               Long sourceBytes, Long sourceFrames) {
     }
 
     /** What the fetch step learned: everything needed to read the ciphertext back. */
     public record StoredCopy(byte[] header, String subjectKeyId, byte[] wrappedDataKey, long plaintextBytes,
                              long ciphertextBytes, byte[] plaintextSha256, int formatVersion, int segmentSize,
-                             int chunkCount, int segmentsPerChunk, Long durationMs) {
+                             int chunkCount, int segmentsPerChunk, Long durationMs, StoredAudio audio) {
+    }
+
+    /**
+     * What the stored plaintext is (V25): the codec and its parameters ({@code EncodingParameters.toText()}),
+     * both null for a file stored as Asterisk wrote it; and the source file's SHA-256, length and, when it
+     * was read as audio, its exact duration in frames.
+     */
+    public record StoredAudio(String codec, String codecParameters, byte[] sourceSha256, long sourceBytes,
+                              Long sourceFrames) {
     }
 
     /** One row of ciphertext: whole STREAM segments, in order by {@code seq}. */
@@ -155,10 +166,13 @@ public final class ArchiveRepository {
                 .map(rows -> rows.rowCount() == 1);
     }
 
-    /** The copy did not read back: fetch again (the file is still on Asterisk). */
+    /**
+     * The copy did not verify: fetch again (the file is still on Asterisk). When is left to the
+     * pipeline's backoff ({@link #failed}); until then the claim's lease keeps it from being taken.
+     */
     public Future<Boolean> verificationFailed(UUID id, String why) {
         return pool.preparedQuery("update recording set state = $3, last_error = $2, "
-                        + "next_attempt_at = clock_timestamp(), updated_at = clock_timestamp() where id = $1 and state = $4")
+                        + "updated_at = clock_timestamp() where id = $1 and state = $4")
                 .execute(Tuple.of(id, why, ArchiveState.FINISHED.wire(), ArchiveState.STORED.wire()))
                 .map(rows -> rows.rowCount() == 1);
     }
@@ -238,7 +252,9 @@ public final class ArchiveRepository {
                 bytes(r, "plaintext_sha256"), r.getInteger("segment_size"), r.getInteger("chunk_count"),
                 r.getInteger("segments_per_chunk"), bytes(r, "header"), r.getString("subject_key_id"),
                 bytes(r, "wrapped_data_key"), Sql.instant(r.getOffsetDateTime("finished_at")),
-                Sql.instant(r.getOffsetDateTime("archived_at")), r.getInteger("attempts"), r.getString("last_error"));
+                Sql.instant(r.getOffsetDateTime("archived_at")), r.getInteger("attempts"), r.getString("last_error"),
+                r.getLong("duration_ms"), r.getString("codec"), r.getString("codec_parameters"),
+                bytes(r, "source_sha256"), r.getLong("source_bytes"), r.getLong("source_frames"));
     }
 
     private static byte[] bytes(Row r, String column) {

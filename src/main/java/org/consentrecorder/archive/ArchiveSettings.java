@@ -1,5 +1,7 @@
 package org.consentrecorder.archive;
 
+import org.consentrecorder.audio.Codec;
+import org.consentrecorder.audio.CodecSettings;
 import org.consentrecorder.config.ConfigReader;
 import org.consentrecorder.config.Secret;
 
@@ -23,7 +25,8 @@ public record ArchiveSettings(
         Path keyStoreDirectory,
         Optional<Path> keyringFile,
         Optional<org.consentrecorder.config.Secret> keyringValue,
-        Duration quarantineGrace) {
+        Duration quarantineGrace,
+        CodecSettings codec) {
 
     public static final int DEFAULT_SEGMENT_SIZE = 64 * 1024;
     public static final int DEFAULT_SEGMENTS_PER_CHUNK = 16;
@@ -41,6 +44,8 @@ public record ArchiveSettings(
     /** How long a recording of no known call stays quarantined before it is deleted; 0 = never (RecordingQuarantine). */
     public static final String ARCHIVE_QUARANTINE_GRACE = "CR_ARCHIVE_QUARANTINE_GRACE";
     public static final Duration DEFAULT_QUARANTINE_GRACE = Duration.ofDays(30);
+    /** What a recording is stored as: opus (default), alaw or wav (docs/audio-codecs.md). */
+    public static final String ARCHIVE_CODEC = "CR_ARCHIVE_CODEC";
 
     /** Reads the CR_ARCHIVE_*, CR_KEYRING* and CR_KEYSTORE_DIR keys; problems are collected in the reader. */
     public static ArchiveSettings load(ConfigReader r) {
@@ -54,6 +59,7 @@ public record ArchiveSettings(
         if (retryMax.compareTo(retryMin) < 0) {
             r.problem(ARCHIVE_RETRY_MAX, "must not be shorter than " + ARCHIVE_RETRY_MIN);
         }
+        CodecSettings codec = codec(r);
         Optional<Secret> keyringValue = r.optional(KEYRING).map(Secret::of);
         Optional<java.nio.file.Path> keyringFile = r.optional(KEYRING_FILE).map(java.nio.file.Path::of);
         return new ArchiveSettings(segmentSize, perChunk,
@@ -64,6 +70,18 @@ public record ArchiveSettings(
                 r.duration(ARCHIVE_RECONCILE, Duration.ofMinutes(5), Duration.ofMillis(100), Duration.ofDays(1)),
                 Path.of(r.string(KEYSTORE_DIR, "data/keys")),
                 keyringFile, keyringValue,
-                r.duration(ARCHIVE_QUARANTINE_GRACE, DEFAULT_QUARANTINE_GRACE, Duration.ZERO, Duration.ofDays(3650)));
+                r.duration(ARCHIVE_QUARANTINE_GRACE, DEFAULT_QUARANTINE_GRACE, Duration.ZERO, Duration.ofDays(3650)),
+                codec);
+    }
+
+    /** A value that names no codec is a problem under its key; nothing is stored until it is fixed. */
+    private static CodecSettings codec(ConfigReader r) {
+        String value = r.string(ARCHIVE_CODEC, Codec.DEFAULT.setting());
+        try {
+            return CodecSettings.of(Codec.fromSetting(value));
+        } catch (IllegalArgumentException e) {
+            r.problem(ARCHIVE_CODEC, e.getMessage());
+            return CodecSettings.defaults();
+        }
     }
 }

@@ -42,7 +42,7 @@ public final class EncryptedArchive implements RecordingArchive {
     public Future<Optional<ArchivedRecording>> find(UUID recordingId) {
         return repository.find(recordingId).map(row -> row.map(r -> new ArchivedRecording(r.id(), r.callId(),
                 r.format(), r.state().wire(), r.plaintextBytes() == null ? 0 : r.plaintextBytes(), r.durationSeconds(),
-                r.finishedAt())));
+                r.finishedAt(), r.codec(), r.codecParameters(), r.sourceFrames())));
     }
 
     @Override

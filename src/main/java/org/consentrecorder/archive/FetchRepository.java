@@ -55,12 +55,15 @@ final class FetchRepository {
         return conn.preparedQuery("update recording set state = $13, header = $2, subject_key_id = $3, "
                         + "wrapped_data_key = $4, plaintext_bytes = $5, ciphertext_bytes = $6, plaintext_sha256 = $7, "
                         + "format_version = $8, segment_size = $9, chunk_count = $10, segments_per_chunk = $11, "
-                        + "duration_ms = $12, last_error = null, next_attempt_at = clock_timestamp(), "
+                        + "duration_ms = $12, codec = $15, codec_parameters = $16, source_sha256 = $17, "
+                        + "source_bytes = $18, source_frames = $19, last_error = null, next_attempt_at = clock_timestamp(), "
                         + "updated_at = clock_timestamp() where id = $1 and state = $14")
                 .execute(Tuple.wrap(Arrays.asList(recordingId, Buffer.buffer(c.header()), c.subjectKeyId(),
                         Buffer.buffer(c.wrappedDataKey()), c.plaintextBytes(), c.ciphertextBytes(),
                         Buffer.buffer(c.plaintextSha256()), c.formatVersion(), c.segmentSize(), c.chunkCount(),
-                        c.segmentsPerChunk(), c.durationMs(), ArchiveState.STORED.wire(), ArchiveState.FINISHED.wire())))
+                        c.segmentsPerChunk(), c.durationMs(), ArchiveState.STORED.wire(), ArchiveState.FINISHED.wire(),
+                        c.audio().codec(), c.audio().codecParameters(), Buffer.buffer(c.audio().sourceSha256()),
+                        c.audio().sourceBytes(), c.audio().sourceFrames())))
                 .map(rows -> rows.rowCount() == 1);
     }
 }

@@ -1,17 +1,22 @@
 package org.consentrecorder.archive;
 
+import io.vertx.core.Context;
 import io.vertx.core.Future;
-import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
+import io.vertx.core.WorkerExecutor;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClientResponse;
-import java.util.List;
+import java.time.Duration;
 import java.util.function.Supplier;
 import org.consentrecorder.archive.ArchiveCheckpoints.Point;
 import org.consentrecorder.archive.ArchiveRepository.RecordingRow;
+import org.consentrecorder.archive.ArchiveRepository.StoredAudio;
 import org.consentrecorder.archive.ArchiveRepository.StoredCopy;
 import org.consentrecorder.ari.AriClient;
 import org.consentrecorder.ari.AriEndpoint;
 import org.consentrecorder.ari.AriFailure;
+import org.consentrecorder.audio.EncodedRecording;
+import org.consentrecorder.audio.SourceAudio;
 import org.consentrecorder.crypto.IssuedDataKey;
 import org.consentrecorder.crypto.RecordingEncryptor;
 import org.consentrecorder.crypto.StreamFormat;
@@ -22,8 +27,10 @@ import org.slf4j.LoggerFactory;
 import org.consentrecorder.config.ExternalText;
 
 /**
- * Step 1, finished → stored: streams the file from Asterisk, encrypts it as it streams under a
- * fresh data key, writes the ciphertext in chunk rows and marks the copy stored. Apart from the
+ * Step 1, finished → stored: streams the file from Asterisk, encodes it in the configured codec
+ * ({@link AudioStorage}) and encrypts it as it streams under a fresh data key, on a worker thread,
+ * writes the ciphertext in chunk rows and marks the copy stored, with the codec and the source's
+ * SHA-256 and exact duration. Apart from the
  * other steps because it is the only one that holds locks, a key being issued and a stream in flight.
  * It starts over from nothing each time (old chunks go first), so a crash anywhere in it only
  * means it runs again; the file stays on Asterisk throughout.
@@ -31,16 +38,26 @@ import org.consentrecorder.config.ExternalText;
 final class IngestStep {
     private static final Logger LOG = LoggerFactory.getLogger(IngestStep.class);
 
+    /** How long the worker waits for the next bit of the file or for a chunk row to be written. */
+    private static final Duration STALL = Duration.ofMinutes(2);
+
     private final Vertx vertx;
+    private final Context context;
+    private final WorkerExecutor encoders;
+    private final AudioStorage storage;
     private final ArchiveRepository repository;
     private final Supplier<AriClient> ari;
     private final SubjectKeyStore keys;
     private final ArchiveSettings settings;
     private final ArchiveCheckpoints checkpoints;
 
-    IngestStep(Vertx vertx, ArchiveRepository repository, Supplier<AriClient> ari, SubjectKeyStore keys,
+    IngestStep(Vertx vertx, Context context, WorkerExecutor encoders, AudioStorage storage,
+               ArchiveRepository repository, Supplier<AriClient> ari, SubjectKeyStore keys,
                ArchiveSettings settings, ArchiveCheckpoints checkpoints) {
         this.vertx = vertx;
+        this.context = context;
+        this.encoders = encoders;
+        this.storage = storage;
         this.repository = repository;
         this.ari = ari;
         this.keys = keys;
@@ -66,18 +83,22 @@ final class IngestStep {
                         .compose(v -> checkpoints.reached(Point.FETCH_STARTED, row.id()))
                         .compose(v -> streamIn(client, session, row, issued, ad))
                         .compose(copy -> checkpoints.reached(Point.CHUNKS_WRITTEN, row.id())
-                                .compose(v -> session.markStored(copy)))
-                        .compose(changed -> {
-                            LOG.info("archive: {} stored ({} chunks)", row.name(), changed ? "new" : "already");
-                            return checkpoints.reached(Point.STORED, row.id());
-                        })
+                                .compose(v -> session.markStored(copy))
+                                .map(changed -> {
+                                    LOG.info("archive: {} stored as {}, {} bytes from {} ({} chunks)", row.name(),
+                                            copy.audio().codec() == null ? "recorded" : copy.audio().codec(),
+                                            copy.plaintextBytes(), copy.audio().sourceBytes(),
+                                            changed ? "new" : "already");
+                                    return changed;
+                                }))
+                        .compose(changed -> checkpoints.reached(Point.STORED, row.id()))
                         .eventually(() -> {
                             issued.close();
                             return Future.succeededFuture();
                         })));
     }
 
-    /** Streams the file from Asterisk through the encryptor into chunk rows, holding at most one chunk. */
+    /** Streams the file from Asterisk through the codec and the encryptor into chunk rows, holding at most one chunk. */
     private Future<StoredCopy> streamIn(AriClient client, FetchRepository session, RecordingRow row, IssuedDataKey issued,
                                         byte[] ad) {
         String path = "/recordings/stored/" + AriEndpoint.encode(row.name()) + "/file";
@@ -96,59 +117,73 @@ final class IngestStep {
         });
     }
 
+    /**
+     * On a worker thread (encoding is CPU work and every step of it blocks): reads the response,
+     * stores it in the configured codec and encrypts it into chunk rows as it goes. The response
+     * arrives one buffer at a time as the worker asks for it, so memory stays bounded.
+     */
     private Future<StoredCopy> encryptInto(HttpClientResponse response, FetchRepository session, RecordingRow row,
                                            IssuedDataKey issued, byte[] ad) {
-        Promise<StoredCopy> done = Promise.promise();
-        RecordingEncryptor encryptor = RecordingEncryptor.create(issued.dataKey(), ad, settings.segmentSize());
-        ChunkWriter writer = new ChunkWriter(session, settings.segmentsPerChunk());
-        WavHeader wav = new WavHeader();
-        response.exceptionHandler(done::tryFail);
-        response.handler(buffer -> {
-            if (done.future().isComplete()) {
-                return;
+        Context responseContext = Vertx.currentContext() != null ? Vertx.currentContext() : context;
+        ReadStreamInputStream source = new ReadStreamInputStream(responseContext, response, STALL);
+        return encoders.<StoredCopy>executeBlocking(() -> {
+            RecordingEncryptor encryptor = RecordingEncryptor.create(issued.dataKey(), ad, settings.segmentSize());
+            ChunkWriter writer = new ChunkWriter(session, settings.segmentsPerChunk());
+            EncryptingChunkOutput out = new EncryptingChunkOutput(context, encryptor, writer, STALL,
+                    () -> checkpoints.reached(Point.ENCODING, row.id()));
+            WavHeader wav = new WavHeader();
+            EncodedRecording encoded = storage.store(row.format(), new HeaderTap(source, wav), out);
+            out.finish();
+            StreamSummary s = encryptor.summary();
+            StoredAudio audio;
+            Long durationMs;
+            if (encoded == null) {
+                // stored as Asterisk wrote it: the plaintext is the source
+                audio = new StoredAudio(null, null, s.plaintextSha256(), s.plaintextBytes(), null);
+                durationMs = "wav".equals(row.format()) ? wav.durationMs(s.plaintextBytes()) : null;
+            } else {
+                SourceAudio src = encoded.source();
+                audio = new StoredAudio(encoded.parameters().codec().setting(), encoded.parameters().toText(),
+                        src.sha256(), src.sourceBytes(), src.frames());
+                durationMs = src.durationMillis();
             }
-            wav.take(buffer);
+            return new StoredCopy(encryptor.header(), issued.wrapped().subjectKeyId(),
+                    issued.wrapped().toBytes(), s.plaintextBytes(), s.ciphertextBytes(), s.plaintextSha256(),
+                    StreamFormat.VERSION, s.segmentSize(), writer.chunksWritten(), settings.segmentsPerChunk(),
+                    durationMs, audio);
+        }, false).onFailure(e -> {
             try {
-                writer.add(encryptor.update(buffer.getBytes()));
-            } catch (RuntimeException e) {
-                done.tryFail(e);
-                return;
-            }
-            if (writer.hasFullChunks()) {
-                // back-pressure: no more of the file until this chunk row is written
-                response.pause();
-                writer.flushFull().onComplete(ar -> {
-                    if (ar.failed()) {
-                        done.tryFail(ar.cause());
-                    } else {
-                        response.resume();
-                    }
-                });
+                // the worker gave up (a damaged source, the database): stop the download rather than leave it paused
+                responseContext.runOnContext(v -> response.request().reset());
+            } catch (java.util.concurrent.RejectedExecutionException closing) {
+                // Vert.x is closing: the connection goes with it
             }
         });
-        response.endHandler(v -> {
-            if (done.future().isComplete()) {
-                return;
+    }
+
+    /** Lets the raw path measure a WAV's duration from the bytes that pass. */
+    private static final class HeaderTap extends java.io.FilterInputStream {
+        private final WavHeader header;
+
+        HeaderTap(java.io.InputStream in, WavHeader header) {
+            super(in);
+            this.header = header;
+        }
+
+        @Override
+        public int read() throws java.io.IOException {
+            byte[] one = new byte[1];
+            return read(one, 0, 1) < 0 ? -1 : one[0] & 0xFF;
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) throws java.io.IOException {
+            int n = super.read(b, off, len);
+            if (n > 0) {
+                header.take(Buffer.buffer().appendBytes(b, off, n));
             }
-            try {
-                writer.add(List.of(encryptor.finish()));
-            } catch (RuntimeException e) {
-                done.tryFail(e);
-                return;
-            }
-            writer.flushAll().onComplete(ar -> {
-                if (ar.failed()) {
-                    done.tryFail(ar.cause());
-                    return;
-                }
-                StreamSummary s = encryptor.summary();
-                done.tryComplete(new StoredCopy(encryptor.header(), issued.wrapped().subjectKeyId(),
-                        issued.wrapped().toBytes(), s.plaintextBytes(), s.ciphertextBytes(), s.plaintextSha256(),
-                        StreamFormat.VERSION, s.segmentSize(), writer.chunksWritten(), settings.segmentsPerChunk(),
-                        "wav".equals(row.format()) ? wav.durationMs(s.plaintextBytes()) : null));
-            });
-        });
-        return done.future();
+            return n;
+        }
     }
 
     /** Asterisk no longer has a file the archive never verified: an incident, and the recording ends {@code lost}. */

@@ -21,9 +21,22 @@ public interface RecordingArchive {
      */
     Future<ReadStream<Buffer>> open(UUID recordingId, long offset, long length);
 
-    /** {@code state} is the wire name of an {@link ArchiveState}. */
+    /**
+     * {@code state} is the wire name of an {@link ArchiveState}; {@code format} is what Asterisk
+     * recorded in. {@code codec} and {@code codecParameters} say what the stored bytes are
+     * ({@code EncodingParameters.toText()}; both null for a file stored as Asterisk wrote it) and
+     * {@code sourceFrames} the exact duration of the source (null when it was not read as audio).
+     */
     record ArchivedRecording(UUID id, UUID callId, String format, String state, long plaintextBytes,
-                             Integer durationSeconds, Instant finishedAt) {
+                             Integer durationSeconds, Instant finishedAt, String codec, String codecParameters,
+                             Long sourceFrames) {
+
+        /** A recording stored as Asterisk wrote it. */
+        public ArchivedRecording(UUID id, UUID callId, String format, String state, long plaintextBytes,
+                                 Integer durationSeconds, Instant finishedAt) {
+            this(id, callId, format, state, plaintextBytes, durationSeconds, finishedAt, null, null, null);
+        }
+
         /** Whether the archive holds a verified copy to play ({@link ArchiveState#playable()}). */
         public boolean playable() {
             return ArchiveState.fromWire(state).playable();

@@ -108,7 +108,7 @@ public final class ErasureRepository {
         return tx.connection().preparedQuery("update recording set state = case when state in " + LIVE_AUDIO_STATES
                         + " then 'erased' else state end, subject = $2, "
                         + "header = null, wrapped_data_key = null, subject_key_id = null, "
-                        + "plaintext_sha256 = null, last_error = $3, next_attempt_at = 'infinity', "
+                        + "plaintext_sha256 = null, source_sha256 = null, last_error = $3, next_attempt_at = 'infinity', "
                         + "removed_at = coalesce(removed_at, $4), updated_at = clock_timestamp() "
                         + "where id = any($1)")
                 .execute(Tuple.of(uuids(recordings), token, why, Sql.ts(now)))

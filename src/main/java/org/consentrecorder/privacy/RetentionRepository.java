@@ -108,7 +108,7 @@ public final class RetentionRepository {
     public Future<Integer> expire(Tx tx, List<UUID> recordings, Instant now) {
         return tx.connection().preparedQuery("update recording set state = 'expired', "
                         + "header = null, wrapped_data_key = null, "
-                        + "plaintext_sha256 = null, "
+                        + "plaintext_sha256 = null, source_sha256 = null, "
                         + "last_error = 'expired by retention', next_attempt_at = 'infinity', "
                         + "removed_at = $2, updated_at = clock_timestamp() where id = any($1)")
                 .execute(Tuple.of(uuids(recordings), Sql.ts(now)))

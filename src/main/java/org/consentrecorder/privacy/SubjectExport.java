@@ -27,6 +27,9 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Function;
 import java.util.function.Supplier;
+import org.consentrecorder.archive.BackPressuredOutputStream;
+import org.consentrecorder.audio.Codec;
+import org.consentrecorder.archive.ReadStreamInputStream;
 import org.consentrecorder.archive.RecordingArchive;
 
 /**
@@ -108,8 +111,9 @@ public final class SubjectExport {
                 JsonObject r = (JsonObject) o;
                 String state = r.getString("state");
                 if (state != null && ArchiveState.fromWire(state).playable() && r.getString("sha256") != null) {
-                    String path = "recordings/" + r.getString("id") + "." + extension(r.getString("format"));
-                    r.put("file", path);
+                    String path = "recordings/" + r.getString("id") + "." + extension(r.getString("codec"),
+                            r.getString("format"));
+                    r.put("file", path).put("how_to_play", howToPlay(r.getString("codec")));
                     files.add(new ExportBundleWriter.RecordingFile(UUID.fromString(r.getString("id")), path,
                             r.getLong("plaintext_bytes", 0L), r.getString("sha256")));
                 } else {
@@ -232,15 +236,36 @@ public final class SubjectExport {
 
                 manifest.json   every call, consent decision (with the words you heard), payment pause,
                                 recording and access to your data we hold, as JSON.
-                recordings/     the recordings of your calls, decrypted (WAV or the format named in the
-                                manifest). The manifest gives each file's SHA-256 checksum.
+                recordings/     the recordings of your calls, decrypted, as they are stored: .opus files
+                                are Ogg Opus (Chrome, Edge, Firefox and VLC play them; 'opusdec file.opus
+                                file.wav' converts one to WAV), .wav files play anywhere. The manifest
+                                gives each file's SHA-256 checksum, its codec, and the SHA-256 and exact
+                                length of the recording as the telephone system first wrote it.
 
                 Times are UTC. Questions: the controller's contact in manifest.json.
                 """;
     }
 
-    private static String extension(String format) {
+    /** The stored form's extension: .opus for Ogg Opus, .wav for A-law and PCM WAV, else Asterisk's format. */
+    private static String extension(String codec, String format) {
+        if (codec != null) {
+            return Codec.fromSetting(codec).fileExtension();
+        }
         return format == null || !format.matches("[a-z0-9]{1,8}") ? "bin" : format;
+    }
+
+    /** Said in the manifest beside each file, so that the person can play what they received. */
+    private static String howToPlay(String codec) {
+        if (codec == null) {
+            return "The file as the telephone system recorded it.";
+        }
+        return switch (Codec.fromSetting(codec)) {
+            case OPUS -> "Ogg Opus audio: plays in Chrome, Edge and Firefox (drag the file into a window), in VLC, "
+                    + "and converts to WAV with 'opusdec file.opus file.wav' (opus-tools) or "
+                    + "'ffmpeg -i file.opus file.wav'. Safari plays Opus only in other containers: use VLC there.";
+            case ALAW -> "WAV audio (G.711 A-law): plays in any audio player, VLC and every current browser.";
+            case WAV -> "WAV audio (16-bit PCM), exactly as recorded: plays in any audio player and browser.";
+        };
     }
 
     private static String whyNoFile(String state) {
@@ -316,7 +341,10 @@ public final class SubjectExport {
                 .put("state", r.state()).put("duration_seconds", r.durationSeconds())
                 .put("duration_ms", r.durationMs()).put("plaintext_bytes", r.plaintextBytes())
                 .put("sha256", r.sha256()).put("finished_at", JsonTime.format(r.finishedAt()))
-                .put("archived_at", JsonTime.format(r.archivedAt())).put("removed_at", JsonTime.format(r.removedAt()));
+                .put("archived_at", JsonTime.format(r.archivedAt())).put("removed_at", JsonTime.format(r.removedAt()))
+                .put("codec", r.codec()).put("codec_parameters", r.codecParameters())
+                .put("source_sha256", r.sourceSha256()).put("source_bytes", r.sourceBytes())
+                .put("source_frames", r.sourceFrames());
     }
 
     static JsonObject json(ConsentRegistryRepository.Preference p) {

@@ -42,7 +42,8 @@ public final class SubjectExportRepository {
     /** A recording's metadata; {@code sha256} of the plaintext in hex, null once it is gone. */
     public record Recording(UUID id, UUID callId, String name, UUID consentId, String format, String state,
                             Integer durationSeconds, Long durationMs, Long plaintextBytes, String sha256,
-                            Instant finishedAt, Instant archivedAt, Instant removedAt) {
+                            Instant finishedAt, Instant archivedAt, Instant removedAt, String codec,
+                            String codecParameters, String sourceSha256, Long sourceBytes, Long sourceFrames) {
     }
 
     /** A data-subject request in brief. */
@@ -95,18 +96,23 @@ public final class SubjectExportRepository {
     /** The subject's recordings, oldest first. */
     public Future<List<Recording>> recordings(String subject) {
         return pool.preparedQuery("select id, call_id, name, consent_id, format, state, duration_seconds, duration_ms, "
-                        + "plaintext_bytes, plaintext_sha256, finished_at, archived_at, removed_at from recording "
+                        + "plaintext_bytes, plaintext_sha256, finished_at, archived_at, removed_at, codec, codec_parameters, "
+                        + "source_sha256, source_bytes, source_frames from recording "
                         + "where subject = $1 order by finished_at, id")
                 .execute(Tuple.of(subject))
                 .map(rows -> {
                     List<Recording> out = new ArrayList<>();
                     for (Row r : rows) {
                         Buffer sha = r.getBuffer("plaintext_sha256");
+                        Buffer sourceSha = r.getBuffer("source_sha256");
                         out.add(new Recording(r.getUUID("id"), r.getUUID("call_id"), r.getString("name"),
                                 r.getUUID("consent_id"), r.getString("format"), r.getString("state"),
                                 r.getInteger("duration_seconds"), r.getLong("duration_ms"), r.getLong("plaintext_bytes"),
                                 sha == null ? null : HexFormat.of().formatHex(sha.getBytes()), instant(r, "finished_at"),
-                                instant(r, "archived_at"), instant(r, "removed_at")));
+                                instant(r, "archived_at"), instant(r, "removed_at"), r.getString("codec"),
+                                r.getString("codec_parameters"),
+                                sourceSha == null ? null : HexFormat.of().formatHex(sourceSha.getBytes()),
+                                r.getLong("source_bytes"), r.getLong("source_frames")));
                     }
                     return out;
                 });

@@ -100,6 +100,17 @@ function timeBar(spans, onSeek) {
   };
 }
 
+/** How a browser that plays Ogg Opus says so (Chromium, Firefox; Safari plays Opus only in WebM or MP4). */
+const OGG_OPUS = 'audio/ogg; codecs=opus';
+
+/**
+ * What to ask the server for: the stored file when this browser plays it, otherwise a WAV the server
+ * decodes on the fly (format=wav). Only Ogg Opus needs the choice; A-law and PCM are WAV already.
+ */
+export function playbackFormat(codec, canPlayType) {
+  return codec === 'opus' && !canPlayType(OGG_OPUS) ? 'wav' : 'stored';
+}
+
 /** The recording section of a call. cleanups collects what to undo when the screen goes. */
 export function player(call, cleanups) {
   const rec = call.recording;
@@ -116,6 +127,7 @@ export function player(call, cleanups) {
   section.appendChild(facts([
     ['State', rec.state],
     ['Format', rec.format],
+    ['Stored as', {opus: 'Ogg Opus', alaw: 'A-law WAV', wav: 'WAV (as recorded)'}[rec.codec] || 'as recorded'],
     ['Length', rec.duration_seconds === null ? '—' : formatDuration(rec.duration_seconds * 1000)],
     ['Size', formatBytes(rec.plaintext_bytes)],
     ['Finished', time(rec.finished_at)],
@@ -192,8 +204,9 @@ export function player(call, cleanups) {
     progress.hidden = false;
     progress.removeAttribute('value');
     try {
+      const format = playbackFormat(rec.codec, (type) => audio.canPlayType(type));
       const fetched = await api.download(`/recordings/${encodeURIComponent(rec.id)}/audio`,
-          {reason: data.reason.trim()}, (p) => {
+          {reason: data.reason.trim(), format}, (p) => {
             if (p !== null) {
               progress.value = p;
             }
@@ -227,7 +240,8 @@ export function player(call, cleanups) {
     say(downloadStatus, 'info', 'Downloading…');
     try {
       const fetched = await api.download(`/recordings/${encodeURIComponent(rec.id)}/audio`, {reason: data.reason.trim()});
-      const name = fetched.filename || `recording-${rec.id}.${rec.format || 'bin'}`;
+      // a download is what the archive stores (the file name's extension says which: .opus or .wav)
+      const name = fetched.filename || `recording-${rec.id}.${rec.codec === 'opus' ? 'opus' : rec.format || 'bin'}`;
       saveBlob(fetched.blob, name);
       downloadReason.value = '';
       say(downloadStatus, 'ok', `Saved as ${name} (${formatBytes(fetched.blob.size)}).`);

@@ -39,7 +39,8 @@ class ErasureApiTest {
 
     @BeforeAll
     void start() {
-        h = AppHarness.start(Map.of());
+        // stored unchanged, so copies in backups can be compared byte for byte with what Asterisk recorded
+        h = AppHarness.start(Map.of("CR_ARCHIVE_CODEC", "wav"));
         client = new ApiClient(h.app.httpPort());
         String admin = ApiTestSupport.adminToken(client);
         compliance = ApiTestSupport.tokenFor(client, admin, "erin", "compliance");

@@ -99,16 +99,27 @@ class SubjectAccessExportApiTest {
         assertTrue(ids(manifest.getJsonArray("timeline"), "change").containsAll(List.of("started", "paused", "resumed")));
         assertEquals("granted", manifest.getJsonObject("consent_preference").getString("preference"));
 
-        // the recording: decrypted, byte for byte, with the SHA-256 the manifest states
+        // the recording: what the archive stores (Ogg Opus, the default codec), decrypted, byte for byte, with
+        // the SHA-256 the manifest states, the codec, the source's SHA-256 and length, and how to play it
         JsonArray recordings = manifest.getJsonArray("recordings");
         assertEquals(1, recordings.size());
         JsonObject rec = recordings.getJsonObject(0);
         assertEquals(recorded.recordingId().toString(), rec.getString("id"));
         String file = rec.getString("file");
-        assertEquals("recordings/" + recorded.recordingId() + ".wav", file);
-        assertArrayEquals(recorded.audio(), zip.get(file));
-        assertEquals(HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(recorded.audio())),
+        assertEquals("recordings/" + recorded.recordingId() + ".opus", file);
+        byte[] stored = org.consentrecorder.testing.Streams.readAll(h.app.archive().open(recorded.recordingId(), 0,
+                rec.getLong("plaintext_bytes")));
+        assertArrayEquals(stored, zip.get(file));
+        assertEquals("OggS", new String(stored, 0, 4, StandardCharsets.US_ASCII));
+        assertEquals(HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(stored)),
                 rec.getString("sha256"));
+        assertEquals("opus", rec.getString("codec"));
+        assertTrue(rec.getString("codec_parameters").startsWith("codec=opus rate=8000 channels=1"));
+        assertEquals(HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(recorded.audio())),
+                rec.getString("source_sha256"), "the hash of what Asterisk recorded is kept as evidence");
+        assertEquals((recorded.audio().length - 44) / 2, rec.getLong("source_frames"));
+        assertTrue(rec.getString("how_to_play").contains("opusdec"), rec.getString("how_to_play"));
+        assertTrue(new String(zip.get("README.txt"), StandardCharsets.UTF_8).contains("Ogg Opus"));
         assertEquals(Set.of("README.txt", "manifest.json", file), zip.keySet());
 
         // audit entries about the subject: the consent lookup (by pseudonym), the call read, the export itself

@@ -44,7 +44,8 @@ import org.slf4j.LoggerFactory;
 class ArchiveQuarantineTest {
     private static final Duration WAIT = Duration.ofSeconds(20);
     private static final String CALLER = "+15551230499";
-    private static final Map<String, String> FAST_RECONCILE = Map.of("CR_ARCHIVE_RECONCILE", "300ms");
+    /** Stored unchanged (CR_ARCHIVE_CODEC=wav), so what comes back can be compared byte for byte with what Asterisk recorded. */
+    private static final Map<String, String> FAST_RECONCILE = Map.of("CR_ARCHIVE_RECONCILE", "300ms", "CR_ARCHIVE_CODEC", "wav");
     private AppHarness h;
     private final ListAppender<ILoggingEvent> logs = new ListAppender<>();
     private final Logger quarantineLog = (Logger) LoggerFactory.getLogger(RecordingQuarantine.class);

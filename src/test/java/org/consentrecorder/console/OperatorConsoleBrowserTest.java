@@ -254,13 +254,18 @@ class OperatorConsoleBrowserTest {
         assertEquals(reason, plays.getJsonObject(0).getString("reason"));
         assertEquals("sue", plays.getJsonObject(0).getString("actor_name"));
         assertEquals("allowed", plays.getJsonObject(0).getString("outcome"));
+        assertEquals("stored", plays.getJsonObject(0).getJsonObject("detail").getString("format"),
+                "Chromium plays Ogg Opus: the player asked for the stored file, not a decoded WAV");
 
-        // a download is audited with its own reason, and is the archived file byte for byte
+        // a download is audited with its own reason, and is the archived file (Ogg Opus, the default) byte for byte
         WebElement downloadReason = browser.all(By.name("reason")).get(browser.all(By.name("reason")).size() - 1);
         downloadReason.sendKeys("quality review 12");
         button("Download").click();
-        Path file = awaitDownload(recorded.recordingId() + ".wav");
-        assertArrayEquals(h.asterisk.deletedBytes(recorded.name()), Files.readAllBytes(file));
+        Path file = awaitDownload(recorded.recordingId() + ".opus");
+        long stored = ((Number) h.rows("select plaintext_bytes from recording where id = $1", recorded.recordingId())
+                .get(0).get("plaintext_bytes")).longValue();
+        assertArrayEquals(org.consentrecorder.testing.Streams.readAll(h.app.archive().open(recorded.recordingId(), 0,
+                stored)), Files.readAllBytes(file));
         assertTrue(api.get("/api/v1/audit?action=recordings.play&target=" + recorded.recordingId(), tokenOf("carl"))
                 .getJsonArray("items").stream().anyMatch(o -> "quality review 12".equals(((JsonObject) o).getString("reason"))));
 

@@ -1,4 +1,4 @@
-package org.consentrecorder.privacy;
+package org.consentrecorder.archive;
 
 import io.vertx.core.Context;
 import io.vertx.core.buffer.Buffer;
@@ -19,14 +19,14 @@ import java.util.concurrent.TimeoutException;
  * client never makes the server hold more than that. Wrap it in a BufferedOutputStream: every
  * write is a hop to the event loop.
  */
-final class BackPressuredOutputStream extends OutputStream {
+public final class BackPressuredOutputStream extends OutputStream {
     private final Context context;
     private final WriteStream<Buffer> target;
     private final Duration stallLimit;
     private volatile Throwable failure;
     private volatile CompletableFuture<Void> waiting;
 
-    BackPressuredOutputStream(Context context, WriteStream<Buffer> target, Duration stallLimit) {
+    public BackPressuredOutputStream(Context context, WriteStream<Buffer> target, Duration stallLimit) {
         this.context = context;
         this.target = target;
         this.stallLimit = stallLimit;
@@ -35,7 +35,7 @@ final class BackPressuredOutputStream extends OutputStream {
     }
 
     /** Fails the stream from outside, e.g. when the HTTP connection closes. */
-    void fail(Throwable cause) {
+    public void fail(Throwable cause) {
         failure = cause;
         CompletableFuture<Void> w = waiting;
         if (w != null) {

@@ -1,4 +1,4 @@
-package org.consentrecorder.privacy;
+package org.consentrecorder.archive;
 
 import io.vertx.core.Context;
 import io.vertx.core.buffer.Buffer;
@@ -16,7 +16,7 @@ import java.util.concurrent.TimeUnit;
  * context), so no more than one buffer waits here. A stream that fails (a tampered segment, a
  * missing chunk) makes {@link #read} throw.
  */
-final class ReadStreamInputStream extends InputStream {
+public final class ReadStreamInputStream extends InputStream {
     private static final Object END = new Object();
     private final Context context;
     private final ReadStream<Buffer> source;
@@ -27,7 +27,7 @@ final class ReadStreamInputStream extends InputStream {
     private boolean ended;
 
     /** Must be called on {@code context}, the stream's context, before any data flows. */
-    ReadStreamInputStream(Context context, ReadStream<Buffer> source, Duration stallLimit) {
+    public ReadStreamInputStream(Context context, ReadStream<Buffer> source, Duration stallLimit) {
         this.context = context;
         this.source = source;
         this.stallLimit = stallLimit;
