@@ -51,12 +51,16 @@ final class CheckCommand implements Callable<Integer> {
     private int checkKeys(AppConfig config) {
         if (config.archive().keyringFile().isEmpty() && config.archive().keyringValue().isEmpty()
                 && !java.nio.file.Files.exists(KeyMaterial.generatedKeyringPath(config.archive()))) {
-            System.out.println("warn keyring: neither CR_KEYRING_FILE nor CR_KEYRING is set; run will generate one at "
-                    + KeyMaterial.generatedKeyringPath(config.archive()) + " (fine for a trial, not for production)");
-            return 0;
+            if (config.admin().devMode()) {
+                System.out.println("warn keyring: neither CR_KEYRING_FILE nor CR_KEYRING is set; run will generate one at "
+                        + KeyMaterial.generatedKeyringPath(config.archive()) + " (CR_DEV_MODE=true: a trial, not production)");
+                return 0;
+            }
+            System.out.println("FAIL keyring: " + KeyMaterial.missingKeyring(KeyMaterial.generatedKeyringPath(config.archive())));
+            return 1;
         }
         try {
-            var keyring = KeyMaterial.keyring(config.archive(), false);
+            var keyring = KeyMaterial.keyring(config.archive(), false, config.admin().devMode());
             System.out.println("ok   keyring: " + keyring.ids().size() + " key-encryption key(s), newest " + keyring.newestId());
             return 0;
         } catch (ConfigException e) {

@@ -66,7 +66,8 @@ class CheckDurabilityIT {
         pb.environment().putAll(Map.of(
                 "CR_ARI_URL", asterisk.url(), "CR_ARI_USER", FakeAsterisk.USER, "CR_ARI_PASSWORD", FakeAsterisk.PASSWORD,
                 "CR_DB_URL", "postgresql://127.0.0.1:" + dbPort + "/postgres", "CR_DB_USER", "postgres",
-                "CR_KEYSTORE_DIR", dir.resolve("keys").toString(), "CR_ADMIN_PASSWORD", "Check-durability-admin-1"));
+                "CR_KEYSTORE_DIR", dir.resolve("keys").toString(), "CR_ADMIN_PASSWORD", "Check-durability-admin-1",
+                "CR_KEYRING", org.consentrecorder.testing.AppHarness.TEST_KEYRING));
         Process p = pb.start();
         assertTrue(p.waitFor(Duration.ofSeconds(60).toMillis(), TimeUnit.MILLISECONDS), "check finishes");
         String out = Files.readString(log, StandardCharsets.UTF_8);
