@@ -92,7 +92,11 @@ public final class DatabaseServer implements AutoCloseable {
                 .setConnectConfig("password", passwords.superuser().reveal());
         DURABLE.forEach(builder::setServerConfig);
         LOGGING.forEach(builder::setServerConfig);
-        EmbeddedPostgres pg = builder.start();
+        EmbeddedPostgres pg;
+        try (NewClusterAuthentication initdb = NewClusterAuthentication.prepare(dir, passwords)) {
+            initdb.options().forEach(builder::setLocaleConfig);
+            pg = builder.start();
+        }
         try {
             EmbeddedAccess.secure(dir, pg.getPort(), passwords);
         } catch (IOException | RuntimeException e) {

@@ -31,8 +31,9 @@ import org.slf4j.LoggerFactory;
  * </ol>
  *
  * Every step is idempotent and the order makes a crash anywhere harmless: the file is rewritten
- * only after the passwords it will ask for are set. A cluster made by initdb has trust until the
- * first start has run this (a second or so); an upgraded one had it until now.
+ * only after the passwords it will ask for are set. A new cluster asks for passwords from its
+ * creation on ({@link NewClusterAuthentication}); a directory of an earlier version had trust until
+ * the first start with this version.
  */
 final class EmbeddedAccess {
     private static final Logger LOG = LoggerFactory.getLogger(EmbeddedAccess.class);
@@ -115,38 +116,37 @@ final class EmbeddedAccess {
      * still owned by the superuser: a data directory of a version that ran everything as it.
      */
     private static int handOverObjects(Connection c) throws SQLException {
-        int moved = 0;
         String owner = EmbeddedPasswords.OWNER;
-        String relations = "select c.relkind, quote_ident(c.relname) from pg_class c "
-                + "where c.relnamespace = 'public'::regnamespace and c.relowner = 'postgres'::regrole "
-                + "and c.relkind in ('r', 'p', 'v', 'm', 'f', 'S') "
-                // a sequence owned by a column moves with its table
-                + "and not (c.relkind = 'S' and exists (select 1 from pg_depend d where d.classid = 'pg_class'::regclass "
-                + "and d.objid = c.oid and d.deptype in ('a', 'i')))";
-        try (Statement s = c.createStatement(); ResultSet r = s.executeQuery(relations)) {
-            java.util.List<String> statements = new java.util.ArrayList<>();
-            while (r.next()) {
-                String kind = switch (r.getString(1)) {
-                    case "v" -> "view";
-                    case "m" -> "materialized view";
-                    case "f" -> "foreign table";
-                    case "S" -> "sequence";
-                    default -> "table";
-                };
-                statements.add("alter " + kind + " " + r.getString(2) + " owner to " + owner);
+        java.util.List<String> statements = new java.util.ArrayList<>();
+        try (Statement s = c.createStatement()) {
+            try (ResultSet r = s.executeQuery("select c.relkind, quote_ident(c.relname) from pg_class c "
+                    + "where c.relnamespace = 'public'::regnamespace and c.relowner = 'postgres'::regrole "
+                    + "and c.relkind in ('r', 'p', 'v', 'm', 'f', 'S') "
+                    // a sequence owned by a column moves with its table
+                    + "and not (c.relkind = 'S' and exists (select 1 from pg_depend d "
+                    + "where d.classid = 'pg_class'::regclass and d.objid = c.oid and d.deptype in ('a', 'i')))")) {
+                while (r.next()) {
+                    String kind = switch (r.getString(1)) {
+                        case "v" -> "view";
+                        case "m" -> "materialized view";
+                        case "f" -> "foreign table";
+                        case "S" -> "sequence";
+                        default -> "table";
+                    };
+                    statements.add("alter " + kind + " " + r.getString(2) + " owner to " + owner);
+                }
             }
-            try (ResultSet f = c.createStatement().executeQuery("select p.oid::regprocedure from pg_proc p "
+            try (ResultSet r = s.executeQuery("select p.oid::regprocedure from pg_proc p "
                     + "where p.pronamespace = 'public'::regnamespace and p.proowner = 'postgres'::regrole")) {
-                while (f.next()) {
-                    statements.add("alter routine " + f.getString(1) + " owner to " + owner);
+                while (r.next()) {
+                    statements.add("alter routine " + r.getString(1) + " owner to " + owner);
                 }
             }
             for (String statement : statements) {
                 s.execute(statement);
-                moved++;
             }
         }
-        return moved;
+        return statements.size();
     }
 
     private static void writeHba(Path dataDirectory) throws IOException {

@@ -65,7 +65,7 @@ class PackagedJarIT {
         assertTrue(version.output().contains("consent-recorder 0.1.0-SNAPSHOT"), version.output());
         Result help = run(Map.of(), "--help");
         assertEquals(0, help.exit());
-        for (String command : List.of("run", "check", "keys", "admin", "audit")) {
+        for (String command : List.of("run", "check", "keys", "admin", "audit", "migrate")) {
             assertTrue(help.output().contains(command), command + " in " + help.output());
         }
     }

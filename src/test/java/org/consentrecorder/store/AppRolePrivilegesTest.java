@@ -207,14 +207,31 @@ class AppRolePrivilegesTest {
     }
 
     @Test
-    void aTableWithoutListedPrivilegesStopsTheGrant() throws Exception {
+    void aServiceWithoutTheOwnersLogin_startsOnACurrentSchema_withoutMigratingOrOwningAnything() throws Exception {
+        // the migrate command ran as the owner (BeforeAll); the service has its own login only
+        DatabaseServer serviceOnly = DatabaseServer.of(db.connectOptions());
+        assertFalse(serviceOnly.separateOwner());
+        Migrations.migrate(serviceOnly);
+        try (Connection c = app(); Statement s = c.createStatement()) {
+            SQLException e = assertThrows(SQLException.class, () -> s.execute("delete from audit_log"));
+            assertEquals(INSUFFICIENT_PRIVILEGE, e.getSQLState(), "still the application role's privileges only");
+        }
+    }
+
+    @Test
+    void aTableNotListed_isNotTheApplications() throws Exception {
         DatabaseServer other = TestDatabase.fresh();
         Migrations.migrate(other);
         try (Connection c = DriverManager.getConnection(other.jdbcUrl(), other.ownerUser(), other.ownerPassword());
              Statement s = c.createStatement()) {
-            s.execute("create table not_decided_yet (id bigint)");
-            SQLException e = assertThrows(SQLException.class, () -> AppRolePrivileges.apply(c, other.user()));
-            assertTrue(e.getMessage().contains("not_decided_yet"), e.getMessage());
+            s.execute("create table operators_own_notes (id bigint)");
+            s.execute("grant select on operators_own_notes to " + other.user());
+            AppRolePrivileges.apply(c, other.user());
+        }
+        try (Connection c = DriverManager.getConnection(other.jdbcUrl(), other.user(), other.password());
+             Statement s = c.createStatement()) {
+            SQLException e = assertThrows(SQLException.class, () -> s.execute("select * from operators_own_notes"));
+            assertEquals(INSUFFICIENT_PRIVILEGE, e.getSQLState(), "what is not listed is revoked: " + e.getMessage());
         }
     }
 }

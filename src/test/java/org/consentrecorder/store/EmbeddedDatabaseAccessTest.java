@@ -83,6 +83,10 @@ class EmbeddedDatabaseAccessTest {
             assertEquals(EmbeddedPasswords.OWNER, server.ownerUser());
             assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(file)));
             assertTrue(Files.readString(dir.resolve("pg_hba.conf")).startsWith(EmbeddedAccess.HBA_MARKER));
+            try (var left = Files.list(base)) {
+                assertEquals(Set.of("postgres", "postgres.passwords"), left.map(p -> p.getFileName().toString())
+                        .collect(java.util.stream.Collectors.toSet()), "initdb's password file is gone");
+            }
             int port = server.connectOptions().getPort();
             everyRoleNeedsItsPassword(port);
             try (Connection c = DriverManager.getConnection(server.jdbcUrl(), server.user(), server.password());
@@ -102,6 +106,25 @@ class EmbeddedDatabaseAccessTest {
             Migrations.migrate(again);
             everyRoleNeedsItsPassword(again.connectOptions().getPort());
         }
+    }
+
+    @Test
+    void aNewCluster_asksForAPasswordFromItsCreation_beforeAnyRoleIsSetUp() throws Exception {
+        Path dir = base.resolve("postgres");
+        EmbeddedPasswords passwords = EmbeddedPasswords.generate(EmbeddedPasswords.fileFor(dir));
+        EmbeddedPostgres.Builder builder = EmbeddedPostgres.builder().setDataDirectory(dir).setCleanDataDirectory(false)
+                .setConnectConfig("password", passwords.superuser().reveal());
+        try (NewClusterAuthentication initdb = NewClusterAuthentication.prepare(dir, passwords)) {
+            initdb.options().forEach(builder::setLocaleConfig);
+            // only initdb's work: no EmbeddedAccess yet, so no pg_hba.conf of ours
+            try (EmbeddedPostgres pg = builder.start()) {
+                assertFalse(EmbeddedAccess.passwordsRequired(dir), "pg_hba.conf is still initdb's");
+                refused(pg.getPort(), EmbeddedPasswords.SUPERUSER, "");
+                DriverManager.getConnection(url(pg.getPort()), EmbeddedPasswords.SUPERUSER,
+                        passwords.superuser().reveal()).close();
+            }
+        }
+        assertFalse(Files.exists(base.resolve(".postgres.initdb-password")), "initdb's password file is deleted");
     }
 
     @Test
