@@ -51,9 +51,21 @@ final class EmbeddedAccess {
     }
 
     /** True when the data directory's pg_hba.conf is the password-only one this class writes. */
-    static boolean passwordsRequired(Path dataDirectory) throws IOException {
+    static boolean written(Path dataDirectory) throws IOException {
         Path hba = dataDirectory.resolve(HBA);
         return Files.exists(hba) && Files.readString(hba, StandardCharsets.UTF_8).startsWith(HBA_MARKER);
+    }
+
+    /** True when the cluster lets nobody in without a password: a pg_hba.conf without a trust line. */
+    static boolean passwordsRequired(Path dataDirectory) throws IOException {
+        Path hba = dataDirectory.resolve(HBA);
+        if (!Files.exists(hba)) {
+            return false;
+        }
+        return Files.readAllLines(hba, StandardCharsets.UTF_8).stream()
+                .map(line -> line.replaceAll("#.*$", "").trim())
+                .filter(line -> !line.isEmpty())
+                .noneMatch(line -> java.util.Arrays.asList(line.split("\\s+")).contains("trust"));
     }
 
     /** Blocking; the server runs on the directory and listens on 127.0.0.1:port. */
@@ -81,7 +93,7 @@ final class EmbeddedAccess {
         } catch (SQLException e) {
             throw new IOException("embedded PostgreSQL: cannot set up its roles: " + e.getMessage(), e);
         }
-        if (!passwordsRequired(dataDirectory)) {
+        if (!written(dataDirectory)) {
             writeHba(dataDirectory);
             try (Connection c = DriverManager.getConnection(url, EmbeddedPasswords.SUPERUSER,
                     passwords.superuser().reveal());

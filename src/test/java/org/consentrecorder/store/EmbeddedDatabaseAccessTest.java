@@ -118,7 +118,8 @@ class EmbeddedDatabaseAccessTest {
             initdb.options().forEach(builder::setLocaleConfig);
             // only initdb's work: no EmbeddedAccess yet, so no pg_hba.conf of ours
             try (EmbeddedPostgres pg = builder.start()) {
-                assertFalse(EmbeddedAccess.passwordsRequired(dir), "pg_hba.conf is still initdb's");
+                assertFalse(EmbeddedAccess.written(dir), "pg_hba.conf is still initdb's");
+                assertTrue(EmbeddedAccess.passwordsRequired(dir), "and it has no trust line");
                 refused(pg.getPort(), EmbeddedPasswords.SUPERUSER, "");
                 DriverManager.getConnection(url(pg.getPort()), EmbeddedPasswords.SUPERUSER,
                         passwords.superuser().reveal()).close();
@@ -148,6 +149,7 @@ class EmbeddedDatabaseAccessTest {
             }
         }
         assertFalse(Files.exists(base.resolve("postgres.passwords")));
+        assertFalse(EmbeddedAccess.passwordsRequired(dir), "the earlier version's pg_hba.conf trusts local users");
 
         try (DatabaseServer server = DatabaseServer.start(embeddedAt(dir))) {
             Migrations.migrate(server);
