@@ -126,7 +126,7 @@ public final class Application implements AutoCloseable {
     /** As above, with the crash points of erasure and retention observable too. */
     public static Application start(AppConfig config, DatabaseServer database, ArchiveCheckpoints checkpoints,
                                     PrivacyCheckpoints privacyCheckpoints) throws Exception {
-        Keyring keyring = KeyMaterial.keyring(config.archive());
+        Keyring keyring = KeyMaterial.keyring(config.archive(), config.admin().devMode());
         SubjectKeyStore subjectKeys = KeyMaterial.subjectKeys(config.archive(), keyring);
         Migrations.migrate(database);
         // epoll where available: waking another event loop is then lock-free (NIO's selector wake-up

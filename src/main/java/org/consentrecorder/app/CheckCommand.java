@@ -51,12 +51,16 @@ final class CheckCommand implements Callable<Integer> {
     private int checkKeys(AppConfig config) {
         if (config.archive().keyringFile().isEmpty() && config.archive().keyringValue().isEmpty()
                 && !java.nio.file.Files.exists(KeyMaterial.generatedKeyringPath(config.archive()))) {
-            System.out.println("warn keyring: neither CR_KEYRING_FILE nor CR_KEYRING is set; run will generate one at "
-                    + KeyMaterial.generatedKeyringPath(config.archive()) + " (fine for a trial, not for production)");
-            return 0;
+            if (config.admin().devMode()) {
+                System.out.println("warn keyring: neither CR_KEYRING_FILE nor CR_KEYRING is set; run will generate one at "
+                        + KeyMaterial.generatedKeyringPath(config.archive()) + " (CR_DEV_MODE=true: a trial, not production)");
+                return 0;
+            }
+            System.out.println("FAIL keyring: " + KeyMaterial.missingKeyring(KeyMaterial.generatedKeyringPath(config.archive())));
+            return 1;
         }
         try {
-            var keyring = KeyMaterial.keyring(config.archive(), false);
+            var keyring = KeyMaterial.keyring(config.archive(), false, config.admin().devMode());
             System.out.println("ok   keyring: " + keyring.ids().size() + " key-encryption key(s), newest " + keyring.newestId());
             return 0;
         } catch (ConfigException e) {
@@ -104,6 +108,9 @@ final class CheckCommand implements Callable<Integer> {
             String version = Application.await(pool.query("show server_version").execute()).iterator().next().getString(0);
             System.out.println("ok   database " + server.describe() + ": PostgreSQL " + version);
             reportDurability(Application.await(DurabilitySettings.read(pool)));
+            reportRole(Application.await(pool.query("select r.rolsuper, coalesce((select pg_has_role(current_user, "
+                    + "c.relowner, 'USAGE') from pg_class c where c.oid = to_regclass('public.audit_log')), false) "
+                    + "from pg_roles r where r.rolname = current_user").execute()).iterator().next(), server.user());
             return 0;
         } catch (Exception e) {
             System.out.println("FAIL database: " + rootMessage(e) + " - check " + DatabaseSettings.DB_URL + ", "
@@ -113,6 +120,21 @@ final class CheckCommand implements Callable<Integer> {
             if (pool != null) {
                 pool.close();
             }
+        }
+    }
+
+    /** Warnings, not failures: a service that may rewrite its own audit trail works, but should not be able to. */
+    private static void reportRole(io.vertx.sqlclient.Row row, String user) {
+        if (row.getBoolean(0)) {
+            System.out.println("warn database role: " + DatabaseSettings.DB_USER + " (" + user + ") is a superuser; give "
+                    + "the service a role of its own (docs/operations.md, \"Database roles\")");
+        } else if (row.getBoolean(1)) {
+            System.out.println("warn database role: " + DatabaseSettings.DB_USER + " (" + user + ") owns the audit trail "
+                    + "and could drop its append-only triggers; migrate as " + DatabaseSettings.DB_OWNER_USER
+                    + " (docs/operations.md, \"Database roles\")");
+        } else {
+            System.out.println("ok   database role: " + user + " is no superuser and owns neither the audit trail nor "
+                    + "the evidence");
         }
     }
 

@@ -19,7 +19,8 @@ import org.consentrecorder.config.ExternalText;
 @Command(name = "consent-recorder", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "Asterisk ARI companion: consent IVR, PCI-safe recording, encrypted archive.",
         subcommands = {Main.Run.class, CheckCommand.class, KeysCommand.class, AdminCommand.class, AuditCommand.class,
-                RegisterCommand.class, RetentionCommand.class, PrivacyCommand.class, DemoCommand.class})
+                RegisterCommand.class, RetentionCommand.class, PrivacyCommand.class, DemoCommand.class,
+                MigrateCommand.class})
 public final class Main implements Callable<Integer> {
     private static final Logger LOG = LoggerFactory.getLogger(Main.class);
     private static final long SHUTDOWN_DEADLINE_MS = 25_000;

@@ -59,7 +59,7 @@ final class PrivacyCommand {
             print.println("FAIL " + out + " exists; the export never overwrites a file");
             return 2;
         }
-        Keyring keyring = KeyMaterial.keyring(config.archive(), false);
+        Keyring keyring = KeyMaterial.keyring(config.archive(), false, config.admin().devMode());
         SubjectKeyStore keys = KeyMaterial.subjectKeys(config.archive(), keyring);
         return CliDatabase.run(server, (vertx, pool) -> export(vertx, pool, config, keys, requestId, out, print));
     }

@@ -48,7 +48,7 @@ final class RetentionCommand {
     }
 
     static int run(AppConfig config, DatabaseServer server, PrintStream out) throws Exception {
-        Keyring keyring = KeyMaterial.keyring(config.archive(), false);
+        Keyring keyring = KeyMaterial.keyring(config.archive(), false, config.admin().devMode());
         SubjectKeyStore keys = KeyMaterial.subjectKeys(config.archive(), keyring);
         return CliDatabase.run(server, (vertx, pool) -> {
             Clock clock = Clock.systemUTC();

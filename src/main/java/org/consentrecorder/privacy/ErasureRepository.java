@@ -34,11 +34,6 @@ public final class ErasureRepository {
     public record RecordingRef(UUID id, String name, String state) {
     }
 
-    /** Lets this transaction change the append-only evidence (the tables' trigger checks the setting). */
-    public Future<Void> allowRedaction(Tx tx) {
-        return tx.connection().query("set local consent_recorder.redaction = 'on'").execute().mapEmpty();
-    }
-
     public Future<List<SubjectHold>> activeSubjectHolds(Tx tx, String subject) {
         return tx.connection().preparedQuery("select id, reason, placed_at, placed_by from legal_hold "
                         + "where released_at is null and scope = 'subject' and subject = $1")
@@ -115,16 +110,15 @@ public final class ErasureRepository {
                 .map(r -> r.rowCount());
     }
 
-    /** Consent evidence keeps the decision (outcome, time, notice, basis) without who; held calls are left alone. */
+    /**
+     * Consent evidence keeps the decision (outcome, time, notice, basis) without who; held calls are left
+     * alone. Through the owner's function (V26): the application's role may not update evidence itself.
+     */
     public Future<Integer> redactDecisions(Tx tx, String subject, List<UUID> calls, String token, Instant now,
                                            List<UUID> heldCalls) {
-        return tx.connection().preparedQuery("update consent_decision set caller_number = case when caller_number "
-                        + "is null then null else $3 end, caller_name = null, caller_subject = $3, "
-                        + "channel_id = $3, linked_id = null, redacted_at = coalesce(redacted_at, $4), "
-                        + "redaction = 'erasure' where (caller_subject = $1 or call_id = any($2)) "
-                        + "and not (call_id = any($5))")
+        return tx.connection().preparedQuery("select redact_consent_decisions_for_erasure($1, $2, $3, $4, $5)")
                 .execute(Tuple.of(subject, uuids(calls), token, Sql.ts(now), uuids(heldCalls)))
-                .map(r -> r.rowCount());
+                .map(rows -> rows.iterator().next().getInteger(0));
     }
 
     public Future<Integer> redactCalls(Tx tx, String subject, String token, List<UUID> heldCalls) {

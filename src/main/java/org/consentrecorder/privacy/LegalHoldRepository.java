@@ -35,6 +35,7 @@ public final class LegalHoldRepository {
      * expressions (column names of the row being considered); for the other repositories of this
      * package whose statements must leave held rows alone.
      */
+    // V26 (redact_consent_decisions_for_retention) repeats this condition in SQL: change both together
     static String held(String callIdExpression, String subjectExpression) {
         return "exists (select 1 from legal_hold h where h.released_at is null and ((h.scope = 'call' and h.call_id = "
                 + callIdExpression + ") or (h.scope = 'subject' and h.subject = " + subjectExpression + ")))";

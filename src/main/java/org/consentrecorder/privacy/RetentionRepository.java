@@ -197,15 +197,10 @@ public final class RetentionRepository {
      * the decision, its time, notice and lawful basis stay. A batch of at most {@code limit}.
      */
     public Future<Integer> redactDecisions(Tx tx, Instant cutoff, int limit) {
-        return tx.connection().query("set local consent_recorder.redaction = 'on'").execute()
-                .compose(v -> tx.connection().preparedQuery("update consent_decision d set caller_number = null, "
-                                + "caller_name = null, caller_subject = null, channel_id = 'redacted', "
-                                + "linked_id = null, redacted_at = clock_timestamp(), redaction = 'retention' "
-                                + "where d.id in (select e.id from consent_decision e where e.redacted_at is null "
-                                + "and e.decided_at < $1 and not " + LegalHoldRepository.held("e.call_id", "e.caller_subject")
-                                + " order by e.decided_at limit $2 for update skip locked)")
-                        .execute(Tuple.of(Sql.ts(cutoff), limit)))
-                .map(r -> r.rowCount());
+        // through the owner's function (V26): the application's role may not update evidence itself
+        return tx.connection().preparedQuery("select redact_consent_decisions_for_retention($1, $2)")
+                .execute(Tuple.of(Sql.ts(cutoff), limit))
+                .map(rows -> rows.iterator().next().getInteger(0));
     }
 
     public Future<Integer> deletePreferenceHistory(Tx tx, Instant cutoff, int limit) {

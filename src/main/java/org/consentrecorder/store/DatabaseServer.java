@@ -15,6 +15,11 @@ import org.slf4j.LoggerFactory;
  * The PostgreSQL the application talks to: the configured one, or (when CR_DB_URL is unset) an
  * embedded server started from a Maven artifact with its data in CR_DB_EMBEDDED_DIR, so that
  * {@code java -jar} works on a fresh machine. A configured URL always wins.
+ *
+ * <p>Two logins: the service's (the application's role, {@link #connectOptions()}) and the schema
+ * owner's, which migrations use ({@link #ownerConnectOptions()}). They are the same login when no
+ * owner is configured for an external database. The embedded server always has both, with
+ * passwords (see {@link EmbeddedAccess}).
  */
 public final class DatabaseServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(DatabaseServer.class);
@@ -44,11 +49,14 @@ public final class DatabaseServer implements AutoCloseable {
     private static final Duration IMMEDIATE_SHUTDOWN_WAIT = Duration.ofSeconds(10);
 
     private final PgConnectOptions options;
+    private final PgConnectOptions ownerOptions;
     private final EmbeddedPostgres embedded;
     private final PostmasterWatchdog watchdog;
 
-    private DatabaseServer(PgConnectOptions options, EmbeddedPostgres embedded, PostmasterWatchdog watchdog) {
+    private DatabaseServer(PgConnectOptions options, PgConnectOptions ownerOptions, EmbeddedPostgres embedded,
+                           PostmasterWatchdog watchdog) {
         this.options = options;
+        this.ownerOptions = ownerOptions;
         this.embedded = embedded;
         this.watchdog = watchdog;
     }
@@ -59,13 +67,19 @@ public final class DatabaseServer implements AutoCloseable {
      */
     public static DatabaseServer start(DatabaseSettings config) throws IOException {
         if (config.url().isPresent()) {
-            return new DatabaseServer(external(config), null, null);
+            PgConnectOptions app = external(config);
+            PgConnectOptions owner = config.ownerUser().isPresent()
+                    ? new PgConnectOptions(app).setUser(config.ownerUser().get())
+                            .setPassword(config.ownerPassword().reveal())
+                    : app;
+            return new DatabaseServer(app, owner, null, null);
         }
         Path dir = config.embeddedDirectory().toAbsolutePath().normalize();
         Files.createDirectories(dir);
         LOG.info("no {} configured: starting embedded PostgreSQL with data in {}", "CR_DB_URL", dir);
         new LeftoverPostmaster(FAST_SHUTDOWN_WAIT, IMMEDIATE_SHUTDOWN_WAIT).clear(dir);
         DataDirectoryPermissions.makePrivate(dir);
+        EmbeddedPasswords passwords = passwords(dir);
         EmbeddedPostgres.Builder builder = EmbeddedPostgres.builder()
                 .setDataDirectory(dir)
                 .setCleanDataDirectory(false)
@@ -73,25 +87,66 @@ public final class DatabaseServer implements AutoCloseable {
                 .setPGStartupWait(STARTUP_WAIT)
                 // closed by close(), after the application's own shutdown: the library's hook would run
                 // at the same time as the application's and could stop the server under its last writes
-                .setRegisterShutdownHook(false);
+                .setRegisterShutdownHook(false)
+                // the library checks the server is up by connecting as the superuser: with its password
+                .setConnectConfig("password", passwords.superuser().reveal());
         DURABLE.forEach(builder::setServerConfig);
         LOGGING.forEach(builder::setServerConfig);
-        EmbeddedPostgres pg = builder.start();
+        EmbeddedPostgres pg;
+        try (NewClusterAuthentication initdb = NewClusterAuthentication.prepare(dir, passwords)) {
+            initdb.options().forEach(builder::setLocaleConfig);
+            pg = builder.start();
+        }
+        try {
+            EmbeddedAccess.secure(dir, pg.getPort(), passwords);
+        } catch (IOException | RuntimeException e) {
+            pg.close();
+            throw e;
+        }
         PostmasterWatchdog watchdog = PostmasterWatchdog.start(dir).orElse(null);
         PgConnectOptions options = new PgConnectOptions()
                 .setHost("127.0.0.1")
                 .setPort(pg.getPort())
                 .setDatabase("postgres")
-                .setUser("postgres")
-                .setPassword("");
-        LOG.info("embedded PostgreSQL listening on 127.0.0.1:{} (fsync, synchronous_commit, full_page_writes on)",
-                pg.getPort());
-        return new DatabaseServer(options, pg, watchdog);
+                .setUser(EmbeddedPasswords.APP)
+                .setPassword(passwords.app().reveal());
+        PgConnectOptions owner = new PgConnectOptions(options).setUser(EmbeddedPasswords.OWNER)
+                .setPassword(passwords.owner().reveal());
+        LOG.info("embedded PostgreSQL listening on 127.0.0.1:{} (fsync, synchronous_commit, full_page_writes on; "
+                + "password authentication; the service connects as {}, migrations as {})", pg.getPort(),
+                EmbeddedPasswords.APP, EmbeddedPasswords.OWNER);
+        return new DatabaseServer(options, owner, pg, watchdog);
     }
 
-    /** Uses an already running server (tests, or a server started by someone else). */
+    /**
+     * The passwords kept beside the data directory, generated on the first start. A directory that
+     * already asks for passwords without its file cannot be opened: that is said at once, not after
+     * the start-up wait.
+     */
+    private static EmbeddedPasswords passwords(Path dir) throws IOException {
+        Path file = EmbeddedPasswords.fileFor(dir);
+        var existing = EmbeddedPasswords.read(file);
+        if (existing.isPresent()) {
+            return existing.get();
+        }
+        if (EmbeddedAccess.passwordsRequired(dir)) {
+            throw new IOException("the embedded database in " + dir + " asks for passwords but " + file
+                    + " is missing: restore it from the backup taken with the data directory (docs/operations.md)");
+        }
+        EmbeddedPasswords generated = EmbeddedPasswords.generate(file);
+        LOG.info("embedded PostgreSQL: generated the passwords of its roles in {} (owner-only; back it up with the "
+                + "data directory)", file);
+        return generated;
+    }
+
+    /** Uses an already running server with one login for everything (tests, or a server started by someone else). */
     public static DatabaseServer of(PgConnectOptions options) {
-        return new DatabaseServer(options, null, null);
+        return new DatabaseServer(options, options, null, null);
+    }
+
+    /** An already running server: the service connects as {@code app}, migrations run as {@code owner}. */
+    public static DatabaseServer of(PgConnectOptions app, PgConnectOptions owner) {
+        return new DatabaseServer(app, owner, null, null);
     }
 
     static PgConnectOptions external(DatabaseSettings config) {
@@ -117,18 +172,37 @@ public final class DatabaseServer implements AutoCloseable {
         return new PgConnectOptions(options);
     }
 
+    /** The schema owner's login (the service's when no owner is configured). */
+    public PgConnectOptions ownerConnectOptions() {
+        return new PgConnectOptions(ownerOptions);
+    }
+
+    /** True when migrations run as another role than the service. */
+    public boolean separateOwner() {
+        return !ownerOptions.getUser().equals(options.getUser());
+    }
+
     public String jdbcUrl() {
         return "jdbc:postgresql://" + options.getHost() + ":" + options.getPort() + "/" + options.getDatabase()
                 + (options.getSslMode() != null && options.getSslMode() != io.vertx.pgclient.SslMode.DISABLE
                 ? "?sslmode=" + options.getSslMode().name().toLowerCase().replace('_', '-') : "");
     }
 
+    /** The service's role. */
     public String user() {
         return options.getUser();
     }
 
     public String password() {
         return options.getPassword();
+    }
+
+    public String ownerUser() {
+        return ownerOptions.getUser();
+    }
+
+    public String ownerPassword() {
+        return ownerOptions.getPassword();
     }
 
     public boolean embedded() {

@@ -66,7 +66,7 @@ class AdminCliAndBootstrapTest {
         assertEquals(0, AuditCommand.verify(db, verified.out), verified.toString());
         assertTrue(verified.toString().startsWith("ok   audit chain intact"), verified.toString());
 
-        try (Connection c = DriverManager.getConnection(db.jdbcUrl(), db.user(), db.password());
+        try (Connection c = DriverManager.getConnection(db.jdbcUrl(), db.ownerUser(), db.ownerPassword());
              Statement s = c.createStatement()) {
             s.execute("alter table audit_log disable trigger audit_log_no_update_delete");
             s.execute("update audit_log set actor_name = 'someone else' where seq = 1");
@@ -82,7 +82,7 @@ class AdminCliAndBootstrapTest {
         DatabaseServer db = TestDatabase.fresh();
         Output out = new Output();
         assertEquals(0, AdminCommand.create(db, "night-shift", "supervisor", "Cli-created-passphrase-9", out.out), out.toString());
-        try (Connection c = DriverManager.getConnection(db.jdbcUrl(), db.user(), db.password());
+        try (Connection c = DriverManager.getConnection(db.jdbcUrl(), db.ownerUser(), db.ownerPassword());
              Statement s = c.createStatement()) {
             s.execute("update operator_account set locked_at = now() where username = 'night-shift'");
             s.execute("insert into login_throttle (key, failures, updated_at) values ('acct:night-shift', 100, now()), "
@@ -92,7 +92,7 @@ class AdminCliAndBootstrapTest {
         assertEquals(1, AdminCommand.unlock(db, "nobody", "ticket 1", out.out));
         assertEquals(0, AdminCommand.unlock(db, "night-shift", "ticket 1: owner verified", out.out), out.toString());
         assertEquals(0, AdminCommand.mfaReset(db, "night-shift", "ticket 2: phone lost", out.out), out.toString());
-        try (Connection c = DriverManager.getConnection(db.jdbcUrl(), db.user(), db.password());
+        try (Connection c = DriverManager.getConnection(db.jdbcUrl(), db.ownerUser(), db.ownerPassword());
              Statement s = c.createStatement()) {
             var rs = s.executeQuery("select locked_at from operator_account where username = 'night-shift'");
             assertTrue(rs.next());

@@ -19,6 +19,7 @@ import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.consentrecorder.testing.EmbeddedLogins;
 import org.consentrecorder.testing.Postmasters;
 import org.consentrecorder.testing.ari.FakeAsterisk;
 import org.junit.jupiter.api.AfterEach;
@@ -89,7 +90,9 @@ class CrashMatrixIT {
         // signs in with a password only (the second factor has tests of its own: MfaApiTest)
         env.put("CR_MFA_REQUIRED_ROLES", "none");
         env.put("CR_HTTP_PORT", String.valueOf(AppProcess.freePort()));
-        // nothing but directories: the embedded database, and a keyring generated beside the key store
+        // nothing but directories: the embedded database, and a keyring generated beside the key store,
+        // which only development mode allows (a real deployment names its keyring: CR_KEYRING_FILE)
+        env.put("CR_DEV_MODE", "true");
         env.put("CR_DB_EMBEDDED_DIR", data.resolve("postgres").toString());
         env.put("CR_KEYSTORE_DIR", data.resolve("keys").toString());
         env.put("CR_ADMIN_PASSWORD", ADMIN_PASSWORD);
@@ -128,7 +131,10 @@ class CrashMatrixIT {
         });
         Path data = base.resolve("data");
         liveData = data;
-        view = new OutsideView(asterisk, () -> Postmasters.port(liveData.resolve("postgres")));
+        // as the schema's owner, with the password the application generated beside its data directory
+        view = new OutsideView(asterisk, () -> Postmasters.port(liveData.resolve("postgres")),
+                () -> new String[] {EmbeddedLogins.OWNER, EmbeddedLogins.password(liveData.resolve("postgres"),
+                        EmbeddedLogins.OWNER)});
         Map<String, String> env = env(data);
 
         // ---- the process that will crash ----
@@ -302,7 +308,7 @@ class CrashMatrixIT {
         assertTrue(Postmasters.awaitGone(stoppedServer, 10_000));
         // what docs/operations.md tells an operator to copy, copied the way it says (cp -a keeps permissions)
         Path restored = Files.createDirectory(base.resolve("restored"));
-        for (String part : List.of("postgres", "keys", "keyring.json")) {
+        for (String part : List.of("postgres", "postgres.passwords", "keys", "keyring.json")) {
             Process cp = new ProcessBuilder("cp", "-a", data.resolve(part).toString(), restored.resolve(part).toString())
                     .inheritIO().start();
             assertTrue(cp.waitFor(60, java.util.concurrent.TimeUnit.SECONDS) && cp.exitValue() == 0, "cp -a " + part);

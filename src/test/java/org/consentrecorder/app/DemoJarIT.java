@@ -129,6 +129,7 @@ class DemoJarIT {
         Running run = Running.start(runLog, Map.of(
                 "CR_DB_EMBEDDED_DIR", demoDir.resolve("postgres").toString(),
                 "CR_KEYSTORE_DIR", demoDir.resolve("keys").toString(),
+                "CR_KEYRING", org.consentrecorder.testing.AppHarness.TEST_KEYRING,
                 "CR_ARI_URL", "http://consent-recorder:some-ari-secret-1@127.0.0.1:" + freePort(),
                 "CR_HTTP_HOST", "127.0.0.1", "CR_HTTP_PORT", String.valueOf(freePort()),
                 "CR_ADMIN_PASSWORD", "Demo-jar-admin-secret-1"), "run");
@@ -146,6 +147,7 @@ class DemoJarIT {
         Running run = Running.start(tmp.resolve("run.log"), Map.of(
                 "CR_DB_EMBEDDED_DIR", data.resolve("postgres").toString(),
                 "CR_KEYSTORE_DIR", data.resolve("keys").toString(),
+                "CR_KEYRING", org.consentrecorder.testing.AppHarness.TEST_KEYRING,
                 "CR_ARI_URL", "http://consent-recorder:some-ari-secret-1@127.0.0.1:" + freePort(),
                 "CR_ARI_RECONNECT_MAX", "500ms",
                 "CR_HTTP_HOST", "127.0.0.1", "CR_HTTP_PORT", String.valueOf(httpPort),

@@ -18,6 +18,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import org.consentrecorder.testing.EmbeddedLogins;
 import org.consentrecorder.testing.Postmasters;
 import org.consentrecorder.testing.ari.FakeAsterisk;
 import org.junit.jupiter.api.AfterEach;
@@ -60,6 +61,7 @@ class EmbeddedDatabaseRestartIT {
         env.put("CR_ARI_URL", "http://" + FakeAsterisk.USER + ":" + FakeAsterisk.PASSWORD + "@127.0.0.1:" + asterisk.port());
         env.put("CR_DB_EMBEDDED_DIR", base.resolve("data/postgres").toString());
         env.put("CR_KEYSTORE_DIR", base.resolve("data/keys").toString());
+        env.put("CR_KEYRING", org.consentrecorder.testing.AppHarness.TEST_KEYRING);
         env.put("CR_HTTP_HOST", "127.0.0.1");
         // signs in with a password only (the second factor has tests of its own: MfaApiTest)
         env.put("CR_MFA_REQUIRED_ROLES", "none");
@@ -84,7 +86,7 @@ class EmbeddedDatabaseRestartIT {
         // 1. a fresh start: the server the application started commits durably
         AppProcess first = start("first");
         first.awaitReady(Duration.ofSeconds(90));
-        Map<String, String> settings = show(Postmasters.port(pgdata), "fsync", "synchronous_commit", "full_page_writes");
+        Map<String, String> settings = show(pgdata, "fsync", "synchronous_commit", "full_page_writes");
         assertEquals(Map.of("fsync", "on", "synchronous_commit", "on", "full_page_writes", "on"), settings);
         long firstServer = Postmasters.pid(pgdata).orElseThrow();
         assertTrue(Postmasters.runsOn(firstServer, pgdata));
@@ -105,7 +107,7 @@ class EmbeddedDatabaseRestartIT {
         assertTrue(second.log().contains("still holds"), second.log());
         long secondServer = Postmasters.pid(pgdata).orElseThrow();
         assertNotEquals(firstServer, secondServer);
-        assertEquals("on", show(Postmasters.port(pgdata), "fsync").get("fsync"));
+        assertEquals("on", show(pgdata, "fsync").get("fsync"));
 
         // 3. only the application dies: its watchdog takes the server down, no restart needed for that
         second.kill();
@@ -133,9 +135,11 @@ class EmbeddedDatabaseRestartIT {
         assertTrue(unrelated.isAlive());
     }
 
-    static Map<String, String> show(int port, String... names) throws Exception {
+    /** As the application's own role, with its password from beside the data directory. */
+    static Map<String, String> show(Path pgdata, String... names) throws Exception {
         Map<String, String> out = new HashMap<>();
-        try (Connection c = DriverManager.getConnection("jdbc:postgresql://127.0.0.1:" + port + "/postgres", "postgres", "");
+        try (Connection c = DriverManager.getConnection("jdbc:postgresql://127.0.0.1:" + Postmasters.port(pgdata)
+                + "/postgres", EmbeddedLogins.APP, EmbeddedLogins.password(pgdata, EmbeddedLogins.APP));
              Statement s = c.createStatement()) {
             for (String name : names) {
                 try (ResultSet rs = s.executeQuery("show " + name)) {

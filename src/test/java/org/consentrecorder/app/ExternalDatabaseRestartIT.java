@@ -73,6 +73,7 @@ class ExternalDatabaseRestartIT {
         env.put("CR_DB_URL", "postgresql://127.0.0.1:" + databasePort + "/postgres");
         env.put("CR_DB_USER", "postgres");
         env.put("CR_KEYSTORE_DIR", base.resolve("keys").toString());
+        env.put("CR_KEYRING", org.consentrecorder.testing.AppHarness.TEST_KEYRING);
         env.put("CR_HTTP_HOST", "127.0.0.1");
         // signs in with a password only (the second factor has tests of its own: MfaApiTest)
         env.put("CR_MFA_REQUIRED_ROLES", "none");

@@ -33,7 +33,16 @@ final class OutsideView {
     final FakeAsterisk asterisk;
     private final IntSupplier databasePort;
 
+    /** Whom the test connects as: user and password (an embedded database asks for a password). */
+    private final java.util.function.Supplier<String[]> login;
+
+    /** A database that lets the superuser in without a password (an external test server). */
     OutsideView(FakeAsterisk asterisk, IntSupplier databasePort) {
+        this(asterisk, databasePort, () -> new String[] {"postgres", ""});
+    }
+
+    OutsideView(FakeAsterisk asterisk, IntSupplier databasePort, java.util.function.Supplier<String[]> login) {
+        this.login = login;
         this.asterisk = asterisk;
         this.databasePort = databasePort;
     }
@@ -75,8 +84,9 @@ final class OutsideView {
     // ---- the database ---------------------------------------------------------------------------
 
     private Connection db() throws SQLException {
+        String[] userAndPassword = login.get();
         return DriverManager.getConnection("jdbc:postgresql://127.0.0.1:" + databasePort.getAsInt() + "/postgres",
-                "postgres", "");
+                userAndPassword[0], userAndPassword[1]);
     }
 
     List<Map<String, Object>> rows(String sql, Object... params) {

@@ -65,7 +65,7 @@ class PackagedJarIT {
         assertTrue(version.output().contains("consent-recorder 0.1.0-SNAPSHOT"), version.output());
         Result help = run(Map.of(), "--help");
         assertEquals(0, help.exit());
-        for (String command : List.of("run", "check", "keys", "admin", "audit")) {
+        for (String command : List.of("run", "check", "keys", "admin", "audit", "migrate")) {
             assertTrue(help.output().contains(command), command + " in " + help.output());
         }
     }
@@ -85,7 +85,8 @@ class PackagedJarIT {
         try (FakeAsterisk asterisk = FakeAsterisk.start()) {
             Map<String, String> env = new HashMap<>(Map.of(
                     "CR_ARI_URL", asterisk.url(), "CR_ARI_USER", FakeAsterisk.USER, "CR_ARI_PASSWORD", FakeAsterisk.PASSWORD,
-                    "CR_KEYSTORE_DIR", dir.resolve("keys").toString(), "CR_ADMIN_PASSWORD", "Packaged-jar-admin-1"));
+                    "CR_KEYSTORE_DIR", dir.resolve("keys").toString(), "CR_ADMIN_PASSWORD", "Packaged-jar-admin-1",
+                    "CR_KEYRING", org.consentrecorder.testing.AppHarness.TEST_KEYRING));
             Result ok = run(env, "check");
             assertEquals(0, ok.exit(), ok.output());
             assertTrue(ok.output().contains("ok   ARI"), ok.output());
@@ -104,6 +105,7 @@ class PackagedJarIT {
                 "CR_ARI_URL", "http://" + FakeAsterisk.USER + ":" + FakeAsterisk.PASSWORD + "@127.0.0.1:" + ariPort,
                 "CR_DB_EMBEDDED_DIR", dir.resolve("pg").toString(),
                 "CR_KEYSTORE_DIR", dir.resolve("keys").toString(),
+                "CR_KEYRING", org.consentrecorder.testing.AppHarness.TEST_KEYRING,
                 "CR_HTTP_HOST", "127.0.0.1",
                 "CR_HTTP_PORT", String.valueOf(httpPort),
                 "CR_ARI_RECONNECT_MAX", "500ms",

@@ -52,7 +52,9 @@ class StartupAndHealthTest {
                 "CR_HTTP_PORT", "0",
                 "CR_ARI_RECONNECT_MIN", "50ms",
                 "CR_ARI_RECONNECT_MAX", "200ms",
-                "CR_ADMIN_PASSWORD", "Startup-test-admin-secret-1");
+                "CR_ADMIN_PASSWORD", "Startup-test-admin-secret-1",
+                // a keyring generated beside the database: development mode only
+                "CR_DEV_MODE", "true");
         Vertx vertx = Vertx.vertx();
         HttpClientAgent client = vertx.createHttpClient();
         try (Application app = Application.start(AppConfig.load(ConfigSource.of(env)))) {

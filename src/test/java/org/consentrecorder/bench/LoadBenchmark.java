@@ -170,7 +170,7 @@ public final class LoadBenchmark {
             return new Db("postgresql://" + uri.getHost() + ":" + uri.getPort() + uri.getPath(), user, password, jdbc,
                     uri.getPort(), "PostgreSQL at " + uri.getHost() + ":" + uri.getPort());
         }
-        DatabaseServer d = TestDatabase.fresh();
+        DatabaseServer d = TestDatabase.freshOneLogin();
         var opts = d.connectOptions();
         return new Db("postgresql://" + opts.getHost() + ":" + opts.getPort() + "/" + opts.getDatabase(), d.user(),
                 d.password() == null ? "" : d.password(), d.jdbcUrl(), opts.getPort(), TestDatabase.kind());

@@ -38,7 +38,10 @@ public final class AppHarness implements AutoCloseable {
     public final DatabaseServer database;
     public final Application app;
     private final Map<String, String> env;
-    /** The test's own connection to the database: it outlives a killed application. */
+    /**
+     * The test's own connection to the database, as the schema's owner (someone with database rights,
+     * not the application's role): it outlives a killed application.
+     */
     private final io.vertx.core.Vertx testVertx;
     private final io.vertx.sqlclient.Pool testPool;
 
@@ -49,7 +52,7 @@ public final class AppHarness implements AutoCloseable {
         this.env = env;
         this.testVertx = io.vertx.core.Vertx.vertx();
         this.testPool = io.vertx.pgclient.PgBuilder.pool().with(new io.vertx.sqlclient.PoolOptions().setMaxSize(2))
-                .connectingTo(database.connectOptions()).using(testVertx).build();
+                .connectingTo(database.ownerConnectOptions()).using(testVertx).build();
     }
 
     public Map<String, String> env() {

@@ -59,7 +59,7 @@ final class ProductSubject implements AsteriskBenchmark.Subject {
 
     @Override
     public void start() throws Exception {
-        db = TestDatabase.fresh();
+        db = TestDatabase.freshOneLogin();
         try (ServerSocket s = new ServerSocket(0)) {
             port = s.getLocalPort();
         }
