@@ -149,7 +149,7 @@ public final class Application implements AutoCloseable {
             // a server that may lose commits breaks the archive's promise; say so loudly (check says it too)
             DurabilitySettings durability = await(DurabilitySettings.read(pool));
             durability.problems().forEach(p -> LOG.warn("database {}: {}", database.describe(), p));
-            CallRepository repository = new CallRepository(pool);
+            CallRepository repository = new CallRepository(pool, subjectKeys::suppressionDigest);
             await(repository.registerNotices(config.calls().ivr().notices().all()));
 
             CallShards shards = await(CallShards.deploy(vertx, VertxOptions.DEFAULT_EVENT_LOOP_POOL_SIZE));

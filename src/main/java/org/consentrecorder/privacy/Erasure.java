@@ -29,7 +29,9 @@ import org.slf4j.LoggerFactory;
  *       identifiers in calls, consent evidence, preferences and earlier requests are replaced by a
  *       random token (outcome, lawful basis, times and notice version stay: the fact that consent
  *       was asked and answered, without who); the audit pseudonym is unlinked; the erasure's own
- *       audit row is written;</li>
+ *       audit row is written; a caller who had refused recording (preference "do not record", or a
+ *       last decision that withdrew or objected) is first put on the suppression list as a keyed
+ *       hash of the number, so the refusal outlives the number;</li>
  *   <li>after the commit, Asterisk's copy of a recording that was not archived yet is deleted, and
  *       the subject key is destroyed, so that copies of the database (backups) cannot be decrypted
  *       any more. If that fails the request stays open and may be run again: every step is
@@ -196,7 +198,15 @@ public final class Erasure {
                             })
                             .map(updated -> result.put("recordings_erased", updated));
                 })
-                .compose(v -> rows.redactDecisions(tx, subject, calls, token, now, held))
+                .compose(v -> rows.suppressIfRefused(tx, subject, keys.suppressionDigest(subject), requestId, now))
+                .compose(reason -> {
+                    // a refusal survives the erasure as a keyed hash: the caller is still not recorded next time
+                    result.put("suppression_listed", reason != null);
+                    if (reason != null) {
+                        result.put("suppression_reason", reason);
+                    }
+                    return rows.redactDecisions(tx, subject, calls, token, now, held);
+                })
                 .compose(n -> {
                     result.put("consent_decisions_redacted", n);
                     return rows.redactCalls(tx, subject, token, held);

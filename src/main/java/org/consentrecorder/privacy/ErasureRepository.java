@@ -135,6 +135,40 @@ public final class ErasureRepository {
                 .map(r -> r.rowCount());
     }
 
+    /**
+     * Puts the subject's keyed hash on the suppression list when they refused recording: their current
+     * preference is "do not record", or their latest decision was a withdrawal or an objection. Run
+     * before the preference and the decisions are redacted. Completes with the reason, or null when
+     * nothing refused recording.
+     */
+    public Future<String> suppressIfRefused(Tx tx, String subject, String digest, UUID requestId, Instant at) {
+        return tx.connection().preparedQuery("select (select preference from subject_preference where subject = $1) "
+                        + "as preference, (select outcome from consent_decision where caller_subject = $1 "
+                        + "order by decided_at desc, id desc limit 1) as latest")
+                .execute(Tuple.of(subject))
+                .compose(rows -> {
+                    Row r = rows.iterator().next();
+                    String reason = suppressionReason(r.getString("preference"), r.getString("latest"));
+                    if (reason == null) {
+                        return Future.succeededFuture(null);
+                    }
+                    return tx.connection().preparedQuery("insert into caller_suppression (digest, reason, request_id, "
+                                    + "created_at) values ($1, $2, $3, $4) on conflict (digest) do nothing")
+                            .execute(Tuple.of(digest, reason, requestId, Sql.ts(at)))
+                            .map(reason);
+                });
+    }
+
+    static String suppressionReason(String preference, String latestOutcome) {
+        if ("do_not_record".equals(preference)) {
+            return "do_not_record";
+        }
+        if ("withdrawn".equals(latestOutcome) || "opted_out".equals(latestOutcome)) {
+            return latestOutcome;
+        }
+        return null;
+    }
+
     public Future<Integer> redactPreference(Tx tx, String subject, String token) {
         return replaceSubject(tx, "update subject_preference set subject = $2 where subject = $1", subject, token);
     }
