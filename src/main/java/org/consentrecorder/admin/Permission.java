@@ -22,6 +22,11 @@ public enum Permission {
     WITHDRAW_CONSENT,
     /** Data-subject requests: register, list, read (overdue ones too). */
     HANDLE_SUBJECT_REQUESTS,
+    /**
+     * Restrictions of processing (Art. 18): place, lift, list; and playing or exporting restricted data for
+     * legal claims, with the reason stated.
+     */
+    RESTRICT_PROCESSING,
     /** Legal holds: place, release, list. */
     MANAGE_LEGAL_HOLDS,
     /** The records of processing, the retention policy and the retention runs. */

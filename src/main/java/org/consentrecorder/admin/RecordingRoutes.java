@@ -68,7 +68,7 @@ final class RecordingRoutes {
                 .put("consent_id", Api.id(r.consentId())).put("caller", r.caller()).put("format", r.format())
                 .put("state", r.state()).put("duration_seconds", r.durationSeconds())
                 .put("plaintext_bytes", r.plaintextBytes()).put("finished_at", Api.time(r.finishedAt()))
-                .put("archived_at", Api.time(r.archivedAt()));
+                .put("archived_at", Api.time(r.archivedAt())).put("restricted", r.restricted());
     }
 
     private void read(RoutingContext ctx) {
@@ -85,8 +85,9 @@ final class RecordingRoutes {
     }
 
     private void audio(RoutingContext ctx) {
-        QueryInput q = QueryInput.of(ctx, "reason");
+        QueryInput q = QueryInput.of(ctx, "reason", "purpose");
         UUID id = Ids.parse("recording id", ctx.pathParam("id"));
+        Optional<String> purpose = q.oneOf("purpose", List.of(RestrictionRoutes.LEGAL_CLAIMS));
         String reason = q.string("reason", MAX_REASON).map(String::trim).orElse("");
         if (reason.length() < 3) {
             throw ApiError.badRequest("query parameter 'reason' is required: say why you play this recording "
@@ -113,7 +114,9 @@ final class RecordingRoutes {
             long length = range.map(ByteRange::length).orElse(rec.plaintextBytes());
             JsonObject detail = new JsonObject().put("call_id", rec.callId().toString())
                     .put("range", range.map(ByteRange::contentRange).orElse("all " + rec.plaintextBytes()));
-            return api.auditAllowed(ctx, "recording", id.toString(), reason, detail)
+            return RestrictionRoutes.admit(ctx, api.privacy().restrictions().coveringCall(rec.callId()), purpose, reason)
+                    .compose(legalClaims -> api.auditAllowed(ctx, "recording", id.toString(), reason,
+                            legalClaims == null ? detail : detail.mergeIn(legalClaims)))
                     .compose(v -> archive.open(id, offset, length).recover(e -> {
                         api.auditMore(ctx, "recording", id.toString(), reason, "failed", detail.copy()
                                 .put("cause", "open: " + e.getClass().getSimpleName()));

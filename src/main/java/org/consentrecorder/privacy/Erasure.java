@@ -229,6 +229,10 @@ public final class Erasure {
                 })
                 .compose(n -> {
                     result.put("released_holds_redacted", n);
+                    return rows.redactRestrictions(tx, subject, token);
+                })
+                .compose(n -> {
+                    result.put("restrictions_redacted", n);
                     // held rows still carry the number: their audit rows stay linkable until the hold ends
                     return held.isEmpty() ? rows.unlinkPseudonym(tx, subject) : Future.succeededFuture(0);
                 })

@@ -191,6 +191,14 @@ public final class ErasureRepository {
                 subject, token);
     }
 
+    /**
+     * Restrictions on the subject (Art. 18) keep applying to what is left, under the token: erasure
+     * and restriction do not exclude each other, and the restriction's history stays.
+     */
+    public Future<Integer> redactRestrictions(Tx tx, String subject, String token) {
+        return replaceSubject(tx, "update restriction set subject = $2 where subject = $1", subject, token);
+    }
+
     /** Deletes the audit pseudonym: audit rows that name it no longer point at anybody. */
     public Future<Integer> unlinkPseudonym(Tx tx, String subject) {
         return tx.connection().preparedQuery("delete from subject_pseudonym where subject = $1")

@@ -20,6 +20,7 @@ public final class PrivacyServices {
     private final SubjectPseudonymRepository pseudonyms;
     private final ConsentRegistryRepository consentRegistry;
     private final LegalHoldRepository legalHolds;
+    private final RestrictionRepository restrictions;
 
     public PrivacyServices(Vertx vertx, Pool pool, ProcessingRegister.RegisterFacts config, SubjectKeyStore keys, Supplier<AriClient> ari,
                            Supplier<RecordingArchive> archive, Clock clock) {
@@ -40,6 +41,7 @@ public final class PrivacyServices {
         this.pseudonyms = new SubjectPseudonymRepository(pool);
         this.consentRegistry = new ConsentRegistryRepository(pool);
         this.legalHolds = new LegalHoldRepository(pool);
+        this.restrictions = new RestrictionRepository(pool);
     }
 
     /** The facts the records of processing are built from. */
@@ -87,5 +89,10 @@ public final class PrivacyServices {
 
     public LegalHoldRepository legalHolds() {
         return legalHolds;
+    }
+
+    /** Restrictions of processing (Art. 18). */
+    public RestrictionRepository restrictions() {
+        return restrictions;
     }
 }

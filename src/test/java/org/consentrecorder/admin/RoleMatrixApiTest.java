@@ -76,6 +76,9 @@ class RoleMatrixApiTest {
         EXPECTED.put("GET /legal-holds", Set.of("compliance"));
         EXPECTED.put("POST /legal-holds", Set.of("compliance"));
         EXPECTED.put("POST /legal-holds/:id/release", Set.of("compliance"));
+        EXPECTED.put("GET /restrictions", Set.of("compliance"));
+        EXPECTED.put("POST /restrictions", Set.of("compliance"));
+        EXPECTED.put("POST /restrictions/:id/lift", Set.of("compliance"));
         EXPECTED.put("GET /privacy/register", Set.of("admin", "compliance", "auditor"));
         EXPECTED.put("GET /retention/policy", Set.of("admin", "compliance", "auditor"));
         EXPECTED.put("GET /retention/runs", Set.of("admin", "compliance", "auditor"));
