@@ -135,6 +135,7 @@ public final class AdminApi {
         all.addAll(new SubjectRequestRoutes(this).routes());
         all.addAll(new LegalHoldRoutes(this).routes());
         all.addAll(new RestrictionRoutes(this).routes());
+        all.addAll(new CorrectionRoutes(this).routes());
         all.addAll(new PrivacyReportRoutes(this).routes());
         all.add(new ApiRoute(HttpMethod.GET, "/openapi.json", ApiRoute.Access.PUBLIC, null, "openapi.read", false,
                 OpenApiDocument.handler()));

@@ -95,10 +95,13 @@ final class CallRoutes {
                     });
                     Future<JsonObject> recording = api.recordingSearch().ofCall(id)
                             .map(r -> r.map(RecordingRoutes::json).orElse(null));
-                    return Future.all(evidence, timeline, recording).map(all -> call
+                    Future<JsonArray> corrections = api.privacy().corrections().forCall(id)
+                            .map(CorrectionRoutes::json);
+                    return Future.all(evidence, timeline, recording, corrections).map(all -> call
                             .put("consent_evidence", evidence.result())
                             .put("timeline", timeline.result())
-                            .put("recording", recording.result()));
+                            .put("recording", recording.result())
+                            .put("corrections", corrections.result()));
                 }));
     }
 

@@ -27,6 +27,8 @@ public enum Permission {
      * legal claims, with the reason stated.
      */
     RESTRICT_PROCESSING,
+    /** Corrections and supplementary statements (Art. 16): add, amend, list. */
+    CORRECT_DATA,
     /** Legal holds: place, release, list. */
     MANAGE_LEGAL_HOLDS,
     /** The records of processing, the retention policy and the retention runs. */

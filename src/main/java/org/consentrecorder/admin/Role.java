@@ -13,7 +13,7 @@ public enum Role {
     // data-subject rights and legal holds are legal decisions: compliance, not the technical admin
     COMPLIANCE(EnumSet.of(Permission.SEARCH, Permission.PLAYBACK, Permission.EXPORT, Permission.ERASURE,
             Permission.READ_AUDIT, Permission.WITHDRAW_CONSENT, Permission.HANDLE_SUBJECT_REQUESTS,
-            Permission.MANAGE_LEGAL_HOLDS, Permission.RESTRICT_PROCESSING, Permission.READ_PRIVACY_REPORTS,
+            Permission.MANAGE_LEGAL_HOLDS, Permission.RESTRICT_PROCESSING, Permission.CORRECT_DATA, Permission.READ_PRIVACY_REPORTS,
             Permission.READ_STATISTICS)),
     SUPERVISOR(EnumSet.of(Permission.SEARCH, Permission.PLAYBACK, Permission.READ_STATISTICS)),
     AUDITOR(EnumSet.of(Permission.READ_AUDIT, Permission.READ_PRIVACY_REPORTS, Permission.READ_STATISTICS)),

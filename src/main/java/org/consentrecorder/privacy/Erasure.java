@@ -233,6 +233,10 @@ public final class Erasure {
                 })
                 .compose(n -> {
                     result.put("restrictions_redacted", n);
+                    return rows.deleteCorrections(tx, subject, calls, held);
+                })
+                .compose(n -> {
+                    result.put("corrections_deleted", n);
                     // held rows still carry the number: their audit rows stay linkable until the hold ends
                     return held.isEmpty() ? rows.unlinkPseudonym(tx, subject) : Future.succeededFuture(0);
                 })

@@ -199,6 +199,17 @@ public final class ErasureRepository {
         return replaceSubject(tx, "update restriction set subject = $2 where subject = $1", subject, token);
     }
 
+    /**
+     * Corrections and supplementary statements about the subject or their erased calls (Art. 16): they
+     * describe the caller, so they go with the rest; those on held calls stay with the held call.
+     */
+    public Future<Integer> deleteCorrections(Tx tx, String subject, List<UUID> calls, List<UUID> heldCalls) {
+        return tx.connection().preparedQuery("delete from correction where subject = $1 "
+                        + "or (call_id = any($2) and not (call_id = any($3)))")
+                .execute(Tuple.of(subject, uuids(calls), uuids(heldCalls)))
+                .map(r -> r.rowCount());
+    }
+
     /** Deletes the audit pseudonym: audit rows that name it no longer point at anybody. */
     public Future<Integer> unlinkPseudonym(Tx tx, String subject) {
         return tx.connection().preparedQuery("delete from subject_pseudonym where subject = $1")

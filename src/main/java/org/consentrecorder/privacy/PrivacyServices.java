@@ -21,6 +21,7 @@ public final class PrivacyServices {
     private final ConsentRegistryRepository consentRegistry;
     private final LegalHoldRepository legalHolds;
     private final RestrictionRepository restrictions;
+    private final CorrectionRepository corrections;
 
     public PrivacyServices(Vertx vertx, Pool pool, ProcessingRegister.RegisterFacts config, SubjectKeyStore keys, Supplier<AriClient> ari,
                            Supplier<RecordingArchive> archive, Clock clock) {
@@ -42,6 +43,7 @@ public final class PrivacyServices {
         this.consentRegistry = new ConsentRegistryRepository(pool);
         this.legalHolds = new LegalHoldRepository(pool);
         this.restrictions = new RestrictionRepository(pool);
+        this.corrections = new CorrectionRepository(pool);
     }
 
     /** The facts the records of processing are built from. */
@@ -94,5 +96,10 @@ public final class PrivacyServices {
     /** Restrictions of processing (Art. 18). */
     public RestrictionRepository restrictions() {
         return restrictions;
+    }
+
+    /** Corrections and supplementary statements (Art. 16). */
+    public CorrectionRepository corrections() {
+        return corrections;
     }
 }

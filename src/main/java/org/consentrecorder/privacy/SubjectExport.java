@@ -60,12 +60,15 @@ public final class SubjectExport {
         this.rows = new SubjectExportRepository(pool);
         this.consent = new ConsentRegistryRepository(pool);
         this.pseudonyms = new SubjectPseudonymRepository(pool);
+        this.corrections = new CorrectionRepository(pool);
         this.archive = archive;
         this.settings = settings;
         this.clock = clock;
         // zip writing blocks: a small pool of its own, so exports never starve other blocking work
         this.workers = vertx.createSharedWorkerExecutor("cr-privacy-export", 2, 2, TimeUnit.HOURS);
     }
+
+    private final CorrectionRepository corrections;
 
     /** The manifest and the recordings that go into the bundle. */
     public record Bundle(JsonObject manifest, List<ExportBundleWriter.RecordingFile> files) {
@@ -88,6 +91,7 @@ public final class SubjectExport {
         Future<RowsAndIds> requests = rows.requests(subject)
                 .map(list -> RowsAndIds.of(json(list, SubjectExport::json), "id"));
         Future<String> pseudonym = pseudonyms.find(subject).map(p -> p.orElse(null));
+        Future<JsonArray> corrections = this.corrections.forSubject(subject).map(list -> json(list, SubjectExport::json));
         Future<JsonArray> audit = Future.all(decisions, recordings, requests, pseudonym).compose(all -> {
             Set<String> targets = new LinkedHashSet<>();
             targets.add(subject);
@@ -101,7 +105,7 @@ public final class SubjectExport {
             requests.result().ids().forEach(id -> targets.add(id.toString()));
             return rows.auditEntries(targets).map(list -> json(list, SubjectExport::json));
         });
-        return Future.all(List.of(timeline, preference, preferenceHistory, audit)).map(all -> {
+        return Future.all(List.of(timeline, preference, preferenceHistory, audit, corrections)).map(all -> {
             JsonArray recordingList = recordings.result().rows();
             List<ExportBundleWriter.RecordingFile> files = new ArrayList<>();
             for (Object o : recordingList) {
@@ -136,7 +140,8 @@ public final class SubjectExport {
                             .put("timeline_entries", timeline.result().size())
                             .put("recordings", recordingList.size())
                             .put("recording_files", files.size())
-                            .put("audit_entries", auditRows.size()))
+                            .put("audit_entries", auditRows.size())
+                            .put("corrections", corrections.result().size()))
                     .put("consent_preference", preference.result())
                     .put("consent_preference_history", preferenceHistory.result())
                     .put("calls", calls.result().rows())
@@ -144,6 +149,7 @@ public final class SubjectExport {
                     .put("timeline", timeline.result())
                     .put("recordings", recordingList)
                     .put("privacy_requests", requests.result().rows())
+                    .put("corrections", corrections.result())
                     .put("audit_entries", auditRows)
                     .put("notes", new JsonArray()
                             .add("Times are UTC. Recordings are the decrypted audio as archived; their SHA-256 is "
@@ -276,6 +282,14 @@ public final class SubjectExport {
             }
             return new RowsAndIds(rows, List.copyOf(ids));
         }
+    }
+
+    /** A correction or supplementary statement (Art. 16) as the manifest carries it, with its place in the history. */
+    static JsonObject json(Correction c) {
+        return new JsonObject().put("id", c.id().toString()).put("scope", c.scope()).put("call_id", id(c.callId()))
+                .put("caller_subject", c.subject()).put("kind", c.kind()).put("statement", c.statement())
+                .put("supersedes", id(c.supersedes())).put("superseded_by", id(c.supersededBy()))
+                .put("current", c.current()).put("created_at", JsonTime.format(c.createdAt()));
     }
 
     // ---- the manifest's records: every column under its name, times in UTC with milliseconds ------

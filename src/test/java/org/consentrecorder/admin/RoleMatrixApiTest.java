@@ -79,6 +79,8 @@ class RoleMatrixApiTest {
         EXPECTED.put("GET /restrictions", Set.of("compliance"));
         EXPECTED.put("POST /restrictions", Set.of("compliance"));
         EXPECTED.put("POST /restrictions/:id/lift", Set.of("compliance"));
+        EXPECTED.put("GET /corrections", Set.of("compliance"));
+        EXPECTED.put("POST /corrections", Set.of("compliance"));
         EXPECTED.put("GET /privacy/register", Set.of("admin", "compliance", "auditor"));
         EXPECTED.put("GET /retention/policy", Set.of("admin", "compliance", "auditor"));
         EXPECTED.put("GET /retention/runs", Set.of("admin", "compliance", "auditor"));
