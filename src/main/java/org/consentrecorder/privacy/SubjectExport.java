@@ -111,6 +111,7 @@ public final class SubjectExport {
             for (Object o : recordingList) {
                 JsonObject r = (JsonObject) o;
                 String state = r.getString("state");
+                r.put("media_type", mediaType(r.getString("format")));
                 if (state != null && ArchiveState.fromWire(state).playable() && r.getString("sha256") != null) {
                     String path = "recordings/" + r.getString("id") + "." + extension(r.getString("format"));
                     r.put("file", path);
@@ -236,13 +237,31 @@ public final class SubjectExport {
                 Your data held by the call recording system
                 ===========================================
 
-                manifest.json   every call, consent decision (with the words you heard), payment pause,
-                                recording and access to your data we hold, as JSON.
-                recordings/     the recordings of your calls, decrypted (WAV or the format named in the
-                                manifest). The manifest gives each file's SHA-256 checksum.
+                manifest.json         every call, consent decision (with the words you heard), payment
+                                      pause, recording, correction and access to your data we hold, as JSON.
+                manifest.schema.json  the JSON Schema (draft 2020-12) manifest.json follows, so that
+                                      another system can read this bundle (GDPR Art. 20).
+                recordings/           the recordings of your calls, decrypted. Each recording in the
+                                      manifest names its format and media_type: audio/wav plays in any
+                                      player; audio/ogg (Opus) in browsers, VLC or ffmpeg. The manifest
+                                      gives each file's SHA-256 checksum.
 
                 Times are UTC. Questions: the controller's contact in manifest.json.
                 """;
+    }
+
+    /**
+     * How to play a file of the archive's format, for the portable bundle; whatever format the archive
+     * stores, the manifest names it and its media type, and README.txt says how to play it.
+     */
+    static String mediaType(String format) {
+        return switch (format == null ? "" : format) {
+            case "wav", "wav16" -> "audio/wav";
+            case "opus", "ogg" -> "audio/ogg; codecs=opus";
+            case "alaw", "ulaw" -> "audio/basic";
+            case "gsm" -> "audio/x-gsm";
+            default -> "application/octet-stream";
+        };
     }
 
     private static String extension(String format) {

@@ -109,7 +109,7 @@ class SubjectAccessExportApiTest {
         assertArrayEquals(recorded.audio(), zip.get(file));
         assertEquals(HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(recorded.audio())),
                 rec.getString("sha256"));
-        assertEquals(Set.of("README.txt", "manifest.json", file), zip.keySet());
+        assertEquals(Set.of("README.txt", "manifest.json", "manifest.schema.json", file), zip.keySet());
 
         // audit entries about the subject: the consent lookup (by pseudonym), the call read, the export itself
         JsonArray audit = manifest.getJsonArray("audit_entries");
