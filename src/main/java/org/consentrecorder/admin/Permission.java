@@ -29,6 +29,8 @@ public enum Permission {
     RESTRICT_PROCESSING,
     /** Corrections and supplementary statements (Art. 16): add, amend, list. */
     CORRECT_DATA,
+    /** The breach register (Art. 33/34): record, notify, decide on informing callers, trace an account, report. */
+    MANAGE_BREACHES,
     /** Legal holds: place, release, list. */
     MANAGE_LEGAL_HOLDS,
     /** The records of processing, the retention policy and the retention runs. */

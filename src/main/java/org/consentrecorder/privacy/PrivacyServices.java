@@ -22,6 +22,7 @@ public final class PrivacyServices {
     private final LegalHoldRepository legalHolds;
     private final RestrictionRepository restrictions;
     private final CorrectionRepository corrections;
+    private final BreachRepository breaches;
 
     public PrivacyServices(Vertx vertx, Pool pool, ProcessingRegister.RegisterFacts config, SubjectKeyStore keys, Supplier<AriClient> ari,
                            Supplier<RecordingArchive> archive, Clock clock) {
@@ -44,6 +45,7 @@ public final class PrivacyServices {
         this.legalHolds = new LegalHoldRepository(pool);
         this.restrictions = new RestrictionRepository(pool);
         this.corrections = new CorrectionRepository(pool);
+        this.breaches = new BreachRepository(pool);
     }
 
     /** The facts the records of processing are built from. */
@@ -101,5 +103,10 @@ public final class PrivacyServices {
     /** Corrections and supplementary statements (Art. 16). */
     public CorrectionRepository corrections() {
         return corrections;
+    }
+
+    /** The breach register (Art. 33/34). */
+    public BreachRepository breaches() {
+        return breaches;
     }
 }

@@ -81,6 +81,14 @@ class RoleMatrixApiTest {
         EXPECTED.put("POST /restrictions/:id/lift", Set.of("compliance"));
         EXPECTED.put("GET /corrections", Set.of("compliance"));
         EXPECTED.put("POST /corrections", Set.of("compliance"));
+        EXPECTED.put("GET /breaches", Set.of("compliance"));
+        EXPECTED.put("POST /breaches", Set.of("compliance"));
+        EXPECTED.put("GET /breaches/overdue", Set.of("compliance"));
+        EXPECTED.put("GET /breaches/account-access", Set.of("compliance"));
+        EXPECTED.put("GET /breaches/:id", Set.of("compliance"));
+        EXPECTED.put("POST /breaches/:id/authority-notification", Set.of("compliance"));
+        EXPECTED.put("POST /breaches/:id/callers-decision", Set.of("compliance"));
+        EXPECTED.put("GET /breaches/:id/report", Set.of("compliance"));
         EXPECTED.put("GET /privacy/register", Set.of("admin", "compliance", "auditor"));
         EXPECTED.put("GET /retention/policy", Set.of("admin", "compliance", "auditor"));
         EXPECTED.put("GET /retention/runs", Set.of("admin", "compliance", "auditor"));
