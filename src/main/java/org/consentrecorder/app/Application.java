@@ -213,14 +213,14 @@ public final class Application implements AutoCloseable {
                     // TCP_NODELAY (Vert.x's default, set here so it stays): a pause is one small request
                     // that must leave at once, not wait for Nagle to coalesce it with nothing
                     AriConnection connection = new AriConnection(vertx, context, a.endpoint(),
-                            () -> vertx.createHttpClient(new HttpClientOptions().setKeepAlive(true).setTcpNoDelay(true)
-                                            .setConnectTimeout((int) a.requestTimeout().toMillis()),
+                            () -> vertx.createHttpClient(a.tls(new HttpClientOptions().setKeepAlive(true).setTcpNoDelay(true)
+                                            .setConnectTimeout((int) a.requestTimeout().toMillis())),
                                     new PoolOptions().setHttp1MaxSize(perLoop)),
-                            () -> vertx.createHttpClient(new HttpClientOptions().setKeepAlive(true).setTcpNoDelay(true)
-                                            .setConnectTimeout((int) a.requestTimeout().toMillis()),
+                            () -> vertx.createHttpClient(a.tls(new HttpClientOptions().setKeepAlive(true).setTcpNoDelay(true)
+                                            .setConnectTimeout((int) a.requestTimeout().toMillis())),
                                     new PoolOptions().setHttp1MaxSize(ARI_CONTROL_CONNECTIONS_PER_LOOP)),
-                            vertx.createWebSocketClient(new WebSocketClientOptions().setMaxFrameSize(1 << 20)
-                                    .setMaxMessageSize(16 << 20).setTcpNoDelay(true)),
+                            vertx.createWebSocketClient(a.tls(new WebSocketClientOptions().setMaxFrameSize(1 << 20)
+                                    .setMaxMessageSize(16 << 20).setTcpNoDelay(true))),
                             a.requestTimeout(), a.reconnectMin(), a.reconnectMax(), listener);
                     registry.scheduleSweep(a.sweepInterval(), connection::connected);
                     ariReady.complete(connection);
