@@ -14,6 +14,12 @@
 #                                      Docker host (LAN or public IP / name)
 #            ASTERISK_LOCAL_NET        comma-separated networks treated as
 #                                      local (default 172.16.0.0/12)
+#            ASTERISK_REQUIRE_SRTP     yes: SRTP is required on the softphone
+#                                      endpoints; no (default): SRTP when offered
+#
+# TLS: /etc/asterisk/keys/asterisk.{crt,key} (SIP on 5061, ARI on 8089) are
+# generated at the first start by tls-certificate.sh unless they exist
+# (a volume keeps them; mount your own there instead).
 set -euo pipefail
 
 templates=/usr/share/consent-recorder/asterisk/templates
@@ -78,12 +84,20 @@ else
     echo "asterisk entrypoint: ASTERISK_EXTERNAL_ADDRESS not set; softphones on other machines may get no audio (see .env.example)"
 fi
 
-export CR_ARI_USER CR_ARI_PASSWORD ASTERISK_CALLER_PASSWORD ASTERISK_AGENT_PASSWORD PJSIP_TRANSPORT_NAT
+case "${ASTERISK_REQUIRE_SRTP:-no}" in
+    yes) PJSIP_SRTP_OPTIMISTIC=no; echo "asterisk entrypoint: SRTP required on the softphone endpoints" ;;
+    no) PJSIP_SRTP_OPTIMISTIC=yes ;;
+    *) die "ASTERISK_REQUIRE_SRTP must be yes or no." ;;
+esac
+
+/usr/local/bin/asterisk-tls-certificate /etc/asterisk/keys ${external:+"$external"}
+
+export CR_ARI_USER CR_ARI_PASSWORD ASTERISK_CALLER_PASSWORD ASTERISK_AGENT_PASSWORD PJSIP_TRANSPORT_NAT PJSIP_SRTP_OPTIMISTIC
 
 # render <file> <variables>: template -> /etc/asterisk/<file>, readable by the
 # asterisk user only. envsubst replaces placeholders in comments too, where a
 # password or a multi-line value would do harm, so those are refused.
-placeholder_re='\$\{?(CR_ARI_USER|CR_ARI_PASSWORD|ASTERISK_[A-Z_]+_PASSWORD|PJSIP_TRANSPORT_NAT)\b'
+placeholder_re='\$\{?(CR_ARI_USER|CR_ARI_PASSWORD|ASTERISK_[A-Z_]+_PASSWORD|PJSIP_TRANSPORT_NAT|PJSIP_SRTP_OPTIMISTIC)\b'
 render() {
     local file="$1" vars="$2"
     if grep -E '^[[:space:]]*;' "$templates/$file" | grep -Eq "$placeholder_re"; then
@@ -98,7 +112,7 @@ render() {
 # shellcheck disable=SC2016  # the variable names are for envsubst, not the shell
 render ari.conf '${CR_ARI_USER} ${CR_ARI_PASSWORD}'
 # shellcheck disable=SC2016
-render pjsip.conf '${ASTERISK_CALLER_PASSWORD} ${ASTERISK_AGENT_PASSWORD} ${PJSIP_TRANSPORT_NAT}'
+render pjsip.conf '${ASTERISK_CALLER_PASSWORD} ${ASTERISK_AGENT_PASSWORD} ${PJSIP_TRANSPORT_NAT} ${PJSIP_SRTP_OPTIMISTIC}'
 
 if grep -Eq "$placeholder_re" "$conf_dir/ari.conf" "$conf_dir/pjsip.conf"; then
     die "a placeholder was left in ari.conf or pjsip.conf after rendering."

@@ -53,6 +53,7 @@ public final class AdminApi {
     private final AccountRepository accounts;
     private final TokenRepository tokens;
     private final CallSearchRepository callSearch;
+    private final AccountAccessRepository accountAccess;
     private final RecordingSearchRepository recordingSearch;
     private final AuditLog audit;
     private final AuditRepository auditRows;
@@ -84,6 +85,7 @@ public final class AdminApi {
         this.accounts = new AccountRepository(pool, clock);
         this.tokens = new TokenRepository(pool, clock);
         this.callSearch = new CallSearchRepository(pool);
+        this.accountAccess = new AccountAccessRepository(pool);
         this.recordingSearch = new RecordingSearchRepository(pool);
         this.audit = new AuditLog(pool, clock);
         this.auditRows = new AuditRepository(pool);
@@ -145,6 +147,9 @@ public final class AdminApi {
         all.addAll(new AuditRoutes(this).routes());
         all.addAll(new SubjectRequestRoutes(this).routes());
         all.addAll(new LegalHoldRoutes(this).routes());
+        all.addAll(new RestrictionRoutes(this).routes());
+        all.addAll(new CorrectionRoutes(this).routes());
+        all.addAll(new BreachRoutes(this).routes());
         all.addAll(new PrivacyReportRoutes(this).routes());
         all.add(new ApiRoute(HttpMethod.GET, "/openapi.json", ApiRoute.Access.PUBLIC, null, "openapi.read", false,
                 OpenApiDocument.handler()));
@@ -466,6 +471,10 @@ public final class AdminApi {
 
     TokenRepository tokens() {
         return tokens;
+    }
+
+    AccountAccessRepository accountAccess() {
+        return accountAccess;
     }
 
     CallSearchRepository callSearch() {

@@ -69,7 +69,7 @@ final class CallRoutes {
         return new JsonObject().put("id", c.id().toString()).put("started_at", Api.time(c.startedAt()))
                 .put("ended_at", Api.time(c.endedAt())).put("caller", c.caller()).put("outcome", c.outcome())
                 .put("phase", c.phase()).put("recording_state", c.recordingState()).put("paused", c.paused())
-                .put("consent_id", Api.id(c.consentId()))
+                .put("consent_id", Api.id(c.consentId())).put("restricted", c.restricted())
                 .put("has_recording", state != null && ArchiveState.fromWire(state).playable())
                 .put("recording", c.recordingId() == null ? null
                         : new JsonObject().put("id", c.recordingId().toString()).put("state", state));
@@ -95,10 +95,13 @@ final class CallRoutes {
                     });
                     Future<JsonObject> recording = api.recordingSearch().ofCall(id)
                             .map(r -> r.map(RecordingRoutes::json).orElse(null));
-                    return Future.all(evidence, timeline, recording).map(all -> call
+                    Future<JsonArray> corrections = api.privacy().corrections().forCall(id)
+                            .map(CorrectionRoutes::json);
+                    return Future.all(evidence, timeline, recording, corrections).map(all -> call
                             .put("consent_evidence", evidence.result())
                             .put("timeline", timeline.result())
-                            .put("recording", recording.result()));
+                            .put("recording", recording.result())
+                            .put("corrections", corrections.result()));
                 }));
     }
 
@@ -109,7 +112,7 @@ final class CallRoutes {
                 .put("ended_at", Api.time(c.endedAt())).put("phase", c.phase()).put("outcome", c.outcome())
                 .put("consent_id", Api.id(c.consentId())).put("recording_name", c.recordingName())
                 .put("recording_state", c.recordingState()).put("paused", c.paused())
-                .put("updated_at", Api.time(c.updatedAt()));
+                .put("updated_at", Api.time(c.updatedAt())).put("restricted", c.restricted());
     }
 
     static JsonObject json(CallSearchRepository.TimelineEntry e) {

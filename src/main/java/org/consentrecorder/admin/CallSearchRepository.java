@@ -13,6 +13,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
+import org.consentrecorder.privacy.RestrictionRepository;
 
 /**
  * The operators' view of calls: search and detail. It reads tables the call flow and the archive
@@ -33,14 +34,14 @@ public final class CallSearchRepository {
     /** A call in a search result, with its recording's id and archive state when it has one. */
     public record CallSummary(UUID id, Instant startedAt, Instant endedAt, String caller, String outcome, String phase,
                               String recordingState, boolean paused, UUID consentId, UUID recordingId,
-                              String recordingArchiveState) {
+                              String recordingArchiveState, boolean restricted) {
     }
 
     /** A call as the detail view shows it (the durable call state, without internal ids). */
     public record CallDetail(UUID id, String channelId, String channelName, String linkedId, String caller,
                              String asteriskId, Instant startedAt, Instant endedAt, String phase, String outcome,
                              UUID consentId, String recordingName, String recordingState, boolean paused,
-                             Instant updatedAt) {
+                             Instant updatedAt, boolean restricted) {
     }
 
     /** One pause or resume of the call's recording. */
@@ -55,7 +56,8 @@ public final class CallSearchRepository {
                 f.after() == null ? null : f.after().time(), f.after() == null ? null : f.after().id(), limit);
         return pool.preparedQuery("select c.id, c.started_at, c.ended_at, c.caller_subject as caller, "
                         + "c.outcome, c.phase, c.recording_state, c.paused, c.consent_id, "
-                        + "r.id as recording_id, r.state as recording_archive_state "
+                        + "r.id as recording_id, r.state as recording_archive_state, "
+                        + RestrictionRepository.restricted("c.id", "c.caller_subject") + " as restricted "
                         + "from call c left join recording r on r.call_id = c.id "
                         + "where ($1::timestamptz is null or c.started_at >= $1) "
                         + "and ($2::timestamptz is null or c.started_at < $2) "
@@ -71,7 +73,8 @@ public final class CallSearchRepository {
                         out.add(new CallSummary(r.getUUID("id"), instant(r, "started_at"), instant(r, "ended_at"),
                                 r.getString("caller"), r.getString("outcome"), r.getString("phase"),
                                 r.getString("recording_state"), r.getBoolean("paused"), r.getUUID("consent_id"),
-                                r.getUUID("recording_id"), r.getString("recording_archive_state")));
+                                r.getUUID("recording_id"), r.getString("recording_archive_state"),
+                                r.getBoolean("restricted")));
                     }
                     return out;
                 });
@@ -80,7 +83,9 @@ public final class CallSearchRepository {
     public Future<Optional<CallDetail>> find(UUID id) {
         return pool.preparedQuery("select id, channel_id, channel_name, linked_id, caller_subject as caller, "
                         + "asterisk_id, started_at, ended_at, phase, outcome, consent_id, recording_name, "
-                        + "recording_state, paused, updated_at from call where id = $1")
+                        + "recording_state, paused, updated_at, "
+                        + RestrictionRepository.restricted("call.id", "call.caller_subject") + " as restricted "
+                        + "from call where id = $1")
                 .execute(Tuple.of(id))
                 .map(rows -> {
                     if (rows.size() == 0) {
@@ -92,7 +97,7 @@ public final class CallSearchRepository {
                             r.getString("asterisk_id"), instant(r, "started_at"), instant(r, "ended_at"),
                             r.getString("phase"), r.getString("outcome"), r.getUUID("consent_id"),
                             r.getString("recording_name"), r.getString("recording_state"), r.getBoolean("paused"),
-                            instant(r, "updated_at")));
+                            instant(r, "updated_at"), r.getBoolean("restricted")));
                 });
     }
 

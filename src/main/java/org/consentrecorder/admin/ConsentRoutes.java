@@ -44,8 +44,10 @@ final class ConsentRoutes {
             Future<Optional<ConsentRegistryRepository.Preference>> preference = registry.preference(subject);
             Future<Optional<ConsentRegistryRepository.Decision>> latest = registry.latestDecision(subject);
             Future<Long> count = registry.decisionCount(subject);
-            return Future.all(preference, latest, count).map(all -> new JsonObject()
+            Future<Boolean> restricted = api.privacy().restrictions().coveringSubject(subject).map(r -> !r.isEmpty());
+            return Future.all(preference, latest, count, restricted).map(all -> new JsonObject()
                     .put("caller", subject)
+                    .put("restricted", restricted.result())
                     .put("do_not_record", preference.result()
                             .map(p -> "do_not_record".equals(p.preference())).orElse(false))
                     .put("preference", preference.result().map(ConsentRoutes::json).orElse(null))

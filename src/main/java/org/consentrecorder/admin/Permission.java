@@ -22,6 +22,15 @@ public enum Permission {
     WITHDRAW_CONSENT,
     /** Data-subject requests: register, list, read (overdue ones too). */
     HANDLE_SUBJECT_REQUESTS,
+    /**
+     * Restrictions of processing (Art. 18): place, lift, list; and playing or exporting restricted data for
+     * legal claims, with the reason stated.
+     */
+    RESTRICT_PROCESSING,
+    /** Corrections and supplementary statements (Art. 16): add, amend, list. */
+    CORRECT_DATA,
+    /** The breach register (Art. 33/34): record, notify, decide on informing callers, trace an account, report. */
+    MANAGE_BREACHES,
     /** Legal holds: place, release, list. */
     MANAGE_LEGAL_HOLDS,
     /** The records of processing, the retention policy and the retention runs. */

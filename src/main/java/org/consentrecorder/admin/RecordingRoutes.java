@@ -86,7 +86,7 @@ final class RecordingRoutes {
                 .put("codec", r.codec())
                 .put("state", r.state()).put("duration_seconds", r.durationSeconds())
                 .put("plaintext_bytes", r.plaintextBytes()).put("finished_at", Api.time(r.finishedAt()))
-                .put("archived_at", Api.time(r.archivedAt()));
+                .put("archived_at", Api.time(r.archivedAt())).put("restricted", r.restricted());
     }
 
     private void read(RoutingContext ctx) {
@@ -103,8 +103,9 @@ final class RecordingRoutes {
     }
 
     private void audio(RoutingContext ctx) {
-        QueryInput q = QueryInput.of(ctx, "reason", "format");
+        QueryInput q = QueryInput.of(ctx, "reason", "format", "purpose");
         UUID id = Ids.parse("recording id", ctx.pathParam("id"));
+        Optional<String> purpose = q.oneOf("purpose", List.of(RestrictionRoutes.LEGAL_CLAIMS));
         String reason = q.string("reason").map(String::trim).orElse("");
         if (reason.length() < 3) {
             throw ApiError.badRequest("query parameter 'reason' is required: say why you play this recording "
@@ -141,7 +142,9 @@ final class RecordingRoutes {
             // only where the range is
             long from = served.decoded() ? 0 : offset;
             long count = served.decoded() ? rec.plaintextBytes() : length;
-            return api.auditAllowed(ctx, "recording", id.toString(), reason, detail)
+            return RestrictionRoutes.admit(ctx, api.privacy().restrictions().coveringCall(rec.callId()), purpose, reason)
+                    .compose(legalClaims -> api.auditAllowed(ctx, "recording", id.toString(), reason,
+                            legalClaims == null ? detail : detail.mergeIn(legalClaims)))
                     .compose(v -> archive.open(id, from, count).recover(e -> {
                         api.auditMore(ctx, "recording", id.toString(), reason, "failed", detail.copy()
                                 .put("cause", "open: " + e.getClass().getSimpleName()));

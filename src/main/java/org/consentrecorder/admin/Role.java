@@ -14,7 +14,8 @@ public enum Role {
     // decisions: compliance, not the technical admin
     COMPLIANCE(EnumSet.of(Permission.SEARCH, Permission.PLAYBACK, Permission.EXPORT, Permission.ERASURE,
             Permission.READ_AUDIT, Permission.WITHDRAW_CONSENT, Permission.HANDLE_SUBJECT_REQUESTS,
-            Permission.MANAGE_LEGAL_HOLDS, Permission.READ_PRIVACY_REPORTS, Permission.READ_STATISTICS,
+            Permission.MANAGE_LEGAL_HOLDS, Permission.RESTRICT_PROCESSING, Permission.CORRECT_DATA,
+            Permission.MANAGE_BREACHES, Permission.READ_PRIVACY_REPORTS, Permission.READ_STATISTICS,
             Permission.MANAGE_QUARANTINE)),
     SUPERVISOR(EnumSet.of(Permission.SEARCH, Permission.PLAYBACK, Permission.READ_STATISTICS)),
     AUDITOR(EnumSet.of(Permission.READ_AUDIT, Permission.READ_PRIVACY_REPORTS, Permission.READ_STATISTICS)),

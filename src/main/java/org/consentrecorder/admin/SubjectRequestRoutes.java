@@ -131,8 +131,10 @@ final class SubjectRequestRoutes {
     // ---- access: the export bundle ---------------------------------------------------------------
 
     private void export(RoutingContext ctx) {
-        QueryInput.of(ctx);
+        QueryInput q = QueryInput.of(ctx, "purpose", "reason");
         UUID id = Ids.parse("request id", ctx.pathParam("id"));
+        Optional<String> purpose = q.oneOf("purpose", List.of(RestrictionRoutes.LEGAL_CLAIMS));
+        String reason = q.string("reason").map(String::trim).orElse(null);
         HttpServerResponse res = ctx.response();
         Context context = ctx.vertx().getOrCreateContext();
         JsonObject detail = new JsonObject().put("kind", PrivacyRequests.ACCESS);
@@ -145,8 +147,13 @@ final class SubjectRequestRoutes {
                     if (request.subjectErased()) {
                         throw ApiError.conflict("the subject of request " + id + " has been erased; nothing to export");
                     }
-                    // the audit row is written before the first byte of personal data leaves
-                    return api.auditAllowed(ctx, "privacy_request", id.toString(), null, detail)
+                    // the audit row is written before the first byte of personal data leaves; restricted
+                    // data (Art. 18) leaves only for legal claims, stated by compliance
+                    return RestrictionRoutes.admit(ctx, api.privacy().restrictions().coveringSubject(request.subject()),
+                                    purpose, reason)
+                            .compose(legalClaims -> api.auditAllowed(ctx, "privacy_request", id.toString(),
+                                    legalClaims == null ? null : reason,
+                                    legalClaims == null ? detail : detail.copy().mergeIn(legalClaims)))
                             .compose(v -> api.privacy().export().prepare(request));
                 })
                 .compose(bundle -> {

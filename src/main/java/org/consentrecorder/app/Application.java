@@ -150,7 +150,7 @@ public final class Application implements AutoCloseable {
             // a server that may lose commits breaks the archive's promise; say so loudly (check says it too)
             DurabilitySettings durability = await(DurabilitySettings.read(pool));
             durability.problems().forEach(p -> LOG.warn("database {}: {}", database.describe(), p));
-            CallRepository repository = new CallRepository(pool);
+            CallRepository repository = new CallRepository(pool, subjectKeys::suppressionDigest);
             await(repository.registerNotices(config.calls().ivr().notices().all()));
 
             CallShards shards = await(CallShards.deploy(vertx, VertxOptions.DEFAULT_EVENT_LOOP_POOL_SIZE));
@@ -214,14 +214,14 @@ public final class Application implements AutoCloseable {
                     // TCP_NODELAY (Vert.x's default, set here so it stays): a pause is one small request
                     // that must leave at once, not wait for Nagle to coalesce it with nothing
                     AriConnection connection = new AriConnection(vertx, context, a.endpoint(),
-                            () -> vertx.createHttpClient(new HttpClientOptions().setKeepAlive(true).setTcpNoDelay(true)
-                                            .setConnectTimeout((int) a.requestTimeout().toMillis()),
+                            () -> vertx.createHttpClient(a.tls(new HttpClientOptions().setKeepAlive(true).setTcpNoDelay(true)
+                                            .setConnectTimeout((int) a.requestTimeout().toMillis())),
                                     new PoolOptions().setHttp1MaxSize(perLoop)),
-                            () -> vertx.createHttpClient(new HttpClientOptions().setKeepAlive(true).setTcpNoDelay(true)
-                                            .setConnectTimeout((int) a.requestTimeout().toMillis()),
+                            () -> vertx.createHttpClient(a.tls(new HttpClientOptions().setKeepAlive(true).setTcpNoDelay(true)
+                                            .setConnectTimeout((int) a.requestTimeout().toMillis())),
                                     new PoolOptions().setHttp1MaxSize(ARI_CONTROL_CONNECTIONS_PER_LOOP)),
-                            vertx.createWebSocketClient(new WebSocketClientOptions().setMaxFrameSize(1 << 20)
-                                    .setMaxMessageSize(16 << 20).setTcpNoDelay(true)),
+                            vertx.createWebSocketClient(a.tls(new WebSocketClientOptions().setMaxFrameSize(1 << 20)
+                                    .setMaxMessageSize(16 << 20).setTcpNoDelay(true))),
                             a.requestTimeout(), a.reconnectMin(), a.reconnectMax(), listener);
                     registry.scheduleSweep(a.sweepInterval(), connection::connected);
                     ariReady.complete(connection);

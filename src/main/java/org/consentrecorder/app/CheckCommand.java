@@ -71,7 +71,7 @@ final class CheckCommand implements Callable<Integer> {
 
     private int checkAri(Vertx vertx, AppConfig config) {
         AriSettings a = config.ari();
-        HttpClientAgent client = vertx.createHttpClient();
+        HttpClientAgent client = vertx.createHttpClient(a.tls(new io.vertx.core.http.HttpClientOptions()));
         VertxAriHttpClient http = new VertxAriHttpClient(client, a.endpoint(), a.requestTimeout());
         try {
             VertxAriHttpClient.Response res = Application.await(http.send("GET", "/api-docs/resources.json", List.of(), null));

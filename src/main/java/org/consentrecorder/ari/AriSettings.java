@@ -1,13 +1,24 @@
 package org.consentrecorder.ari;
 
+import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.http.WebSocketClientOptions;
+import io.vertx.core.net.PemTrustOptions;
 import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Optional;
 import org.consentrecorder.config.ConfigReader;
 import org.consentrecorder.config.Secret;
 
-/** Where Asterisk's ARI is and how patiently to talk to it; read from the CR_ARI_* keys. */
+/**
+ * Where Asterisk's ARI is and how patiently to talk to it; read from the CR_ARI_* keys. With an https://
+ * URL, REST goes over HTTPS and events over WSS; {@code caFile} (CR_ARI_CA_FILE) is the PEM file of the
+ * certificate authority (or Asterisk's self-signed certificate) to trust instead of the JDK's, and the
+ * host name is always verified against the certificate.
+ */
 public record AriSettings(AriEndpoint endpoint, Duration requestTimeout, Duration reconnectMin,
-                          Duration reconnectMax, Duration sweepInterval) {
+                          Duration reconnectMax, Duration sweepInterval, Optional<Path> caFile) {
 
     public static final String ARI_URL = "CR_ARI_URL";
     public static final String ARI_USER = "CR_ARI_USER";
@@ -17,6 +28,7 @@ public record AriSettings(AriEndpoint endpoint, Duration requestTimeout, Duratio
     public static final String ARI_RECONNECT_MIN = "CR_ARI_RECONNECT_MIN";
     public static final String ARI_RECONNECT_MAX = "CR_ARI_RECONNECT_MAX";
     public static final String ARI_SWEEP_INTERVAL = "CR_ARI_SWEEP_INTERVAL";
+    public static final String ARI_CA_FILE = "CR_ARI_CA_FILE";
     public static final String DEFAULT_ARI_URL = "http://127.0.0.1:8088";
     public static final String DEFAULT_ARI_USER = "consent-recorder";
     public static final String DEFAULT_APP = "consent-recorder";
@@ -56,6 +68,28 @@ public record AriSettings(AriEndpoint endpoint, Duration requestTimeout, Duratio
             max = min;
         }
         Duration sweep = r.duration(ARI_SWEEP_INTERVAL, Duration.ofSeconds(60), Duration.ofSeconds(1), Duration.ofHours(1));
-        return new AriSettings(new AriEndpoint(base, user, secret, app), timeout, min, max, sweep);
+        Optional<Path> ca = r.optional(ARI_CA_FILE).map(String::trim).filter(v -> !v.isEmpty()).map(Path::of);
+        if (ca.isPresent()) {
+            if (!"https".equalsIgnoreCase(base.getScheme())) {
+                r.problem(ARI_CA_FILE, "is set but " + ARI_URL + " is not https://: the CA would not be used");
+            } else if (!Files.isReadable(ca.get()) || Files.isDirectory(ca.get())) {
+                r.problem(ARI_CA_FILE, ca.get() + " is not a readable file (a PEM certificate)");
+            }
+        }
+        return new AriSettings(new AriEndpoint(base, user, secret, app), timeout, min, max, sweep, ca);
+    }
+
+    /** The TLS side of the REST clients: the configured CA as the only trust, host names verified. */
+    public HttpClientOptions tls(HttpClientOptions options) {
+        options.setVerifyHost(true);
+        caFile.ifPresent(f -> options.setTrustOptions(new PemTrustOptions().addCertPath(f.toString())));
+        return options;
+    }
+
+    /** The TLS side of the event WebSocket client, as {@link #tls(HttpClientOptions)}. */
+    public WebSocketClientOptions tls(WebSocketClientOptions options) {
+        options.setVerifyHost(true);
+        caFile.ifPresent(f -> options.setTrustOptions(new PemTrustOptions().addCertPath(f.toString())));
+        return options;
     }
 }

@@ -11,6 +11,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.function.Function;
 
 /**
  * PostgreSQL access for the call flow: consent evidence, the caller's preference, the durable
@@ -18,9 +19,15 @@ import java.util.UUID;
  */
 public final class CallRepository {
     private final Pool pool;
+    private final Function<String, String> suppressionDigest;
 
-    public CallRepository(Pool pool) {
+    /**
+     * @param suppressionDigest the keyed hash of a subject in the suppression list (the subject key store's
+     *                          {@code suppressionDigest}); its key is never in the database
+     */
+    public CallRepository(Pool pool, Function<String, String> suppressionDigest) {
         this.pool = pool;
+        this.suppressionDigest = suppressionDigest;
     }
 
     /** Stores the words of every configured notice version (once each). */
@@ -38,11 +45,23 @@ public final class CallRepository {
                 .executeBatch(batch).mapEmpty();
     }
 
-    /** True when the subject's current preference is "do not record". */
+    /**
+     * True when the subject's current preference is "do not record", or when the keyed hash of their
+     * number is on the suppression list (a caller who had objected or withdrawn and was then erased:
+     * the number is gone, the refusal stays).
+     */
     public Future<Boolean> doNotRecord(String subject) {
-        return pool.preparedQuery("select preference from subject_preference where subject = $1")
-                .execute(Tuple.of(subject))
-                .map(rows -> rows.size() > 0 && "do_not_record".equals(rows.iterator().next().getString(0)));
+        String digest;
+        try {
+            digest = suppressionDigest.apply(subject);
+        } catch (RuntimeException e) {
+            return Future.failedFuture(e);
+        }
+        return pool.preparedQuery("select exists (select 1 from subject_preference where subject = $1 "
+                        + "and preference = 'do_not_record') or exists (select 1 from caller_suppression "
+                        + "where digest = $2)")
+                .execute(Tuple.of(subject, digest))
+                .map(rows -> rows.iterator().next().getBoolean(0));
     }
 
     /** Appends the decision; a withdrawal or a grant also changes the caller's current preference. */
@@ -64,7 +83,10 @@ public final class CallRepository {
                 return setPreference(tx, e.callerSubject(), "do_not_record", e.id(), "call", e.decidedBy(), e.decidedAt());
             }
             if (e.outcome() == Outcome.GRANTED) {
-                return setPreference(tx, e.callerSubject(), "granted", e.id(), "call", e.decidedBy(), e.decidedAt());
+                // the caller allowed recording again of their own accord: that lifts an earlier suppression too
+                return setPreference(tx, e.callerSubject(), "granted", e.id(), "call", e.decidedBy(), e.decidedAt())
+                        .compose(v -> tx.preparedQuery("delete from caller_suppression where digest = $1")
+                                .execute(Tuple.of(suppressionDigest.apply(e.callerSubject()))).mapEmpty());
             }
             return Future.<Void>succeededFuture();
         }).compose(v -> stillWanted.getAsBoolean() ? Future.<Void>succeededFuture()

@@ -179,6 +179,11 @@ public final class FileSubjectKeyStore extends KeyringSubjectKeyStore {
         }
     }
 
+    @Override
+    SecretKeyMaterial indexKey() {
+        return indexKey;
+    }
+
     private Path referenceFile(String subjectId) {
         return subjectsDir.resolve(SubjectLookup.name(indexKey, subjectId));
     }

@@ -14,6 +14,7 @@ public final class InMemorySubjectKeyStore extends KeyringSubjectKeyStore {
 
     private final Map<String, String> references = new HashMap<>();
     private final Map<String, WrappedSubjectKey> keys = new HashMap<>();
+    private final SubjectKey indexKey = SubjectKey.generate();
 
     public InMemorySubjectKeyStore(Keyring keyring) {
         super(keyring);
@@ -52,6 +53,11 @@ public final class InMemorySubjectKeyStore extends KeyringSubjectKeyStore {
     @Override
     synchronized List<String> storedKeyIds() {
         return new ArrayList<>(keys.keySet());
+    }
+
+    @Override
+    SecretKeyMaterial indexKey() {
+        return indexKey;
     }
 
     /** The stored wrapped form, for inspection in tests. */

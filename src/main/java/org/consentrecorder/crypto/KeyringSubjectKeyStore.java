@@ -33,6 +33,15 @@ abstract class KeyringSubjectKeyStore implements SubjectKeyStore {
 
     abstract List<String> storedKeyIds();
 
+    /** The store-wide key behind subject lookups and suppression digests; it outlives every subject key. */
+    abstract SecretKeyMaterial indexKey();
+
+    @Override
+    public String suppressionDigest(String subjectId) {
+        Objects.requireNonNull(subjectId, "subjectId");
+        return SubjectLookup.suppressionDigest(indexKey(), subjectId);
+    }
+
     /** Subclasses re-wrap any extra keys of their own here; called before the store switches keyrings. */
     void rewrapOwnKeys(Keyring newKeyring) {
     }

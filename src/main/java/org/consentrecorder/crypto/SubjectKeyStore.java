@@ -48,6 +48,15 @@ public interface SubjectKeyStore {
      */
     boolean destroy(String subjectId);
 
+    /**
+     * A keyed hash of the subject id for the "do not record" suppression list: HMAC-SHA-256 under a store-wide key
+     * kept wrapped under the keyring's KEK (never in the database), hex. It stays the same when the subject's own key
+     * is {@link #destroy destroyed} (that is its point: an erased caller who had objected is still recognised) and
+     * across KEK rotation; it differs from anything else the store derives from the subject id. Only whoever holds
+     * the keyring and this store can compute it, so the database alone cannot be searched for a number.
+     */
+    String suppressionDigest(String subjectId);
+
     /** Ids of all stored subject keys (subject ids themselves are not recoverable from every store). */
     List<String> listKeyIds();
 

@@ -16,11 +16,32 @@ final class SubjectLookup {
     private SubjectLookup() {
     }
 
+    /** Label of the suppression-list key derived from the index key (domain separation from file names). */
+    private static final byte[] SUPPRESSION_LABEL =
+            "consent-recorder/suppression-list/1".getBytes(StandardCharsets.US_ASCII);
+
     static String name(SecretKeyMaterial indexKey, String subjectId) {
+        return HexFormat.of().formatHex(hmac(indexKey.bytes(), subjectId.getBytes(StandardCharsets.UTF_8)));
+    }
+
+    /**
+     * HMAC-SHA256(k, subject id) with k = HMAC-SHA256(index key, label): a key of its own (one HKDF-Expand block),
+     * so a suppression digest never equals the subject's file name in the store and one cannot stand in for the other.
+     */
+    static String suppressionDigest(SecretKeyMaterial indexKey, String subjectId) {
+        byte[] derived = hmac(indexKey.bytes(), SUPPRESSION_LABEL);
+        try {
+            return HexFormat.of().formatHex(hmac(derived, subjectId.getBytes(StandardCharsets.UTF_8)));
+        } finally {
+            java.util.Arrays.fill(derived, (byte) 0);
+        }
+    }
+
+    private static byte[] hmac(byte[] key, byte[] message) {
         try {
             Mac mac = Mac.getInstance("HmacSHA256");
-            mac.init(new SecretKeySpec(indexKey.bytes(), "HmacSHA256"));
-            return HexFormat.of().formatHex(mac.doFinal(subjectId.getBytes(StandardCharsets.UTF_8)));
+            mac.init(new SecretKeySpec(key, "HmacSHA256"));
+            return mac.doFinal(message);
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("HmacSHA256 is unavailable", e);
         }

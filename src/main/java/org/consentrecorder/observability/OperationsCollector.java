@@ -62,6 +62,9 @@ final class OperationsCollector {
                 "Calls of the last " + OperationsRepository.EVIDENCE_CHECK_DAYS + " days recorded without a stored "
                         + "decision that allows recording; must stay 0",
                 OperationsRepository.Snapshot::recordedWithoutEvidence).register(registry);
+        gauge(registry, "consent_recorder.breaches.overdue",
+                "Breaches in the register whose notification to the supervisory authority is past its 72 hours "
+                        + "(GDPR Art. 33); must stay 0", OperationsRepository.Snapshot::breachesOverdue).register(registry);
         Gauge.builder("consent_recorder.database.up", this, c -> c.databaseUp ? 1 : 0)
                 .description("1 when the last refresh of these gauges reached the database").register(registry);
     }

@@ -41,7 +41,9 @@ final class OperationsRepository {
             + "(select min(started_at) from retention_run) as first_retention_run, "
             + "(select count(*) from call c where c.started_at > clock_timestamp() - interval '" + EVIDENCE_CHECK_DAYS
             + " days' and c.recording_name is not null and not exists (select 1 from consent_decision d "
-            + "  where d.id = c.consent_id and " + ALLOWS_RECORDING + ")) as recorded_without_evidence";
+            + "  where d.id = c.consent_id and " + ALLOWS_RECORDING + ")) as recorded_without_evidence, "
+            + "(select count(*) from breach where " + org.consentrecorder.privacy.BreachRepository.OVERDUE
+            + ") as breaches_overdue";
 
     private static final String LAST_RUN = "select status, trigger, started_at, finished_at from retention_run "
             + "order by started_at desc limit 1";
@@ -49,7 +51,7 @@ final class OperationsRepository {
     /** What the database says, at one moment. */
     record Snapshot(Map<String, Long> backlog, Double oldestPendingSeconds, Map<String, Long> openRequests,
                     Map<String, Long> overdueRequests, Instant lastRetentionSuccess, Instant firstRetentionRun,
-                    long recordedWithoutEvidence) {
+                    long recordedWithoutEvidence, long breachesOverdue) {
 
         /** Verified copies: safe in the archive, Asterisk's copy not deleted yet. */
         long asteriskCopiesAwaitingDeletion() {
@@ -82,7 +84,8 @@ final class OperationsRepository {
             }
             return new Snapshot(backlog, r.getDouble("oldest_pending_seconds"), open, overdue,
                     instant(r.getOffsetDateTime("last_retention_success")),
-                    instant(r.getOffsetDateTime("first_retention_run")), r.getLong("recorded_without_evidence"));
+                    instant(r.getOffsetDateTime("first_retention_run")), r.getLong("recorded_without_evidence"),
+                    r.getLong("breaches_overdue"));
         });
     }
 

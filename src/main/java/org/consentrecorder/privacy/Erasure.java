@@ -30,7 +30,9 @@ import org.consentrecorder.config.ExternalText;
  *       identifiers in calls, consent evidence, preferences and earlier requests are replaced by a
  *       random token (outcome, lawful basis, times and notice version stay: the fact that consent
  *       was asked and answered, without who); the audit pseudonym is unlinked; the erasure's own
- *       audit row is written;</li>
+ *       audit row is written; a caller who had refused recording (preference "do not record", or a
+ *       last decision that withdrew or objected) is first put on the suppression list as a keyed
+ *       hash of the number, so the refusal outlives the number;</li>
  *   <li>after the commit, Asterisk's copy of a recording that was not archived yet is deleted, and
  *       the subject key is destroyed, so that copies of the database (backups) cannot be decrypted
  *       any more. If that fails the request stays open and may be run again: every step is
@@ -197,7 +199,15 @@ public final class Erasure {
                             })
                             .map(updated -> result.put("recordings_erased", updated));
                 })
-                .compose(v -> rows.redactDecisions(tx, subject, calls, token, now, held))
+                .compose(v -> rows.suppressIfRefused(tx, subject, keys.suppressionDigest(subject), requestId, now))
+                .compose(reason -> {
+                    // a refusal survives the erasure as a keyed hash: the caller is still not recorded next time
+                    result.put("suppression_listed", reason != null);
+                    if (reason != null) {
+                        result.put("suppression_reason", reason);
+                    }
+                    return rows.redactDecisions(tx, subject, calls, token, now, held);
+                })
                 .compose(n -> {
                     result.put("consent_decisions_redacted", n);
                     return rows.redactCalls(tx, subject, token, held);
@@ -220,6 +230,14 @@ public final class Erasure {
                 })
                 .compose(n -> {
                     result.put("released_holds_redacted", n);
+                    return rows.redactRestrictions(tx, subject, token);
+                })
+                .compose(n -> {
+                    result.put("restrictions_redacted", n);
+                    return rows.deleteCorrections(tx, subject, calls, held);
+                })
+                .compose(n -> {
+                    result.put("corrections_deleted", n);
                     // held rows still carry the number: their audit rows stay linkable until the hold ends
                     return held.isEmpty() ? rows.unlinkPseudonym(tx, subject) : Future.succeededFuture(0);
                 })

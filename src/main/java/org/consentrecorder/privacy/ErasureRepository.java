@@ -129,6 +129,40 @@ public final class ErasureRepository {
                 .map(r -> r.rowCount());
     }
 
+    /**
+     * Puts the subject's keyed hash on the suppression list when they refused recording: their current
+     * preference is "do not record", or their latest decision was a withdrawal or an objection. Run
+     * before the preference and the decisions are redacted. Completes with the reason, or null when
+     * nothing refused recording.
+     */
+    public Future<String> suppressIfRefused(Tx tx, String subject, String digest, UUID requestId, Instant at) {
+        return tx.connection().preparedQuery("select (select preference from subject_preference where subject = $1) "
+                        + "as preference, (select outcome from consent_decision where caller_subject = $1 "
+                        + "order by decided_at desc, id desc limit 1) as latest")
+                .execute(Tuple.of(subject))
+                .compose(rows -> {
+                    Row r = rows.iterator().next();
+                    String reason = suppressionReason(r.getString("preference"), r.getString("latest"));
+                    if (reason == null) {
+                        return Future.succeededFuture(null);
+                    }
+                    return tx.connection().preparedQuery("insert into caller_suppression (digest, reason, request_id, "
+                                    + "created_at) values ($1, $2, $3, $4) on conflict (digest) do nothing")
+                            .execute(Tuple.of(digest, reason, requestId, Sql.ts(at)))
+                            .map(reason);
+                });
+    }
+
+    static String suppressionReason(String preference, String latestOutcome) {
+        if ("do_not_record".equals(preference)) {
+            return "do_not_record";
+        }
+        if ("withdrawn".equals(latestOutcome) || "opted_out".equals(latestOutcome)) {
+            return latestOutcome;
+        }
+        return null;
+    }
+
     public Future<Integer> redactPreference(Tx tx, String subject, String token) {
         return replaceSubject(tx, "update subject_preference set subject = $2 where subject = $1", subject, token);
     }
@@ -149,6 +183,25 @@ public final class ErasureRepository {
     public Future<Integer> redactReleasedHolds(Tx tx, String subject, String token) {
         return replaceSubject(tx, "update legal_hold set subject = $2 where subject = $1 and released_at is not null",
                 subject, token);
+    }
+
+    /**
+     * Restrictions on the subject (Art. 18) keep applying to what is left, under the token: erasure
+     * and restriction do not exclude each other, and the restriction's history stays.
+     */
+    public Future<Integer> redactRestrictions(Tx tx, String subject, String token) {
+        return replaceSubject(tx, "update restriction set subject = $2 where subject = $1", subject, token);
+    }
+
+    /**
+     * Corrections and supplementary statements about the subject or their erased calls (Art. 16): they
+     * describe the caller, so they go with the rest; those on held calls stay with the held call.
+     */
+    public Future<Integer> deleteCorrections(Tx tx, String subject, List<UUID> calls, List<UUID> heldCalls) {
+        return tx.connection().preparedQuery("delete from correction where subject = $1 "
+                        + "or (call_id = any($2) and not (call_id = any($3)))")
+                .execute(Tuple.of(subject, uuids(calls), uuids(heldCalls)))
+                .map(r -> r.rowCount());
     }
 
     /** Deletes the audit pseudonym: audit rows that name it no longer point at anybody. */

@@ -41,7 +41,9 @@ public final class ErasureVerificationRepository {
             new Place("subject_preference", "subject = $1", "updated_at"),
             new Place("subject_preference_history", "subject = $1", "changed_at"),
             new Place("privacy_request", "subject = $1 and id <> $4", "received_at"),
-            new Place("legal_hold", "subject = $1", "placed_at"));
+            new Place("legal_hold", "subject = $1", "placed_at"),
+            new Place("restriction", "subject = $1", "placed_at"),
+            new Place("correction", "subject = $1", "created_at"));
 
     /** The subject's calls that are under an active legal hold (their rows keep the identifiers). */
     public Future<List<UUID>> heldCalls(String subject) {

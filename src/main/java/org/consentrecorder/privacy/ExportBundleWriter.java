@@ -25,6 +25,10 @@ import java.util.zip.ZipOutputStream;
 public final class ExportBundleWriter {
     static final String MANIFEST = "manifest.json";
     static final String README = "README.txt";
+    /** The manifest's JSON Schema travels with it: the bundle is the portable format (Art. 20). */
+    static final String SCHEMA = "manifest.schema.json";
+    /** Where the build puts docs/subject-export.schema.json on the classpath (pom.xml). */
+    public static final String SCHEMA_RESOURCE = "/privacy/subject-export.schema.json";
     private static final int COPY_BUFFER = 64 * 1024;
 
     /** A recording to put in the bundle: where, how long, and the SHA-256 it must have. */
@@ -59,6 +63,7 @@ public final class ExportBundleWriter {
             zip.setLevel(Deflater.BEST_SPEED);
             putText(zip, README, readme);
             putText(zip, MANIFEST, manifest.encodePrettily());
+            putText(zip, SCHEMA, schema());
             byte[] buffer = new byte[COPY_BUFFER];
             for (RecordingFile f : files) {
                 zip.putNextEntry(new ZipEntry(f.path()));
@@ -84,6 +89,15 @@ public final class ExportBundleWriter {
             zip.flush();
         }
         return new Summary(counted.count, HexFormat.of().formatHex(bundleDigest.digest()), files.size(), audio);
+    }
+
+    static String schema() throws IOException {
+        try (java.io.InputStream in = ExportBundleWriter.class.getResourceAsStream(SCHEMA_RESOURCE)) {
+            if (in == null) {
+                throw new IOException(SCHEMA_RESOURCE + " is missing from the classpath");
+            }
+            return new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        }
     }
 
     private static void putText(ZipOutputStream zip, String name, String text) throws IOException {

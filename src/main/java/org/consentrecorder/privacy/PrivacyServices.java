@@ -20,6 +20,9 @@ public final class PrivacyServices {
     private final SubjectPseudonymRepository pseudonyms;
     private final ConsentRegistryRepository consentRegistry;
     private final LegalHoldRepository legalHolds;
+    private final RestrictionRepository restrictions;
+    private final CorrectionRepository corrections;
+    private final BreachRepository breaches;
 
     public PrivacyServices(Vertx vertx, Pool pool, ProcessingRegister.RegisterFacts config, SubjectKeyStore keys, Supplier<AriClient> ari,
                            Supplier<RecordingArchive> archive, Clock clock) {
@@ -40,6 +43,9 @@ public final class PrivacyServices {
         this.pseudonyms = new SubjectPseudonymRepository(pool);
         this.consentRegistry = new ConsentRegistryRepository(pool);
         this.legalHolds = new LegalHoldRepository(pool);
+        this.restrictions = new RestrictionRepository(pool);
+        this.corrections = new CorrectionRepository(pool);
+        this.breaches = new BreachRepository(pool);
     }
 
     /** The facts the records of processing are built from. */
@@ -87,5 +93,20 @@ public final class PrivacyServices {
 
     public LegalHoldRepository legalHolds() {
         return legalHolds;
+    }
+
+    /** Restrictions of processing (Art. 18). */
+    public RestrictionRepository restrictions() {
+        return restrictions;
+    }
+
+    /** Corrections and supplementary statements (Art. 16). */
+    public CorrectionRepository corrections() {
+        return corrections;
+    }
+
+    /** The breach register (Art. 33/34). */
+    public BreachRepository breaches() {
+        return breaches;
     }
 }

@@ -222,10 +222,15 @@ public final class RetentionJob {
         counts.putIfAbsent("calls_deleted", 0L);
         counts.putIfAbsent("timeline_entries_deleted", 0L);
         counts.putIfAbsent("recording_tombstones_deleted", 0L);
+        counts.putIfAbsent("call_corrections_deleted", 0L);
         return batches(tx -> rows.lockExpiredCalls(tx, cutoff, settings.retentionBatch())
                         .compose(ids -> rows.deleteTimeline(tx, ids)
                                 .compose(t -> {
                                     add(counts, "timeline_entries_deleted", t);
+                                    return rows.deleteCallCorrections(tx, ids);
+                                })
+                                .compose(c -> {
+                                    add(counts, "call_corrections_deleted", c);
                                     return rows.deleteRecordingTombstones(tx, ids);
                                 })
                                 .compose(r -> {

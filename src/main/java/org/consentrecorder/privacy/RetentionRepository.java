@@ -178,6 +178,11 @@ public final class RetentionRepository {
         return deleteByCall(tx, "delete from recording_timeline where call_id = any($1)", calls);
     }
 
+    /** Corrections and statements on expired calls (Art. 16) go with them; those on a caller stay. */
+    public Future<Integer> deleteCallCorrections(Tx tx, List<UUID> calls) {
+        return deleteByCall(tx, "delete from correction where scope = 'call' and call_id = any($1)", calls);
+    }
+
     public Future<Integer> deleteRecordingTombstones(Tx tx, List<UUID> calls) {
         return deleteByCall(tx, "delete from recording where call_id = any($1)", calls);
     }

@@ -63,12 +63,15 @@ public final class SubjectExport {
         this.rows = new SubjectExportRepository(pool);
         this.consent = new ConsentRegistryRepository(pool);
         this.pseudonyms = new SubjectPseudonymRepository(pool);
+        this.corrections = new CorrectionRepository(pool);
         this.archive = archive;
         this.settings = settings;
         this.clock = clock;
         // zip writing blocks: a small pool of its own, so exports never starve other blocking work
         this.workers = vertx.createSharedWorkerExecutor("cr-privacy-export", 2, 2, TimeUnit.HOURS);
     }
+
+    private final CorrectionRepository corrections;
 
     /** The manifest and the recordings that go into the bundle. */
     public record Bundle(JsonObject manifest, List<ExportBundleWriter.RecordingFile> files) {
@@ -91,6 +94,7 @@ public final class SubjectExport {
         Future<RowsAndIds> requests = rows.requests(subject)
                 .map(list -> RowsAndIds.of(json(list, SubjectExport::json), "id"));
         Future<String> pseudonym = pseudonyms.find(subject).map(p -> p.orElse(null));
+        Future<JsonArray> corrections = this.corrections.forSubject(subject).map(list -> json(list, SubjectExport::json));
         Future<JsonArray> audit = Future.all(decisions, recordings, requests, pseudonym).compose(all -> {
             Set<String> targets = new LinkedHashSet<>();
             targets.add(subject);
@@ -104,12 +108,13 @@ public final class SubjectExport {
             requests.result().ids().forEach(id -> targets.add(id.toString()));
             return rows.auditEntries(targets).map(list -> json(list, SubjectExport::json));
         });
-        return Future.all(List.of(timeline, preference, preferenceHistory, audit)).map(all -> {
+        return Future.all(List.of(timeline, preference, preferenceHistory, audit, corrections)).map(all -> {
             JsonArray recordingList = recordings.result().rows();
             List<ExportBundleWriter.RecordingFile> files = new ArrayList<>();
             for (Object o : recordingList) {
                 JsonObject r = (JsonObject) o;
                 String state = r.getString("state");
+                r.put("media_type", mediaType(r.getString("codec"), r.getString("format")));
                 if (state != null && ArchiveState.fromWire(state).playable() && r.getString("sha256") != null) {
                     String path = "recordings/" + r.getString("id") + "." + extension(r.getString("codec"),
                             r.getString("format"));
@@ -140,7 +145,8 @@ public final class SubjectExport {
                             .put("timeline_entries", timeline.result().size())
                             .put("recordings", recordingList.size())
                             .put("recording_files", files.size())
-                            .put("audit_entries", auditRows.size()))
+                            .put("audit_entries", auditRows.size())
+                            .put("corrections", corrections.result().size()))
                     .put("consent_preference", preference.result())
                     .put("consent_preference_history", preferenceHistory.result())
                     .put("calls", calls.result().rows())
@@ -148,6 +154,7 @@ public final class SubjectExport {
                     .put("timeline", timeline.result())
                     .put("recordings", recordingList)
                     .put("privacy_requests", requests.result().rows())
+                    .put("corrections", corrections.result())
                     .put("audit_entries", auditRows)
                     .put("notes", new JsonArray()
                             .add("Times are UTC. Recordings are the decrypted audio as archived; their SHA-256 is "
@@ -234,16 +241,39 @@ public final class SubjectExport {
                 Your data held by the call recording system
                 ===========================================
 
-                manifest.json   every call, consent decision (with the words you heard), payment pause,
-                                recording and access to your data we hold, as JSON.
-                recordings/     the recordings of your calls, decrypted, as they are stored: .opus files
-                                are Ogg Opus (Chrome, Edge, Firefox and VLC play them; 'opusdec file.opus
-                                file.wav' converts one to WAV), .wav files play anywhere. The manifest
-                                gives each file's SHA-256 checksum, its codec, and the SHA-256 and exact
-                                length of the recording as the telephone system first wrote it.
+                manifest.json         every call, consent decision (with the words you heard), payment
+                                      pause, recording, correction and access to your data we hold, as JSON.
+                manifest.schema.json  the JSON Schema (draft 2020-12) manifest.json follows, so that
+                                      another system can read this bundle (GDPR Art. 20).
+                recordings/           the recordings of your calls, decrypted, as they are stored: .opus
+                                      files are Ogg Opus (Chrome, Edge, Firefox and VLC play them;
+                                      'opusdec file.opus file.wav' converts one to WAV), .wav files play
+                                      anywhere. The manifest names each file's media_type and codec, its
+                                      SHA-256 checksum, and the SHA-256 and exact length of the recording
+                                      as the telephone system first wrote it.
 
                 Times are UTC. Questions: the controller's contact in manifest.json.
                 """;
+    }
+
+    /**
+     * The media type of a stored file, for the portable bundle: from the codec the archive stored it in,
+     * or, for recordings stored before codecs existed, from Asterisk's format.
+     */
+    static String mediaType(String codec, String format) {
+        if (codec != null) {
+            return switch (Codec.fromSetting(codec)) {
+                case OPUS -> "audio/ogg; codecs=opus";
+                case ALAW, WAV -> "audio/wav";
+            };
+        }
+        return switch (format == null ? "" : format) {
+            case "wav", "wav16" -> "audio/wav";
+            case "opus", "ogg" -> "audio/ogg; codecs=opus";
+            case "alaw", "ulaw" -> "audio/basic";
+            case "gsm" -> "audio/x-gsm";
+            default -> "application/octet-stream";
+        };
     }
 
     /** The stored form's extension: .opus for Ogg Opus, .wav for A-law and PCM WAV, else Asterisk's format. */
@@ -301,6 +331,14 @@ public final class SubjectExport {
             }
             return new RowsAndIds(rows, List.copyOf(ids));
         }
+    }
+
+    /** A correction or supplementary statement (Art. 16) as the manifest carries it, with its place in the history. */
+    static JsonObject json(Correction c) {
+        return new JsonObject().put("id", c.id().toString()).put("scope", c.scope()).put("call_id", id(c.callId()))
+                .put("caller_subject", c.subject()).put("kind", c.kind()).put("statement", c.statement())
+                .put("supersedes", id(c.supersedes())).put("superseded_by", id(c.supersededBy()))
+                .put("current", c.current()).put("created_at", JsonTime.format(c.createdAt()));
     }
 
     // ---- the manifest's records: every column under its name, times in UTC with milliseconds ------

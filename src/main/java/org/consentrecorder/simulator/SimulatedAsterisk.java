@@ -9,6 +9,7 @@ import io.vertx.core.VertxOptions;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.ServerWebSocket;
 import io.vertx.core.http.ServerWebSocketHandshake;
@@ -67,6 +68,7 @@ public class SimulatedAsterisk implements AutoCloseable {
     private Context context;
     private HttpServer server;
     private int port;
+    private boolean tls;
 
     // knobs
     private volatile String ariVersion = "10.0.0";
@@ -117,11 +119,21 @@ public class SimulatedAsterisk implements AutoCloseable {
 
     /** Deploys the HTTP and WebSocket server; blocks until it listens. */
     protected final void listen(int listenPort) {
+        listen(listenPort, new HttpServerOptions());
+    }
+
+    /**
+     * As {@link #listen(int)} with server options of the caller's: with TLS set (as Asterisk's
+     * {@code tlsenable} in http.conf), REST is HTTPS and the events WebSocket WSS, and {@link #url()}
+     * says https.
+     */
+    protected final void listen(int listenPort, HttpServerOptions options) {
+        this.tls = options.isSsl();
         await(vertx.deployVerticle(new AbstractVerticle() {
             @Override
             public void start(Promise<Void> started) {
                 SimulatedAsterisk.this.context = context;
-                server = vertx.createHttpServer()
+                server = vertx.createHttpServer(options)
                         .webSocketHandshakeHandler(SimulatedAsterisk.this::onHandshake)
                         .webSocketHandler(SimulatedAsterisk.this::onWebSocket)
                         .requestHandler(SimulatedAsterisk.this::onRequest);
@@ -138,7 +150,7 @@ public class SimulatedAsterisk implements AutoCloseable {
     }
 
     public String url() {
-        return "http://127.0.0.1:" + port;
+        return (tls ? "https" : "http") + "://127.0.0.1:" + port;
     }
 
     /**

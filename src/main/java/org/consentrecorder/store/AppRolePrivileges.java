@@ -48,6 +48,13 @@ public final class AppRolePrivileges {
             Map.entry("subject_preference_history", "select, insert, update, delete"),
             Map.entry("subject_pseudonym", "select, insert, update, delete"),
             Map.entry("legal_hold", "select, insert, update"),
+            // subject rights (V32-V34): a suppression row goes when the caller grants again, corrections
+            // with erasure and retention; restrictions are lifted and breaches progress by update
+            Map.entry("caller_suppression", "select, insert, delete"),
+            // update: superseding locks the earlier version (FOR UPDATE needs it); statements are never rewritten
+            Map.entry("correction", "select, insert, update, delete"),
+            Map.entry("restriction", "select, insert, update"),
+            Map.entry("breach", "select, insert, update"),
             Map.entry("privacy_request", "select, insert, update"),
             Map.entry("retention_run", "select, insert, update"),
             Map.entry("operator_account", "select, insert, update"),

@@ -44,6 +44,17 @@ function timeline(rows) {
   ], rows, {empty: 'No recording changes for this call.'});
 }
 
+// Art. 16: statements attached to the call or its caller; the evidence above them is never rewritten
+function corrections(rows) {
+  return table('Corrections and supplementary statements', [
+    {title: 'Added', cell: (r) => time(r.created_at)},
+    {title: 'Kind', cell: (r) => (r.kind === 'correction' ? 'Correction' : 'Supplementary statement')},
+    {title: 'Applies to', cell: (r) => (r.scope === 'call' ? 'this call' : 'everything about the caller')},
+    {title: 'Statement', cell: (r) => r.statement},
+    {title: 'Status', cell: (r) => (r.current ? 'current' : 'amended later')},
+  ], rows, {empty: 'No correction or statement is attached to this call or its caller.'});
+}
+
 export function render(container, id) {
   const cleanups = [];
   const body = h('div', {}, h('p', {class: 'loading'}, 'Loading the call…'));
@@ -63,9 +74,13 @@ export function render(container, id) {
               ['Ended', time(call.ended_at)],
               ['Outcome', outcome(call.outcome)],
               ['Recording', call.recording_state || '—'],
+              ['Processing restricted (Art. 18)', yesNo(call.restricted)],
               ['Channel', call.channel_name || call.channel_id],
               ['Call id', call.id],
             ])),
+        h('section', {class: 'card', 'aria-labelledby': 'corrections-heading'},
+            h('h2', {id: 'corrections-heading'}, 'Corrections and statements'),
+            corrections(call.corrections || [])),
         h('section', {class: 'card', 'aria-labelledby': 'evidence-heading'},
             h('h2', {id: 'evidence-heading'}, 'Consent evidence'),
             decisions.length === 0 ? h('p', {}, 'No consent decision is on file for this call.')

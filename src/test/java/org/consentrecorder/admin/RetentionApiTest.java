@@ -90,9 +90,16 @@ class RetentionApiTest {
                 .put("call_id", heldCall.toString()).put("reason", "dispute 12")).status());
         JsonObject subjectHold = PrivacyTestSupport.created(client.post("/api/v1/legal-holds", compliance,
                 new JsonObject().put("caller", "+15559990006").put("reason", "inquiry 7")));
+        // statements on a call go with the call (Art. 16 corrections); one on a held call stays
+        for (UUID call : List.of(c200, heldCall)) {
+            assertEquals(201, client.post("/api/v1/corrections", compliance, new JsonObject().put("call_id",
+                    call.toString()).put("kind", "supplement").put("statement", "the caller adds a note")).status());
+        }
 
         JsonObject report = run(client, admin);
         JsonObject counts = report.getJsonObject("counts");
+        assertEquals(1L, counts.getLong("call_corrections_deleted"), counts.encode());
+        assertEquals(List.of(heldCall), h.rows("select call_id from correction").stream().map(r -> r.get("call_id")).toList());
         assertEquals(5L, counts.getLong("days_aggregated"), counts.encode());
         assertEquals(2L, counts.getLong("recordings_expired"), counts.encode());
         assertEquals(5L, counts.getLong("ciphertext_chunks_deleted"));

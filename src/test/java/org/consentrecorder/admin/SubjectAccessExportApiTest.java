@@ -120,7 +120,7 @@ class SubjectAccessExportApiTest {
         assertEquals((recorded.audio().length - 44) / 2, rec.getLong("source_frames"));
         assertTrue(rec.getString("how_to_play").contains("opusdec"), rec.getString("how_to_play"));
         assertTrue(new String(zip.get("README.txt"), StandardCharsets.UTF_8).contains("Ogg Opus"));
-        assertEquals(Set.of("README.txt", "manifest.json", file), zip.keySet());
+        assertEquals(Set.of("README.txt", "manifest.json", "manifest.schema.json", file), zip.keySet());
 
         // audit entries about the subject: the consent lookup (by pseudonym), the call read, the export itself
         JsonArray audit = manifest.getJsonArray("audit_entries");

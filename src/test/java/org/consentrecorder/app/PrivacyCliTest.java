@@ -63,8 +63,9 @@ class PrivacyCliTest {
                     names.add(e.getName());
                 }
             }
-            assertEquals(3, names.size(), names.toString());
+            assertEquals(4, names.size(), names.toString());
             assertTrue(names.contains("manifest.json"));
+            assertTrue(names.contains("manifest.schema.json"), "the portable format carries its schema");
             assertEquals("completed", h.rows("select status from privacy_request where id = $1", request).get(0).get("status"));
             assertEquals(java.util.List.of("allowed", "ok"), h.rows("select outcome from audit_log where actor_kind = 'cli' "
                     + "and target_id = $1 order by seq", request.toString()).stream().map(r -> r.get("outcome")).toList());

@@ -74,7 +74,11 @@ final class ShellHarness implements AutoCloseable {
         Vertx vertx = Vertx.vertx();
         try {
             Pool pool = PgBuilder.pool().connectingTo(database.connectOptions()).using(vertx).build();
-            CallRepository repository = new CallRepository(pool);
+            // the suppression list's keyed hash under a throwaway key, as the subject key store computes it
+            org.consentrecorder.crypto.SubjectKeyStore keys = new org.consentrecorder.crypto.InMemorySubjectKeyStore(
+                    org.consentrecorder.crypto.Keyring.of(List.of(org.consentrecorder.crypto.Kek.of(
+                            org.consentrecorder.crypto.KekId.parse("shell-test:1"), new byte[32]))));
+            CallRepository repository = new CallRepository(pool, keys::suppressionDigest);
             await(repository.registerNotices(settings.ivr().notices().all()));
             CallShards shards = await(CallShards.deploy(vertx, 2));
             AriConnection[] holder = new AriConnection[1];

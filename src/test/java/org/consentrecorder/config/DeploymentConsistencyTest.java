@@ -100,6 +100,8 @@ class DeploymentConsistencyTest {
     private static AppConfig appConfigFromEnvExample() throws IOException {
         Map<String, String> env = new HashMap<>();
         envExample().forEach((k, v) -> env.put((String) k, (String) v));
+        // a path inside the app's container (the asterisk-tls volume): TransportSecurityConfigTest checks it
+        env.remove("CR_ARI_CA_FILE");
         return AppConfig.load(ConfigSource.of(withoutPlaceholders(env)));
     }
 
@@ -129,13 +131,16 @@ class DeploymentConsistencyTest {
         assertEquals(AriSettings.DEFAULT_ARI_USER, dotenv.getProperty("CR_ARI_USER"));
         assertEquals(AriSettings.DEFAULT_APP, dotenv.getProperty("CR_ARI_APP"));
 
-        // the app reaches Asterisk at the compose service name, on http.conf's port, not published
+        // the app reaches Asterisk at the compose service name, over TLS on http.conf's TLS port, not published
         URI ariUrl = URI.create(dotenv.getProperty("CR_ARI_URL"));
         assertEquals("asterisk", ariUrl.getHost());
-        assertEquals(Integer.parseInt(http.value("general", "bindport")), ariUrl.getPort());
-        assertTrue(((List<?>) service("asterisk").get("expose")).contains(http.value("general", "bindport")));
-        assertFalse(String.valueOf(service("asterisk").get("ports")).contains(http.value("general", "bindport")),
+        assertEquals("https", ariUrl.getScheme());
+        String tlsPort = http.value("general", "tlsbindaddr").replaceAll(".*:", "");
+        assertEquals(Integer.parseInt(tlsPort), ariUrl.getPort());
+        assertTrue(((List<?>) service("asterisk").get("expose")).contains(tlsPort));
+        assertFalse(String.valueOf(service("asterisk").get("ports")).contains(tlsPort),
                 "ARI is reachable inside the compose network only");
+        assertEquals("127.0.0.1", http.value("general", "bindaddr"), "plain HTTP only inside the container");
 
         // linkedid reaches the evidence through ari.conf channelvars
         assertTrue(ari.value("general", "channelvars").contains(AriEventTranslator.LINKEDID_VAR));

@@ -183,6 +183,28 @@ abstract class SubjectKeyStoreContract {
     }
 
     @Test
+    void suppressionDigest_outlivesTheSubjectKeyAndKekRotation_andIsNoOtherDerivedValue() {
+        KeyringSubjectKeyStore store = newStore(keyring1);
+        String alice = store.suppressionDigest(ALICE);
+        assertTrue(alice.matches("[0-9a-f]{64}"), alice);
+        assertEquals(alice, store.suppressionDigest(ALICE), "deterministic");
+        assertNotEquals(alice, store.suppressionDigest(BOB));
+        assertNotEquals(alice, SubjectLookup.name(store.indexKey(), ALICE), "not the store's lookup name");
+        assertFalse(alice.contains(ALICE.substring(1)));
+        assertNotEquals(alice, new InMemorySubjectKeyStore(keyring1).suppressionDigest(ALICE), "keyed: another index key, another digest");
+
+        store.getOrCreate(ALICE);
+        assertTrue(store.destroy(ALICE));
+        assertEquals(alice, store.suppressionDigest(ALICE), "erasure destroys the subject key, not the digest");
+
+        Keyring keyring2 = keyring1.withNewest(kek2);
+        KeyringSubjectKeyStore rotated = reopen(store, keyring2);
+        rotated.rewrapAll(keyring2);
+        KeyringSubjectKeyStore retired = reopen(rotated, keyring2.without(kek1.id()));
+        assertEquals(alice, retired.suppressionDigest(ALICE), "the old KEK retired, the digest unchanged");
+    }
+
+    @Test
     void unknownKeyIdIsUnavailable() {
         KeyringSubjectKeyStore store = newStore(keyring1);
         assertThrows(KeyUnavailableException.class, () -> store.unwrapDataKey(

@@ -93,15 +93,35 @@ public final class AppHarness implements AutoCloseable {
         return start(asterisk, database, overrides, org.consentrecorder.archive.ArchiveCheckpoints.NONE);
     }
 
+    /**
+     * As {@link #start(FakeAsterisk, DatabaseServer, Map)}, waiting up to {@code connectWait} for the first ARI
+     * connection: over TLS the start-up warm-up opens every pooled connection with a handshake of its own,
+     * which takes longer than {@link #WAIT} on a loaded machine.
+     */
+    public static AppHarness start(FakeAsterisk asterisk, DatabaseServer database, Map<String, String> overrides,
+                                   Duration connectWait) {
+        return start(asterisk, database, overrides, org.consentrecorder.archive.ArchiveCheckpoints.NONE, connectWait);
+    }
+
     public static AppHarness start(FakeAsterisk asterisk, DatabaseServer database, Map<String, String> overrides,
                                    org.consentrecorder.archive.ArchiveCheckpoints checkpoints) {
+        return start(asterisk, database, overrides, checkpoints, WAIT);
+    }
+
+    private static AppHarness start(FakeAsterisk asterisk, DatabaseServer database, Map<String, String> overrides,
+                                    org.consentrecorder.archive.ArchiveCheckpoints checkpoints, Duration connectWait) {
         asterisk.playbackDuration(Duration.ofMillis(200));
         Map<String, String> env = baseEnv(asterisk);
         env.putAll(overrides);
         try {
             Application app = Application.start(AppConfig.load(ConfigSource.of(env)), database, checkpoints);
             AppHarness h = new AppHarness(asterisk, database, app, env);
-            asterisk.await("the app to connect", () -> app.ari().connected(), WAIT);
+            try {
+                asterisk.await("the app to connect", () -> app.ari().connected(), connectWait);
+            } catch (AssertionError e) {
+                h.close();
+                throw e;
+            }
             return h;
         } catch (Exception e) {
             asterisk.close();

@@ -97,6 +97,19 @@ public final class FakeAsterisk extends SimulatedAsterisk {
         return fake;
     }
 
+    /**
+     * Starts on a free loopback port speaking TLS only (HTTPS and WSS, as Asterisk with {@code tlsenable}),
+     * presenting {@code certificates}' server certificate and chain.
+     */
+    public static FakeAsterisk startTls(org.consentrecorder.testing.TestCertificates.Issued certificates) {
+        FakeAsterisk fake = new FakeAsterisk(Vertx.vertx());
+        fake.listen(0, new io.vertx.core.http.HttpServerOptions().setSsl(true)
+                .setKeyCertOptions(new io.vertx.core.net.PemKeyCertOptions()
+                        .setCertValue(io.vertx.core.buffer.Buffer.buffer(certificates.serverCertPem()))
+                        .setKeyValue(io.vertx.core.buffer.Buffer.buffer(certificates.serverKeyPem()))));
+        return fake;
+    }
+
     // ---- knobs of the simulator, answering FakeAsterisk so that tests can chain them -------------
 
     @Override
