@@ -30,7 +30,7 @@ final class LiveCallRoutes {
                 ApiRoute.of(HttpMethod.POST, "/live-calls/:id/resume", Permission.CONTROL_LIVE_CALLS, "live_calls.resume",
                         ctx -> control(ctx, ControlAction.RESUME)),
                 ApiRoute.of(HttpMethod.POST, "/live-calls/:id/stop", Permission.CONTROL_LIVE_CALLS, "live_calls.stop",
-                        ctx -> control(ctx, ControlAction.WITHDRAW)));
+                        ctx -> control(ctx, ControlAction.STOP)));
     }
 
     private void list(RoutingContext ctx) {

@@ -223,7 +223,7 @@ public final class CallRegistry implements AriConnection.Listener {
 
     // ---- control from the API ------------------------------------------------------------------
 
-    /** Pause, resume or withdraw a live call's recording; completes when Asterisk has answered. */
+    /** Pause, resume or stop (operator stop, discarding) a live call's recording; completes when Asterisk has answered. */
     public Future<ControlResult> control(UUID callId, ControlAction action, String requestedBy) {
         CallSession s = calls.get(callId);
         if (s == null) {

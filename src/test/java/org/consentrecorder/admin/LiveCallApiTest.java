@@ -66,7 +66,20 @@ class LiveCallApiTest {
         assertEquals("agent-desktop", pauses.get(0).get("actor_name"));
         assertEquals("api_token", pauses.get(0).get("actor_kind"));
         assertEquals("payment", pauses.get(0).get("reason"));
-        assertEquals("discarded", ApiTestSupport.auditRows(h, "live_calls.stop", call.toString()).get(1).get("outcome"));
+        List<Map<String, Object>> stops = ApiTestSupport.auditRows(h, "live_calls.stop", call.toString());
+        assertEquals("discarded", stops.get(1).get("outcome"));
+        assertEquals("agent-desktop", stops.get(0).get("actor_name"));
+        assertEquals("payment", stops.get(0).get("reason"));
+
+        // an operator stop is the operator's act: recorded as such, never as the caller's withdrawal
+        h.awaitRows("select * from recording_timeline where call_id = $1 and change = 'stopped_by_operator'"
+                + " and trigger_kind = 'api'", call);
+        h.awaitRows("select 1 from call where id = $1 and recording_state = 'discarded'", call);
+        assertEquals(0, h.rows("select * from recording_timeline where call_id = $1 and change = 'withdrawn_discarded'",
+                call).size());
+        assertEquals(0, h.rows("select * from consent_decision where call_id = $1 and outcome = 'withdrawn'", call).size());
+        assertEquals(0, h.rows("select * from subject_preference where subject = '+15551238001'"
+                + " and preference = 'do_not_record'").size());
     }
 
     @Test
