@@ -43,7 +43,7 @@ export function withheldSpans(timeline) {
       if (!open) {
         open = entry;
       }
-    } else if (['resumed', 'ended', 'pause_failed_stopped', 'withdrawn_discarded'].includes(entry.change)) {
+    } else if (['resumed', 'ended', 'pause_failed_stopped', 'withdrawn_discarded', 'stopped_by_operator'].includes(entry.change)) {
       if (open) {
         close(open, entry);
         open = null;
