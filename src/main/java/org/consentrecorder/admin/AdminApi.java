@@ -50,6 +50,7 @@ public final class AdminApi {
     private final Transactions transactions;
     private final AccountRepository accounts;
     private final TokenRepository tokens;
+    private final ApprovalRepository approvals;
     private final CallSearchRepository callSearch;
     private final RecordingSearchRepository recordingSearch;
     private final AuditLog audit;
@@ -78,6 +79,7 @@ public final class AdminApi {
         this.transactions = new Transactions(pool);
         this.accounts = new AccountRepository(pool, clock);
         this.tokens = new TokenRepository(pool, clock);
+        this.approvals = new ApprovalRepository(pool, clock);
         this.callSearch = new CallSearchRepository(pool);
         this.recordingSearch = new RecordingSearchRepository(pool);
         this.audit = new AuditLog(pool, clock);
@@ -127,6 +129,7 @@ public final class AdminApi {
         all.addAll(new AuthRoutes(this).routes());
         all.addAll(new AccountRoutes(this).routes());
         all.addAll(new TokenRoutes(this).routes());
+        all.addAll(new ApprovalRoutes(this).routes());
         all.addAll(new CallRoutes(this).routes());
         all.addAll(new RecordingRoutes(this).routes());
         all.addAll(new LiveCallRoutes(this).routes());
@@ -452,6 +455,10 @@ public final class AdminApi {
 
     TokenRepository tokens() {
         return tokens;
+    }
+
+    ApprovalRepository approvals() {
+        return approvals;
     }
 
     CallSearchRepository callSearch() {

@@ -52,8 +52,8 @@ class CallsAndPlaybackApiTest {
         h.app.useRecordingArchive(archive);
         client = new ApiClient(h.app.httpPort());
         String admin = ApiTestSupport.adminToken(client);
-        supervisor = ApiTestSupport.tokenFor(client, admin, "sue", "supervisor");
-        compliance = ApiTestSupport.tokenFor(client, admin, "carl", "compliance");
+        supervisor = ApiTestSupport.tokenFor(h, client, admin, "sue", "supervisor");
+        compliance = ApiTestSupport.tokenFor(h, client, admin, "carl", "compliance");
 
         grantedCall = (UUID) ApiTestSupport.recordedCall(h, GRANTING).get("id");
         declinedCall = (UUID) ApiTestSupport.declinedCall(h, DECLINING).get("id");

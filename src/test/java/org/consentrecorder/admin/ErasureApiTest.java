@@ -42,7 +42,7 @@ class ErasureApiTest {
         h = AppHarness.start(Map.of());
         client = new ApiClient(h.app.httpPort());
         String admin = ApiTestSupport.adminToken(client);
-        compliance = ApiTestSupport.tokenFor(client, admin, "erin", "compliance");
+        compliance = ApiTestSupport.tokenFor(h, client, admin, "erin", "compliance");
         keys = h.app.subjectKeys();
     }
 

@@ -37,6 +37,11 @@ class RoleMatrixApiTest {
     static {
         EXPECTED.put("POST /auth/login", null);
         EXPECTED.put("POST /auth/login/mfa", null);
+        EXPECTED.put("POST /auth/password", null);
+        // separated duties (issue 19): the second admin's decision
+        EXPECTED.put("GET /approvals", Set.of("admin"));
+        EXPECTED.put("POST /approvals/:id/approve", Set.of("admin"));
+        EXPECTED.put("POST /approvals/:id/refuse", Set.of("admin"));
         EXPECTED.put("POST /auth/mfa/enrol", ANY);
         EXPECTED.put("POST /auth/mfa/confirm", ANY);
         EXPECTED.put("GET /openapi.json", null);
@@ -93,7 +98,7 @@ class RoleMatrixApiTest {
         client = new ApiClient(h.app.httpPort());
         String admin = ApiTestSupport.adminToken(client);
         for (String role : ROLES) {
-            tokens.put(role, ApiTestSupport.tokenFor(client, admin, "matrix-" + role, role));
+            tokens.put(role, ApiTestSupport.tokenFor(h, client, admin, "matrix-" + role, role));
         }
     }
 

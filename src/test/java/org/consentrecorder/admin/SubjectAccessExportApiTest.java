@@ -46,7 +46,7 @@ class SubjectAccessExportApiTest {
         h = AppHarness.start(Map.of());
         client = new ApiClient(h.app.httpPort());
         String admin = ApiTestSupport.adminToken(client);
-        compliance = ApiTestSupport.tokenFor(client, admin, "carol", "compliance");
+        compliance = ApiTestSupport.tokenFor(h, client, admin, "carol", "compliance");
         recorded = PrivacyTestSupport.archivedCall(h, SUBJECT, true);
         declined = PrivacyTestSupport.declinedCall(h, SUBJECT);
         PrivacyTestSupport.archivedCall(h, OTHER, false);

@@ -62,9 +62,10 @@ class OperatorConsoleBrowserTest {
         base = "http://127.0.0.1:" + h.app.httpPort();
         api = new ApiCalls(base);
         adminToken = api.login(AppHarness.ADMIN_USER, AppHarness.ADMIN_PASSWORD);
-        api.createAccount(adminToken, "sue", PASSWORD, "supervisor");
-        api.createAccount(adminToken, "carl", PASSWORD, "compliance");
-        api.createAccount(adminToken, "ada", PASSWORD, "agent");
+        // as the command line makes them: the API would need a second admin and a first password change
+        h.operator("sue", PASSWORD, "supervisor");
+        h.operator("carl", PASSWORD, "compliance");
+        h.operator("ada", PASSWORD, "agent");
         api.createAccount(adminToken, "otto", PASSWORD, "auditor");
         System.out.printf("application started after %.1f s%n", (System.nanoTime() - startedNanos) / 1e9);
         ConsoleFixtures fixtures = new ConsoleFixtures(h);
