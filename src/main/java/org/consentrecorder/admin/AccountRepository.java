@@ -31,7 +31,11 @@ public final class AccountRepository {
     /** An account as stored; the hash never leaves the server. */
     public record Account(UUID id, String username, String passwordHash, Role role, boolean disabled,
                           Instant createdAt, String createdBy, Instant passwordChangedAt, Instant lockedAt,
-                          boolean mustChangePassword, Instant passwordExpiresAt) {
+                          boolean mustChangePassword, Instant passwordExpiresAt, List<String> endpoints) {
+        public Account {
+            endpoints = endpoints == null ? List.of() : List.copyOf(endpoints);
+        }
+
         public boolean locked() {
             return lockedAt != null;
         }
@@ -47,7 +51,8 @@ public final class AccountRepository {
                     .put("password_changed_at", passwordChangedAt.toString())
                     .put("locked", lockedAt != null).put("locked_at", lockedAt == null ? null : lockedAt.toString())
                     .put("must_change_password", mustChangePassword)
-                    .put("password_expires_at", passwordExpiresAt == null ? null : passwordExpiresAt.toString());
+                    .put("password_expires_at", passwordExpiresAt == null ? null : passwordExpiresAt.toString())
+                    .put("endpoints", new io.vertx.core.json.JsonArray(new ArrayList<Object>(endpoints)));
         }
     }
 
@@ -66,7 +71,8 @@ public final class AccountRepository {
                 r.getOffsetDateTime("password_changed_at").toInstant(),
                 r.getOffsetDateTime("locked_at") == null ? null : r.getOffsetDateTime("locked_at").toInstant(),
                 r.getBoolean("must_change_password"),
-                r.getOffsetDateTime("password_expires_at") == null ? null : r.getOffsetDateTime("password_expires_at").toInstant());
+                r.getOffsetDateTime("password_expires_at") == null ? null : r.getOffsetDateTime("password_expires_at").toInstant(),
+                r.getArrayOfStrings("endpoints") == null ? List.of() : List.of(r.getArrayOfStrings("endpoints")));
     }
 
     private static Optional<Account> first(RowSet<Row> rows) {
@@ -128,7 +134,7 @@ public final class AccountRepository {
                         throw ApiError.conflict("an account named '" + username + "' exists already");
                     }
                     return new Account(id, username, passwordHash, role, false, now, createdBy, now, null,
-                            temporaryUntil != null, temporaryUntil);
+                            temporaryUntil != null, temporaryUntil, List.of());
                 });
     }
 
@@ -158,6 +164,13 @@ public final class AccountRepository {
                         + "updated_at = $5 where id = $1")
                 .execute(Tuple.wrap(java.util.Arrays.asList(id, role.wire(), disabled, passwordHash, ts(now),
                         ts(temporaryUntil)))).mapEmpty();
+    }
+
+    /** The endpoints an agent account acts for (see AgentScope); empty: none. */
+    public Future<Void> setEndpoints(Tx tx, UUID id, List<String> endpoints) {
+        return tx.connection().preparedQuery("update operator_account set endpoints = $2, updated_at = $3 where id = $1")
+                .execute(Tuple.of(id, endpoints.isEmpty() ? null : endpoints.toArray(new String[0]), ts(now())))
+                .mapEmpty();
     }
 
     /** The operator set their own password (first sign-in after a temporary one): no longer temporary. */

@@ -86,7 +86,7 @@ final class AccountRoutes {
 
     private void create(RoutingContext ctx) {
         QueryInput.of(ctx);
-        JsonInput in = JsonInput.of(ctx, false, "username", "password", "role");
+        JsonInput in = JsonInput.of(ctx, false, "username", "password", "role", "endpoints");
         String username = Usernames.normalize(in.requiredString("username", 64));
         if (!Usernames.valid(username)) {
             throw ApiError.badRequest("field 'username' must be " + Usernames.RULE);
@@ -96,6 +96,10 @@ final class AccountRoutes {
             throw ApiError.badRequest("field 'password' " + p);
         });
         Role role = in.optionalRole("role").orElseThrow(() -> ApiError.badRequest("field 'role' is required"));
+        List<String> endpoints = AgentScope.parse(in.optionalArray("endpoints").orElse(null));
+        if (!endpoints.isEmpty() && role != Role.AGENT) {
+            throw ApiError.badRequest("field 'endpoints' binds an agent to its calls; other roles have none");
+        }
         Principal me = Api.principal(ctx);
         String by = me.describe();
         java.time.Instant temporaryUntil = api.clock().instant().plus(DutySeparation.TEMPORARY_PASSWORD_TTL);
@@ -121,9 +125,12 @@ final class AccountRoutes {
         }
         api.blocking(() -> api.hasher().hash(password))
                 .compose(hash -> api.<AccountRepository.Account>auditedChange(ctx, tx ->
-                        api.accounts().create(tx, username, hash, role, by, temporaryUntil).map(a -> new AdminApi.Change<>(
-                                a, "account", a.id().toString(), new JsonObject().put("username", username)
-                                .put("role", role.wire()).put("temporary_password", true)))))
+                        api.accounts().create(tx, username, hash, role, by, temporaryUntil)
+                                .compose(a -> api.accounts().setEndpoints(tx, a.id(), endpoints)
+                                        .compose(v -> api.accounts().byId(tx, a.id(), false)).map(Optional::orElseThrow))
+                                .map(a -> new AdminApi.Change<>(a, "account", a.id().toString(), new JsonObject()
+                                        .put("username", username).put("role", role.wire()).put("temporary_password", true)
+                                        .put("endpoints", new JsonArray(new java.util.ArrayList<Object>(endpoints)))))))
                 .onSuccess(a -> Api.json(ctx, 201, a.toJson()))
                 .onFailure(ctx::fail);
     }
@@ -139,12 +146,13 @@ final class AccountRoutes {
     private void update(RoutingContext ctx) {
         QueryInput.of(ctx);
         UUID id = Ids.parse("account id", ctx.pathParam("id"));
-        JsonInput in = JsonInput.of(ctx, false, "role", "disabled", "password");
+        JsonInput in = JsonInput.of(ctx, false, "role", "disabled", "password", "endpoints");
         Optional<Role> role = in.optionalRole("role");
         Optional<Boolean> disabled = in.optionalBoolean("disabled");
         Optional<String> password = in.optionalSecret("password", PasswordPolicy.MAX_LENGTH);
-        if (role.isEmpty() && disabled.isEmpty() && password.isEmpty()) {
-            throw ApiError.badRequest("give at least one of the fields 'role', 'disabled', 'password'");
+        Optional<List<String>> endpoints = in.optionalArray("endpoints").map(AgentScope::parse);
+        if (role.isEmpty() && disabled.isEmpty() && password.isEmpty() && endpoints.isEmpty()) {
+            throw ApiError.badRequest("give at least one of the fields 'role', 'disabled', 'password', 'endpoints'");
         }
         Principal me = Api.principal(ctx);
         Future<String> hash = password.isEmpty() ? Future.succeededFuture(null)
@@ -188,7 +196,12 @@ final class AccountRoutes {
                                 throw ApiError.conflict("an admin cannot disable or demote their own account; "
                                         + "ask another admin");
                             }
+                            if (endpoints.isPresent() && !endpoints.get().isEmpty() && newRole != Role.AGENT) {
+                                throw ApiError.badRequest("field 'endpoints' binds an agent to its calls; other roles "
+                                        + "have none");
+                            }
                             JsonArray changed = new JsonArray();
+                            endpoints.filter(e -> !e.equals(a.endpoints())).ifPresent(e -> changed.add("endpoints"));
                             role.filter(r -> r != a.role()).ifPresent(r -> changed.add("role"));
                             disabled.filter(d -> d != a.disabled()).ifPresent(d -> changed.add("disabled"));
                             if (h != null) {
@@ -198,6 +211,8 @@ final class AccountRoutes {
                                     .put("role", newRole.wire()).put("disabled", newDisabled);
                             return api.accounts().update(tx, id, newRole, newDisabled, h,
                                             api.clock().instant().plus(DutySeparation.TEMPORARY_PASSWORD_TTL))
+                                    .compose(v -> endpoints.isEmpty() ? Future.<Void>succeededFuture()
+                                            : api.accounts().setEndpoints(tx, id, endpoints.get()))
                                     .compose(v -> changed.isEmpty() ? Future.succeededFuture()
                                             : api.tokens().revokeSessions(tx, id))
                                     .compose(v -> api.accounts().byId(tx, id, false))

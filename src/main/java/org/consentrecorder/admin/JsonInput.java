@@ -96,6 +96,18 @@ public final class JsonInput {
         return "'" + shown.replaceAll("[^\\x20-\\x7e]", "?") + "'";
     }
 
+    /** A JSON array, or empty when the field is absent or null. */
+    public Optional<io.vertx.core.json.JsonArray> optionalArray(String field) {
+        Object v = json.getValue(field);
+        if (v == null) {
+            return Optional.empty();
+        }
+        if (!(v instanceof io.vertx.core.json.JsonArray a)) {
+            throw ApiError.badRequest("field '" + field + "' must be an array");
+        }
+        return Optional.of(a);
+    }
+
     public boolean has(String field) {
         return json.containsKey(field) && json.getValue(field) != null;
     }

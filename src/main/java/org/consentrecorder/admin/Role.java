@@ -14,7 +14,9 @@ public enum Role {
     COMPLIANCE(EnumSet.of(Permission.SEARCH, Permission.PLAYBACK, Permission.EXPORT, Permission.ERASURE,
             Permission.READ_AUDIT, Permission.WITHDRAW_CONSENT, Permission.HANDLE_SUBJECT_REQUESTS,
             Permission.MANAGE_LEGAL_HOLDS, Permission.READ_PRIVACY_REPORTS, Permission.READ_STATISTICS)),
-    SUPERVISOR(EnumSet.of(Permission.SEARCH, Permission.PLAYBACK, Permission.READ_STATISTICS)),
+    // a supervisor may act on every live call; an agent only on its own (AgentScope)
+    SUPERVISOR(EnumSet.of(Permission.SEARCH, Permission.PLAYBACK, Permission.READ_STATISTICS,
+            Permission.CONTROL_LIVE_CALLS)),
     AUDITOR(EnumSet.of(Permission.READ_AUDIT, Permission.READ_PRIVACY_REPORTS, Permission.READ_STATISTICS)),
     AGENT(EnumSet.of(Permission.CONTROL_LIVE_CALLS));
 

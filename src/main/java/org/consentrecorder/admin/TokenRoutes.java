@@ -56,7 +56,7 @@ final class TokenRoutes {
 
     private void create(RoutingContext ctx) {
         QueryInput.of(ctx);
-        JsonInput in = JsonInput.of(ctx, false, "name", "role", "expires_in_days");
+        JsonInput in = JsonInput.of(ctx, false, "name", "role", "expires_in_days", "endpoints");
         String name = in.requiredString("name", 100).trim();
         if (name.isEmpty() || !name.chars().allMatch(c -> c >= 0x20 && c < 0x7f)) {
             throw ApiError.badRequest("field 'name' must be 1 to 100 printable ASCII characters");
@@ -66,6 +66,10 @@ final class TokenRoutes {
             throw ApiError.badRequest("field 'role': API tokens cannot have the admin role; use an operator account");
         }
         int days = in.optionalInteger("expires_in_days", 1, MAX_DAYS).orElse(DEFAULT_DAYS);
+        List<String> endpoints = AgentScope.parse(in.optionalArray("endpoints").orElse(null));
+        if (!endpoints.isEmpty() && role != Role.AGENT) {
+            throw ApiError.badRequest("field 'endpoints' binds an agent to its calls; other roles have none");
+        }
         Instant expires = api.clock().instant().plus(Duration.ofDays(days));
         Principal me = Api.principal(ctx);
         String by = me.describe();
@@ -85,15 +89,18 @@ final class TokenRoutes {
                     .onFailure(ctx::fail);
             return;
         }
-        api.<TokenRepository.IssuedToken>auditedChange(ctx, tx -> api.tokens().createApiToken(tx, name, role, expires, by)
+        api.<TokenRepository.IssuedToken>auditedChange(ctx, tx -> api.tokens().createApiToken(tx, name, role, expires, by,
+                                endpoints)
                         .map(t -> new AdminApi.Change<>(t, "api_token", t.id().toString(),
                                 new JsonObject().put("name", name).put("role", role.wire())
+                                        .put("endpoints", new JsonArray(new java.util.ArrayList<Object>(endpoints)))
                                         .put("expires_at", Api.time(expires)))))
                 .onSuccess(t -> Api.json(ctx, 201, new JsonObject()
                         .put("id", t.id().toString())
                         .put("token", t.token())
                         .put("name", name)
                         .put("role", role.wire())
+                        .put("endpoints", new JsonArray(new java.util.ArrayList<Object>(endpoints)))
                         .put("created_at", Api.time(t.createdAt()))
                         .put("expires_at", Api.time(t.expiresAt()))
                         .put("note", "the token is shown only now; store it in your integration's secret store")))

@@ -63,10 +63,10 @@ class RoleMatrixApiTest {
         EXPECTED.put("GET /recordings/:id/audio", SEARCHERS);
         EXPECTED.put("GET /consent", SEARCHERS);
         EXPECTED.put("GET /consent/history", SEARCHERS);
-        EXPECTED.put("GET /live-calls", Set.of("agent"));
-        EXPECTED.put("POST /live-calls/:id/pause", Set.of("agent"));
-        EXPECTED.put("POST /live-calls/:id/resume", Set.of("agent"));
-        EXPECTED.put("POST /live-calls/:id/stop", Set.of("agent"));
+        EXPECTED.put("GET /live-calls", Set.of("agent", "supervisor"));
+        EXPECTED.put("POST /live-calls/:id/pause", Set.of("agent", "supervisor"));
+        EXPECTED.put("POST /live-calls/:id/resume", Set.of("agent", "supervisor"));
+        EXPECTED.put("POST /live-calls/:id/stop", Set.of("agent", "supervisor"));
         EXPECTED.put("GET /audit", Set.of("compliance", "auditor"));
         EXPECTED.put("GET /audit/verify", Set.of("compliance", "auditor"));
         // the privacy lifecycle (issue 6): data-subject rights and legal holds are compliance's
