@@ -51,6 +51,7 @@ public final class AdminApi {
     private final AccountRepository accounts;
     private final TokenRepository tokens;
     private final ApprovalRepository approvals;
+    private final PlaybackTickets playbackTickets = new PlaybackTickets();
     private final CallSearchRepository callSearch;
     private final RecordingSearchRepository recordingSearch;
     private final AuditLog audit;
@@ -455,6 +456,10 @@ public final class AdminApi {
 
     TokenRepository tokens() {
         return tokens;
+    }
+
+    PlaybackTickets playbackTickets() {
+        return playbackTickets;
     }
 
     ApprovalRepository approvals() {

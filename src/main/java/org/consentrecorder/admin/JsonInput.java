@@ -108,6 +108,11 @@ public final class JsonInput {
         return Optional.of(a);
     }
 
+    /** The checked body as it is (for routes that read it as search filters). */
+    io.vertx.core.json.JsonObject raw() {
+        return json;
+    }
+
     public boolean has(String field) {
         return json.containsKey(field) && json.getValue(field) != null;
     }

@@ -17,10 +17,32 @@ import java.util.UUID;
 public final class QueryInput {
     public static final int DEFAULT_LIMIT = 50;
     public static final int MAX_LIMIT = 200;
-    private final RoutingContext ctx;
+    private final io.vertx.core.MultiMap params;
 
-    private QueryInput(RoutingContext ctx) {
-        this.ctx = ctx;
+    private QueryInput(io.vertx.core.MultiMap params) {
+        this.params = params;
+    }
+
+    /**
+     * The same filters from a JSON object body (a search that must not put a caller number into a
+     * URL, where proxies log it): flat string, number or boolean fields, checked as query
+     * parameters are; the route itself then takes no query parameter.
+     */
+    public static QueryInput ofBody(RoutingContext ctx, String... allowed) {
+        of(ctx);
+        io.vertx.core.json.JsonObject body = JsonInput.of(ctx, true, allowed).raw();
+        io.vertx.core.MultiMap params = io.vertx.core.MultiMap.caseInsensitiveMultiMap();
+        for (String name : body.fieldNames()) {
+            Object v = body.getValue(name);
+            if (v == null) {
+                continue;
+            }
+            if (!(v instanceof String || v instanceof Number || v instanceof Boolean)) {
+                throw ApiError.badRequest("field '" + clip(name) + "' must be a string, a number or a boolean");
+            }
+            params.add(name, String.valueOf(v));
+        }
+        return new QueryInput(params);
     }
 
     public static QueryInput of(RoutingContext ctx, String... allowed) {
@@ -47,7 +69,7 @@ public final class QueryInput {
                 throw ApiError.badRequest("path parameter '" + name + "' holds bytes that are not UTF-8 or control characters");
             }
         });
-        return new QueryInput(ctx);
+        return new QueryInput(ctx.queryParams());
     }
 
     static String clip(String s) {
@@ -56,7 +78,7 @@ public final class QueryInput {
     }
 
     public Optional<String> string(String name, int maxLength) {
-        String v = ctx.queryParams().get(name);
+        String v = params.get(name);
         if (v == null) {
             return Optional.empty();
         }

@@ -61,6 +61,8 @@ class RoleMatrixApiTest {
         EXPECTED.put("GET /recordings", SEARCHERS);
         EXPECTED.put("GET /recordings/:id", SEARCHERS);
         EXPECTED.put("GET /recordings/:id/audio", SEARCHERS);
+        EXPECTED.put("POST /recordings/:id/playback", SEARCHERS);
+        EXPECTED.put("POST /calls/search", SEARCHERS);
         EXPECTED.put("GET /consent", SEARCHERS);
         EXPECTED.put("GET /consent/history", SEARCHERS);
         EXPECTED.put("GET /live-calls", Set.of("agent", "supervisor"));

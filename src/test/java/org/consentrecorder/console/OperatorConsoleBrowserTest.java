@@ -54,6 +54,7 @@ class OperatorConsoleBrowserTest {
     private ConsoleFixtures.Recorded recorded;
     private ConsoleFixtures.Recorded toErase;
     private UUID declinedCall;
+    private final List<String> requested = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     @BeforeAll
     void start() throws Exception {
@@ -66,7 +67,13 @@ class OperatorConsoleBrowserTest {
         h.operator("sue", PASSWORD, "supervisor");
         h.operator("carl", PASSWORD, "compliance");
         h.operator("ada", PASSWORD, "agent");
-        api.createAccount(adminToken, "otto", PASSWORD, "auditor");
+        h.rows("update operator_account set endpoints = array['PJSIP/agent-ada'] where username = 'ada'");
+        h.operator("otto", PASSWORD, "auditor");
+        // every URL the browser asks for, as the server saw it: no caller number may be among them
+        h.app.router().route().order(-1000).handler(ctx -> {
+            requested.add(ctx.request().uri());
+            ctx.next();
+        });
         System.out.printf("application started after %.1f s%n", (System.nanoTime() - startedNanos) / 1e9);
         ConsoleFixtures fixtures = new ConsoleFixtures(h);
         fixtures.pastCalls();
@@ -224,6 +231,7 @@ class OperatorConsoleBrowserTest {
 
     @Test
     void aSupervisorFindsACall_readsItsEvidence_andPlaysTheRecordingAfterGivingAReason() throws Exception {
+        requested.clear();
         signIn("sue");
         assertEquals(List.of("Calls", "Retention and statistics"), navItems());
         browser.untilText(By.tagName("h1"), "Calls");
@@ -289,6 +297,17 @@ class OperatorConsoleBrowserTest {
         button("Sign in").click();
         browser.untilText(By.tagName("h1"), "Calls");
         assertEquals("", browser.find(By.name("caller")).getDomProperty("value"), "the last search is forgotten");
+
+        // the search went in a POST body and the playback reason too: neither is in any URL asked for
+        assertTrue(requested.stream().anyMatch(u -> u.startsWith("/api/v1/calls/search")), requested.toString());
+        assertTrue(requested.stream().anyMatch(u -> u.contains("/audio?ticket=crp_")), requested.toString());
+        for (String uri : requested) {
+            String decoded = java.net.URLDecoder.decode(uri, java.nio.charset.StandardCharsets.UTF_8);
+            assertFalse(decoded.replaceAll("[^0-9]", "").contains("5551230001"), "a caller number in " + uri);
+            assertFalse(decoded.contains("caller="), uri);
+            assertFalse(decoded.contains("reason=") || decoded.contains("4711") || decoded.contains("quality review"),
+                    "a playback reason in " + uri);
+        }
     }
 
     private String tokenOf(String user) {
@@ -316,6 +335,11 @@ class OperatorConsoleBrowserTest {
     void anAgentPausesALiveCallFromTheConsole_andAsteriskReceivesThePause() {
         Map<String, Object> call = new ConsoleFixtures(h).recordingCall(LIVE);
         String callId = call.get("id").toString();
+        // ada answered it (the dialplan's Dial() to her phone): only then is it hers to control
+        h.asterisk.agentAnswers((String) call.get("channel_id"), "PJSIP/agent-ada-00000001");
+        String adaToken = tokenOf("ada");
+        h.asterisk.await("the call to be ada's", () -> !api.get("/api/v1/live-calls", adaToken).getJsonArray("items")
+                .isEmpty(), AppHarness.WAIT);
         String name = (String) call.get("recording_name");
         String shortId = callId.substring(0, 8);
         try {
