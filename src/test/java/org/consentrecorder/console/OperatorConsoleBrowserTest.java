@@ -233,7 +233,7 @@ class OperatorConsoleBrowserTest {
     void aSupervisorFindsACall_readsItsEvidence_andPlaysTheRecordingAfterGivingAReason() throws Exception {
         requested.clear();
         signIn("sue");
-        assertEquals(List.of("Calls", "Retention and statistics"), navItems());
+        assertEquals(List.of("Calls", "Live calls", "Retention and statistics"), navItems());
         browser.untilText(By.tagName("h1"), "Calls");
         browser.find(By.name("caller")).sendKeys("+1 555 123 0001");
         button("Search").click();
@@ -321,7 +321,7 @@ class OperatorConsoleBrowserTest {
         browser.untilText(By.tagName("h1"), "Not allowed");
         assertTrue(mainText().contains("Your role (supervisor) may not use the Audit screen."), mainText());
         shotSettled("not-allowed");
-        for (String[] screen : new String[][] {{"#/privacy", "Privacy"}, {"#/admin", "Admin"}, {"#/live", "Live calls"}}) {
+        for (String[] screen : new String[][] {{"#/privacy", "Privacy"}, {"#/admin", "Admin"}}) {
             browser.open(screen[0]);
             browser.untilText(By.id("main"), "may not use the " + screen[1] + " screen");
         }
@@ -494,10 +494,17 @@ class OperatorConsoleBrowserTest {
         button("Create").click();
         browser.untilText(By.cssSelector(".message-region"), "Account nina created with role agent.");
         settled();
+        // a supervisor reads callers' data: one admin asks, a second approves (separated duties)
+        h.operator("second-admin", PASSWORD, "admin");
         new org.openqa.selenium.support.ui.Select(browser.find(By.cssSelector("select[aria-label='Role of nina']")))
                 .selectByValue("supervisor");
         buttonLabelled("Change the role of nina").click();
-        browser.untilText(By.cssSelector(".message-region"), "nina: role is now supervisor.");
+        browser.untilText(By.cssSelector(".message-region"), "nina: a second admin must approve this change.");
+        assertEquals("agent", h.rows("select role from operator_account where username = 'nina'").get(0).get("role"));
+        String second = api.login("second-admin", PASSWORD);
+        String request = api.get("/api/v1/approvals", second).getJsonArray("items").getJsonObject(0).getString("id");
+        api.json("POST", "/api/v1/approvals/" + request + "/approve", second, new JsonObject(), 200);
+        assertEquals("supervisor", h.rows("select role from operator_account where username = 'nina'").get(0).get("role"));
         settled();
         buttonLabelled("Disable nina").click();
         buttonLabelled("Press again to disable: Disable nina").click();
