@@ -49,6 +49,7 @@ const CHANGES = {
   pause_failed_stopped: 'Pause failed: recording stopped (fail closed)',
   resume_failed: 'Resume failed: stays paused',
   withdrawn_discarded: 'Consent withdrawn: recording discarded',
+  stopped_by_operator: 'Stopped by an operator: recording discarded',
   ended: 'Recording ended',
 };
 

@@ -52,6 +52,8 @@ public final class AdminApi {
     private final Transactions transactions;
     private final AccountRepository accounts;
     private final TokenRepository tokens;
+    private final ApprovalRepository approvals;
+    private final PlaybackTickets playbackTickets = new PlaybackTickets();
     private final CallSearchRepository callSearch;
     private final AccountAccessRepository accountAccess;
     private final RecordingSearchRepository recordingSearch;
@@ -84,6 +86,7 @@ public final class AdminApi {
         this.transactions = new Transactions(pool);
         this.accounts = new AccountRepository(pool, clock);
         this.tokens = new TokenRepository(pool, clock);
+        this.approvals = new ApprovalRepository(pool, clock);
         this.callSearch = new CallSearchRepository(pool);
         this.accountAccess = new AccountAccessRepository(pool);
         this.recordingSearch = new RecordingSearchRepository(pool);
@@ -138,6 +141,7 @@ public final class AdminApi {
         all.addAll(new AuthRoutes(this).routes());
         all.addAll(new AccountRoutes(this).routes());
         all.addAll(new TokenRoutes(this).routes());
+        all.addAll(new ApprovalRoutes(this).routes());
         all.addAll(new CallRoutes(this).routes());
         // before the recordings: /recordings/:id would otherwise take /recordings/quarantine
         all.addAll(new QuarantineRoutes(this).routes());
@@ -475,6 +479,14 @@ public final class AdminApi {
 
     AccountAccessRepository accountAccess() {
         return accountAccess;
+    }
+
+    PlaybackTickets playbackTickets() {
+        return playbackTickets;
+    }
+
+    ApprovalRepository approvals() {
+        return approvals;
     }
 
     CallSearchRepository callSearch() {

@@ -23,6 +23,10 @@ import org.consentrecorder.config.ExternalText;
  * gets a short-lived challenge instead of a token; step two ({@code POST /auth/login/mfa}) trades
  * the challenge and a TOTP or recovery code for the token. An account whose role requires a second
  * factor but has none gets a session that may only enrol one.
+ *
+ * <p>A password an admin set is temporary: sign-in with it answers {@code password_change_required}
+ * and no token; {@code POST /auth/password} (user name, the current password, a new one) sets the
+ * operator's own and then signs in as above. An expired temporary password lets no one in.
  */
 final class AuthRoutes {
     private static final Logger LOG = LoggerFactory.getLogger(AuthRoutes.class);
@@ -45,6 +49,8 @@ final class AuthRoutes {
                 new ApiRoute(HttpMethod.POST, "/auth/login", ApiRoute.Access.PUBLIC, null, "auth.login", true, this::login),
                 new ApiRoute(HttpMethod.POST, "/auth/login/mfa", ApiRoute.Access.PUBLIC, null, "auth.login.mfa", true,
                         this::secondStep),
+                new ApiRoute(HttpMethod.POST, "/auth/password", ApiRoute.Access.PUBLIC, null, "auth.password", true,
+                        this::changePassword),
                 new ApiRoute(HttpMethod.POST, "/auth/logout", ApiRoute.Access.AUTHENTICATED, null, "auth.logout", true, this::logout),
                 new ApiRoute(HttpMethod.GET, "/auth/me", ApiRoute.Access.AUTHENTICATED, null, "auth.me", false, this::me),
                 new ApiRoute(HttpMethod.POST, "/auth/mfa/enrol", ApiRoute.Access.AUTHENTICATED, null, "auth.mfa.enrol", true,
@@ -70,6 +76,55 @@ final class AuthRoutes {
         String username = Usernames.normalize(in.requiredString("username"));
         String password = in.requiredSecret("password");
         String source = Api.source(ctx);
+        throttled(ctx, username, source, ticket -> checkPassword(ctx, username, password, source, ticket,
+                account -> account.mustChangePassword() ? mustChange(ctx, account, source)
+                        : afterPassword(ctx, account, source)));
+    }
+
+    /**
+     * The operator sets their own password: after an admin-set temporary one (first sign-in), or
+     * at any time. Throttled and checked like a sign-in; then signs in.
+     */
+    private void changePassword(RoutingContext ctx) {
+        QueryInput.of(ctx);
+        JsonInput in = JsonInput.of(ctx, false, "username", "password", "new_password");
+        String username = Usernames.normalize(in.requiredString("username"));
+        String password = in.requiredSecret("password");
+        String newPassword = in.requiredSecret("new_password");
+        PasswordPolicy.problem(username, newPassword).ifPresent(p -> {
+            throw ApiError.badRequest("field 'new_password' " + p);
+        });
+        if (newPassword.equals(password)) {
+            throw ApiError.badRequest("field 'new_password' must differ from the current password");
+        }
+        String source = Api.source(ctx);
+        throttled(ctx, username, source, ticket -> checkPassword(ctx, username, password, source, ticket,
+                account -> api.blocking(() -> api.hasher().hash(newPassword))
+                        .compose(hash -> api.transactions().run(tx -> api.accounts().setOwnPassword(tx, account.id(), hash)
+                                .compose(v -> api.tokens().revokeSessions(tx, account.id()))
+                                .compose(v -> api.audit().append(tx, new AuditEntry("account", account.id().toString(),
+                                        account.username(), "auth.password", "account", account.id().toString(), null,
+                                        source, "ok", new JsonObject().put("was_temporary", account.mustChangePassword())
+                                        .encode())))))
+                        .compose(seq -> api.accounts().byId(account.id()))
+                        .compose(updated -> afterPassword(ctx, updated.orElseThrow(), source))));
+    }
+
+    /** The temporary password was right: no token until the operator has chosen their own. */
+    private Future<JsonObject> mustChange(RoutingContext ctx, AccountRepository.Account account, String source) {
+        return api.audit().append(new AuditEntry("account", account.id().toString(), account.username(),
+                        "auth.login", "account", account.id().toString(), null, source, "password_change_required", null))
+                .map(seq -> {
+                    ctx.put(Api.AUDITED, true);
+                    return new JsonObject().put("password_change_required", true)
+                            .put("password_expires_at", Api.time(account.passwordExpiresAt()))
+                            .put("message", "the password was set by an admin: choose your own with POST "
+                                    + AdminApi.BASE + "/auth/password");
+                });
+    }
+
+    private void throttled(RoutingContext ctx, String username, String source,
+                           java.util.function.Function<LoginThrottle.Ticket, Future<JsonObject>> check) {
         api.throttle().reserve(username, source)
                 .recover(e -> {
                     LOG.warn("login throttle unavailable: {}", ExternalText.forLog(e.getMessage()));
@@ -82,15 +137,15 @@ final class AuthRoutes {
                         api.metrics().login(AdminMetrics.LoginResult.THROTTLED);
                         return Future.failedFuture(tooMany(decision.retryAfter()));
                     }
-                    LoginThrottle.Ticket ticket = decision.ticket().orElseThrow();
-                    return checkPassword(ctx, username, password, source, ticket);
+                    return check.apply(decision.ticket().orElseThrow());
                 })
                 .onSuccess(body -> Api.json(ctx, 200, body))
                 .onFailure(ctx::fail);
     }
 
     private Future<JsonObject> checkPassword(RoutingContext ctx, String username, String password, String source,
-                                             LoginThrottle.Ticket ticket) {
+                                             LoginThrottle.Ticket ticket,
+                                             java.util.function.Function<AccountRepository.Account, Future<JsonObject>> onValid) {
         Future<Optional<AccountRepository.Account>> found = Usernames.valid(username)
                 ? api.accounts().byUsername(username) : Future.succeededFuture(Optional.empty());
         return found.compose(account -> api.hashBounded(() -> {
@@ -108,8 +163,12 @@ final class AuthRoutes {
                                     "the account is locked after too many failed logins; an admin unlocks it "
                                             + "(POST " + AdminApi.BASE + "/accounts/{id}/unlock or 'admin unlock')"));
                         }
+                        if (usable && account.get().temporaryPasswordExpired(api.clock().instant())) {
+                            return failed(ctx, account, source, "temporary_password_expired", new ApiError(401,
+                                    "password_expired", "the temporary password has expired; ask an admin for a new one"));
+                        }
                         if (usable) {
-                            return afterPassword(ctx, account.get(), source);
+                            return onValid.apply(account.get());
                         }
                         api.metrics().login(account.isEmpty() ? AdminMetrics.LoginResult.UNKNOWN_ACCOUNT
                                 : ok ? AdminMetrics.LoginResult.ACCOUNT_DISABLED : AdminMetrics.LoginResult.WRONG_PASSWORD);

@@ -29,6 +29,8 @@ final class CallRoutes {
     List<ApiRoute> routes() {
         return List.of(
                 ApiRoute.of(HttpMethod.GET, "/calls", Permission.SEARCH, "calls.search", this::list),
+                ApiRoute.of(HttpMethod.POST, "/calls/search", Permission.SEARCH, "calls.search",
+                        ctx -> search(ctx, QueryInput.ofBody(ctx, FILTERS))),
                 ApiRoute.of(HttpMethod.GET, "/calls/:id", Permission.SEARCH, "calls.read", this::read));
     }
 
@@ -39,8 +41,23 @@ final class CallRoutes {
                         + "URL-encode + as %2B)")));
     }
 
+    private static final String[] FILTERS = {"from", "to", "caller", "outcome", "has_recording", "limit", "cursor"};
+
+    /**
+     * GET /calls: deprecated with a caller number (the number lands in proxy and access logs);
+     * answered for one release with a Deprecation header pointing at POST /calls/search.
+     */
     private void list(RoutingContext ctx) {
-        QueryInput q = QueryInput.of(ctx, "from", "to", "caller", "outcome", "has_recording", "limit", "cursor");
+        QueryInput q = QueryInput.of(ctx, FILTERS);
+        if (q.string("caller").isPresent()) {
+            ctx.response().putHeader("deprecation", "true")
+                    .putHeader("link", "<" + AdminApi.BASE + "/calls/search>; rel=\"successor-version\"");
+        }
+        search(ctx, q);
+    }
+
+    /** POST /calls/search: the same filters in a JSON body, so no caller number travels in a URL. */
+    private void search(RoutingContext ctx, QueryInput q) {
         Instant[] range = q.timeRange();
         Optional<String> subject = subject(api, q);
         Optional<String> outcome = q.oneOf("outcome", OUTCOMES);

@@ -30,7 +30,12 @@ final class InputBoundary {
 
     /** One operation's limits: parameter or field name to maxLength, and which body fields are secrets. */
     record Limits(Map<String, Integer> path, Map<String, Integer> query, Set<String> queryNames,
-                  Map<String, Integer> headers, Map<String, Integer> body, Set<String> secrets, boolean hasBody) {
+                  Map<String, Integer> headers, Map<String, Integer> body, Set<String> secrets, boolean hasBody,
+                  Map<String, StringList> lists) {
+    }
+
+    /** A body field that is an array of strings: at most {@code maxItems} of them, each within {@code maxLength}. */
+    record StringList(int maxItems, int maxLength) {
     }
 
     private final Map<String, Limits> operations;
@@ -105,6 +110,17 @@ final class InputBoundary {
                 if (max != null && body.getValue(field) instanceof String s) {
                     text("field '" + field + "'", s, max, limits.secrets().contains(field));
                 }
+                StringList list = limits.lists().get(field);
+                if (list != null && body.getValue(field) instanceof JsonArray items) {
+                    if (items.size() > list.maxItems()) {
+                        throw ApiError.badRequest("field '" + field + "' has more than " + list.maxItems() + " items");
+                    }
+                    for (int i = 0; i < items.size(); i++) {
+                        if (items.getValue(i) instanceof String item) {
+                            text("field '" + field + "' item " + i, item, list.maxLength(), false);
+                        }
+                    }
+                }
             }
         }
     }
@@ -150,29 +166,30 @@ final class InputBoundary {
         }
         Map<String, Integer> body = new LinkedHashMap<>();
         Set<String> secrets = new LinkedHashSet<>();
+        Map<String, StringList> lists = new LinkedHashMap<>();
         JsonObject rb = operation.getJsonObject("requestBody");
         if (rb != null) {
             fields(op, rb.getJsonObject("content").getJsonObject("application/json").getJsonObject("schema"), schemas,
-                    body, secrets);
+                    body, secrets, lists);
         }
         path.values().removeIf(java.util.Objects::isNull);
         headers.values().removeIf(java.util.Objects::isNull);
         return new Limits(Map.copyOf(path), Map.copyOf(query), Set.copyOf(queryNames), Map.copyOf(headers),
-                Map.copyOf(body), Set.copyOf(secrets), rb != null);
+                Map.copyOf(body), Set.copyOf(secrets), rb != null, Map.copyOf(lists));
     }
 
     private static void fields(String op, JsonObject schema, JsonObject schemas, Map<String, Integer> body,
-                               Set<String> secrets) {
+                               Set<String> secrets, Map<String, StringList> lists) {
         if (schema.containsKey("$ref")) {
             String name = schema.getString("$ref").substring("#/components/schemas/".length());
-            fields(op, schemas.getJsonObject(name), schemas, body, secrets);
+            fields(op, schemas.getJsonObject(name), schemas, body, secrets, lists);
             return;
         }
         for (String combined : new String[] {"oneOf", "anyOf", "allOf"}) {
             JsonArray alternatives = schema.getJsonArray(combined);
             if (alternatives != null) {
                 for (int i = 0; i < alternatives.size(); i++) {
-                    fields(op, alternatives.getJsonObject(i), schemas, body, secrets);
+                    fields(op, alternatives.getJsonObject(i), schemas, body, secrets, lists);
                 }
             }
         }
@@ -180,6 +197,15 @@ final class InputBoundary {
         if (properties != null) {
             for (String f : properties.fieldNames()) {
                 JsonObject p = properties.getJsonObject(f);
+                if ("array".equals(p.getValue("type")) && p.getJsonObject("items") != null
+                        && isString(p.getJsonObject("items"))) {
+                    Integer items = p.getInteger("maxItems");
+                    if (items == null) {
+                        throw new IllegalStateException("openapi.json: " + op + " field " + f + " is an array without maxItems");
+                    }
+                    lists.put(f, new StringList(items, maxLength(op + " field " + f + " items", p.getJsonObject("items"))));
+                    continue;
+                }
                 Integer max = maxLength(op + " field " + f, p);
                 if (max != null) {
                     body.put(f, max);

@@ -111,6 +111,23 @@ public final class JsonInput {
         return "'" + shown.replaceAll("[^\\x20-\\x7e]", "?") + "'";
     }
 
+    /** A JSON array, or empty when the field is absent or null. */
+    public Optional<io.vertx.core.json.JsonArray> optionalArray(String field) {
+        Object v = json.getValue(field);
+        if (v == null) {
+            return Optional.empty();
+        }
+        if (!(v instanceof io.vertx.core.json.JsonArray a)) {
+            throw ApiError.badRequest("field '" + field + "' must be an array");
+        }
+        return Optional.of(a);
+    }
+
+    /** The checked body as it is (for routes that read it as search filters). */
+    io.vertx.core.json.JsonObject raw() {
+        return json;
+    }
+
     public boolean has(String field) {
         return json.containsKey(field) && json.getValue(field) != null;
     }

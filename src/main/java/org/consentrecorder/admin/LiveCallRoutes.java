@@ -13,7 +13,10 @@ import org.consentrecorder.call.ControlAction;
 /**
  * Live calls, for agent desktops and payment systems: find a live call (by the Asterisk channel
  * id the desktop knows), pause, resume, or stop and discard its recording. The request is audited
- * before it goes to Asterisk and its result afterwards.
+ * before it goes to Asterisk and its result afterwards. An agent sees and controls only the calls
+ * of its endpoints ({@link AgentScope}); another call is "not found" to it, as if it did not exist.
+ * A supervisor acts on all. "stop" is an operator stop: the recording is discarded, and it is never
+ * written as the caller's withdrawal of consent.
  */
 final class LiveCallRoutes {
     private final AdminApi api;
@@ -30,7 +33,7 @@ final class LiveCallRoutes {
                 ApiRoute.of(HttpMethod.POST, "/live-calls/:id/resume", Permission.CONTROL_LIVE_CALLS, "live_calls.resume",
                         ctx -> control(ctx, ControlAction.RESUME)),
                 ApiRoute.of(HttpMethod.POST, "/live-calls/:id/stop", Permission.CONTROL_LIVE_CALLS, "live_calls.stop",
-                        ctx -> control(ctx, ControlAction.WITHDRAW)));
+                        ctx -> control(ctx, ControlAction.STOP)));
     }
 
     private void list(RoutingContext ctx) {
@@ -38,12 +41,14 @@ final class LiveCallRoutes {
         Optional<String> channel = q.string("channel_id");
         int limit = q.limit();
         int offset = q.offset();
+        Principal me = Api.principal(ctx);
         Api.reply(ctx, api.auditAllowed(ctx, "live_call", null, null,
                         Api.compact(new JsonObject().put("channel_id", channel.orElse(null))))
                 .compose(v -> api.calls().liveCalls())
                 .map(calls -> {
                     List<CallRegistry.LiveCall> matching = calls.stream()
                             .filter(c -> channel.isEmpty() || channel.get().equals(c.channelId()))
+                            .filter(c -> AgentScope.allows(me, c))
                             .sorted((a, b) -> a.callId().compareTo(b.callId()))
                             .toList();
                     JsonArray items = new JsonArray();
@@ -51,7 +56,9 @@ final class LiveCallRoutes {
                             .put("call_id", c.callId().toString()).put("channel_id", c.channelId())
                             .put("phase", c.phase().wire())
                             .put("outcome", c.outcome() == null ? null : c.outcome().wire())
-                            .put("recording", c.recording()).put("paused", c.paused())));
+                            .put("recording", c.recording()).put("paused", c.paused())
+                            .put("channel_name", c.channelName())
+                            .put("peers", new JsonArray(c.peers().stream().sorted().map(Object.class::cast).toList()))));
                     return Api.offsetPage(items, limit, offset, matching.size() > offset + limit);
                 }));
     }
@@ -63,7 +70,13 @@ final class LiveCallRoutes {
         String reason = in.optionalString("reason").orElse(null);
         Principal p = Api.principal(ctx);
         api.auditAllowed(ctx, "call", id.toString(), reason, new JsonObject().put("action", action.wire()))
-                .compose(v -> api.calls().control(id, action, "api:" + p.describe()))
+                .compose(v -> api.calls().liveCalls())
+                .compose(calls -> {
+                    boolean mine = calls.stream().anyMatch(c -> c.callId().equals(id) && AgentScope.allows(p, c));
+                    // another agent's call answers as an unknown one: its existence is not this agent's business
+                    return mine ? api.calls().control(id, action, "api:" + p.describe())
+                            : io.vertx.core.Future.succeededFuture(CallRegistry.ControlResult.notFound());
+                })
                 .onSuccess(result -> {
                     int status = httpStatus(result.status().wire());
                     JsonObject body = new JsonObject().put("call_id", id.toString()).put("action", action.wire())

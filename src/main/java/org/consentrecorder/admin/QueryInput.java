@@ -17,10 +17,37 @@ import java.util.UUID;
 public final class QueryInput {
     public static final int DEFAULT_LIMIT = 50;
     public static final int MAX_LIMIT = 200;
-    private final RoutingContext ctx;
+    private final io.vertx.core.MultiMap params;
+    /** The names whose length the input boundary checked (from openapi.json's maxLength). */
+    private final Set<String> bounded;
 
-    private QueryInput(RoutingContext ctx) {
-        this.ctx = ctx;
+    private QueryInput(io.vertx.core.MultiMap params, Set<String> bounded) {
+        this.params = params;
+        this.bounded = bounded;
+    }
+
+    /**
+     * The same filters from a JSON object body (a search that must not put a caller number into a
+     * URL, where proxies log it): flat string, number or boolean fields, checked as query
+     * parameters are; the route itself then takes no query parameter.
+     */
+    public static QueryInput ofBody(RoutingContext ctx, String... allowed) {
+        of(ctx);
+        io.vertx.core.json.JsonObject body = JsonInput.of(ctx, true, allowed).raw();
+        io.vertx.core.MultiMap params = io.vertx.core.MultiMap.caseInsensitiveMultiMap();
+        for (String name : body.fieldNames()) {
+            Object v = body.getValue(name);
+            if (v == null) {
+                continue;
+            }
+            if (!(v instanceof String || v instanceof Number || v instanceof Boolean)) {
+                throw ApiError.badRequest("field '" + clip(name) + "' must be a string, a number or a boolean");
+            }
+            params.add(name, String.valueOf(v));
+        }
+        // the boundary checked the body's string fields against the body schema's maxLength
+        InputBoundary.Limits limits = ctx.get(InputBoundary.LIMITS);
+        return new QueryInput(params, limits == null ? Set.of() : limits.body().keySet());
     }
 
     public static QueryInput of(RoutingContext ctx, String... allowed) {
@@ -47,7 +74,8 @@ public final class QueryInput {
                 throw ApiError.badRequest("path parameter '" + name + "' holds bytes that are not UTF-8 or control characters");
             }
         });
-        return new QueryInput(ctx);
+        InputBoundary.Limits limits = ctx.get(InputBoundary.LIMITS);
+        return new QueryInput(ctx.queryParams(), limits == null ? Set.of() : limits.query().keySet());
     }
 
     static String clip(String s) {
@@ -60,8 +88,7 @@ public final class QueryInput {
      * document, no control characters); empty is refused.
      */
     public Optional<String> string(String name) {
-        InputBoundary.Limits limits = ctx.get(InputBoundary.LIMITS);
-        if (limits == null || !limits.query().containsKey(name)) {
+        if (!bounded.contains(name)) {
             // a parameter without a documented maxLength would pass the boundary unbounded: a mistake, not bad input
             throw new IllegalStateException("openapi.json gives query parameter '" + name + "' of this route no maxLength");
         }
@@ -70,7 +97,7 @@ public final class QueryInput {
 
     /** A parameter parsed into something else (a number, a time, a UUID): the parser refuses what is not one. */
     private Optional<String> raw(String name) {
-        String v = ctx.queryParams().get(name);
+        String v = params.get(name);
         if (v == null) {
             return Optional.empty();
         }

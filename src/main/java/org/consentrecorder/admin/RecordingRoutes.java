@@ -52,6 +52,8 @@ final class RecordingRoutes {
         return List.of(
                 ApiRoute.of(HttpMethod.GET, "/recordings", Permission.SEARCH, "recordings.search", this::list),
                 ApiRoute.of(HttpMethod.GET, "/recordings/:id", Permission.SEARCH, "recordings.read", this::read),
+                ApiRoute.of(HttpMethod.POST, "/recordings/:id/playback", Permission.PLAYBACK, "recordings.playback_ticket",
+                        this::ticket),
                 ApiRoute.of(HttpMethod.GET, "/recordings/:id/audio", Permission.PLAYBACK, "recordings.play", this::audio));
     }
 
@@ -102,14 +104,47 @@ final class RecordingRoutes {
                 }));
     }
 
+    /**
+     * POST /recordings/{id}/playback {"reason": "..."}: the reason in a body, a ticket in the answer
+     * for {@code GET /recordings/{id}/audio?ticket=…} ({@link PlaybackTickets}).
+     */
+    private void ticket(RoutingContext ctx) {
+        QueryInput.of(ctx);
+        UUID id = Ids.parse("recording id", ctx.pathParam("id"));
+        String reason = JsonInput.of(ctx, false, "reason").requiredString("reason").trim();
+        if (reason.length() < 3) {
+            throw ApiError.badRequest("field 'reason' must say why you play this recording (3 characters or more, "
+                    + "e.g. a ticket number); it goes into the audit trail");
+        }
+        Principal p = Api.principal(ctx);
+        Api.reply(ctx, api.auditAllowed(ctx, "recording", id.toString(), reason, null).map(v -> {
+            String ticket = api.playbackTickets().issue(id, p.tokenId(), reason, api.clock().instant());
+            return new JsonObject().put("ticket", ticket)
+                    .put("audio_url", AdminApi.BASE + "/recordings/" + id + "/audio?ticket=" + ticket)
+                    .put("expires_in", PlaybackTickets.TTL.toSeconds());
+        }));
+    }
+
     private void audio(RoutingContext ctx) {
-        QueryInput q = QueryInput.of(ctx, "reason", "format", "purpose");
+        QueryInput q = QueryInput.of(ctx, "reason", "ticket", "format", "purpose");
         UUID id = Ids.parse("recording id", ctx.pathParam("id"));
         Optional<String> purpose = q.oneOf("purpose", List.of(RestrictionRoutes.LEGAL_CLAIMS));
-        String reason = q.string("reason").map(String::trim).orElse("");
-        if (reason.length() < 3) {
-            throw ApiError.badRequest("query parameter 'reason' is required: say why you play this recording "
-                    + "(3 characters or more, e.g. a ticket number); it goes into the audit trail");
+        Optional<String> ticket = q.string("ticket");
+        String reason;
+        if (ticket.isPresent()) {
+            reason = api.playbackTickets().redeem(ticket.get(), id, Api.principal(ctx).tokenId(), api.clock().instant())
+                    .orElseThrow(() -> ApiError.badRequest("query parameter 'ticket' is unknown, expired, or for "
+                            + "another recording or session; ask for a new one (POST " + AdminApi.BASE
+                            + "/recordings/{id}/playback)"));
+        } else {
+            // deprecated: the reason in the URL lands in proxy and access logs
+            reason = q.string("reason").map(String::trim).orElse("");
+            if (reason.length() < 3) {
+                throw ApiError.badRequest("a playback ticket is required: POST " + AdminApi.BASE + "/recordings/{id}/"
+                        + "playback with the reason (3 characters or more, e.g. a ticket number), "
+                        + "then GET this with ?ticket=…");
+            }
+            ctx.response().putHeader("deprecation", "true");
         }
         String format = q.string("format").orElse(STORED);
         if (!STORED.equals(format) && !WAV.equals(format)) {

@@ -17,7 +17,9 @@ public enum Role {
             Permission.MANAGE_LEGAL_HOLDS, Permission.RESTRICT_PROCESSING, Permission.CORRECT_DATA,
             Permission.MANAGE_BREACHES, Permission.READ_PRIVACY_REPORTS, Permission.READ_STATISTICS,
             Permission.MANAGE_QUARANTINE)),
-    SUPERVISOR(EnumSet.of(Permission.SEARCH, Permission.PLAYBACK, Permission.READ_STATISTICS)),
+    // a supervisor may act on every live call; an agent only on its own (AgentScope)
+    SUPERVISOR(EnumSet.of(Permission.SEARCH, Permission.PLAYBACK, Permission.READ_STATISTICS,
+            Permission.CONTROL_LIVE_CALLS)),
     AUDITOR(EnumSet.of(Permission.READ_AUDIT, Permission.READ_PRIVACY_REPORTS, Permission.READ_STATISTICS)),
     AGENT(EnumSet.of(Permission.CONTROL_LIVE_CALLS));
 

@@ -81,13 +81,19 @@ public final class TokenRepository {
     }
 
     public Future<IssuedToken> createApiToken(Tx tx, String name, Role role, Instant expires, String createdBy) {
+        return createApiToken(tx, name, role, expires, createdBy, List.of());
+    }
+
+    /** An API token; {@code endpoints} binds an agent token to the calls it may act on. */
+    public Future<IssuedToken> createApiToken(Tx tx, String name, Role role, Instant expires, String createdBy,
+                                              List<String> endpoints) {
         String token = Tokens.newToken(Tokens.API_PREFIX);
         Instant now = now();
         UUID id = UUID.randomUUID();
         return tx.connection().preparedQuery("insert into access_token (id, kind, token_hash, name, role, created_at, "
-                        + "created_by, expires_at) values ($1, 'api', $2, $3, $4, $5, $6, $7)")
+                        + "created_by, expires_at, endpoints) values ($1, 'api', $2, $3, $4, $5, $6, $7, $8)")
                 .execute(Tuple.wrap(Arrays.asList(id, Buffer.buffer(Tokens.hash(token)), name, role.wire(), ts(now),
-                        createdBy, ts(expires))))
+                        createdBy, ts(expires), endpoints.isEmpty() ? null : endpoints.toArray(new String[0]))))
                 .map(r -> new IssuedToken(id, token, now, expires));
     }
 
@@ -97,6 +103,7 @@ public final class TokenRepository {
             return Future.succeededFuture(Optional.empty());
         }
         return pool.preparedQuery("select t.id as token_id, t.kind, t.name, t.role as token_role, t.last_used_at, t.scope, t.second_factor, "
+                        + "t.endpoints as token_endpoints, a.endpoints as account_endpoints, "
                         + "a.id as account_id, a.username, a.role as account_role, a.disabled "
                         + "from access_token t left join operator_account a on a.id = t.account_id "
                         + "where t.token_hash = $1 and t.revoked_at is null and (t.expires_at is null or t.expires_at > $2)")
@@ -113,12 +120,18 @@ public final class TokenRepository {
                         }
                         return Optional.of(new Principal(Principal.Kind.ACCOUNT, r.getUUID("account_id"),
                                 r.getString("username"), Role.fromWire(r.getString("account_role")).orElseThrow(), tokenId,
-                                r.getBoolean("second_factor"), "mfa_enrolment".equals(r.getString("scope"))));
+                                r.getBoolean("second_factor"), "mfa_enrolment".equals(r.getString("scope")),
+                                strings(r.getArrayOfStrings("account_endpoints"))));
                     }
                     touch(tokenId, r.getOffsetDateTime("last_used_at"));
                     return Optional.of(new Principal(Principal.Kind.API_TOKEN, tokenId, r.getString("name"),
-                            Role.fromWire(r.getString("token_role")).orElseThrow(), tokenId, false, false));
+                            Role.fromWire(r.getString("token_role")).orElseThrow(), tokenId, false, false,
+                            strings(r.getArrayOfStrings("token_endpoints"))));
                 });
+    }
+
+    private static List<String> strings(String[] a) {
+        return a == null ? List.of() : List.of(a);
     }
 
     /** Records when an API token was last used, at most once a minute per token (best effort). */

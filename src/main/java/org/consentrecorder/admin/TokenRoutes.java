@@ -12,9 +12,15 @@ import java.util.UUID;
 /**
  * API tokens for integrations (admin only). A token is shown once, in the answer to its creation;
  * only its SHA-256 is stored. It carries its own role, never admin: a leaked long-lived token
- * must not be able to create accounts.
+ * must not be able to create accounts. A token with a role other than agent waits for a second
+ * admin's approval ({@link DutySeparation}); the approving admin receives it. Every token expires ({@value #DEFAULT_DAYS} days unless asked,
+ * at most {@value #MAX_DAYS}).
  */
 final class TokenRoutes {
+    /** Every API token expires: a forgotten integration's token must not stay valid for ever. */
+    static final int DEFAULT_DAYS = 90;
+    static final int MAX_DAYS = 365;
+
     private final AdminApi api;
 
     TokenRoutes(AdminApi api) {
@@ -50,7 +56,7 @@ final class TokenRoutes {
 
     private void create(RoutingContext ctx) {
         QueryInput.of(ctx);
-        JsonInput in = JsonInput.of(ctx, false, "name", "role", "expires_in_days");
+        JsonInput in = JsonInput.of(ctx, false, "name", "role", "expires_in_days", "endpoints");
         String name = in.requiredString("name").trim();
         if (name.isEmpty() || !name.chars().allMatch(c -> c >= 0x20 && c < 0x7f)) {
             throw ApiError.badRequest("field 'name' must be 1 to 100 printable ASCII characters");
@@ -59,18 +65,42 @@ final class TokenRoutes {
         if (role == Role.ADMIN) {
             throw ApiError.badRequest("field 'role': API tokens cannot have the admin role; use an operator account");
         }
-        Instant expires = in.optionalInteger("expires_in_days", 1, 3650)
-                .map(days -> api.clock().instant().plus(Duration.ofDays(days))).orElse(null);
-        String by = Api.principal(ctx).describe();
-        api.<TokenRepository.IssuedToken>auditedChange(ctx, tx -> api.tokens().createApiToken(tx, name, role, expires, by)
+        int days = in.optionalInteger("expires_in_days", 1, MAX_DAYS).orElse(DEFAULT_DAYS);
+        List<String> endpoints = AgentScope.parse(in.optionalArray("endpoints").orElse(null));
+        if (!endpoints.isEmpty() && role != Role.AGENT) {
+            throw ApiError.badRequest("field 'endpoints' binds an agent to its calls; other roles have none");
+        }
+        Instant expires = api.clock().instant().plus(Duration.ofDays(days));
+        Principal me = Api.principal(ctx);
+        String by = me.describe();
+        if (DutySeparation.needsSecondAdmin(role)) {
+            api.<ApprovalRepository.Approval>auditedChange(ctx, tx -> api.accounts().countOtherActiveAdmins(tx, me.id())
+                            .compose(others -> {
+                                if (others == 0) {
+                                    throw DutySeparation.singleAdmin();
+                                }
+                                return api.approvals().request(tx, ApprovalRepository.Kind.API_TOKEN, null, null, name,
+                                        role, null, null, days, me.id());
+                            })
+                            .map(r -> new AdminApi.Change<>(r, "role_approval", r.id().toString(), new JsonObject()
+                                    .put("kind", r.kind().wire()).put("name", name).put("role", role.wire())
+                                    .put("expires_in_days", days))))
+                    .onSuccess(r -> Api.json(ctx, 202, r.toJson()))
+                    .onFailure(ctx::fail);
+            return;
+        }
+        api.<TokenRepository.IssuedToken>auditedChange(ctx, tx -> api.tokens().createApiToken(tx, name, role, expires, by,
+                                endpoints)
                         .map(t -> new AdminApi.Change<>(t, "api_token", t.id().toString(),
                                 new JsonObject().put("name", name).put("role", role.wire())
+                                        .put("endpoints", new JsonArray(new java.util.ArrayList<Object>(endpoints)))
                                         .put("expires_at", Api.time(expires)))))
                 .onSuccess(t -> Api.json(ctx, 201, new JsonObject()
                         .put("id", t.id().toString())
                         .put("token", t.token())
                         .put("name", name)
                         .put("role", role.wire())
+                        .put("endpoints", new JsonArray(new java.util.ArrayList<Object>(endpoints)))
                         .put("created_at", Api.time(t.createdAt()))
                         .put("expires_at", Api.time(t.expiresAt()))
                         .put("note", "the token is shown only now; store it in your integration's secret store")))

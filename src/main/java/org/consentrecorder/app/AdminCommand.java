@@ -200,7 +200,8 @@ final class AdminCommand {
                 .compose(hash -> new Transactions(pool).run(tx -> accounts.create(tx, username, hash, role, "cli")
                         .compose(a -> audit.append(tx, new AuditEntry("system", null, "cli", "accounts.create", "account",
                                 a.id().toString(), null, null, "ok",
-                                new JsonObject().put("username", username).put("role", role.wire()).encode())))))
+                                new JsonObject().put("username", username).put("role", role.wire())
+                                        .put("break_glass", true).encode())))))
                 .map(seq -> {
                     out.println("ok   created account '" + username + "' with role " + role.wire());
                     return 0;

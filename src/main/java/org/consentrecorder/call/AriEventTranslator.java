@@ -6,6 +6,7 @@ import ch.loway.oss.ari4java.generated.models.ChannelDestroyed;
 import ch.loway.oss.ari4java.generated.models.ChannelDtmfReceived;
 import ch.loway.oss.ari4java.generated.models.ChannelHangupRequest;
 import ch.loway.oss.ari4java.generated.models.ChannelUserevent;
+import ch.loway.oss.ari4java.generated.models.Dial;
 import ch.loway.oss.ari4java.generated.models.LiveRecording;
 import ch.loway.oss.ari4java.generated.models.Message;
 import ch.loway.oss.ari4java.generated.models.Playback;
@@ -50,7 +51,7 @@ public final class AriEventTranslator {
     /** The ARI event types {@link #translate} acts on; every other type is ignored. */
     public static final java.util.Set<String> HANDLED_TYPES = java.util.Set.of("StasisStart", "StasisEnd",
             "ChannelHangupRequest", "ChannelDestroyed", "ChannelDtmfReceived", "ChannelUserevent", "PlaybackStarted",
-            "PlaybackFinished", "RecordingStarted", "RecordingFinished", "RecordingFailed");
+            "PlaybackFinished", "RecordingStarted", "RecordingFinished", "RecordingFailed", "Dial");
 
     private AriEventTranslator() {
     }
@@ -115,6 +116,15 @@ public final class AriEventTranslator {
         if (m instanceof RecordingFailed e) {
             return recording(e.getRecording(), r -> new CallEvent.RecordingFailed(r.getName(),
                     ExternalText.bounded(r.getCause(), MAX_CAUSE)), type);
+        }
+        if (m instanceof Dial e) {
+            // the caller's channel (subscribed) dialled an agent and it answered: who the call is with
+            String caller = channelId(e.getCaller());
+            Channel peer = e.getPeer();
+            if (caller == null || peer == null || peer.getName() == null || !"ANSWER".equals(e.getDialstatus())) {
+                return RoutedEvent.ignored(type);
+            }
+            return new RoutedEvent(RoutedEvent.Route.PEER, caller, null, null, type, peer.getName());
         }
         return RoutedEvent.ignored(type);
     }

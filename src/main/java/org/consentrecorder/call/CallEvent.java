@@ -91,7 +91,7 @@ public sealed interface CallEvent {
     record TakenOver(boolean pausedOnAsterisk) implements CallEvent {
     }
 
-    /** Pause, resume or withdraw asked through the API; answered with {@link CallCommand.ControlAnswered}. */
+    /** Pause, resume or an operator stop asked through the API; answered with {@link CallCommand.ControlAnswered}. */
     record ControlRequested(UUID requestId, ControlAction action, String requestedBy) implements CallEvent {
     }
 }

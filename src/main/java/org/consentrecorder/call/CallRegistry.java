@@ -52,9 +52,16 @@ public final class CallRegistry implements AriConnection.Listener {
         }
     }
 
-    /** A live call as the admin API and the benchmark see it. */
+    /**
+     * A live call as the admin API and the benchmark see it. {@code channelName}: the caller's
+     * channel; {@code peers}: the channels that answered it (ARI Dial ANSWER), which say whose call
+     * it is (an agent acts only on its own).
+     */
     public record LiveCall(UUID callId, String channelId, CallPhase phase, Outcome outcome, boolean recording,
-                           boolean paused) {
+                           boolean paused, String channelName, java.util.Set<String> peers) {
+        public LiveCall {
+            peers = java.util.Set.copyOf(peers);
+        }
     }
 
     public CallRegistry(Vertx vertx, CallShards shards, CallSettings settings, CallRepository repository,
@@ -116,6 +123,12 @@ public final class CallRegistry implements AriConnection.Listener {
                     s.deliver(event.event());
                 } else {
                     LOG.debug("{} for a channel that is not (or no longer) ours", ExternalText.forLog(event.type()));
+                }
+            }
+            case PEER -> {
+                CallSession s = byChannel.get(event.channelId());
+                if (s != null) {
+                    s.context().runOnContext(v -> s.peerAnswered(event.peer()));
                 }
             }
             case CALL -> {
@@ -215,7 +228,8 @@ public final class CallRegistry implements AriConnection.Listener {
                 CallState st = s.state();
                 RecordingControl r = st.recording();
                 p.complete(new LiveCall(st.callId(), s.channelId(), st.phase(), st.outcome(),
-                        r != null && r.isLive(), r != null && r.isPaused()));
+                        r != null && r.isLive(), r != null && r.isPaused(),
+                        st.facts() == null ? null : st.facts().channel().name(), s.peers()));
             });
             parts.add(p.future());
         }
@@ -224,7 +238,7 @@ public final class CallRegistry implements AriConnection.Listener {
 
     // ---- control from the API ------------------------------------------------------------------
 
-    /** Pause, resume or withdraw a live call's recording; completes when Asterisk has answered. */
+    /** Pause, resume or stop (operator stop, discarding) a live call's recording; completes when Asterisk has answered. */
     public Future<ControlResult> control(UUID callId, ControlAction action, String requestedBy) {
         CallSession s = calls.get(callId);
         if (s == null) {

@@ -93,6 +93,10 @@ final class CallSession {
         return state.callId();
     }
 
+    /** A transfer chain longer than this is not a call center's; the first ones say whose call it is. */
+    private static final int MAX_PEERS = 16;
+    private final java.util.Set<String> peers = new java.util.LinkedHashSet<>();
+
     String channelId() {
         return channelId;
     }
@@ -104,6 +108,21 @@ final class CallSession {
     /** The call's state now; read it on {@link #context()}. */
     CallState state() {
         return state;
+    }
+
+    /**
+     * Channels that answered the caller (ARI Dial ANSWER), for the admin API's agent scope; read and
+     * written on {@link #context()}. Not part of the saved state: after a restart the call shows
+     * only to roles that see every call until a new Dial (an agent's scope fails closed).
+     */
+    java.util.Set<String> peers() {
+        return java.util.Set.copyOf(peers);
+    }
+
+    void peerAnswered(String name) {
+        if (peers.size() < MAX_PEERS) {
+            peers.add(name);
+        }
     }
 
     /** Runs the event through the core on this call's context, then carries out its commands. */

@@ -6,8 +6,12 @@ import java.util.Locale;
 public enum ControlAction {
     PAUSE,
     RESUME,
-    /** Stop and discard: the caller withdrew consent. */
-    WITHDRAW;
+    /**
+     * An operator stops the recording and discards it. It is the operator's act, recorded as such
+     * (who, and the reason in the audit trail): never evidence that the caller withdrew consent,
+     * which only the caller's own withdraw sequence writes.
+     */
+    STOP;
 
     public String wire() {
         return name().toLowerCase(Locale.ROOT);

@@ -118,7 +118,7 @@ public record RecordingControl(
         RecordingControl c = with(state, inFlight, queued, clock, r.triggers(), pendingRequests);
         List<CallCommand> out = new ArrayList<>();
         return switch (r.match()) {
-            case WITHDRAW -> c.withdraw(s, TriggerKind.DTMF_SEQUENCE, "caller", now, out);
+            case WITHDRAW -> c.withdraw(s, now, out);
             case PAUSE -> c.pause(s, TriggerKind.DTMF_SEQUENCE, "pause sequence", now, out).step(out);
             case RESUME -> c.resume(TriggerKind.DTMF_SEQUENCE, "resume sequence", now, out).step(out);
             case BURST -> c.pause(s, TriggerKind.DTMF_BURST, s.burstDigits() + " digits within "
@@ -160,10 +160,10 @@ public record RecordingControl(
                     "the recording is " + state.name().toLowerCase(Locale.ROOT)));
             return step(out);
         }
-        if (action == ControlAction.WITHDRAW) {
-            Step withdrawn = withdraw(s, TriggerKind.API, by, now, out);
+        if (action == ControlAction.STOP) {
+            RecordingControl stopped = discard(s, Change.STOPPED_BY_OPERATOR, TriggerKind.API, by, now, out);
             out.add(new ControlAnswered(requestId, ControlStatus.DISCARDED, null));
-            return new Step(withdrawn.control(), out, withdrawn.withdrawal());
+            return stopped.step(out);
         }
         if (action == ControlAction.PAUSE && state == State.PAUSED) {
             out.add(new ControlAnswered(requestId, ControlStatus.ALREADY_PAUSED, null));
@@ -343,17 +343,26 @@ public record RecordingControl(
                 .answer(ControlAction.RESUME, ControlStatus.NOT_RECORDING, "the recording was stopped", out);
     }
 
-    private Step withdraw(RecordingSettings s, TriggerKind trigger, String by, Instant now, List<CallCommand> out) {
+    /**
+     * The caller's own withdraw sequence: the only way a withdrawal (the "withdrawn" evidence and
+     * "do not record") comes about during a call.
+     */
+    private Step withdraw(RecordingSettings s, Instant now, List<CallCommand> out) {
+        RecordingControl c = discard(s, Change.WITHDRAWN_DISCARDED, TriggerKind.DTMF_SEQUENCE, null, now, out);
+        return new Step(c, out, Optional.of(new Withdrawal(TriggerKind.DTMF_SEQUENCE, "caller", now)));
+    }
+
+    /** Stop and discard the recording; answers the requests waiting on it. */
+    private RecordingControl discard(RecordingSettings s, Change change, TriggerKind trigger, String detail,
+                                     Instant now, List<CallCommand> out) {
         out.add(new DiscardRecording(RecordingEnd.DISCARD, recordingName));
         out.add(new HangupSnoop(RecordingEnd.DISCARD_SNOOP, snoopId));
         out.add(new CancelTimer(TimerKey.PAUSE_DEADLINE));
         out.add(new CancelTimer(TimerKey.MAX_PAUSE));
-        out.add(new AppendTimeline(row(s, Change.WITHDRAWN_DISCARDED, trigger,
-                trigger == TriggerKind.API ? by : null, now, now, now)));
+        out.add(new AppendTimeline(row(s, change, trigger, detail, now, now, now)));
         RecordingControl c = answer(ControlAction.PAUSE, ControlStatus.DISCARDED, null, out)
                 .answer(ControlAction.RESUME, ControlStatus.DISCARDED, null, out);
-        c = c.with(State.DISCARDED, null, c.queued, c.clock, c.triggers, c.pendingRequests);
-        return new Step(c, out, Optional.of(new Withdrawal(trigger, by, now)));
+        return c.with(State.DISCARDED, null, c.queued, c.clock, c.triggers, c.pendingRequests);
     }
 
     private RecordingControl answer(ControlAction action, ControlStatus status, String detail, List<CallCommand> out) {

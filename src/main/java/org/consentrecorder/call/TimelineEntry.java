@@ -26,7 +26,10 @@ public record TimelineEntry(
         PAUSE_FAILED_STOPPED,
         /** Resume refused: the recording stays paused. */
         RESUME_FAILED,
+        /** The caller keyed the withdraw sequence: discarded, "withdrawn" evidence, do not record. */
         WITHDRAWN_DISCARDED,
+        /** An operator stopped the recording through the API: discarded; the caller's consent stands. */
+        STOPPED_BY_OPERATOR,
         ENDED;
 
         public String wire() {

@@ -36,6 +36,7 @@ final class MicrometerCallMetrics implements CallMetrics {
     private final Map<TriggerKind, Counter> pausesFailedClosed;
     private final Map<TriggerKind, Counter> resumesFailed;
     private final Map<TriggerKind, Counter> withdrawals;
+    private final Counter operatorStops;
 
     MicrometerCallMetrics(MeterRegistry registry) {
         started = Counter.builder("consent_recorder.calls.started")
@@ -69,6 +70,9 @@ final class MicrometerCallMetrics implements CallMetrics {
         withdrawals = byTrigger(t -> Counter.builder("consent_recorder.withdrawals")
                 .description("Consent withdrawn during a call: the recording was stopped and discarded")
                 .tag("trigger", t).register(registry));
+        operatorStops = Counter.builder("consent_recorder.operator.stops")
+                .description("Recordings an operator stopped and discarded through the API (not a withdrawal)")
+                .register(registry);
     }
 
     private static Counter endedCounter(MeterRegistry registry, String outcome) {
@@ -122,6 +126,7 @@ final class MicrometerCallMetrics implements CallMetrics {
             case PAUSE_FAILED_STOPPED -> pausesFailedClosed.get(trigger).increment();
             case RESUME_FAILED -> resumesFailed.get(trigger).increment();
             case WITHDRAWN_DISCARDED -> withdrawals.get(trigger).increment();
+            case STOPPED_BY_OPERATOR -> operatorStops.increment();
             default -> {
                 // ENDED: the call's end is counted by callEnded
             }

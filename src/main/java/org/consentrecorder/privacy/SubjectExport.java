@@ -42,6 +42,8 @@ import org.consentrecorder.archive.RecordingArchive;
  *
  * <p>Audit entries are given without the operators' names and addresses: who in the company
  * consulted the data is the employees' personal data (CJEU C-579/21); the audit trail keeps them.
+ * For the same reason the operators who decided, changed a preference or paused, resumed or stopped
+ * a recording appear as "operator-1", "operator-2", ... ({@link OperatorPseudonyms}).
  */
 public final class SubjectExport {
     public static final String FORMAT = "consent-recorder-subject-export/1";
@@ -125,6 +127,11 @@ public final class SubjectExport {
                     r.put("file", null).put("why_no_file", whyNoFile(state));
                 }
             }
+            OperatorPseudonyms operators = new OperatorPseudonyms();
+            operators.replace(decisions.result().rows(), "decided_by");
+            operators.replaceTimeline(timeline.result());
+            operators.replace(preference.result(), "changed_by");
+            operators.replace(preferenceHistory.result(), "changed_by");
             JsonArray auditRows = audit.result();
             auditRows.forEach(o -> {
                 JsonObject a = (JsonObject) o;
@@ -162,7 +169,9 @@ public final class SubjectExport {
                             .add("Pauses for payments are in 'timeline': the recording holds silence (or nothing) "
                                     + "there by design.")
                             .add("Audit entries show what was done with this data and when; the names of the "
-                                    + "employees who did it are withheld (their own personal data)."));
+                                    + "employees who did it are withheld (their own personal data).")
+                            .add("Employees who acted on a decision, a preference or a recording appear as "
+                                    + "operator-1, operator-2, ...; 'caller' is the caller's own act."));
             return new Bundle(manifest, files);
         });
     }

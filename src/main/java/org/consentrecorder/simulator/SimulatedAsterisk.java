@@ -360,6 +360,39 @@ public class SimulatedAsterisk implements AutoCloseable {
         }
     }
 
+    /**
+     * The dialplan's Dial() on the caller's channel rings {@code agentChannelName} and it answers:
+     * two ARI Dial events (dialstatus "" then "ANSWER", fields as in the captured Dial events, with
+     * "caller" as a dialplan Dial gives it) reach the apps subscribed to the caller's channel.
+     */
+    public void agentAnswers(String callerChannelId, String agentChannelName) {
+        onContext(() -> agentAnswersNow(callerChannelId, agentChannelName));
+    }
+
+    void agentAnswersNow(String callerChannelId, String agentChannelName) {
+        SimulatedChannel c = channels.get(callerChannelId);
+        if (c == null || c.gone) {
+            return;
+        }
+        SimulatedChannel agent = new SimulatedChannel("1795538447." + (++channelSeq), agentChannelName, Instant.now());
+        agent.state = "Down";
+        agent.callerName = "";
+        agent.callerNumber = "";
+        agent.connectedName = c.callerName;
+        agent.connectedNumber = c.callerNumber;
+        agent.context = "consent-recorder-agent-leg";
+        agent.exten = "s";
+        agent.priority = 1;
+        agent.appName = "AppDial2";
+        agent.appData = "(Outgoing Line)";
+        agent.language = c.language;
+        for (String status : List.of("", "ANSWER")) {
+            agent.state = status.isEmpty() ? "Down" : "Up";
+            emitTo(c.audience(), "Dial", new JsonObject().put("dialstatus", status).put("forward", "")
+                    .put("dialstring", "agent").put("peer", AriJson.channel(agent)).put("caller", AriJson.channel(c)));
+        }
+    }
+
     /** Dialplan UserEvent(name) on the channel: reaches apps subscribed to it, in Stasis or not. */
     public void userEvent(String channelId, String name) {
         onContext(() -> userEventNow(channelId, name));

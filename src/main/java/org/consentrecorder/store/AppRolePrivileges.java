@@ -55,6 +55,8 @@ public final class AppRolePrivileges {
             Map.entry("correction", "select, insert, update, delete"),
             Map.entry("restriction", "select, insert, update"),
             Map.entry("breach", "select, insert, update"),
+            // separated duties (V30): a request is decided once, by update
+            Map.entry("role_approval", "select, insert, update"),
             Map.entry("privacy_request", "select, insert, update"),
             Map.entry("retention_run", "select, insert, update"),
             Map.entry("operator_account", "select, insert, update"),

@@ -41,7 +41,10 @@ function accounts(body) {
       const created = await api.post('/accounts', {username: data.username.trim(), password: data.password, role: data.role});
       form.reset();
       await load();
-      say(status, 'ok', `Account ${created.username} created with role ${created.role}.`);
+      // a role other than agent waits for a second admin (separated duties)
+      say(status, 'ok', created.status === 'pending'
+        ? `Account ${created.username}: a second admin must approve the role ${created.role}.`
+        : `Account ${created.username} created with role ${created.role}.`);
     } catch (e) {
       password.value = '';
       say(status, 'error', `Not created: ${e.message}`);
@@ -52,7 +55,9 @@ function accounts(body) {
     try {
       const updated = await api.patch(`/accounts/${account.id}`, patch);
       await load();
-      say(status, 'ok', `${updated.username}: ${done}. Their sessions were ended.`);
+      say(status, 'ok', updated.status === 'pending'
+        ? `${account.username}: a second admin must approve this change.`
+        : `${updated.username}: ${done}. Their sessions were ended.`);
     } catch (e) {
       say(status, 'error', `${account.username}: ${e.message}`);
     }
@@ -147,14 +152,18 @@ function tokens(body) {
       h('h2', {class: 'wide'}, 'Create an API token'),
       field('Name', name, 'The integration, e.g. payment-ivr (printable ASCII)'),
       field('Role', role, 'Tokens cannot be admin'),
-      field('Expires after (days)', days, 'Empty: never'),
+      field('Expires after (days)', days, 'Empty: 90 days; at most 365'),
       h('div', {class: 'actions'}, h('button', {type: 'submit', class: 'button-primary'}, 'Create token')));
   onSubmit(form, async (data) => {
     try {
       const issued = await api.post('/tokens', {name: data.name.trim(), role: data.role,
         expires_in_days: data.expires_in_days ? Number(data.expires_in_days) : undefined});
       form.reset();
-      showSecret(issued);
+      if (issued.status === 'pending') {
+        say(status, 'ok', `Token ${data.name.trim()}: a second admin must approve the role ${data.role}.`);
+      } else {
+        showSecret(issued);
+      }
       await load();
     } catch (e) {
       say(status, 'error', `No token created: ${e.message}`);

@@ -42,7 +42,8 @@ export function render(container, {params}) {
     say(status, 'info', 'Searching…');
     const cursor = search.cursors[search.cursors.length - 1];
     try {
-      const page = await api.get('/calls', {...search.filters, limit: PAGE_SIZE, cursor});
+      // POST, not GET: a caller number in a URL would land in proxy and access logs
+      const page = await api.post('/calls/search', {...search.filters, limit: PAGE_SIZE, cursor});
       replace(status);
       show(page);
     } catch (e) {

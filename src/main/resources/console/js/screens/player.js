@@ -1,14 +1,22 @@
 // The recording player. Before the first byte it asks why (the reason goes into the audit trail
 // with the operator's name before the server sends anything). An <audio> element cannot send the
 // bearer token, and a token must never be put into a URL, so the player fetches the recording once
-// with the token (GET /recordings/{id}/audio?reason=…) and plays it from memory (a blob: URL); seeking
-// is then local. A time bar marks where audio was withheld, from the pause timeline's offsets
-// (file time: a cut-out pause is a point in the file, a silenced one a stretch).
+// with the token and plays it from memory (a blob: URL); seeking is then local. The reason travels in
+// a POST body (POST /recordings/{id}/playback answers a short-lived ticket), never in the URL: the
+// audio is fetched with ?ticket=…, which holds nothing personal. A time bar marks where audio was
+// withheld, from the pause timeline's offsets (file time: a cut-out pause is a point in the file, a
+// silenced one a stretch).
 import * as api from '../api.js';
 import * as session from '../session.js';
 import {facts, field, formatBytes, formatDuration, formatSpan, h, messageRegion, onSubmit, replace, s,
   say, saveBlob, time} from '../dom.js';
 import {trigger} from '../words.js';
+
+/** The reason goes into the audit trail from a POST body; the answer's ticket fetches the audio. */
+async function playbackTicket(recordingId, reason) {
+  const answer = await api.post(`/recordings/${encodeURIComponent(recordingId)}/playback`, {reason});
+  return answer.ticket;
+}
 
 const REASON_HINT = 'Written to the audit trail with your name before anything is sent, e.g. "ticket 4711: '
     + 'caller disputes the contract" (3 to 500 characters).';
@@ -43,7 +51,7 @@ export function withheldSpans(timeline) {
       if (!open) {
         open = entry;
       }
-    } else if (['resumed', 'ended', 'pause_failed_stopped', 'withdrawn_discarded'].includes(entry.change)) {
+    } else if (['resumed', 'ended', 'pause_failed_stopped', 'withdrawn_discarded', 'stopped_by_operator'].includes(entry.change)) {
       if (open) {
         close(open, entry);
         open = null;
@@ -205,8 +213,9 @@ export function player(call, cleanups) {
     progress.removeAttribute('value');
     try {
       const format = playbackFormat(rec.codec, (type) => audio.canPlayType(type));
+      const ticket = await playbackTicket(rec.id, data.reason.trim());
       const fetched = await api.download(`/recordings/${encodeURIComponent(rec.id)}/audio`,
-          {reason: data.reason.trim(), format}, (p) => {
+          {ticket, format}, (p) => {
             if (p !== null) {
               progress.value = p;
             }
@@ -239,7 +248,8 @@ export function player(call, cleanups) {
   onSubmit(downloadForm, async (data) => {
     say(downloadStatus, 'info', 'Downloading…');
     try {
-      const fetched = await api.download(`/recordings/${encodeURIComponent(rec.id)}/audio`, {reason: data.reason.trim()});
+      const ticket = await playbackTicket(rec.id, data.reason.trim());
+      const fetched = await api.download(`/recordings/${encodeURIComponent(rec.id)}/audio`, {ticket});
       // a download is what the archive stores (the file name's extension says which: .opus or .wav)
       const name = fetched.filename || `recording-${rec.id}.${rec.codec === 'opus' ? 'opus' : rec.format || 'bin'}`;
       saveBlob(fetched.blob, name);

@@ -20,14 +20,52 @@ final class ApiTestSupport {
         return client.login(AppHarness.ADMIN_USER, AppHarness.ADMIN_PASSWORD);
     }
 
-    /** Creates an account with the role (password {@link #PASSWORD}) and logs it in. */
-    static String tokenFor(ApiClient client, String adminToken, String username, String role) {
+    /**
+     * Creates an account with the role (password {@link #PASSWORD}) and logs it in: an agent through
+     * the API (then its first sign-in sets its own password), any other role as the command line's
+     * break-glass path does, since the API needs a second admin for it (SeparatedDutiesApiTest).
+     */
+    static String tokenFor(AppHarness h, ApiClient client, String adminToken, String username, String role) {
+        if (!role.equals("agent")) {
+            h.operator(username, PASSWORD, role);
+            return client.login(username, PASSWORD);
+        }
         ApiClient.Reply r = client.post("/api/v1/accounts", adminToken, new JsonObject()
-                .put("username", username).put("password", PASSWORD).put("role", role));
+                .put("username", username).put("password", PASSWORD + "-temporary").put("role", role));
         if (r.status() != 201) {
             throw new AssertionError("account " + username + ": " + r);
         }
+        ApiClient.Reply changed = client.post("/api/v1/auth/password", null, new JsonObject().put("username", username)
+                .put("password", PASSWORD + "-temporary").put("new_password", PASSWORD));
+        if (changed.status() != 200) {
+            throw new AssertionError("first sign-in of " + username + ": " + changed);
+        }
+        return changed.json().getString("token");
+    }
+
+    /** A second admin (made as the command line does), signed in: the one who approves. */
+    static String secondAdmin(AppHarness h, ApiClient client, String username) {
+        h.operator(username, PASSWORD, "admin");
         return client.login(username, PASSWORD);
+    }
+
+    /** An API token with a role that needs a second admin: asked for by one admin, approved by another. */
+    static String approvedToken(AppHarness h, ApiClient client, String adminToken, String name, String role) {
+        String second = secondAdmin(h, client, "approver-" + UUID.randomUUID().toString().substring(0, 8));
+        return approvedToken(client, adminToken, second, name, role);
+    }
+
+    /** As above, with the approving admin's session given. */
+    static String approvedToken(ApiClient client, String adminToken, String second, String name, String role) {
+        ApiClient.Reply asked = client.post("/api/v1/tokens", adminToken, new JsonObject().put("name", name).put("role", role));
+        if (asked.status() != 202) {
+            throw new AssertionError("token request " + name + ": " + asked);
+        }
+        ApiClient.Reply approved = client.post("/api/v1/approvals/" + asked.json().getString("id") + "/approve", second, null);
+        if (approved.status() != 200) {
+            throw new AssertionError("approval of " + name + ": " + approved);
+        }
+        return approved.json().getString("token");
     }
 
     static String enc(String s) {

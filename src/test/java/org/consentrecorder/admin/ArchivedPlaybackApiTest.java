@@ -38,7 +38,7 @@ class ArchivedPlaybackApiTest {
         h = AppHarness.start(Map.of("CR_ARCHIVE_CODEC", "wav"));
         client = new ApiClient(h.app.httpPort());
         String admin = ApiTestSupport.adminToken(client);
-        String compliance = ApiTestSupport.tokenFor(client, admin, "carla", "compliance");
+        String compliance = ApiTestSupport.tokenFor(h, client, admin, "carla", "compliance");
 
         Map<String, Object> call = ApiTestSupport.recordedCall(h, "+15551239001");
         Thread.sleep(700);

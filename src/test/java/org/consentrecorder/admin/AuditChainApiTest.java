@@ -32,7 +32,7 @@ class AuditChainApiTest {
     void start() {
         h = AppHarness.start(Map.of());
         client = new ApiClient(h.app.httpPort());
-        auditor = ApiTestSupport.tokenFor(client, ApiTestSupport.adminToken(client), "aud", "auditor");
+        auditor = ApiTestSupport.tokenFor(h, client, ApiTestSupport.adminToken(client), "aud", "auditor");
     }
 
     @AfterEach

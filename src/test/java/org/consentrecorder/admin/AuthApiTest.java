@@ -113,38 +113,87 @@ class AuthApiTest {
     }
 
     @Test
-    void accounts_create_disable_changeRole_resetPassword() {
+    void accounts_create_disable_resetPassword() {
         ApiClient.Reply created = client.post("/api/v1/accounts", admin, new JsonObject()
-                .put("username", "Dana").put("password", "Dana-strong-passphrase-1").put("role", "auditor"));
+                .put("username", "Dana").put("password", "Dana-temporary-passphrase-1").put("role", "agent"));
         assertEquals(201, created.status(), created.toString());
         String id = created.json().getString("id");
         assertEquals("dana", created.json().getString("username"), "user names are lower case");
         assertNull(created.json().getString("password_hash"));
+        assertTrue(created.json().getBoolean("must_change_password"));
         assertEquals(409, client.post("/api/v1/accounts", admin, new JsonObject()
-                .put("username", "dana").put("password", "Dana-strong-passphrase-1").put("role", "auditor")).status());
+                .put("username", "dana").put("password", "Dana-strong-passphrase-1").put("role", "agent")).status());
         assertEquals(400, client.post("/api/v1/accounts", admin, new JsonObject()
-                .put("username", "erin").put("password", "change-me-please").put("role", "auditor")).status());
+                .put("username", "erin").put("password", "change-me-please").put("role", "agent")).status());
         assertEquals(400, client.post("/api/v1/accounts", admin, new JsonObject()
-                .put("username", "erin").put("password", "short").put("role", "auditor")).status());
+                .put("username", "erin").put("password", "short").put("role", "agent")).status());
 
-        String dana = client.login("dana", "Dana-strong-passphrase-1");
-        assertEquals(200, client.get("/api/v1/audit", dana).status());
-        ApiClient.Reply promoted = client.patch("/api/v1/accounts/" + id, admin, new JsonObject().put("role", "supervisor"));
-        assertEquals("supervisor", promoted.json().getString("role"));
-        assertEquals(401, client.get("/api/v1/auth/me", dana).status(), "a role change ends the account's sessions");
-
-        dana = client.login("dana", "Dana-strong-passphrase-1");
-        assertEquals(200, client.patch("/api/v1/accounts/" + id, admin, new JsonObject().put("disabled", true)).status());
-        assertEquals(401, client.get("/api/v1/auth/me", dana).status());
+        // the admin's password is temporary: the first sign-in sets the operator's own
+        String dana = firstSignIn("dana", "Dana-temporary-passphrase-1", "Dana-strong-passphrase-1");
+        assertEquals(200, client.get("/api/v1/live-calls", dana).status());
+        assertFalse(client.get("/api/v1/accounts/" + id, admin).json().getBoolean("must_change_password"));
+        ApiClient.Reply moved = client.patch("/api/v1/accounts/" + id, admin, new JsonObject().put("role", "agent")
+                .put("disabled", true));
+        assertEquals(200, moved.status(), moved.toString());
+        assertEquals(401, client.get("/api/v1/auth/me", dana).status(), "a change ends the account's sessions");
         assertEquals(401, login("dana", "Dana-strong-passphrase-1").status(), "a disabled account cannot log in");
 
         assertEquals(200, client.patch("/api/v1/accounts/" + id, admin, new JsonObject()
                 .put("disabled", false).put("password", "Another-dana-passphrase-2")).status());
         assertEquals(401, login("dana", "Dana-strong-passphrase-1").status());
-        assertNotNull(client.login("dana", "Another-dana-passphrase-2"));
+        assertNotNull(firstSignIn("dana", "Another-dana-passphrase-2", "Dana-own-passphrase-3"));
         assertTrue(ApiTestSupport.auditRows(h, "accounts.update", id).stream()
                 .anyMatch(row -> ((String) row.get("detail")).contains("\"password\"")));
         assertTrue(h.rows("select * from audit_log where detail like '%Another-dana%'").isEmpty());
+    }
+
+    /** Sign-in with an admin-set password: no token, a password-change step, then the operator's own. */
+    private String firstSignIn(String user, String temporary, String own) {
+        ApiClient.Reply step = login(user, temporary);
+        assertEquals(200, step.status(), step.toString());
+        assertTrue(step.json().getBoolean("password_change_required"), step.toString());
+        assertNull(step.json().getString("token"), "no token with a temporary password");
+        assertEquals(400, client.post("/api/v1/auth/password", null, new JsonObject().put("username", user)
+                .put("password", temporary).put("new_password", temporary)).status(), "the same password again");
+        assertEquals(401, client.post("/api/v1/auth/password", null, new JsonObject().put("username", user)
+                .put("password", "Not-the-temporary-one-9").put("new_password", own)).status());
+        ApiClient.Reply changed = client.post("/api/v1/auth/password", null, new JsonObject().put("username", user)
+                .put("password", temporary).put("new_password", own));
+        assertEquals(200, changed.status(), changed.toString());
+        assertEquals(401, login(user, temporary).status(), "the temporary password is gone");
+        assertNotNull(client.login(user, own));
+        return changed.json().getString("token");
+    }
+
+    @Test
+    void anExpiredTemporaryPassword_letsNoOneIn() {
+        ApiClient.Reply created = client.post("/api/v1/accounts", admin, new JsonObject()
+                .put("username", "late-agent").put("password", "Late-temporary-passphrase-1").put("role", "agent"));
+        assertEquals(201, created.status(), created.toString());
+        h.rows("update operator_account set password_expires_at = now() - interval '1 second' where username = 'late-agent'");
+        ApiClient.Reply r = login("late-agent", "Late-temporary-passphrase-1");
+        assertEquals(401, r.status(), r.toString());
+        assertEquals("password_expired", r.error());
+        assertEquals(401, client.post("/api/v1/auth/password", null, new JsonObject().put("username", "late-agent")
+                .put("password", "Late-temporary-passphrase-1").put("new_password", "Late-own-passphrase-2")).status());
+    }
+
+    @Test
+    void apiTokens_expireAfter90DaysByDefault_andAtMostAYear() {
+        ApiClient.Reply plain = client.post("/api/v1/tokens", admin, new JsonObject().put("name", "ivr-default").put("role", "agent"));
+        assertEquals(201, plain.status(), plain.toString());
+        java.time.Instant created = java.time.Instant.parse(plain.json().getString("created_at"));
+        java.time.Duration lifetime = java.time.Duration.between(created, java.time.Instant.parse(plain.json().getString("expires_at")));
+        assertTrue(lifetime.minus(java.time.Duration.ofDays(90)).abs().compareTo(java.time.Duration.ofSeconds(1)) < 0,
+                "90 days: " + lifetime);
+        ApiClient.Reply year = client.post("/api/v1/tokens", admin, new JsonObject().put("name", "ivr-year").put("role", "agent")
+                .put("expires_in_days", 365));
+        assertEquals(201, year.status(), year.toString());
+        ApiClient.Reply tooLong = client.post("/api/v1/tokens", admin, new JsonObject().put("name", "ivr-long").put("role", "agent")
+                .put("expires_in_days", 366));
+        assertEquals(400, tooLong.status(), tooLong.toString());
+        assertEquals(0, h.rows("select * from access_token where name = 'ivr-long'").size(), "nothing created");
+        assertEquals(0, h.rows("select * from access_token where kind = 'api' and expires_at is null").size());
     }
 
     @Test

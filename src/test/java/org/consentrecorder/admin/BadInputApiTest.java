@@ -28,7 +28,7 @@ class BadInputApiTest {
         h = AppHarness.start(Map.of("CR_API_BODY_LIMIT", "4096"));
         client = new ApiClient(h.app.httpPort());
         admin = ApiTestSupport.adminToken(client);
-        compliance = ApiTestSupport.tokenFor(client, admin, "cleo", "compliance");
+        compliance = ApiTestSupport.tokenFor(h, client, admin, "cleo", "compliance");
     }
 
     @AfterAll
@@ -134,7 +134,7 @@ class BadInputApiTest {
         assertEquals(200, tabbed.status(), tabbed.toString());
         assertEquals(0, tabbed.json().getJsonArray("items").size());
 
-        String agent = ApiTestSupport.tokenFor(client, admin, "ada", "agent");
+        String agent = ApiTestSupport.tokenFor(h, client, admin, "ada", "agent");
         String call = java.util.UUID.randomUUID().toString();
         for (String action : List.of("pause", "resume", "stop")) {
             assertError(client.post("/api/v1/live-calls/" + call + "/" + action, agent,

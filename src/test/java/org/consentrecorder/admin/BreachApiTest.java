@@ -37,8 +37,8 @@ class BreachApiTest {
         h = AppHarness.start(Map.of("CR_METRICS_REFRESH", "200ms"));
         client = new ApiClient(h.app.httpPort());
         String admin = ApiTestSupport.adminToken(client);
-        compliance = ApiTestSupport.tokenFor(client, admin, "bea", "compliance");
-        mallory = ApiTestSupport.tokenFor(client, admin, "mallory", "supervisor");
+        compliance = ApiTestSupport.tokenFor(h, client, admin, "bea", "compliance");
+        mallory = ApiTestSupport.tokenFor(h, client, admin, "mallory", "supervisor");
     }
 
     @AfterAll

@@ -52,8 +52,8 @@ class CallsAndPlaybackApiTest {
         h.app.useRecordingArchive(archive);
         client = new ApiClient(h.app.httpPort());
         String admin = ApiTestSupport.adminToken(client);
-        supervisor = ApiTestSupport.tokenFor(client, admin, "sue", "supervisor");
-        compliance = ApiTestSupport.tokenFor(client, admin, "carl", "compliance");
+        supervisor = ApiTestSupport.tokenFor(h, client, admin, "sue", "supervisor");
+        compliance = ApiTestSupport.tokenFor(h, client, admin, "carl", "compliance");
 
         grantedCall = (UUID) ApiTestSupport.recordedCall(h, GRANTING).get("id");
         declinedCall = (UUID) ApiTestSupport.declinedCall(h, DECLINING).get("id");
@@ -200,10 +200,59 @@ class CallsAndPlaybackApiTest {
     }
 
     @Test
+    void calls_searchByPost_keepsTheCallerNumberOutOfTheUrl() {
+        ApiClient.Reply r = client.post("/api/v1/calls/search", supervisor, new JsonObject().put("caller", "+1 555-123-9001")
+                .put("limit", 10));
+        assertEquals(200, r.status(), r.toString());
+        assertEquals(Set.of(grantedCall.toString()), ids(r.json().getJsonArray("items")));
+        assertEquals(400, client.post("/api/v1/calls/search", supervisor, new JsonObject().put("caller", "not a number"))
+                .status());
+        assertEquals(400, client.post("/api/v1/calls/search", supervisor, new JsonObject().put("callr", GRANTING)).status(),
+                "an unknown filter is refused, never ignored");
+        assertEquals(400, client.post("/api/v1/calls/search", supervisor, new JsonObject()
+                .put("caller", new JsonObject().put("x", 1))).status());
+        // audited by the caller's pseudonym, as the GET form
+        assertFalse(ApiTestSupport.auditRows(h, "calls.search", ApiTestSupport.pseudonym(h, GRANTING)).isEmpty());
+        // the GET form still answers for one release, marked deprecated
+        ApiClient.Reply old = client.get("/api/v1/calls?caller=" + enc(GRANTING), supervisor);
+        assertEquals(200, old.status());
+        assertEquals("true", old.headers().get("deprecation"));
+        assertNull(client.get("/api/v1/calls?outcome=granted", supervisor).headers().get("deprecation"));
+    }
+
+    @Test
+    void playback_withATicket_keepsTheReasonOutOfTheUrl() {
+        String reason = "ticket 4712 caller Jane Doe complains";
+        ApiClient.Reply t = client.post("/api/v1/recordings/" + recordingId + "/playback", supervisor,
+                new JsonObject().put("reason", reason));
+        assertEquals(200, t.status(), t.toString());
+        String ticket = t.json().getString("ticket");
+        assertTrue(ticket.startsWith("crp_"), ticket);
+        assertFalse(t.json().getString("audio_url").contains("Jane"), "nothing personal in the URL");
+        ApiClient.Reply r = client.get("/api/v1/recordings/" + recordingId + "/audio?ticket=" + ticket, supervisor);
+        assertEquals(200, r.status(), r.toString());
+        assertArrayEquals(audio, r.body().getBytes());
+        assertNull(r.headers().get("deprecation"));
+        List<Map<String, Object>> rows = ApiTestSupport.auditRows(h, "recordings.play", recordingId.toString());
+        assertEquals(reason, rows.get(rows.size() - 1).get("reason"), "the reason is in the trail");
+        assertEquals(reason, ApiTestSupport.auditRows(h, "recordings.playback_ticket", recordingId.toString()).get(0)
+                .get("reason"));
+        // the ticket is for this recording and this session only
+        assertEquals(400, client.get("/api/v1/recordings/" + UUID.randomUUID() + "/audio?ticket=" + ticket, supervisor).status());
+        assertEquals(400, client.get("/api/v1/recordings/" + recordingId + "/audio?ticket=" + ticket, compliance).status());
+        assertEquals(400, client.get("/api/v1/recordings/" + recordingId + "/audio?ticket=crp_made-up", supervisor).status());
+        assertEquals(400, client.post("/api/v1/recordings/" + recordingId + "/playback", supervisor,
+                new JsonObject().put("reason", " ")).status(), "a reason is required");
+        // the old form still works for one release, marked deprecated
+        assertEquals("true", client.get("/api/v1/recordings/" + recordingId + "/audio?reason=" + enc("old client"), supervisor)
+                .headers().get("deprecation"));
+    }
+
+    @Test
     void playback_withoutAReason_isRefusedAndNothingIsServed() {
         ApiClient.Reply r = client.get("/api/v1/recordings/" + recordingId + "/audio", supervisor);
         assertEquals(400, r.status());
-        assertTrue(r.json().getString("message").contains("'reason' is required"), r.toString());
+        assertTrue(r.json().getString("message").contains("playback ticket is required"), r.toString());
         assertEquals(400, client.get("/api/v1/recordings/" + recordingId + "/audio?reason=" + enc("  "), supervisor).status());
         // the refusal is in the trail too
         assertTrue(ApiTestSupport.auditRows(h, "recordings.play", recordingId.toString()).stream()

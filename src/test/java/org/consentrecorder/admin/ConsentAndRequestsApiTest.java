@@ -35,7 +35,7 @@ class ConsentAndRequestsApiTest {
                 "CR_CONTROLLER_CONTACT", "privacy@example.org", "CR_RETENTION_RECORDINGS", "30d"));
         client = new ApiClient(h.app.httpPort());
         admin = ApiTestSupport.adminToken(client);
-        compliance = ApiTestSupport.tokenFor(client, admin, "cora", "compliance");
+        compliance = ApiTestSupport.tokenFor(h, client, admin, "cora", "compliance");
     }
 
     @AfterAll
@@ -117,7 +117,7 @@ class ConsentAndRequestsApiTest {
 
     @Test
     void theRegisterIsBuiltFromTheRunningConfiguration() {
-        String auditor = ApiTestSupport.tokenFor(client, admin, "audra", "auditor");
+        String auditor = ApiTestSupport.tokenFor(h, client, admin, "audra", "auditor");
         ApiClient.Reply r = client.get("/api/v1/privacy/register", auditor);
         assertEquals(200, r.status(), r.toString());
         JsonObject register = r.json();
@@ -141,7 +141,7 @@ class ConsentAndRequestsApiTest {
         assertEquals(30.0, policy.getJsonObject("recordings").getDouble("days"));
         assertEquals(180.0, policy.getJsonObject("calls").getDouble("days"));
         assertEquals(1460.0, policy.getJsonObject("evidence").getDouble("days"));
-        assertEquals(403, client.get("/api/v1/privacy/register", ApiTestSupport.tokenFor(client, admin, "sid", "supervisor"))
+        assertEquals(403, client.get("/api/v1/privacy/register", ApiTestSupport.tokenFor(h, client, admin, "sid", "supervisor"))
                 .status());
     }
 }

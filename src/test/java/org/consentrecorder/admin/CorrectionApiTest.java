@@ -33,8 +33,8 @@ class CorrectionApiTest {
         h = AppHarness.start(Map.of());
         client = new ApiClient(h.app.httpPort());
         String admin = ApiTestSupport.adminToken(client);
-        compliance = ApiTestSupport.tokenFor(client, admin, "cora", "compliance");
-        supervisor = ApiTestSupport.tokenFor(client, admin, "saul", "supervisor");
+        compliance = ApiTestSupport.tokenFor(h, client, admin, "cora", "compliance");
+        supervisor = ApiTestSupport.tokenFor(h, client, admin, "saul", "supervisor");
     }
 
     @AfterAll

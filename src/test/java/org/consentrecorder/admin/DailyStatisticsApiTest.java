@@ -111,7 +111,7 @@ class DailyStatisticsApiTest {
             f.call("+15554449999", noonOf(1, 0), null, "granted");
 
             String admin = ApiTestSupport.adminToken(client);
-            String supervisor = ApiTestSupport.tokenFor(client, admin, "sam", "supervisor");
+            String supervisor = ApiTestSupport.tokenFor(h, client, admin, "sam", "supervisor");
             JsonObject run = client.post("/api/v1/retention/runs", admin, null).json();
             assertEquals(3L, run.getJsonObject("counts").getLong("days_aggregated"), run.encode());
 
@@ -138,7 +138,7 @@ class DailyStatisticsApiTest {
                     after.stream().map(o -> comparable((JsonObject) o)).toList());
             assertEquals(computedAt, after.getJsonObject(2).getString("computed_at"));
             assertEquals(400, client.get("/api/v1/statistics/daily?from=2025-13-01", supervisor).status());
-            assertEquals(403, client.get("/api/v1/statistics/daily", ApiTestSupport.tokenFor(client, admin, "alf", "agent"))
+            assertEquals(403, client.get("/api/v1/statistics/daily", ApiTestSupport.tokenFor(h, client, admin, "alf", "agent"))
                     .status());
         }
     }

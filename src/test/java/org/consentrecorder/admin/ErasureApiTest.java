@@ -43,7 +43,7 @@ class ErasureApiTest {
         h = AppHarness.start(Map.of("CR_ARCHIVE_CODEC", "wav"));
         client = new ApiClient(h.app.httpPort());
         String admin = ApiTestSupport.adminToken(client);
-        compliance = ApiTestSupport.tokenFor(client, admin, "erin", "compliance");
+        compliance = ApiTestSupport.tokenFor(h, client, admin, "erin", "compliance");
         keys = h.app.subjectKeys();
     }
 

@@ -50,7 +50,7 @@ class HostileInputApiTest {
             String admin = ApiTestSupport.adminToken(c);
             Map<String, String> tokens = new LinkedHashMap<>();
             for (String role : ROLES) {
-                tokens.put(role, ApiTestSupport.tokenFor(c, admin, "hostile-" + role, role));
+                tokens.put(role, ApiTestSupport.tokenFor(h, c, admin, "hostile-" + role, role));
             }
             tokens.put("anonymous", null);
             JsonObject doc = c.get("/api/v1/openapi.json", null).json();

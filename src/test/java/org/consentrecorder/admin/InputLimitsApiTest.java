@@ -62,7 +62,7 @@ class InputLimitsApiTest {
             Map<String, String> tokens = new LinkedHashMap<>();
             tokens.put("anonymous", null);
             for (String role : List.of("admin", "compliance", "supervisor", "auditor", "agent")) {
-                tokens.put(role, ApiTestSupport.tokenFor(c, admin, "limits-" + role, role));
+                tokens.put(role, ApiTestSupport.tokenFor(h, c, admin, "limits-" + role, role));
             }
             List<String> missing = new ArrayList<>();
             List<Slot> slots = slots(c.get("/api/v1/openapi.json", null).json(), missing);
@@ -155,7 +155,11 @@ class InputLimitsApiTest {
         JsonObject props = schema.getJsonObject("properties", new JsonObject());
         for (String f : props.fieldNames()) {
             JsonObject p = props.getJsonObject(f);
-            if (p.containsKey("properties") || p.containsKey("items") || p.containsKey("$ref")) {
+            boolean stringList = "array".equals(p.getValue("type")) && p.getJsonObject("items") != null
+                    && InputBoundary.isString(p.getJsonObject("items"));
+            if (stringList && (p.getInteger("maxItems") == null || p.getJsonObject("items").getInteger("maxLength") == null)) {
+                missing.add(method + " " + path + " field " + f + ": a list of strings needs maxItems and items' maxLength");
+            } else if (!stringList && (p.containsKey("properties") || p.containsKey("items") || p.containsKey("$ref"))) {
                 missing.add(method + " " + path + " field " + f + ": nested input is not covered by the boundary");
             }
             slot(out, missing, method, path, "body", f, p);

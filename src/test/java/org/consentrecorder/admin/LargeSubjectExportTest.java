@@ -41,7 +41,7 @@ class LargeSubjectExportTest {
                     id).isEmpty(), Duration.ofMinutes(4));
 
             String admin = ApiTestSupport.adminToken(client);
-            String compliance = ApiTestSupport.tokenFor(client, admin, "lena", "compliance");
+            String compliance = ApiTestSupport.tokenFor(h, client, admin, "lena", "compliance");
             String request = PrivacyTestSupport.requestFor(client, compliance, "access", caller);
 
             HttpClientAgent http = client.vertx().createHttpClient();

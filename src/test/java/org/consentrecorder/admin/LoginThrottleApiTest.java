@@ -116,7 +116,7 @@ class LoginThrottleApiTest {
         try (AppHarness h = AppHarness.start(settings("CR_LOGIN_LOCK_AFTER", "10"));
              ApiClient c = new ApiClient(h.app.httpPort())) {
             String admin = ApiTestSupport.adminToken(c);
-            ApiTestSupport.tokenFor(c, admin, "victim", "supervisor");
+            ApiTestSupport.tokenFor(h, c, admin, "victim", "supervisor");
             for (int i = 0; i < 10; i++) {
                 assertEquals(401, login(c, "192.0.2." + (10 + i), "victim", "wrong-" + i).status());
             }

@@ -81,7 +81,7 @@ class MfaApiTest {
 
     @Test
     void aDataRole_cannotReadPersonalData_withoutTheSecondFactor() {
-        ApiTestSupport.tokenFor(c, admin, "carol", "compliance");
+        ApiTestSupport.tokenFor(h, c, admin, "carol", "compliance");
         ApiClient.Reply first = login("carol", ApiTestSupport.PASSWORD);
         String limited = first.json().getString("token");
         assertEquals("mfa_enrolment", first.json().getString("scope"));
@@ -93,9 +93,7 @@ class MfaApiTest {
         }
         assertEquals(0, c.get("/api/v1/auth/me", limited).json().getJsonArray("permissions").size());
         // API tokens have no second factor: they may search but never play audio or export subject data
-        ApiClient.Reply created = c.post("/api/v1/tokens", admin, new JsonObject().put("name", "crm").put("role", "compliance"));
-        assertEquals(201, created.status(), created.toString());
-        String api = created.json().getString("token");
+        String api = ApiTestSupport.approvedToken(c, admin, enrolAccount("approving-admin", "admin").token(), "crm", "compliance");
         assertEquals(200, c.get("/api/v1/calls", api).status());
         ApiClient.Reply play = c.get("/api/v1/recordings/" + UUID.randomUUID() + "/audio", api);
         assertEquals(403, play.status(), play.toString());
@@ -191,9 +189,7 @@ class MfaApiTest {
     }
 
     private Signed enrolAccount(String user, String role) {
-        ApiClient.Reply r = c.post("/api/v1/accounts", admin, new JsonObject().put("username", user)
-                .put("password", ApiTestSupport.PASSWORD).put("role", role));
-        assertEquals(201, r.status(), r.toString());
+        h.operator(user, ApiTestSupport.PASSWORD, role);
         return enrolFirstTime(user, ApiTestSupport.PASSWORD);
     }
 

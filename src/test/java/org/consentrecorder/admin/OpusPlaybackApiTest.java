@@ -47,7 +47,7 @@ class OpusPlaybackApiTest {
         h.asterisk.recordingAudio(OpusArchiveTest.DTMF_1);
         client = new ApiClient(h.app.httpPort());
         String admin = ApiTestSupport.adminToken(client);
-        String compliance = ApiTestSupport.tokenFor(client, admin, "carla", "compliance");
+        String compliance = ApiTestSupport.tokenFor(h, client, admin, "carla", "compliance");
         Map<String, Object> call = ApiTestSupport.recordedCall(h, "+15551239011");
         Thread.sleep(1500);
         h.asterisk.callerHangsUp((String) call.get("channel_id"));

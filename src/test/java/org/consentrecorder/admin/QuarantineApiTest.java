@@ -34,7 +34,7 @@ class QuarantineApiTest {
         h = AppHarness.start(Map.of("CR_ARCHIVE_RECONCILE", "300ms"));
         client = new ApiClient(h.app.httpPort());
         admin = ApiTestSupport.adminToken(client);
-        compliance = ApiTestSupport.tokenFor(client, admin, "carol", "compliance");
+        compliance = ApiTestSupport.tokenFor(h, client, admin, "carol", "compliance");
     }
 
     @AfterEach
@@ -128,7 +128,7 @@ class QuarantineApiTest {
     void otherRolesAreRefused_andBadInputIs400AndChangesNothing() {
         String name = quarantined(3);
         for (String role : List.of("admin", "supervisor", "auditor", "agent")) {
-            String token = ApiTestSupport.tokenFor(client, admin, "q-" + role, role);
+            String token = ApiTestSupport.tokenFor(h, client, admin, "q-" + role, role);
             ApiClient.Reply listed = client.get(BASE, token);
             assertEquals(403, listed.status(), role + ": " + listed);
             ApiClient.Reply decided = decide(name, token, new JsonObject().put("decision", "delete").put("reason", "because"));

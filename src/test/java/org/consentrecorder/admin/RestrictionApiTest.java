@@ -35,8 +35,8 @@ class RestrictionApiTest {
         h = AppHarness.start(Map.of("CR_ARCHIVE_CODEC", "wav"));
         client = new ApiClient(h.app.httpPort());
         String admin = ApiTestSupport.adminToken(client);
-        compliance = ApiTestSupport.tokenFor(client, admin, "rita", "compliance");
-        supervisor = ApiTestSupport.tokenFor(client, admin, "sam", "supervisor");
+        compliance = ApiTestSupport.tokenFor(h, client, admin, "rita", "compliance");
+        supervisor = ApiTestSupport.tokenFor(h, client, admin, "sam", "supervisor");
     }
 
     @AfterAll

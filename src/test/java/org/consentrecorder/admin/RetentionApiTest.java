@@ -62,7 +62,7 @@ class RetentionApiTest {
         AppHarness h = start(null, Map.of());
         ApiClient client = client(h);
         String admin = ApiTestSupport.adminToken(client);
-        String compliance = ApiTestSupport.tokenFor(client, admin, "rita", "compliance");
+        String compliance = ApiTestSupport.tokenFor(h, client, admin, "rita", "compliance");
         RetentionFixtures f = new RetentionFixtures(h);
 
         UUID c100 = f.call("+15559990001", daysAgo(100), Duration.ofMinutes(3), "granted");

@@ -37,6 +37,11 @@ class RoleMatrixApiTest {
     static {
         EXPECTED.put("POST /auth/login", null);
         EXPECTED.put("POST /auth/login/mfa", null);
+        EXPECTED.put("POST /auth/password", null);
+        // separated duties (issue 19): the second admin's decision
+        EXPECTED.put("GET /approvals", Set.of("admin"));
+        EXPECTED.put("POST /approvals/:id/approve", Set.of("admin"));
+        EXPECTED.put("POST /approvals/:id/refuse", Set.of("admin"));
         EXPECTED.put("POST /auth/mfa/enrol", ANY);
         EXPECTED.put("POST /auth/mfa/confirm", ANY);
         EXPECTED.put("GET /openapi.json", null);
@@ -60,12 +65,14 @@ class RoleMatrixApiTest {
         EXPECTED.put("GET /recordings/quarantine", Set.of("compliance"));
         EXPECTED.put("GET /recordings/quarantine/:name", Set.of("compliance"));
         EXPECTED.put("POST /recordings/quarantine/:name/decision", Set.of("compliance"));
+        EXPECTED.put("POST /recordings/:id/playback", SEARCHERS);
+        EXPECTED.put("POST /calls/search", SEARCHERS);
         EXPECTED.put("GET /consent", SEARCHERS);
         EXPECTED.put("GET /consent/history", SEARCHERS);
-        EXPECTED.put("GET /live-calls", Set.of("agent"));
-        EXPECTED.put("POST /live-calls/:id/pause", Set.of("agent"));
-        EXPECTED.put("POST /live-calls/:id/resume", Set.of("agent"));
-        EXPECTED.put("POST /live-calls/:id/stop", Set.of("agent"));
+        EXPECTED.put("GET /live-calls", Set.of("agent", "supervisor"));
+        EXPECTED.put("POST /live-calls/:id/pause", Set.of("agent", "supervisor"));
+        EXPECTED.put("POST /live-calls/:id/resume", Set.of("agent", "supervisor"));
+        EXPECTED.put("POST /live-calls/:id/stop", Set.of("agent", "supervisor"));
         EXPECTED.put("GET /audit", Set.of("compliance", "auditor"));
         EXPECTED.put("GET /audit/verify", Set.of("compliance", "auditor"));
         // the privacy lifecycle (issue 6): data-subject rights and legal holds are compliance's
@@ -110,7 +117,7 @@ class RoleMatrixApiTest {
         client = new ApiClient(h.app.httpPort());
         String admin = ApiTestSupport.adminToken(client);
         for (String role : ROLES) {
-            tokens.put(role, ApiTestSupport.tokenFor(client, admin, "matrix-" + role, role));
+            tokens.put(role, ApiTestSupport.tokenFor(h, client, admin, "matrix-" + role, role));
         }
     }
 

@@ -46,7 +46,7 @@ class SubjectAccessExportApiTest {
         h = AppHarness.start(Map.of());
         client = new ApiClient(h.app.httpPort());
         String admin = ApiTestSupport.adminToken(client);
-        compliance = ApiTestSupport.tokenFor(client, admin, "carol", "compliance");
+        compliance = ApiTestSupport.tokenFor(h, client, admin, "carol", "compliance");
         recorded = PrivacyTestSupport.archivedCall(h, SUBJECT, true);
         declined = PrivacyTestSupport.declinedCall(h, SUBJECT);
         PrivacyTestSupport.archivedCall(h, OTHER, false);
@@ -152,6 +152,36 @@ class SubjectAccessExportApiTest {
         assertEquals(HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(reply.body().getBytes())),
                 request.getJsonObject("result").getString("bundle_sha256"));
         assertEquals(1, request.getJsonObject("result").getInteger("recordings"));
+    }
+
+    @Test
+    void theBundleNamesNoOperator() throws Exception {
+        String third = "+15557770003";
+        PrivacyTestSupport.Archived call = PrivacyTestSupport.archivedCall(h, third, true);
+        // an agent desktop paused it through the API (the timeline names the token), and compliance
+        // recorded the caller's emailed withdrawal (the preference names the account)
+        h.rows("insert into recording_timeline (call_id, recording_name, change, trigger_kind, trigger_detail, offset_ms, "
+                + "requested_at, accepted_at, pause_style) select call_id, recording_name, 'paused', 'api', "
+                + "'api:api_token:agent-desktop', 1000, now(), now(), pause_style from recording_timeline where call_id = $1 "
+                + "limit 1", call.callId());
+        assertEquals(200, client.post("/api/v1/consent/withdraw", compliance, new JsonObject().put("caller", third)
+                .put("note", "by email")).status());
+        String requestId = PrivacyTestSupport.requestFor(client, compliance, "access", third);
+        ApiClient.Reply reply = client.get("/api/v1/privacy/requests/" + requestId + "/export", compliance);
+        assertEquals(200, reply.status(), reply.toString());
+        String text = new String(PrivacyTestSupport.unzip(reply.body()).get("manifest.json"), StandardCharsets.UTF_8);
+        for (String identity : List.of("api:", "account:", "api_token:", "agent-desktop", "carol")) {
+            assertFalse(text.contains(identity), "an operator's identity in the export: " + identity);
+        }
+        JsonObject manifest = new JsonObject(text);
+        JsonObject api = manifest.getJsonArray("timeline").stream().map(JsonObject.class::cast)
+                .filter(t -> "api".equals(t.getString("trigger_kind"))).findFirst().orElseThrow();
+        assertEquals("operator-1", api.getString("trigger_detail"));
+        assertEquals("operator-2", manifest.getJsonObject("consent_preference").getString("changed_by"));
+        assertTrue(manifest.getJsonArray("consent_preference_history").stream().map(JsonObject.class::cast)
+                .anyMatch(p -> "operator-2".equals(p.getString("changed_by"))), "the same employee, the same pseudonym");
+        manifest.getJsonArray("consent_decisions").forEach(d ->
+                assertEquals("caller", ((JsonObject) d).getString("decided_by"), "the caller's own decision stays hers"));
     }
 
     @Test

@@ -46,7 +46,7 @@ class SubjectExportSchemaTest {
         JsonSchema schema = schema();
         try (AppHarness h = AppHarness.start(Map.of()); ApiClient client = new ApiClient(h.app.httpPort())) {
             String admin = ApiTestSupport.adminToken(client);
-            String compliance = ApiTestSupport.tokenFor(client, admin, "pia", "compliance");
+            String compliance = ApiTestSupport.tokenFor(h, client, admin, "pia", "compliance");
             String caller = "+15552220001";
             PrivacyTestSupport.Archived recorded = PrivacyTestSupport.archivedCall(h, caller, true);
             UUID declined = PrivacyTestSupport.declinedCall(h, caller);

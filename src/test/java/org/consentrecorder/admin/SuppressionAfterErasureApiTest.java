@@ -32,7 +32,7 @@ class SuppressionAfterErasureApiTest {
         h = AppHarness.start(Map.of());
         client = new ApiClient(h.app.httpPort());
         String admin = ApiTestSupport.adminToken(client);
-        compliance = ApiTestSupport.tokenFor(client, admin, "sue", "compliance");
+        compliance = ApiTestSupport.tokenFor(h, client, admin, "sue", "compliance");
     }
 
     @AfterAll

@@ -143,8 +143,7 @@ class CrashMatrixIT {
         crashing.awaitReady(Duration.ofSeconds(120));
         int port = crashing.httpPort();
         AdminApiClient admin = AdminApiClient.login(port, "admin", ADMIN_PASSWORD);
-        assertEquals(201, admin.post("/accounts", new JsonObject().put("username", "carol")
-                .put("password", COMPLIANCE_PASSWORD).put("role", "compliance")).status());
+        view.operator("carol", COMPLIANCE_PASSWORD, "compliance");
         AdminApiClient compliance = AdminApiClient.login(port, "carol", COMPLIANCE_PASSWORD);
         System.out.printf("[crash matrix] first start ready after %d ms%n", ms(t0));
 

@@ -124,8 +124,7 @@ class ExternalDatabaseRestartIT {
             asterisk.callerHangsUp(c.channel());
         }
         AdminApiClient admin = AdminApiClient.login(restarted.httpPort(), "admin", ADMIN_PASSWORD);
-        assertEquals(201, admin.post("/accounts", new JsonObject().put("username", "carol")
-                .put("password", "External-db-compliance-1").put("role", "compliance")).status());
+        view.operator("carol", "External-db-compliance-1", "compliance");
         AdminApiClient compliance = AdminApiClient.login(restarted.httpPort(), "carol", "External-db-compliance-1");
         for (OutsideView.Call c : List.of(x, y)) {
             view.awaitState(c.recording(), "archived");

@@ -112,6 +112,16 @@ final class OutsideView {
         }
     }
 
+    /**
+     * An operator account as the command line's break-glass {@code admin create} makes it: the API
+     * gives a role other than agent only with a second admin's approval.
+     */
+    void operator(String username, String password, String role) {
+        rows("insert into operator_account (id, username, password_hash, role, disabled, created_at, created_by, "
+                + "password_changed_at, updated_at) values (gen_random_uuid(), ?, ?, ?, false, now(), 'cli', now(), now())",
+                username, new org.consentrecorder.admin.PasswordHasher().hash(password), role);
+    }
+
     Map<String, Object> row(String sql, Object... params) {
         List<Map<String, Object>> r = rows(sql, params);
         assertEquals(1, r.size(), sql);

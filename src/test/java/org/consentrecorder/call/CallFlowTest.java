@@ -380,4 +380,38 @@ class CallFlowTest {
         assertEquals(1, of(out, Finished.class).size());
         assertTrue(h.ok(CallStep.SNOOP).isEmpty(), "late answers after the end are ignored");
     }
+
+    @Test
+    void givenARecordedCall_whenAnOperatorStopsIt_thenItIsDiscardedAsAnOperatorStopAndNoWithdrawalIsWritten() {
+        FlowHarness h = new FlowHarness(FlowHarness.settings(LawfulBasis.CONSENT));
+        h.toDialplanRecording();
+        java.util.UUID request = java.util.UUID.randomUUID();
+        List<CallCommand> out = h.send(new CallEvent.ControlRequested(request, ControlAction.STOP, "api:supervisor-1"));
+        assertEquals(1, of(out, CallCommand.DiscardRecording.class).size());
+        assertEquals(1, of(out, CallCommand.HangupSnoop.class).size());
+        TimelineEntry row = only(out, CallCommand.AppendTimeline.class).entry();
+        assertEquals(TimelineEntry.Change.STOPPED_BY_OPERATOR, row.change());
+        assertEquals(TriggerKind.API, row.trigger());
+        assertEquals("api:supervisor-1", row.triggerDetail());
+        assertEquals(ControlStatus.DISCARDED, only(out, CallCommand.ControlAnswered.class).status());
+        // the caller did nothing: no "withdrawn" evidence, hence no "do not record" either
+        assertTrue(of(out, RecordDecision.class).isEmpty(), out.toString());
+        assertFalse(h.any(c -> c instanceof RecordDecision d && (d.key() == CallStep.WITHDRAWAL
+                || d.evidence().outcome() == Outcome.WITHDRAWN)), "no withdrawal anywhere in the call");
+        assertEquals(RecordingControl.State.DISCARDED, h.state.recording().state());
+        assertEquals(Outcome.GRANTED, h.state.outcome(), "the caller's consent stands");
+    }
+
+    @Test
+    void givenARecordedCall_whenTheCallerKeysTheWithdrawSequence_thenWithdrawnEvidenceIsWritten() {
+        FlowHarness h = new FlowHarness(FlowHarness.settings(LawfulBasis.CONSENT));
+        h.toDialplanRecording();
+        h.advance(Duration.ofMillis(200), new CallEvent.DtmfReceived('*'));
+        List<CallCommand> out = h.advance(Duration.ofMillis(200), new CallEvent.DtmfReceived('9'));
+        RecordDecision d = only(out, RecordDecision.class);
+        assertEquals(CallStep.WITHDRAWAL, d.key());
+        assertEquals(Outcome.WITHDRAWN, d.evidence().outcome());
+        assertEquals("caller", d.evidence().decidedBy());
+        assertEquals(TimelineEntry.Change.WITHDRAWN_DISCARDED, only(out, CallCommand.AppendTimeline.class).entry().change());
+    }
 }

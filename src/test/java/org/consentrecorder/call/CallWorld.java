@@ -200,7 +200,7 @@ final class CallWorld {
             } else if (p < 77) {
                 websocket.add(new CallEvent.UserEvent("SomethingElse"));
             } else {
-                ControlAction a = p < 87 ? ControlAction.PAUSE : p < 97 ? ControlAction.RESUME : ControlAction.WITHDRAW;
+                ControlAction a = p < 87 ? ControlAction.PAUSE : p < 97 ? ControlAction.RESUME : ControlAction.STOP;
                 deliver(new CallEvent.ControlRequested(new UUID(seed, p), a, "api:operator"));
             }
         }
@@ -326,7 +326,7 @@ final class CallWorld {
             switch (c.action()) {
                 case PAUSE -> paymentActive = true;
                 case RESUME -> paymentActive = false;
-                case WITHDRAW -> withdrawn = recordingLive() || withdrawn;
+                case STOP -> withdrawn = recordingLive() || withdrawn;
             }
         }
     }

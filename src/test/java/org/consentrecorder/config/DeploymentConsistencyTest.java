@@ -168,6 +168,19 @@ class DeploymentConsistencyTest {
     }
 
     @Test
+    void theDialledNumberReachesStasisFilteredToDigitsAndPlus() throws Exception {
+        AsteriskConf ext = AsteriskConf.read("extensions.conf");
+        List<String> stasis = ext.allLines().filter(l -> l.contains("Stasis(" + AriSettings.DEFAULT_APP)).toList();
+        assertFalse(stasis.isEmpty(), "a Stasis() call");
+        for (String line : stasis) {
+            // every variable passed into Stasis() is filtered: a comma in it would add arguments
+            assertTrue(line.contains("dialled=${FILTER(0-9+,${CR_DIALLED})}"), "dialled= is FILTERed: " + line);
+            String withoutFilter = line.replace("${FILTER(0-9+,${CR_DIALLED})}", "");
+            assertFalse(withoutFilter.contains("${"), "no unfiltered variable reaches Stasis(): " + line);
+        }
+    }
+
+    @Test
     void featureCodesAndThePaymentIvrRaiseTheUserEventsTheAppListensFor() throws Exception {
         RecordingSettings defaults = RecordingSettings.defaults();
         AsteriskConf features = AsteriskConf.read("features.conf");

@@ -54,6 +54,7 @@ class OperatorConsoleBrowserTest {
     private ConsoleFixtures.Recorded recorded;
     private ConsoleFixtures.Recorded toErase;
     private UUID declinedCall;
+    private final List<String> requested = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     @BeforeAll
     void start() throws Exception {
@@ -62,10 +63,17 @@ class OperatorConsoleBrowserTest {
         base = "http://127.0.0.1:" + h.app.httpPort();
         api = new ApiCalls(base);
         adminToken = api.login(AppHarness.ADMIN_USER, AppHarness.ADMIN_PASSWORD);
-        api.createAccount(adminToken, "sue", PASSWORD, "supervisor");
-        api.createAccount(adminToken, "carl", PASSWORD, "compliance");
-        api.createAccount(adminToken, "ada", PASSWORD, "agent");
-        api.createAccount(adminToken, "otto", PASSWORD, "auditor");
+        // as the command line makes them: the API would need a second admin and a first password change
+        h.operator("sue", PASSWORD, "supervisor");
+        h.operator("carl", PASSWORD, "compliance");
+        h.operator("ada", PASSWORD, "agent");
+        h.rows("update operator_account set endpoints = array['PJSIP/agent-ada'] where username = 'ada'");
+        h.operator("otto", PASSWORD, "auditor");
+        // every URL the browser asks for, as the server saw it: no caller number may be among them
+        h.app.router().route().order(-1000).handler(ctx -> {
+            requested.add(ctx.request().uri());
+            ctx.next();
+        });
         System.out.printf("application started after %.1f s%n", (System.nanoTime() - startedNanos) / 1e9);
         ConsoleFixtures fixtures = new ConsoleFixtures(h);
         fixtures.pastCalls();
@@ -206,8 +214,9 @@ class OperatorConsoleBrowserTest {
 
     @Test
     void aSupervisorFindsACall_readsItsEvidence_andPlaysTheRecordingAfterGivingAReason() throws Exception {
+        requested.clear();
         signIn("sue");
-        assertEquals(List.of("Calls", "Retention and statistics"), navItems());
+        assertEquals(List.of("Calls", "Live calls", "Retention and statistics"), navItems());
         browser.untilText(By.tagName("h1"), "Calls");
         browser.find(By.name("caller")).sendKeys("+1 555 123 0001");
         button("Search").click();
@@ -276,6 +285,17 @@ class OperatorConsoleBrowserTest {
         button("Sign in").click();
         browser.untilText(By.tagName("h1"), "Calls");
         assertEquals("", browser.find(By.name("caller")).getDomProperty("value"), "the last search is forgotten");
+
+        // the search went in a POST body and the playback reason too: neither is in any URL asked for
+        assertTrue(requested.stream().anyMatch(u -> u.startsWith("/api/v1/calls/search")), requested.toString());
+        assertTrue(requested.stream().anyMatch(u -> u.contains("/audio?ticket=crp_")), requested.toString());
+        for (String uri : requested) {
+            String decoded = java.net.URLDecoder.decode(uri, java.nio.charset.StandardCharsets.UTF_8);
+            assertFalse(decoded.replaceAll("[^0-9]", "").contains("5551230001"), "a caller number in " + uri);
+            assertFalse(decoded.contains("caller="), uri);
+            assertFalse(decoded.contains("reason=") || decoded.contains("4711") || decoded.contains("quality review"),
+                    "a playback reason in " + uri);
+        }
     }
 
     private String tokenOf(String user) {
@@ -289,7 +309,7 @@ class OperatorConsoleBrowserTest {
         browser.untilText(By.tagName("h1"), "Not allowed");
         assertTrue(mainText().contains("Your role (supervisor) may not use the Audit screen."), mainText());
         shotSettled("not-allowed");
-        for (String[] screen : new String[][] {{"#/privacy", "Privacy"}, {"#/admin", "Admin"}, {"#/live", "Live calls"}}) {
+        for (String[] screen : new String[][] {{"#/privacy", "Privacy"}, {"#/admin", "Admin"}}) {
             browser.open(screen[0]);
             browser.untilText(By.id("main"), "may not use the " + screen[1] + " screen");
         }
@@ -303,6 +323,11 @@ class OperatorConsoleBrowserTest {
     void anAgentPausesALiveCallFromTheConsole_andAsteriskReceivesThePause() {
         Map<String, Object> call = new ConsoleFixtures(h).recordingCall(LIVE);
         String callId = call.get("id").toString();
+        // ada answered it (the dialplan's Dial() to her phone): only then is it hers to control
+        h.asterisk.agentAnswers((String) call.get("channel_id"), "PJSIP/agent-ada-00000001");
+        String adaToken = tokenOf("ada");
+        h.asterisk.await("the call to be ada's", () -> !api.get("/api/v1/live-calls", adaToken).getJsonArray("items")
+                .isEmpty(), AppHarness.WAIT);
         String name = (String) call.get("recording_name");
         String shortId = callId.substring(0, 8);
         try {
@@ -457,10 +482,17 @@ class OperatorConsoleBrowserTest {
         button("Create").click();
         browser.untilText(By.cssSelector(".message-region"), "Account nina created with role agent.");
         settled();
+        // a supervisor reads callers' data: one admin asks, a second approves (separated duties)
+        h.operator("second-admin", PASSWORD, "admin");
         new org.openqa.selenium.support.ui.Select(browser.find(By.cssSelector("select[aria-label='Role of nina']")))
                 .selectByValue("supervisor");
         buttonLabelled("Change the role of nina").click();
-        browser.untilText(By.cssSelector(".message-region"), "nina: role is now supervisor.");
+        browser.untilText(By.cssSelector(".message-region"), "nina: a second admin must approve this change.");
+        assertEquals("agent", h.rows("select role from operator_account where username = 'nina'").get(0).get("role"));
+        String second = api.login("second-admin", PASSWORD);
+        String request = api.get("/api/v1/approvals", second).getJsonArray("items").getJsonObject(0).getString("id");
+        api.json("POST", "/api/v1/approvals/" + request + "/approve", second, new JsonObject(), 200);
+        assertEquals("supervisor", h.rows("select role from operator_account where username = 'nina'").get(0).get("role"));
         settled();
         buttonLabelled("Disable nina").click();
         buttonLabelled("Press again to disable: Disable nina").click();

@@ -69,8 +69,7 @@ class MetricsAccessTest {
             assertEquals(401, Http.get(api, "/health/detail", null).statusCode());
             assertEquals(401, Http.get(api, "/health/detail", TOKEN).statusCode(), "the metrics token is not an API token");
             String admin = Http.login(api, AppHarness.ADMIN_USER, AppHarness.ADMIN_PASSWORD);
-            assertEquals(201, Http.postJson(api, "/api/v1/accounts", admin, new JsonObject().put("username", "erin")
-                    .put("password", "Compliance-secret-3141").put("role", "compliance").encode()).statusCode());
+            h.operator("erin", "Compliance-secret-3141", "compliance");
             String compliance = Http.login(api, "erin", "Compliance-secret-3141");
             HttpResponse<String> denied = Http.get(api, "/health/detail", compliance);
             assertEquals(403, denied.statusCode(), denied.body());

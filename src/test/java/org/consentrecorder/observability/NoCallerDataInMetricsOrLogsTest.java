@@ -94,8 +94,7 @@ class NoCallerDataInMetricsOrLogsTest {
             Http.postJson(port, "/api/v1/auth/login", null, login("carol.smith", "not-her-password"));
             Http.postJson(port, "/api/v1/auth/login", null, login("+4930 9876543", "whatever-it-was"));
             String admin = Http.login(port, AppHarness.ADMIN_USER, AppHarness.ADMIN_PASSWORD);
-            assertEquals(201, Http.postJson(port, "/api/v1/accounts", admin, new JsonObject().put("username", ACCOUNT)
-                    .put("password", PASSWORD).put("role", "compliance").encode()).statusCode());
+            h.operator(ACCOUNT, PASSWORD, "compliance");
             Http.postJson(port, "/api/v1/auth/login", null, login(ACCOUNT, "Wrong-password-2718"));
             String dora = Http.login(port, ACCOUNT, PASSWORD);
             assertEquals(201, Http.postJson(port, "/api/v1/privacy/requests", dora, new JsonObject().put("kind", "access")

@@ -152,6 +152,18 @@ public final class AppHarness implements AutoCloseable {
         return h;
     }
 
+    /**
+     * An operator account with its own password, as the command line's break-glass {@code admin
+     * create} makes it: tests that need a compliance or supervisor account start from here, since
+     * the API gives such a role only with a second admin's approval.
+     */
+    public void operator(String username, String password, String role) {
+        String hash = new org.consentrecorder.admin.PasswordHasher().hash(password);
+        rows("insert into operator_account (id, username, password_hash, role, disabled, created_at, created_by, "
+                + "password_changed_at, updated_at) values (gen_random_uuid(), $1, $2, $3, false, now(), 'cli', now(), now())",
+                username, hash, role);
+    }
+
     public List<Map<String, Object>> rows(String sql, Object... params) {
         Future<List<Map<String, Object>>> f = testPool.preparedQuery(sql).execute(Tuple.wrap(List.of(params)))
                 .map(rs -> {
