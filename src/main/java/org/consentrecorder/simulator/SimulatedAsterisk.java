@@ -1133,6 +1133,8 @@ public class SimulatedAsterisk implements AutoCloseable {
                 offset[0] += n;
             }
             if (offset[0] >= f.size) {
+                // a drain after the end (a client that reads slowly) must not end the response twice
+                res.drainHandler(null);
                 res.end();
             } else if (offset[0] >= end) {
                 // stalled: the rest never comes

@@ -95,9 +95,10 @@ class DemoJarIT {
                     + "/audio?reason=" + URLEncoder.encode(REASON, StandardCharsets.UTF_8), token).build(),
                     HttpResponse.BodyHandlers.ofByteArray());
             assertTrue(audio.statusCode() == 200 || audio.statusCode() == 206, "playback: HTTP " + audio.statusCode());
-            assertTrue(audio.headers().firstValue("content-type").orElse("").startsWith("audio/"), audio.headers().toString());
-            assertTrue(audio.body().length > 44, "audio beyond the WAV header: " + audio.body().length + " bytes");
-            assertEquals("RIFF", new String(audio.body(), 0, 4, StandardCharsets.US_ASCII));
+            // stored as Ogg Opus, the default CR_ARCHIVE_CODEC (docs/audio-codecs.md)
+            assertEquals("audio/ogg", audio.headers().firstValue("content-type").orElse(""), audio.headers().toString());
+            assertTrue(audio.body().length > 1000, "audio beyond the Ogg headers: " + audio.body().length + " bytes");
+            assertEquals("OggS", new String(audio.body(), 0, 4, StandardCharsets.US_ASCII));
 
             JsonArray plays = getJson(base, "/api/v1/audit?action=recordings.play", token).getJsonArray("items");
             boolean reasoned = false;
