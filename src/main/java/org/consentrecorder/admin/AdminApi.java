@@ -54,6 +54,7 @@ public final class AdminApi {
     private final RecordingSearchRepository recordingSearch;
     private final AuditLog audit;
     private final AuditRepository auditRows;
+    private final AuditAnchoring anchoring;
     private final LoginThrottle throttle;
     private final LoginThrottleRepository throttleCounters;
     private final MfaRepository mfa;
@@ -72,7 +73,8 @@ public final class AdminApi {
     private final BodyHandler bodyHandler;
 
     private AdminApi(Vertx vertx, AdminConfig config, Pool pool, CallRegistry calls, Supplier<RecordingArchive> archive,
-                     CallerIdentity identity, PrivacyServices privacy, Keyring keyring, Clock clock) {
+                     CallerIdentity identity, PrivacyServices privacy, Keyring keyring, AuditAnchoring anchoring,
+                     Clock clock) {
         this.vertx = vertx;
         this.config = config;
         this.transactions = new Transactions(pool);
@@ -80,7 +82,8 @@ public final class AdminApi {
         this.tokens = new TokenRepository(pool, clock);
         this.callSearch = new CallSearchRepository(pool);
         this.recordingSearch = new RecordingSearchRepository(pool);
-        this.audit = new AuditLog(pool, clock);
+        this.audit = new AuditLog(pool, anchoring.keys(), clock);
+        this.anchoring = anchoring;
         this.auditRows = new AuditRepository(pool);
         this.throttleCounters = new LoginThrottleRepository(pool);
         this.throttle = new LoginThrottle(clock, config.login(), transactions, throttleCounters);
@@ -100,8 +103,8 @@ public final class AdminApi {
     /** Mounts every route on the router; the archive supplier may return null (audio then answers 503). */
     public static AdminApi mount(Router router, Vertx vertx, AdminConfig config, Pool pool, CallRegistry calls,
                                  Supplier<RecordingArchive> archive, CallerIdentity identity, PrivacyServices privacy,
-                                 Keyring keyring, Clock clock) {
-        AdminApi api = new AdminApi(vertx, config, pool, calls, archive, identity, privacy, keyring, clock);
+                                 Keyring keyring, AuditAnchoring anchoring, Clock clock) {
+        AdminApi api = new AdminApi(vertx, config, pool, calls, archive, identity, privacy, keyring, anchoring, clock);
         api.mountOn(router);
         // the operator console: static files that use only the routes above
         ConsoleRoutes.mount(router);
@@ -464,6 +467,10 @@ public final class AdminApi {
 
     AuditLog audit() {
         return audit;
+    }
+
+    AuditAnchoring anchoring() {
+        return anchoring;
     }
 
     AuditRepository auditRows() {
