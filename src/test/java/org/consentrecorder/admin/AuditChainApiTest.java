@@ -98,7 +98,7 @@ class AuditChainApiTest {
         JsonObject report = verify();
         assertFalse(report.getBoolean("intact"));
         assertEquals(2, report.getLong("first_broken_seq"));
-        assertTrue(report.getString("problem").contains("does not match its hash"), report.encode());
+        assertTrue(report.getString("problem").contains("does not match its keyed hash"), report.encode());
     }
 
     @Test
