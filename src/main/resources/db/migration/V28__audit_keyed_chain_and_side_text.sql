@@ -47,11 +47,36 @@ create table audit_text (
     body        text,
     erased_at   timestamptz,
     -- the erasure request that cleared it
-    erased_for  uuid,
+    erased_for  uuid references privacy_request (id),
     check ((body is null) = (nonce is null)),
     check ((body is null) = (erased_at is not null))
 );
 create index audit_text_subject on audit_text (subject) where body is not null;
+
+-- The application may clear a text for an erasure request, and do nothing else to it: not change it (the
+-- commitment would show that anyway), not delete it, not clear it without naming an erasure request.
+create function audit_text_only_cleared() returns trigger
+language plpgsql as $$
+begin
+    if tg_op <> 'UPDATE' then
+        raise exception 'audit_text rows are never deleted: % rejected', tg_op using errcode = 'P0001';
+    end if;
+    if old.body is null or new.body is not null or new.nonce is not null or new.erased_at is null
+            or new.seq <> old.seq or new.subject is distinct from old.subject
+            or not exists (select 1 from privacy_request r where r.id = new.erased_for and r.kind = 'erasure') then
+        raise exception 'audit_text may only be cleared, once, for an erasure request' using errcode = 'P0001';
+    end if;
+    return new;
+end;
+$$;
+
+create trigger audit_text_clear_only
+    before update or delete on audit_text
+    for each row execute function audit_text_only_cleared();
+
+create trigger audit_text_no_truncate
+    before truncate on audit_text
+    for each statement execute function audit_log_append_only();
 
 alter table audit_log add column key_id text;
 alter table audit_log add column text_ref bytea check (length(text_ref) = 32);

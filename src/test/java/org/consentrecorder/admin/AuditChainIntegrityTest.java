@@ -181,6 +181,7 @@ class AuditChainIntegrityTest {
         sql("alter table audit_text drop constraint audit_text_seq_fkey");
         sql("alter table audit_log disable trigger audit_log_no_update_delete");
         sql("alter table audit_chain_head disable trigger audit_chain_head_forward");
+        sql("alter table audit_text disable trigger audit_text_clear_only");
         sql("delete from audit_text where seq > 5");
         sql("delete from audit_log where seq > 5");
         sql("update audit_chain_head set seq = 5, hash = (select hash from audit_log where seq = 5)");
@@ -244,6 +245,26 @@ class AuditChainIntegrityTest {
             assertFalse(tampered.intact(), tampered.toString());
             assertTrue(tampered.problem().contains("time-stamp of seq 3 does not verify"), tampered.problem());
         }
+    }
+
+    @Test
+    void theFreeText_canOnlyBeClearedForAnErasureRequest() throws Exception {
+        append(1, "recordings.play");
+        for (String statement : List.of("update audit_text set body = '{\"reason\": \"other\"}' where seq = 1",
+                "delete from audit_text where seq = 1",
+                "update audit_text set body = null, nonce = null, erased_at = now() where seq = 1",
+                "update audit_text set body = null, nonce = null, erased_at = now(), erased_for = gen_random_uuid() where seq = 1")) {
+            Exception e = org.junit.jupiter.api.Assertions.assertThrows(Exception.class, () -> sql(statement), statement);
+            assertTrue(e.getMessage().contains("audit_text") || e.getMessage().contains("foreign key"), e.getMessage());
+        }
+        String request = sql("insert into privacy_request (id, kind, subject, received_at, due_at, status, created_by, "
+                + "created_at) values (gen_random_uuid(), 'erasure', 'erased-x', now(), now(), 'open', 'test', now()) "
+                + "returning id::text").get(0).getString(0);
+        sql("update audit_text set body = null, nonce = null, erased_at = now(), erased_for = $1 where seq = 1",
+                java.util.UUID.fromString(request));
+        AuditChainVerifier.Report report = verify(List.of());
+        assertTrue(report.intact(), report.toString());
+        assertEquals(1, report.textsErased());
     }
 
     @Test
