@@ -59,6 +59,7 @@ public final class AdminApi {
     private final RecordingSearchRepository recordingSearch;
     private final AuditLog audit;
     private final AuditRepository auditRows;
+    private final AuditAnchoring anchoring;
     private final LoginThrottle throttle;
     private final LoginThrottleRepository throttleCounters;
     private final MfaRepository mfa;
@@ -80,6 +81,7 @@ public final class AdminApi {
 
     private AdminApi(Vertx vertx, AdminConfig config, Pool pool, CallRegistry calls, Supplier<RecordingArchive> archive,
                      RecordingQuarantine quarantine, CallerIdentity identity, PrivacyServices privacy, Keyring keyring,
+                     AuditAnchoring anchoring,
                      Clock clock) {
         this.vertx = vertx;
         this.config = config;
@@ -90,7 +92,8 @@ public final class AdminApi {
         this.callSearch = new CallSearchRepository(pool);
         this.accountAccess = new AccountAccessRepository(pool);
         this.recordingSearch = new RecordingSearchRepository(pool);
-        this.audit = new AuditLog(pool, clock);
+        this.audit = new AuditLog(pool, anchoring.keys(), clock);
+        this.anchoring = anchoring;
         this.auditRows = new AuditRepository(pool);
         this.throttleCounters = new LoginThrottleRepository(pool);
         this.throttle = new LoginThrottle(clock, config.login(), transactions, throttleCounters);
@@ -114,8 +117,9 @@ public final class AdminApi {
      */
     public static AdminApi mount(Router router, Vertx vertx, AdminConfig config, Pool pool, CallRegistry calls,
                                  Supplier<RecordingArchive> archive, RecordingQuarantine quarantine,
-                                 CallerIdentity identity, PrivacyServices privacy, Keyring keyring, Clock clock) {
-        AdminApi api = new AdminApi(vertx, config, pool, calls, archive, quarantine, identity, privacy, keyring, clock);
+                                 CallerIdentity identity, PrivacyServices privacy, Keyring keyring, AuditAnchoring anchoring,
+                                 Clock clock) {
+        AdminApi api = new AdminApi(vertx, config, pool, calls, archive, quarantine, identity, privacy, keyring, anchoring, clock);
         api.mountOn(router);
         // the operator console: static files that use only the routes above
         ConsoleRoutes.mount(router);
@@ -499,6 +503,10 @@ public final class AdminApi {
 
     AuditLog audit() {
         return audit;
+    }
+
+    AuditAnchoring anchoring() {
+        return anchoring;
     }
 
     AuditRepository auditRows() {

@@ -1,6 +1,7 @@
 package org.consentrecorder.admin;
 
 import io.vertx.core.Future;
+import org.consentrecorder.crypto.AuditChainKeys;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
@@ -30,7 +31,22 @@ public final class AdminBootstrap {
         }
     }
 
-    public static Future<Void> run(Vertx vertx, Pool pool, AdminConfig config, Clock clock) {
+    /**
+     * Seals the legacy audit segment if the V28 migration left one ({@link AuditLog#sealLegacySegment}), then makes
+     * sure an admin account exists.
+     */
+    public static Future<Void> run(Vertx vertx, Pool pool, AdminConfig config, AuditChainKeys keys, Clock clock) {
+        AuditLog audit = new AuditLog(pool, keys, clock);
+        return audit.sealLegacySegment()
+                .onSuccess(sealed -> {
+                    if (sealed) {
+                        LOG.info("audit chain: the legacy segment is sealed by the first keyed row");
+                    }
+                })
+                .compose(v -> ensureAdmin(vertx, pool, config, audit, clock));
+    }
+
+    private static Future<Void> ensureAdmin(Vertx vertx, Pool pool, AdminConfig config, AuditLog audit, Clock clock) {
         if (config.devMode()) {
             LOG.warn("**************************************************************************");
             LOG.warn("* {}=true: DEVELOPMENT MODE. Weak or missing admin secrets are accepted. *", AdminConfig.DEV_MODE);
@@ -38,7 +54,6 @@ public final class AdminBootstrap {
             LOG.warn("**************************************************************************");
         }
         AccountRepository accounts = new AccountRepository(pool, clock);
-        AuditLog audit = new AuditLog(pool, clock);
         if (config.adminPassword().isEmpty()) {
             return accounts.countActiveAdmins().compose(n -> {
                 if (n > 0) {

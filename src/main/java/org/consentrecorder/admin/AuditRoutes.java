@@ -63,6 +63,7 @@ final class AuditRoutes {
         return new JsonObject().put("seq", r.seq()).put("at", Api.time(r.at()))
                 .put("actor_kind", e.actorKind()).put("actor_id", e.actorId()).put("actor_name", e.actorName())
                 .put("action", e.action()).put("target_type", e.targetType()).put("target_id", e.targetId())
+                .put("key_id", r.keyId()).put("text_erased", r.textErased() ? true : null)
                 .put("reason", e.reason()).put("source_address", e.sourceAddress()).put("outcome", e.outcome())
                 .put("detail", e.detail() == null ? null : new JsonObject(e.detail()))
                 .put("prev_hash", HexFormat.of().formatHex(r.prevHash()))
@@ -72,7 +73,7 @@ final class AuditRoutes {
     private void verify(RoutingContext ctx) {
         QueryInput.of(ctx);
         Api.reply(ctx, api.auditAllowed(ctx, "audit_log", null, null, null)
-                .compose(v -> AuditChainVerifier.verify(api.auditRows()))
+                .compose(v -> api.anchoring().verify())
                 .map(AuditChainVerifier.Report::toJson));
     }
 }

@@ -15,6 +15,7 @@ import org.consentrecorder.admin.AccountRepository;
 import org.consentrecorder.admin.ApiError;
 import org.consentrecorder.admin.AuditEntry;
 import org.consentrecorder.admin.AuditLog;
+import org.consentrecorder.crypto.AuditChainKeys;
 import org.consentrecorder.admin.LoginThrottleRepository;
 import org.consentrecorder.admin.MfaRepository;
 import org.consentrecorder.admin.TokenRepository;
@@ -55,7 +56,7 @@ final class AdminCommand {
                 System.err.println("no password given (environment variable " + passwordEnv + " unset or empty, or no input)");
                 return 2;
             }
-            return CliDatabase.run(System.err, (vertx, pool) -> create(vertx, pool, username, role, password, System.out));
+            return CliDatabase.runAudited(System.err, audit -> (vertx, pool) -> create(vertx, pool, audit.keys(), username, role, password, System.out));
         }
     }
 
@@ -70,7 +71,7 @@ final class AdminCommand {
 
         @Override
         public Integer call() throws Exception {
-            return CliDatabase.run(System.err, (vertx, pool) -> unlock(pool, username, reason, System.out));
+            return CliDatabase.runAudited(System.err, audit -> (vertx, pool) -> unlock(pool, audit.keys(), username, reason, System.out));
         }
     }
 
@@ -86,7 +87,7 @@ final class AdminCommand {
 
         @Override
         public Integer call() throws Exception {
-            return CliDatabase.run(System.err, (vertx, pool) -> mfaReset(pool, username, reason, System.out));
+            return CliDatabase.runAudited(System.err, audit -> (vertx, pool) -> mfaReset(pool, audit.keys(), username, reason, System.out));
         }
     }
 
@@ -94,17 +95,19 @@ final class AdminCommand {
     }
 
     /** For tests: against a database server the caller owns. */
-    static int unlock(DatabaseServer server, String username, String reason, PrintStream out) throws Exception {
-        return CliDatabase.run(server, (vertx, pool) -> unlock(pool, username, reason, out));
+    static int unlock(DatabaseServer server, AuditChainKeys keys, String username, String reason, PrintStream out)
+            throws Exception {
+        return CliDatabase.run(server, (vertx, pool) -> unlock(pool, keys, username, reason, out));
     }
 
     /** For tests: against a database server the caller owns. */
-    static int mfaReset(DatabaseServer server, String username, String reason, PrintStream out) throws Exception {
-        return CliDatabase.run(server, (vertx, pool) -> mfaReset(pool, username, reason, out));
+    static int mfaReset(DatabaseServer server, AuditChainKeys keys, String username, String reason, PrintStream out)
+            throws Exception {
+        return CliDatabase.run(server, (vertx, pool) -> mfaReset(pool, keys, username, reason, out));
     }
 
-    static Future<Integer> unlock(Pool pool, String rawUsername, String reason, PrintStream out) {
-        return onAccount(pool, rawUsername, reason, "accounts.unlock", out, (tx, a) ->
+    static Future<Integer> unlock(Pool pool, AuditChainKeys keys, String rawUsername, String reason, PrintStream out) {
+        return onAccount(pool, keys, rawUsername, reason, "accounts.unlock", out, (tx, a) ->
                 new AccountRepository(pool, Clock.systemUTC()).unlock(tx, a.id())
                         .compose(was -> new LoginThrottleRepository(pool).clearAccount(tx, a.username()).map(was))
                         .map(was -> new JsonObject().put("username", a.username()).put("was_locked", was)))
@@ -116,8 +119,8 @@ final class AdminCommand {
                 });
     }
 
-    static Future<Integer> mfaReset(Pool pool, String rawUsername, String reason, PrintStream out) {
-        return onAccount(pool, rawUsername, reason, "accounts.mfa_reset", out, (tx, a) ->
+    static Future<Integer> mfaReset(Pool pool, AuditChainKeys keys, String rawUsername, String reason, PrintStream out) {
+        return onAccount(pool, keys, rawUsername, reason, "accounts.mfa_reset", out, (tx, a) ->
                 new MfaRepository(pool, Clock.systemUTC()).reset(tx, a.id())
                         .compose(had -> new TokenRepository(pool, Clock.systemUTC()).revokeSessions(tx, a.id()).map(had))
                         .map(had -> new JsonObject().put("username", a.username()).put("had_second_factor", had)))
@@ -131,7 +134,7 @@ final class AdminCommand {
     }
 
     /** Runs a change on a named account and its audit row (actor "cli", with the reason) in one transaction. */
-    private static Future<Integer> onAccount(Pool pool, String rawUsername, String reason, String action, PrintStream out,
+    private static Future<Integer> onAccount(Pool pool, AuditChainKeys keys, String rawUsername, String reason, String action, PrintStream out,
                                              java.util.function.BiFunction<org.consentrecorder.store.Tx,
                                                      AccountRepository.Account, Future<JsonObject>> change) {
         String username = Usernames.normalize(rawUsername == null ? "" : rawUsername);
@@ -141,7 +144,7 @@ final class AdminCommand {
         }
         Clock clock = Clock.systemUTC();
         AccountRepository accounts = new AccountRepository(pool, clock);
-        AuditLog audit = new AuditLog(pool, clock);
+        AuditLog audit = new AuditLog(pool, keys, clock);
         return accounts.byUsername(username).compose(found -> {
             if (found.isEmpty()) {
                 out.println("FAIL no account named '" + username + "'");
@@ -173,11 +176,12 @@ final class AdminCommand {
     }
 
     /** For tests: against a database server the caller owns. */
-    static int create(DatabaseServer server, String username, String role, String password, PrintStream out) throws Exception {
-        return CliDatabase.run(server, (vertx, pool) -> create(vertx, pool, username, role, password, out));
+    static int create(DatabaseServer server, AuditChainKeys keys, String username, String role, String password,
+                      PrintStream out) throws Exception {
+        return CliDatabase.run(server, (vertx, pool) -> create(vertx, pool, keys, username, role, password, out));
     }
 
-    static Future<Integer> create(Vertx vertx, Pool pool, String rawUsername, String rawRole, String password, PrintStream out) {
+    static Future<Integer> create(Vertx vertx, Pool pool, AuditChainKeys keys, String rawUsername, String rawRole, String password, PrintStream out) {
         String username = Usernames.normalize(rawUsername);
         if (!Usernames.valid(username)) {
             out.println("FAIL --username must be " + Usernames.RULE);
@@ -195,7 +199,7 @@ final class AdminCommand {
         }
         Clock clock = Clock.systemUTC();
         AccountRepository accounts = new AccountRepository(pool, clock);
-        AuditLog audit = new AuditLog(pool, clock);
+        AuditLog audit = new AuditLog(pool, keys, clock);
         return vertx.executeBlocking(() -> new PasswordHasher().hash(password), false)
                 .compose(hash -> new Transactions(pool).run(tx -> accounts.create(tx, username, hash, role, "cli")
                         .compose(a -> audit.append(tx, new AuditEntry("system", null, "cli", "accounts.create", "account",

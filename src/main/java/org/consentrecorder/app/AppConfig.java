@@ -1,6 +1,7 @@
 package org.consentrecorder.app;
 
 import org.consentrecorder.admin.AdminConfig;
+import org.consentrecorder.admin.AuditSettings;
 import org.consentrecorder.admin.HttpSettings;
 import org.consentrecorder.archive.ArchiveSettings;
 import org.consentrecorder.ari.AriSettings;
@@ -27,7 +28,8 @@ public record AppConfig(
         ArchiveSettings archive,
         AdminConfig admin,
         PrivacySettings privacy,
-        ObservabilitySettings observability) {
+        ObservabilitySettings observability,
+        AuditSettings audit) {
 
     /** Reads and validates everything; throws {@link ConfigException} naming every bad key. */
     public static AppConfig load(ConfigSource source) {
@@ -35,7 +37,7 @@ public record AppConfig(
         HttpSettings http = HttpSettings.load(r);
         AppConfig config = new AppConfig(AriSettings.load(r), http, DatabaseSettings.load(r),
                 CallSettingsLoader.load(r), ArchiveSettings.load(r), AdminConfig.load(r), PrivacySettings.load(r),
-                ObservabilitySettings.load(r, http));
+                ObservabilitySettings.load(r, http), AuditSettings.load(r));
         r.throwIfProblems();
         return config;
     }

@@ -26,6 +26,8 @@ import java.util.function.Supplier;
 import org.consentrecorder.admin.AdminApi;
 import org.consentrecorder.admin.HttpServerGuard;
 import org.consentrecorder.admin.AdminBootstrap;
+import org.consentrecorder.admin.AuditAnchoring;
+import org.consentrecorder.crypto.AuditChainKeys;
 import org.consentrecorder.admin.HealthRoutes;
 import org.consentrecorder.ari.AriClient;
 import org.consentrecorder.ari.AriConnection;
@@ -78,6 +80,7 @@ public final class Application implements AutoCloseable {
     private final Observability observability;
     private final HttpServer metricsServer;
     private volatile AdminApi adminApi;
+    private volatile AuditAnchoring auditAnchoring;
 
     private Application(AppConfig config, DatabaseServer database, Vertx vertx, Pool pool, CallRepository repository,
                         CallRegistry registry, AriConnection ari, HttpServer httpServer, Router router,
@@ -230,7 +233,10 @@ public final class Application implements AutoCloseable {
             AriConnection ari = await(ariReady.future());
             holder.ari = ari;
 
-            await(AdminBootstrap.run(vertx, pool, config.admin(), Clock.systemUTC()));
+            // the audit key is derived from the keyring and never stored; anchors go outside the database
+            AuditAnchoring auditAnchoring = new AuditAnchoring(vertx, pool, AuditChainKeys.of(keyring), config.audit(),
+                    Clock.systemUTC());
+            await(AdminBootstrap.run(vertx, pool, config.admin(), auditAnchoring.keys(), Clock.systemUTC()));
             Router router = Router.router(vertx);
             HealthRoutes.mount(router, ari, pool);
             // audio is decrypted through the encrypted archive; tests may plug in another with useRecordingArchive
@@ -239,7 +245,8 @@ public final class Application implements AutoCloseable {
             PrivacyServices privacy = new PrivacyServices(vertx, pool, registerFacts(config), subjectKeys, ariClient, archive::get,
                     Clock.systemUTC(), privacyCheckpoints);
             AdminApi adminApi = AdminApi.mount(router, vertx, config.admin(), pool, registry, archive::get,
-                    pipeline.quarantine(), config.calls().ivr().identity(), privacy, keyring, Clock.systemUTC());
+                    pipeline.quarantine(), config.calls().ivr().identity(), privacy, keyring, auditAnchoring,
+                    Clock.systemUTC());
             holder.adminApi = adminApi;
             HttpServerGuard guard = new HttpServerGuard(vertx, config.http(), config.admin().tls().isPresent());
             HttpServerOptions serverOptions = guard.apply(new HttpServerOptions());
@@ -257,6 +264,7 @@ public final class Application implements AutoCloseable {
 
             ari.start();
             pipeline.start();
+            auditAnchoring.start();
             // the retention timer lives on a context of its own, like the archive pipeline
             await(vertx.deployVerticle(new AbstractVerticle() {
                 @Override
@@ -267,6 +275,7 @@ public final class Application implements AutoCloseable {
             Application app = new Application(config, database, vertx, pool, repository, registry, ari, server, router,
                     archive, pipeline, subjectKeys, privacy, observability, metricsServer);
             app.adminApi = holder.adminApi;
+            app.auditAnchoring = auditAnchoring;
             return app;
         } catch (Exception e) {
             vertx.close();
@@ -345,6 +354,11 @@ public final class Application implements AutoCloseable {
 
     public SubjectKeyStore subjectKeys() {
         return subjectKeys;
+    }
+
+    /** The audit chain's anchors outside the database, and its verification against them. */
+    public AuditAnchoring auditAnchoring() {
+        return auditAnchoring;
     }
 
     /** Data-subject requests, erasure, export, retention and statistics. */

@@ -40,6 +40,7 @@ final class CheckCommand implements Callable<Integer> {
         Vertx vertx = Vertx.vertx();
         try {
             failures += checkKeys(config);
+            checkAuditAnchors(config);
             failures += checkAri(vertx, config);
             failures += checkDatabase(vertx, config);
         } finally {
@@ -67,6 +68,21 @@ final class CheckCommand implements Callable<Integer> {
             e.problems().forEach(p -> System.out.println("FAIL keyring: " + p));
             return 1;
         }
+    }
+
+    private void checkAuditAnchors(AppConfig config) {
+        var audit = config.audit();
+        if (!audit.anchoring()) {
+            System.out.println("warn audit anchors: none configured (CR_AUDIT_ANCHOR_FILE, CR_AUDIT_ANCHOR_SYSLOG, "
+                    + "CR_AUDIT_TSA_URL): a chain cut short cannot be detected; see docs/key-management.md");
+            return;
+        }
+        System.out.println("ok   audit anchors: every " + audit.interval()
+                + audit.anchorFile().map(f -> ", file " + f).orElse("")
+                + audit.syslog().map(t -> ", syslog " + t.host() + ":" + t.port()).orElse("")
+                + audit.tsaUrl().map(u -> ", TSA " + u.getHost()
+                        + (audit.tsaCertificate().isPresent() ? " (certificate pinned)" : " (certificate NOT pinned)"))
+                        .orElse(""));
     }
 
     private int checkAri(Vertx vertx, AppConfig config) {

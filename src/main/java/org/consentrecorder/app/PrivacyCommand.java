@@ -14,6 +14,7 @@ import java.util.UUID;
 import java.util.concurrent.Callable;
 import org.consentrecorder.admin.AuditEntry;
 import org.consentrecorder.admin.AuditLog;
+import org.consentrecorder.crypto.AuditChainKeys;
 import org.consentrecorder.crypto.Keyring;
 import org.consentrecorder.crypto.SubjectKeyStore;
 import org.consentrecorder.privacy.PrivacyRequestRepository;
@@ -61,13 +62,14 @@ final class PrivacyCommand {
         }
         Keyring keyring = KeyMaterial.keyring(config.archive(), false, config.admin().devMode());
         SubjectKeyStore keys = KeyMaterial.subjectKeys(config.archive(), keyring);
-        return CliDatabase.run(server, (vertx, pool) -> export(vertx, pool, config, keys, requestId, out, print));
+        AuditChainKeys auditKeys = AuditChainKeys.of(keyring);
+        return CliDatabase.run(server, (vertx, pool) -> export(vertx, pool, config, keys, auditKeys, requestId, out, print));
     }
 
     private static Future<Integer> export(Vertx vertx, Pool pool, AppConfig config, SubjectKeyStore keys,
-                                          UUID requestId, Path out, PrintStream print) {
+                                          AuditChainKeys auditKeys, UUID requestId, Path out, PrintStream print) {
         Clock clock = Clock.systemUTC();
-        AuditLog audit = new AuditLog(pool, clock);
+        AuditLog audit = new AuditLog(pool, auditKeys, clock);
         String who = System.getProperty("user.name", "unknown");
         SubjectExport export = new SubjectExport(vertx, pool,
                 () -> new EncryptedArchive(vertx, new ArchiveRepository(pool), keys), config.privacy(), clock);

@@ -182,9 +182,9 @@ public final class Erasure {
     private Future<Partial> redactRows(Tx tx, UUID requestId, String subject, String token, List<UUID> calls,
                                        List<UUID> held, Instant now, JsonObject result) {
         List<String> onAsterisk = new ArrayList<>();
+        List<UUID> ids = new ArrayList<>();
         return rows.lockRecordings(tx, subject, held)
                 .compose(recordings -> {
-                    List<UUID> ids = new ArrayList<>();
                     for (ErasureRepository.RecordingRef r : recordings) {
                         ids.add(r.id());
                         // Asterisk keeps its copy until the encrypted copy is archived
@@ -238,6 +238,10 @@ public final class Erasure {
                 })
                 .compose(n -> {
                     result.put("corrections_deleted", n);
+                    return rows.clearAuditTexts(tx, subject, calls, ids, held, requestId, now);
+                })
+                .compose(n -> {
+                    result.put("audit_texts_cleared", n);
                     // held rows still carry the number: their audit rows stay linkable until the hold ends
                     return held.isEmpty() ? rows.unlinkPseudonym(tx, subject) : Future.succeededFuture(0);
                 })

@@ -204,6 +204,26 @@ public final class ErasureRepository {
                 .map(r -> r.rowCount());
     }
 
+    /**
+     * Clears the free text of the audit rows about the subject (V28 {@code audit_text}): rows that name the subject's
+     * pseudonym, and rows about the subject's calls and recordings (a playback reason may describe the caller),
+     * except those under legal hold (with a call under hold, the pseudonym stays linked and so do the texts that
+     * name it, until the request runs again after the release). The chained rows keep who, when, what and which record; their commitment to the
+     * text stays and the chain still verifies. Call it before {@link #unlinkPseudonym}: it finds the rows through it.
+     */
+    public Future<Integer> clearAuditTexts(Tx tx, String subject, List<UUID> calls, List<UUID> recordings,
+                                           List<UUID> heldCalls, UUID requestId, Instant now) {
+        List<String> targets = new java.util.ArrayList<>();
+        calls.stream().filter(c -> !heldCalls.contains(c)).forEach(c -> targets.add(c.toString()));
+        recordings.forEach(r -> targets.add(r.toString()));
+        return tx.connection().preparedQuery("update audit_text t set body = null, nonce = null, erased_at = $3, "
+                        + "erased_for = $4 from audit_log a where a.seq = t.seq and t.body is not null and ("
+                        + "($5 and t.subject = (select pseudonym from subject_pseudonym where subject = $1)) "
+                        + "or (a.target_type in ('call', 'recording') and a.target_id = any($2)))")
+                .execute(Tuple.of(subject, targets.toArray(new String[0]), Sql.ts(now), requestId, heldCalls.isEmpty()))
+                .map(rows -> rows.rowCount());
+    }
+
     /** Deletes the audit pseudonym: audit rows that name it no longer point at anybody. */
     public Future<Integer> unlinkPseudonym(Tx tx, String subject) {
         return tx.connection().preparedQuery("delete from subject_pseudonym where subject = $1")

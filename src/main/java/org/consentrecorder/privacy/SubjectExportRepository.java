@@ -135,8 +135,10 @@ public final class SubjectExportRepository {
 
     /** Audit entries whose target is one of {@code targets}, in chain order. */
     public Future<List<AuditRecord>> auditEntries(Collection<String> targets) {
-        return pool.preparedQuery("select seq, at, actor_kind, action, target_type, target_id, reason, outcome, "
-                        + "detail from audit_log where target_id = any($1) order by seq")
+        // the reason is free text beside the chain (audit_text, V28): absent once an erasure cleared it
+        return pool.preparedQuery("select a.seq, a.at, a.actor_kind, a.action, a.target_type, a.target_id, "
+                        + "t.body::jsonb ->> 'reason' as reason, a.outcome, a.detail from audit_log a "
+                        + "left join audit_text t on t.seq = a.seq where a.target_id = any($1) order by a.seq")
                 .execute(Tuple.of((Object) targets.toArray(new String[0])))
                 .map(rows -> {
                     List<AuditRecord> out = new ArrayList<>();

@@ -57,6 +57,10 @@ public final class AppRolePrivileges {
             Map.entry("breach", "select, insert, update"),
             // separated duties (V30): a request is decided once, by update
             Map.entry("role_approval", "select, insert, update"),
+            // the audit trail's free text (V28): erasure clears it in place, its trigger allows nothing else
+            Map.entry("audit_text", "select, insert, update"),
+            Map.entry("audit_timestamp", "select, insert"),
+            Map.entry("audit_legacy_rechain", "select"),
             Map.entry("privacy_request", "select, insert, update"),
             Map.entry("retention_run", "select, insert, update"),
             Map.entry("operator_account", "select, insert, update"),

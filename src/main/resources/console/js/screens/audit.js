@@ -91,13 +91,8 @@ export function render(container) {
     replace(verifyResult, message('info', 'Verifying the whole chain…'));
     try {
       const report = await api.get('/audit/verify');
-      // the head row itself, for its hash: the page of rows before seq head+1 starts with it
-      let headHash = null;
-      if (report.head_seq > 0) {
-        const head = await api.get('/audit', {limit: 1, cursor: String(report.head_seq + 1)});
-        const row = head.items.find((r) => r.seq === report.head_seq);
-        headHash = row ? row.hash : null;
-      }
+      // the head as the verifier read it, in its snapshot
+      const headHash = report.head_seq > 0 ? report.head_hash : null;
       const hashField = h('input', {type: 'text', readOnly: true, class: 'hash', value: headHash || '—',
         id: 'audit-head-hash'});
       const copy = h('button', {type: 'button', class: 'button-small', on: {click: async () => {
@@ -116,6 +111,8 @@ export function render(container) {
           facts([
             ['Rows checked', String(report.rows_checked)],
             ['Head sequence', String(report.head_seq)],
+            ['Anchors matched', String(report.anchors_checked)],
+            ['Erased free texts', String(report.texts_erased)],
             ['Verified', formatTime(new Date().toISOString())],
           ]),
           h('div', {class: 'field'}, h('label', {for: 'audit-head-hash'}, 'Head hash (keep a copy elsewhere)'),

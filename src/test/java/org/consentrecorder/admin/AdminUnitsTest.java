@@ -106,25 +106,55 @@ class AdminUnitsTest {
     }
 
     @Test
-    void auditHash_coversEveryField() {
-        AuditEntry e = new AuditEntry("account", "id", "sue", "recordings.play", "recording", "r1", "ticket 1",
-                "127.0.0.1", "allowed", "{\"a\":1}");
+    void auditHash_coversEveryField_andIsKeyed() {
+        org.consentrecorder.crypto.AuditChainKeys keys = org.consentrecorder.testing.AppHarness.auditKeys();
+        String key = keys.currentId();
         Instant at = Instant.parse("2025-01-01T00:00:00.123Z");
+        byte[] ref = new byte[32];
+        AuditRow row = new AuditRow(7, at, "account", "id", "sue", "recordings.play", "recording", "r1", "127.0.0.1",
+                "allowed", "{\"a\":1}", ref, key);
         byte[] prev = new byte[32];
-        byte[] hash = e.chainHash(prev, 7, at);
-        assertArrayEquals(hash, e.chainHash(prev, 7, at));
-        assertFalse(java.util.Arrays.equals(hash, e.chainHash(prev, 8, at)));
-        assertFalse(java.util.Arrays.equals(hash, e.chainHash(prev, 7, at.plusMillis(1))));
-        assertFalse(java.util.Arrays.equals(hash, e.withOutcome("denied").chainHash(prev, 7, at)));
+        byte[] hash = row.hash(prev, keys);
+        assertArrayEquals(hash, row.hash(prev, keys));
+        assertFalse(java.util.Arrays.equals(hash, new AuditRow(8, at, "account", "id", "sue", "recordings.play",
+                "recording", "r1", "127.0.0.1", "allowed", "{\"a\":1}", ref, key).hash(prev, keys)));
+        assertFalse(java.util.Arrays.equals(hash, new AuditRow(7, at.plusMillis(1), "account", "id", "sue",
+                "recordings.play", "recording", "r1", "127.0.0.1", "allowed", "{\"a\":1}", ref, key).hash(prev, keys)));
+        assertFalse(java.util.Arrays.equals(hash, new AuditRow(7, at, "account", "id", "sue", "recordings.play",
+                "recording", "r1", "127.0.0.1", "denied", "{\"a\":1}", ref, key).hash(prev, keys)));
+        assertFalse(java.util.Arrays.equals(hash, new AuditRow(7, at, "account", "id", "sue", "recordings.play",
+                "recording", "r1", "127.0.0.1", "allowed", "{\"a\":1}", new byte[] {1}, key).hash(prev, keys)));
         // moving text from one field into the next changes the hash (fields are length-prefixed)
-        AuditEntry shifted = new AuditEntry("account", "id", "sue", "recordings.play", "recording", "r1", "ticket ",
-                "1127.0.0.1", "allowed", "{\"a\":1}");
-        assertFalse(java.util.Arrays.equals(hash, shifted.chainHash(prev, 7, at)));
-        AuditEntry withNull = new AuditEntry("account", "id", "sue", "recordings.play", "recording", "r1", null,
-                "127.0.0.1", "allowed", "{\"a\":1}");
-        AuditEntry withEmpty = new AuditEntry("account", "id", "sue", "recordings.play", "recording", "r1", "",
-                "127.0.0.1", "allowed", "{\"a\":1}");
-        assertFalse(java.util.Arrays.equals(withNull.chainHash(prev, 7, at), withEmpty.chainHash(prev, 7, at)));
+        assertFalse(java.util.Arrays.equals(hash, new AuditRow(7, at, "account", "id", "sue", "recordings.play",
+                "recording", "r", "1127.0.0.1", "allowed", "{\"a\":1}", ref, key).hash(prev, keys)));
+        assertFalse(java.util.Arrays.equals(new AuditRow(7, at, "account", "id", "sue", "recordings.play", "recording",
+                        null, "127.0.0.1", "allowed", null, ref, key).hash(prev, keys),
+                new AuditRow(7, at, "account", "id", "sue", "recordings.play", "recording", "", "127.0.0.1", "allowed",
+                        null, ref, key).hash(prev, keys)));
+        // keyed: the same row under another key, or unkeyed, has another hash
+        org.consentrecorder.crypto.AuditChainKeys other = org.consentrecorder.crypto.AuditChainKeys.of(
+                org.consentrecorder.crypto.KeyringLoader.load(null, "kek-test:1="
+                        + java.util.Base64.getEncoder().encodeToString(new byte[32])));
+        assertFalse(java.util.Arrays.equals(hash, row.hash(prev, other)));
+        AuditRow unkeyed = new AuditRow(7, at, "account", "id", "sue", "recordings.play", "recording", "r1",
+                "127.0.0.1", "allowed", "{\"a\":1}", ref, null);
+        assertFalse(java.util.Arrays.equals(hash, unkeyed.hash(prev, keys)));
+    }
+
+    @Test
+    void freeText_leavesTheChainedRow_andItsCommitmentHidesIt() {
+        AuditEntry e = new AuditEntry("account", "id", "sue", "consent.withdraw", "subject", "subj-abc", "a reason",
+                "127.0.0.1", "ok", "{\"caller\":\"subj-abc\",\"note\":\"ticket 4711\",\"changed\":true}");
+        AuditText.Split split = AuditText.split(e);
+        assertEquals("{\"caller\":\"subj-abc\",\"changed\":true}", split.detail());
+        assertEquals("subj-abc", split.subject());
+        assertEquals("{\"reason\":\"a reason\",\"note\":\"ticket 4711\"}", split.text().body());
+        byte[] commitment = split.text().commitment();
+        assertArrayEquals(commitment, AuditText.commitment(split.text().nonce(), split.text().body()));
+        // without the nonce the text cannot be confirmed by guessing it
+        assertFalse(java.util.Arrays.equals(commitment, AuditText.commitment(new byte[16], split.text().body())));
+        assertEquals(null, AuditText.split(new AuditEntry("account", "id", "sue", "audit.read", null, null, null,
+                "127.0.0.1", "allowed", "{\"limit\":5}")).text(), "no free text, nothing beside the chain");
     }
 
     @Test

@@ -108,6 +108,8 @@ final class ApiTestSupport {
     }
 
     static List<Map<String, Object>> auditRows(AppHarness h, String action, String target) {
-        return h.rows("select * from audit_log where action = $1 and target_id = $2 order by seq", action, target);
+        // the reason is free text beside the chain (audit_text)
+        return h.rows("select a.*, t.body::jsonb ->> 'reason' as reason from audit_log a left join audit_text t "
+                + "on t.seq = a.seq where a.action = $1 and a.target_id = $2 order by a.seq", action, target);
     }
 }

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -98,6 +99,9 @@ class ErasureApiTest {
         assertEquals(200, client.get("/api/v1/consent?caller=" + ApiTestSupport.enc(caller), compliance).status());
         PrivacyTestSupport.requestFor(client, compliance, "access", caller);
         assertFalse(tablesMentioning("5558880001").isEmpty());
+        // the withdrawal's note is free text: beside the chain, in audit_text, not in the chained row
+        assertEquals(1, h.rows("select 1 from audit_text where body like '%ticket 4711%'").size());
+        assertEquals(0, h.rows("select 1 from audit_log a where a::text like '%ticket 4711%'").size());
 
         // the "backup": a copy of every table, taken before the erasure
         h.rows("create schema backup");
@@ -161,6 +165,18 @@ class ErasureApiTest {
         assertEquals(List.of("ok", "completed"), outcomes);
         JsonObject chain = client.get("/api/v1/audit/verify", compliance).json();
         assertTrue(chain.getBoolean("intact"), chain.encode());
+        // the caller's free text in the audit trail is cleared (the backup copy still has it: that is what the
+        // nonce is for, and why audit_text belongs to the same backup rotation as the rest)
+        assertEquals(0, h.rows("select 1 from audit_text where body like '%ticket 4711%'").size());
+        assertTrue(done.getJsonObject("result").getInteger("audit_texts_cleared") >= 1, done.encodePrettily());
+        List<Map<String, Object>> cleared = h.rows("select t.* from audit_text t join audit_log a on a.seq = t.seq "
+                + "where a.action = 'consent.withdraw'");
+        assertEquals(1, cleared.size());
+        assertNull(cleared.get(0).get("body"));
+        assertNull(cleared.get(0).get("nonce"));
+        assertEquals(UUID.fromString(requestId), cleared.get(0).get("erased_for"));
+        assertTrue(chain.getLong("texts_erased") >= 1, "the verifier counts erased texts and the chain still verifies: "
+                + chain.encode());
 
         // verification can be run again later; the completed request needs the number for it
         assertEquals(400, client.post("/api/v1/privacy/requests/" + requestId + "/verify", compliance, null).status());

@@ -104,7 +104,8 @@ class OpusPlaybackApiTest {
         ApiClient.Reply bad = client.get(audio + "&format=mp3", compliance);
         assertEquals(400, bad.status(), bad.toString());
         assertTrue(bad.body().toString().contains("format"), bad.body().toString());
-        assertEquals(6, h.rows("select 1 from audit_log where target_id = $1 and reason is not null", id.toString())
+        assertEquals(6, h.rows("select 1 from audit_log a join audit_text t on t.seq = a.seq where a.target_id = $1 "
+                + "and t.body::jsonb ->> 'reason' is not null", id.toString())
                 .size(), "each playback audited with its reason, the refused one not among them");
     }
 }

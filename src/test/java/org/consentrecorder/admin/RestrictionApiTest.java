@@ -46,7 +46,9 @@ class RestrictionApiTest {
     }
 
     private List<Map<String, Object>> audit(String action, String target) {
-        return h.rows("select outcome, reason, detail from audit_log where action = $1 and target_id = $2 order by seq",
+        // the reason is free text beside the chain (audit_text)
+        return h.rows("select a.outcome, t.body::jsonb ->> 'reason' as reason, a.detail from audit_log a "
+                + "left join audit_text t on t.seq = a.seq where a.action = $1 and a.target_id = $2 order by a.seq",
                 action, target);
     }
 

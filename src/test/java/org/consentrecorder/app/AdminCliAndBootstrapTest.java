@@ -22,6 +22,9 @@ import org.junit.jupiter.api.Test;
  * refuses to start. {@code audit verify} exits non-zero on a broken chain.
  */
 class AdminCliAndBootstrapTest {
+    private static final org.consentrecorder.crypto.AuditChainKeys KEYS = AppHarness.auditKeys();
+    private static final CliDatabase.CliAudit CLI_AUDIT = new CliDatabase.CliAudit(KEYS,
+            org.consentrecorder.admin.AuditSettings.none());
 
     private static final class Output {
         final ByteArrayOutputStream bytes = new ByteArrayOutputStream();
@@ -52,18 +55,18 @@ class AdminCliAndBootstrapTest {
     void adminCreate_thenTheApplicationStartsWithoutTheSecret_andAuditVerifyChecksTheChain() throws Exception {
         DatabaseServer db = TestDatabase.fresh();
         Output out = new Output();
-        assertEquals(0, AdminCommand.create(db, "Ops-Lead", "admin", "Cli-created-passphrase-9", out.out), out.toString());
+        assertEquals(0, AdminCommand.create(db, KEYS, "Ops-Lead", "admin", "Cli-created-passphrase-9", out.out), out.toString());
         assertTrue(out.toString().contains("created account 'ops-lead' with role admin"), out.toString());
-        assertEquals(1, AdminCommand.create(db, "ops-lead", "admin", "Cli-created-passphrase-9", out.out), "exists already");
-        assertEquals(2, AdminCommand.create(db, "other", "admin", "change-me-admin-password", out.out), "default password");
-        assertEquals(2, AdminCommand.create(db, "other", "root", "Cli-created-passphrase-9", out.out), "no such role");
+        assertEquals(1, AdminCommand.create(db, KEYS, "ops-lead", "admin", "Cli-created-passphrase-9", out.out), "exists already");
+        assertEquals(2, AdminCommand.create(db, KEYS, "other", "admin", "change-me-admin-password", out.out), "default password");
+        assertEquals(2, AdminCommand.create(db, KEYS, "other", "root", "Cli-created-passphrase-9", out.out), "no such role");
 
         try (AppHarness h = AppHarness.start(FakeAsterisk.start(), db, Map.of("CR_ADMIN_PASSWORD", ""))) {
             assertEquals(1, h.rows("select * from operator_account").size());
         }
 
         Output verified = new Output();
-        assertEquals(0, AuditCommand.verify(db, verified.out), verified.toString());
+        assertEquals(0, AuditCommand.verify(db, CLI_AUDIT, verified.out), verified.toString());
         assertTrue(verified.toString().startsWith("ok   audit chain intact"), verified.toString());
 
         try (Connection c = DriverManager.getConnection(db.jdbcUrl(), db.ownerUser(), db.ownerPassword());
@@ -73,7 +76,7 @@ class AdminCliAndBootstrapTest {
             s.execute("alter table audit_log enable trigger audit_log_no_update_delete");
         }
         Output broken = new Output();
-        assertEquals(1, AuditCommand.verify(db, broken.out));
+        assertEquals(1, AuditCommand.verify(db, CLI_AUDIT, broken.out));
         assertTrue(broken.toString().contains("BROKEN at seq 1"), broken.toString());
     }
 
@@ -81,17 +84,17 @@ class AdminCliAndBootstrapTest {
     void adminUnlock_andMfaReset_fromTheCommandLine_areAudited() throws Exception {
         DatabaseServer db = TestDatabase.fresh();
         Output out = new Output();
-        assertEquals(0, AdminCommand.create(db, "night-shift", "supervisor", "Cli-created-passphrase-9", out.out), out.toString());
+        assertEquals(0, AdminCommand.create(db, KEYS, "night-shift", "supervisor", "Cli-created-passphrase-9", out.out), out.toString());
         try (Connection c = DriverManager.getConnection(db.jdbcUrl(), db.ownerUser(), db.ownerPassword());
              Statement s = c.createStatement()) {
             s.execute("update operator_account set locked_at = now() where username = 'night-shift'");
             s.execute("insert into login_throttle (key, failures, updated_at) values ('acct:night-shift', 100, now()), "
                     + "('pair:night-shift|192.0.2.1', 7, now()), ('addr:192.0.2.1', 7, now())");
         }
-        assertEquals(2, AdminCommand.unlock(db, "night-shift", " ", out.out), "a reason is required");
-        assertEquals(1, AdminCommand.unlock(db, "nobody", "ticket 1", out.out));
-        assertEquals(0, AdminCommand.unlock(db, "night-shift", "ticket 1: owner verified", out.out), out.toString());
-        assertEquals(0, AdminCommand.mfaReset(db, "night-shift", "ticket 2: phone lost", out.out), out.toString());
+        assertEquals(2, AdminCommand.unlock(db, KEYS, "night-shift", " ", out.out), "a reason is required");
+        assertEquals(1, AdminCommand.unlock(db, KEYS, "nobody", "ticket 1", out.out));
+        assertEquals(0, AdminCommand.unlock(db, KEYS, "night-shift", "ticket 1: owner verified", out.out), out.toString());
+        assertEquals(0, AdminCommand.mfaReset(db, KEYS, "night-shift", "ticket 2: phone lost", out.out), out.toString());
         try (Connection c = DriverManager.getConnection(db.jdbcUrl(), db.ownerUser(), db.ownerPassword());
              Statement s = c.createStatement()) {
             var rs = s.executeQuery("select locked_at from operator_account where username = 'night-shift'");
@@ -101,8 +104,9 @@ class AdminCliAndBootstrapTest {
             assertTrue(rs.next());
             assertEquals("addr:192.0.2.1", rs.getString(1), "the address's counter stays: it is not the account's");
             assertTrue(!rs.next());
-            rs = s.executeQuery("select action, reason from audit_log where actor_name = 'cli' and action like 'accounts.%' "
-                    + "and action <> 'accounts.create' order by seq");
+            rs = s.executeQuery("select a.action, t.body::jsonb ->> 'reason' from audit_log a join audit_text t on t.seq = a.seq "
+                    + "where a.actor_name = 'cli' and a.action like 'accounts.%' "
+                    + "and a.action <> 'accounts.create' order by a.seq");
             assertTrue(rs.next());
             assertEquals("accounts.unlock", rs.getString(1));
             assertEquals("ticket 1: owner verified", rs.getString(2));
@@ -110,7 +114,7 @@ class AdminCliAndBootstrapTest {
             assertEquals("accounts.mfa_reset", rs.getString(1));
         }
         Output verified = new Output();
-        assertEquals(0, AuditCommand.verify(db, verified.out), verified.toString());
+        assertEquals(0, AuditCommand.verify(db, CLI_AUDIT, verified.out), verified.toString());
     }
 
     private static String rootMessage(Throwable e) {

@@ -343,8 +343,9 @@ class OperatorConsoleBrowserTest {
                     "the double received the pause");
             browser.untilText(By.cssSelector("tr[data-call-id='" + callId + "'] td.state"), "Paused");
             shotSettled("live-calls");
-            assertTrue(h.rows("select 1 from audit_log where action = 'live_calls.pause' and target_id = $1 "
-                    + "and reason = 'card payment' and outcome = 'paused'", callId).size() == 1, "the result is audited");
+            assertTrue(h.rows("select 1 from audit_log a join audit_text t on t.seq = a.seq where a.action = "
+                    + "'live_calls.pause' and a.target_id = $1 and t.body::jsonb ->> 'reason' = 'card payment' "
+                    + "and a.outcome = 'paused'", callId).size() == 1, "the result is audited");
 
             buttonLabelled("Resume the recording of call " + shortId).click();
             browser.untilText(By.cssSelector("tr[data-call-id='" + callId + "'] td.result"), "Resumed: the call is recorded again.");

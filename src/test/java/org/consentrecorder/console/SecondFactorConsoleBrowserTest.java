@@ -355,7 +355,8 @@ class SecondFactorConsoleBrowserTest {
 
         assertFalse(accountRow(OFFICER).getBoolean("second_factor"));
         assertEquals(401, api.status("/api/v1/calls", officerSession), "the officer's sessions ended");
-        assertEquals(1, h.rows("select 1 from audit_log where action = 'accounts.mfa_reset' and reason = $1 "
+        assertEquals(1, h.rows("select 1 from audit_log a join audit_text t on t.seq = a.seq where a.action = 'accounts.mfa_reset' "
+                + "and t.body::jsonb ->> 'reason' = $1 "
                 + "and actor_name = $2", "phone lost, ticket 99", AppHarness.ADMIN_USER).size(), "the reason is audited");
 
         browser.enterPassword(OFFICER, PASSWORD, "");

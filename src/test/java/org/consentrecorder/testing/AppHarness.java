@@ -26,6 +26,11 @@ public final class AppHarness implements AutoCloseable {
     public static final String TEST_KEYRING = "kek-test:1=" + java.util.Base64.getEncoder().encodeToString(
             "consent-recorder test KEK 32 byt".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
 
+    /** The audit chain's keys under {@link #TEST_KEYRING}, as the test application derives them. */
+    public static org.consentrecorder.crypto.AuditChainKeys auditKeys() {
+        return org.consentrecorder.crypto.AuditChainKeys.of(org.consentrecorder.crypto.KeyringLoader.load(null, TEST_KEYRING));
+    }
+
     static java.nio.file.Path tempDir(String prefix) {
         return TempDirs.create(prefix);
     }
