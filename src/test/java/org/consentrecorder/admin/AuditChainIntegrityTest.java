@@ -51,6 +51,7 @@ class AuditChainIntegrityTest {
     private DatabaseServer db;
     private Vertx vertx;
     private Pool pool;
+    private Pool ownerPool;
     private AuditLog log;
 
     @BeforeEach
@@ -60,11 +61,15 @@ class AuditChainIntegrityTest {
         vertx = Vertx.vertx();
         pool = PgBuilder.pool().with(new PoolOptions().setMaxSize(8)).connectingTo(db.connectOptions()).using(vertx).build();
         log = new AuditLog(pool, KEYS, Clock.systemUTC());
+        // the tampering below is what someone with the owner's database rights can do; the service role cannot
+        ownerPool = PgBuilder.pool().with(new PoolOptions().setMaxSize(2)).connectingTo(db.ownerConnectOptions())
+                .using(vertx).build();
     }
 
     @AfterEach
     void stop() throws Exception {
         await(pool.close());
+        await(ownerPool.close());
         await(vertx.close());
         db.close();
     }
@@ -75,7 +80,7 @@ class AuditChainIntegrityTest {
 
     private List<Row> sql(String statement, Object... args) throws Exception {
         List<Row> out = new ArrayList<>();
-        await(pool.preparedQuery(statement).execute(Tuple.wrap(List.of(args)))).forEach(out::add);
+        await(ownerPool.preparedQuery(statement).execute(Tuple.wrap(List.of(args)))).forEach(out::add);
         return out;
     }
 

@@ -78,21 +78,22 @@ class AuditLegacyMigrationTest {
         return sha.digest();
     }
 
+    /** Migrations run as the schema's owner (as the application's Migrations do); so does the seeding of old rows. */
     private static DatabaseServer beforeV28() {
         DatabaseServer db = TestDatabase.fresh();
         // the last migration before V28, whichever it is once other branches have added theirs
-        String before = java.util.Arrays.stream(Flyway.configure().dataSource(db.jdbcUrl(), db.user(), db.password())
+        String before = java.util.Arrays.stream(Flyway.configure().dataSource(db.jdbcUrl(), db.ownerUser(), db.ownerPassword())
                         .locations("classpath:db/migration").load().info().all())
                 .map(m -> m.getVersion())
                 .filter(v -> v.compareTo(org.flywaydb.core.api.MigrationVersion.fromVersion("28")) < 0)
                 .max(Comparable::compareTo).orElseThrow().getVersion();
-        Flyway.configure().dataSource(db.jdbcUrl(), db.user(), db.password()).locations("classpath:db/migration")
+        Flyway.configure().dataSource(db.jdbcUrl(), db.ownerUser(), db.ownerPassword()).locations("classpath:db/migration")
                 .target(before).load().migrate();
         return db;
     }
 
     private static Connection jdbc(DatabaseServer db) throws Exception {
-        return DriverManager.getConnection(db.jdbcUrl(), db.user(), db.password());
+        return DriverManager.getConnection(db.jdbcUrl(), db.ownerUser(), db.ownerPassword());
     }
 
     /** Writes the rows as the old code did (chain and head); returns the head hash. */

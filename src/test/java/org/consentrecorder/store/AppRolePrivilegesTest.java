@@ -42,8 +42,9 @@ class AppRolePrivilegesTest {
                     + "attempts, outcome, lawful_basis, decided_by) values ('" + UUID.randomUUID() + "', '"
                     + UUID.randomUUID() + "', 'PJSIP/1', '+441632960001', '+441632960001', true, now(), 'default', "
                     + "'en', 'v1', '{sound:notice}', '1', 1, 'granted', 'consent', 'caller')");
-            s.execute("insert into audit_log (seq, at, actor_kind, action, outcome, prev_hash, hash) values "
-                    + "(1, now(), 'system', 'test', 'ok', decode(repeat('00', 32), 'hex'), decode(repeat('11', 32), 'hex'))");
+            s.execute("insert into audit_log (seq, at, actor_kind, action, outcome, prev_hash, hash, key_id) values "
+                    + "(1, now(), 'system', 'test', 'ok', decode(repeat('00', 32), 'hex'), decode(repeat('11', 32), 'hex'), "
+                    + "'kek-test:1')");
             s.execute("update audit_chain_head set seq = 1, hash = decode(repeat('11', 32), 'hex') where id = 1");
             s.execute("insert into recording_quarantine (name, call_id, format, found_at, status) values "
                     + "('r1', '" + UUID.randomUUID() + "', 'wav', now(), 'held')");
