@@ -9,6 +9,7 @@ import org.consentrecorder.call.CallSettingsLoader;
 import org.consentrecorder.config.ConfigException;
 import org.consentrecorder.config.ConfigReader;
 import org.consentrecorder.config.ConfigSource;
+import org.consentrecorder.keystore.KeyStoreSettings;
 import org.consentrecorder.observability.ObservabilitySettings;
 import org.consentrecorder.privacy.PrivacySettings;
 import org.consentrecorder.store.DatabaseSettings;
@@ -27,7 +28,8 @@ public record AppConfig(
         ArchiveSettings archive,
         AdminConfig admin,
         PrivacySettings privacy,
-        ObservabilitySettings observability) {
+        ObservabilitySettings observability,
+        KeyStoreSettings keyStore) {
 
     /** Reads and validates everything; throws {@link ConfigException} naming every bad key. */
     public static AppConfig load(ConfigSource source) {
@@ -35,7 +37,7 @@ public record AppConfig(
         HttpSettings http = HttpSettings.load(r);
         AppConfig config = new AppConfig(AriSettings.load(r), http, DatabaseSettings.load(r),
                 CallSettingsLoader.load(r), ArchiveSettings.load(r), AdminConfig.load(r), PrivacySettings.load(r),
-                ObservabilitySettings.load(r, http));
+                ObservabilitySettings.load(r, http), KeyStoreSettings.load(r));
         r.throwIfProblems();
         return config;
     }

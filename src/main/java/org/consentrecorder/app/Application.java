@@ -126,7 +126,7 @@ public final class Application implements AutoCloseable {
     public static Application start(AppConfig config, DatabaseServer database, ArchiveCheckpoints checkpoints,
                                     PrivacyCheckpoints privacyCheckpoints) throws Exception {
         Keyring keyring = KeyMaterial.keyring(config.archive());
-        SubjectKeyStore subjectKeys = KeyMaterial.subjectKeys(config.archive(), keyring);
+        SubjectKeyStore subjectKeys = KeyMaterial.subjectKeys(config, keyring);
         Migrations.migrate(database);
         // epoll where available: waking another event loop is then lock-free (NIO's selector wake-up
         // takes a lock the woken loop must wait for, milliseconds on a busy machine; see bench/results)

@@ -60,7 +60,7 @@ final class PrivacyCommand {
             return 2;
         }
         Keyring keyring = KeyMaterial.keyring(config.archive(), false);
-        SubjectKeyStore keys = KeyMaterial.subjectKeys(config.archive(), keyring);
+        SubjectKeyStore keys = KeyMaterial.subjectKeys(config, keyring);
         return CliDatabase.run(server, (vertx, pool) -> export(vertx, pool, config, keys, requestId, out, print));
     }
 
