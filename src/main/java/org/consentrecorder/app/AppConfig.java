@@ -13,6 +13,7 @@ import org.consentrecorder.keystore.KeyStoreSettings;
 import org.consentrecorder.observability.ObservabilitySettings;
 import org.consentrecorder.privacy.PrivacySettings;
 import org.consentrecorder.store.DatabaseSettings;
+import org.consentrecorder.store.LeaseSettings;
 
 /**
  * The application's whole configuration, typed and validated once at start-up. Each feature reads
@@ -29,7 +30,8 @@ public record AppConfig(
         AdminConfig admin,
         PrivacySettings privacy,
         ObservabilitySettings observability,
-        KeyStoreSettings keyStore) {
+        KeyStoreSettings keyStore,
+        LeaseSettings lease) {
 
     /** Reads and validates everything; throws {@link ConfigException} naming every bad key. */
     public static AppConfig load(ConfigSource source) {
@@ -37,7 +39,8 @@ public record AppConfig(
         HttpSettings http = HttpSettings.load(r);
         AppConfig config = new AppConfig(AriSettings.load(r), http, DatabaseSettings.load(r),
                 CallSettingsLoader.load(r), ArchiveSettings.load(r), AdminConfig.load(r), PrivacySettings.load(r),
-                ObservabilitySettings.load(r, http), KeyStoreSettings.load(r));
+                ObservabilitySettings.load(r, http), KeyStoreSettings.load(r),
+                LeaseSettings.load(r));
         r.throwIfProblems();
         return config;
     }

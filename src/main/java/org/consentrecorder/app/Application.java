@@ -44,7 +44,9 @@ import org.consentrecorder.archive.ArchiveRepository;
 import org.consentrecorder.call.CallRepository;
 import org.consentrecorder.store.DatabaseServer;
 import org.consentrecorder.store.DurabilitySettings;
+import org.consentrecorder.store.LeaseSettings;
 import org.consentrecorder.store.Migrations;
+import org.consentrecorder.store.ServerLease;
 import org.consentrecorder.observability.Observability;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -77,6 +79,7 @@ public final class Application implements AutoCloseable {
     private final Observability observability;
     private final HttpServer metricsServer;
     private volatile AdminApi adminApi;
+    private volatile ActiveStandby standby;
 
     private Application(AppConfig config, DatabaseServer database, Vertx vertx, Pool pool, CallRepository repository,
                         CallRegistry registry, AriConnection ari, HttpServer httpServer, Router router,
@@ -149,12 +152,28 @@ public final class Application implements AutoCloseable {
             // a server that may lose commits breaks the archive's promise; say so loudly (check says it too)
             DurabilitySettings durability = await(DurabilitySettings.read(pool));
             durability.problems().forEach(p -> LOG.warn("database {}: {}", database.describe(), p));
-            CallRepository repository = new CallRepository(pool);
+            Holder holder = new Holder();
+            // active/standby: this instance acts on its Asterisk server only while it holds the server's lease
+            LeaseSettings leaseSettings = config.lease();
+            ActiveStandby standby = !leaseSettings.enabled() ? null : new ActiveStandby(vertx,
+                    new ServerLease(pool, leaseSettings.server(), leaseSettings.instanceId()), leaseSettings,
+                    generation -> {
+                        holder.ari.start();
+                        return Future.succeededFuture();
+                    },
+                    why -> {
+                        holder.registry.relinquishAll("this instance no longer holds the ARI server: " + why);
+                        holder.ari.stop();
+                    });
+            holder.standby = standby;
+            CallRepository repository = standby == null ? new CallRepository(pool) : new CallRepository(pool, standby);
             await(repository.registerNotices(config.calls().ivr().notices().all()));
 
             CallShards shards = await(CallShards.deploy(vertx, VertxOptions.DEFAULT_EVENT_LOOP_POOL_SIZE));
-            Holder holder = new Holder();
-            Supplier<AriClient> ariClient = () -> holder.ari == null ? null : holder.ari.client();
+            // withheld whenever this instance may not act on the server (standby, or its lease past its own deadline)
+            Supplier<AriClient> ariClient = standby == null
+                    ? () -> holder.ari == null ? null : holder.ari.client()
+                    : () -> holder.ari == null || !standby.mayAct() ? null : holder.ari.client();
             ArchiveRepository archiveRepository = new ArchiveRepository(pool);
             Promise<ArchivePipeline> pipelineReady = Promise.promise();
             await(vertx.deployVerticle(new AbstractVerticle() {
@@ -227,11 +246,15 @@ public final class Application implements AutoCloseable {
                 }
             }, new DeploymentOptions()));
             AriConnection ari = await(ariReady.future());
+            if (standby != null) {
+                ari.identifyAs(leaseSettings.instanceId());
+            }
             holder.ari = ari;
+            holder.registry = registry;
 
             await(AdminBootstrap.run(vertx, pool, config.admin(), Clock.systemUTC()));
             Router router = Router.router(vertx);
-            HealthRoutes.mount(router, ari, pool);
+            HealthRoutes.mount(router, ari, pool, standby == null ? () -> false : standby::standingBy);
             // audio is decrypted through the encrypted archive; tests may plug in another with useRecordingArchive
             AtomicReference<RecordingArchive> archive = new AtomicReference<>(
                     new EncryptedArchive(vertx, archiveRepository, subjectKeys));
@@ -254,7 +277,17 @@ public final class Application implements AutoCloseable {
                     config.admin().tls().isPresent() ? "S" : "", config.http().host(), server.actualPort(),
                     AdminApi.BASE);
 
-            ari.start();
+            if (standby == null) {
+                ari.start();
+            } else {
+                // the lease first: the ARI connection opens once this instance holds its server
+                await(vertx.deployVerticle(new AbstractVerticle() {
+                    @Override
+                    public void start() {
+                        standby.start(context);
+                    }
+                }, new DeploymentOptions()));
+            }
             pipeline.start();
             // the retention timer lives on a context of its own, like the archive pipeline
             await(vertx.deployVerticle(new AbstractVerticle() {
@@ -266,6 +299,7 @@ public final class Application implements AutoCloseable {
             Application app = new Application(config, database, vertx, pool, repository, registry, ari, server, router,
                     archive, pipeline, subjectKeys, privacy, observability, metricsServer);
             app.adminApi = holder.adminApi;
+            app.standby = standby;
             return app;
         } catch (Exception e) {
             vertx.close();
@@ -278,6 +312,13 @@ public final class Application implements AutoCloseable {
     private static final class Holder {
         volatile AriConnection ari;
         volatile AdminApi adminApi;
+        volatile ActiveStandby standby;
+        volatile CallRegistry registry;
+    }
+
+    /** True while this instance holds its Asterisk server's lease (the others stand by). */
+    public boolean holdsServer() {
+        return standby == null || standby.holding();
     }
 
     /** The admin API (tests count password hashes through it). */
@@ -360,6 +401,14 @@ public final class Application implements AutoCloseable {
             await(ari.stop());
         } catch (Exception e) {
             LOG.debug("stopping ARI: {}", e.getMessage());
+        }
+        try {
+            // given up at once, so that a standby takes over without waiting for the lease to expire
+            if (standby != null) {
+                await(standby.stop());
+            }
+        } catch (Exception e) {
+            LOG.debug("releasing the lease: {}", e.getMessage());
         }
         await(vertx.close());
         database.close();
