@@ -35,6 +35,7 @@ final class ActiveStandby implements Fence {
     private final Duration interval;
     private final LongFunction<Future<Void>> onAcquired;
     private final Consumer<String> onLost;
+    private final Runnable onFirstStandby;
     private Context context;
     private long timer = -1;
     private boolean inFlight;
@@ -43,15 +44,17 @@ final class ActiveStandby implements Fence {
     private volatile long trustedUntilNanos;
     private volatile boolean triedOnce;
     private boolean loggedStandby;
+    private boolean ranFirstStandby;
 
     ActiveStandby(Vertx vertx, ServerLease lease, LeaseSettings settings, LongFunction<Future<Void>> onAcquired,
-                  Consumer<String> onLost) {
+                  Consumer<String> onLost, Runnable onFirstStandby) {
         this.vertx = vertx;
         this.lease = lease;
         this.ttl = settings.ttl();
         this.interval = settings.interval();
         this.onAcquired = onAcquired;
         this.onLost = onLost;
+        this.onFirstStandby = onFirstStandby;
     }
 
     /** Starts trying on {@code context}: at once, then every interval. */
@@ -134,6 +137,10 @@ final class ActiveStandby implements Fence {
                 }
                 if (ar.result().isEmpty() && !loggedStandby) {
                     loggedStandby = true;
+                    if (!ranFirstStandby) {
+                        ranFirstStandby = true;
+                        onFirstStandby.run();
+                    }
                     LOG.info("ARI server '{}' is held by another instance: instance {} stands by", lease.server(),
                             lease.holder());
                 }

@@ -41,6 +41,17 @@ public record AppConfig(
                 CallSettingsLoader.load(r), ArchiveSettings.load(r), AdminConfig.load(r), PrivacySettings.load(r),
                 ObservabilitySettings.load(r, http), KeyStoreSettings.load(r),
                 LeaseSettings.load(r));
+        if (config.lease().enabled()) {
+            // several instances must share what decides a recording's fate: the database and the subject keys
+            if (config.database().embedded()) {
+                r.problem(LeaseSettings.HA, "needs CR_DB_URL: every instance of a pair uses the same PostgreSQL "
+                        + "(docs/scaling.md)");
+            }
+            if (!config.keyStore().shared()) {
+                r.problem(LeaseSettings.HA, "needs CR_KEYSTORE_URL: with a key directory per instance an erasure on one "
+                        + "could not destroy the keys another created (docs/key-management.md)");
+            }
+        }
         r.throwIfProblems();
         return config;
     }

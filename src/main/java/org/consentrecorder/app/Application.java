@@ -164,7 +164,20 @@ public final class Application implements AutoCloseable {
                     why -> {
                         holder.registry.relinquishAll("this instance no longer holds the ARI server: " + why);
                         holder.ari.stop();
-                    });
+                    },
+                    // a standby runs the CPU part of the warm-up while it waits (no request to Asterisk), so that
+                    // a take-over pays only for opening its connections (issue 14: the first pause must be warm)
+                    () -> vertx.executeBlocking(() -> HotPathWarmup.exercise(
+                            new org.consentrecorder.ari.AriEventDecoder(
+                                    org.consentrecorder.ari.AriBindingSelector.newest()),
+                            config.calls(), HotPathWarmup.FIRST_ROUNDS), false).onComplete(ar -> {
+                                if (ar.succeeded()) {
+                                    holder.prewarmed = true;
+                                    LOG.info("standby: hot path warmed for a take-over");
+                                } else {
+                                    LOG.warn("standby: warming the hot path failed: {}", ar.cause().getMessage());
+                                }
+                            }));
             holder.standby = standby;
             CallRepository repository = standby == null ? new CallRepository(pool) : new CallRepository(pool, standby);
             await(repository.registerNotices(config.calls().ivr().notices().all()));
@@ -198,7 +211,7 @@ public final class Application implements AutoCloseable {
                 public Future<Void> beforeSubscribe(AriClient client, org.consentrecorder.ari.AriEventDecoder decoder) {
                     // the first pause after a start or a take-over must not pay for cold code and
                     // unopened connections (issue 14): warm the path before any event can arrive
-                    boolean first = !warmed;
+                    boolean first = !warmed && !holder.prewarmed;
                     warmed = true;
                     return HotPathWarmup.run(vertx, decoder, config.calls(), shards.contexts(), () -> client,
                             perLoop, first);
@@ -314,6 +327,7 @@ public final class Application implements AutoCloseable {
         volatile AdminApi adminApi;
         volatile ActiveStandby standby;
         volatile CallRegistry registry;
+        volatile boolean prewarmed;
     }
 
     /** True while this instance holds its Asterisk server's lease (the others stand by). */

@@ -174,6 +174,10 @@ class FailoverIT {
         pauses.forEach(p -> assertTrue(p.userAgent().contains("(b)"), "paused by b: " + p + " " + p.userAgent()));
         System.out.printf("[failover] SIGKILL -> first adopted pause: %d ms%n",
                 (pauses.get(0).atNanos() - killed) / 1_000_000);
+        // where the time between the lease and the first adopted pause went, for whoever reads the test output
+        b.log().lines().filter(l -> l.contains("holding ARI server") || l.contains(" -> ") || l.contains("warm")
+                        || l.contains("took over") || l.contains("taken over"))
+                .forEach(l -> System.out.println("[failover] b: " + l));
 
         // the killed instance comes back, and stays standby
         long restarted = System.nanoTime();
