@@ -1,6 +1,8 @@
 package org.consentrecorder.app;
 
 import org.consentrecorder.ari.AriSettings;
+import org.consentrecorder.keystore.KeyStoreSettings;
+import org.consentrecorder.keystore.PostgresKeyStore;
 import org.consentrecorder.store.DatabaseSettings;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpClientAgent;
@@ -40,6 +42,7 @@ final class CheckCommand implements Callable<Integer> {
         Vertx vertx = Vertx.vertx();
         try {
             failures += checkKeys(config);
+            failures += checkKeyStore(config);
             failures += checkAri(vertx, config);
             failures += checkDatabase(vertx, config);
         } finally {
@@ -61,6 +64,23 @@ final class CheckCommand implements Callable<Integer> {
             return 0;
         } catch (ConfigException e) {
             e.problems().forEach(p -> System.out.println("FAIL keyring: " + p));
+            return 1;
+        }
+    }
+
+    private int checkKeyStore(AppConfig config) {
+        KeyStoreSettings keys = config.keyStore();
+        if (!keys.shared()) {
+            System.out.println("ok   subject keys: directory " + config.archive().keyStoreDirectory().toAbsolutePath()
+                    + " (one instance; " + KeyStoreSettings.KEYSTORE_URL + " for several)");
+            return 0;
+        }
+        try {
+            System.out.println("ok   subject keys: shared store " + keys.describe() + ": " + PostgresKeyStore.probe(keys));
+            return 0;
+        } catch (RuntimeException e) {
+            System.out.println("FAIL subject keys: " + e.getMessage() + " - check " + KeyStoreSettings.KEYSTORE_URL + ", "
+                    + KeyStoreSettings.KEYSTORE_USER + " and " + KeyStoreSettings.KEYSTORE_PASSWORD);
             return 1;
         }
     }

@@ -16,12 +16,26 @@ public final class PostgresKeyStore {
     }
 
     /**
-     * Blocking; call at start-up or on a worker thread.
+     * For {@code check}: connects and reads, changing nothing. Says the server's version and whether the key store's
+     * schema exists yet (run creates it).
      *
-     * @throws KeyStoreUnavailableException if the database cannot be reached or migrated
-     * @throws org.consentrecorder.crypto.KeyUnavailableException if its index key is under a KEK the keyring lacks
+     * @throws KeyStoreUnavailableException if the database cannot be reached or refuses the credentials
      */
-    public static SharedSubjectKeyStore open(KeyStoreSettings settings, Keyring keyring) {
+    public static String probe(KeyStoreSettings settings) {
+        PGSimpleDataSource source = dataSource(settings);
+        try (java.sql.Connection c = source.getConnection(); java.sql.Statement s = c.createStatement();
+             java.sql.ResultSet rs = s.executeQuery("select current_setting('server_version'), "
+                     + "to_regclass('keystore.subject_key') is not null")) {
+            rs.next();
+            return "PostgreSQL " + rs.getString(1) + (rs.getBoolean(2) ? ", key store schema present"
+                    : ", no key store schema yet (run creates it)");
+        } catch (java.sql.SQLException e) {
+            throw new KeyStoreUnavailableException("subject key store " + settings.describe() + ": "
+                    + (e.getMessage() == null ? "SQLSTATE " + e.getSQLState() : e.getMessage()), e);
+        }
+    }
+
+    private static PGSimpleDataSource dataSource(KeyStoreSettings settings) {
         PGSimpleDataSource source = new PGSimpleDataSource();
         source.setURL(settings.jdbcUrl());
         source.setUser(settings.effectiveUser());
@@ -30,6 +44,17 @@ public final class PostgresKeyStore {
         source.setLoginTimeout(CONNECT_TIMEOUT_SECONDS);
         source.setSocketTimeout(STATEMENT_TIMEOUT_SECONDS);
         source.setApplicationName("consent-recorder-keys");
+        return source;
+    }
+
+    /**
+     * Blocking; call at start-up or on a worker thread.
+     *
+     * @throws KeyStoreUnavailableException if the database cannot be reached or migrated
+     * @throws org.consentrecorder.crypto.KeyUnavailableException if its index key is under a KEK the keyring lacks
+     */
+    public static SharedSubjectKeyStore open(KeyStoreSettings settings, Keyring keyring) {
+        PGSimpleDataSource source = dataSource(settings);
         try {
             Migrations.migrate(settings.jdbcUrl(), settings.effectiveUser(), settings.effectivePassword(),
                     "classpath:db/keystore", "keystore", "subject key store " + settings.describe());

@@ -195,4 +195,26 @@ class PostgresSubjectKeyStoreTest extends SubjectKeyStoreContract {
         assertEquals(List.of(), rows("select 1 from information_schema.tables where table_schema = 'public'"),
                 "nothing of the key store outside its schema");
     }
+
+    @Test
+    void checkProbesWithoutChangingAnything_andAnUnreachableStoreIsNamedWithoutItsPassword() throws Exception {
+        assertTrue(PostgresKeyStore.probe(settings).contains("no key store schema yet"), PostgresKeyStore.probe(settings));
+        assertEquals(List.of(), rows("select 1 from information_schema.schemata where schema_name = 'keystore'"));
+        newStore(keyring1);
+        assertTrue(PostgresKeyStore.probe(settings).contains("key store schema present"));
+
+        int closedPort;
+        try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {
+            closedPort = s.getLocalPort();
+        }
+        KeyStoreSettings unreachable = new KeyStoreSettings(Optional.of(URI.create(
+                "postgresql://keys:url-password-1@127.0.0.1:" + closedPort + "/keys")), "ignored", Secret.of(""));
+        RuntimeException e = assertThrows(org.consentrecorder.keystore.KeyStoreUnavailableException.class,
+                () -> PostgresKeyStore.probe(unreachable));
+        assertTrue(e.getMessage().contains("127.0.0.1:" + closedPort + "/keys"), e.getMessage());
+        assertFalse(e.getMessage().contains("url-password-1"), e.getMessage());
+        assertFalse(unreachable.toString().contains("url-password-1"));
+        assertThrows(org.consentrecorder.keystore.KeyStoreUnavailableException.class,
+                () -> PostgresKeyStore.open(unreachable, keyring1));
+    }
 }
