@@ -10,9 +10,11 @@ import org.consentrecorder.call.CallSettingsLoader;
 import org.consentrecorder.config.ConfigException;
 import org.consentrecorder.config.ConfigReader;
 import org.consentrecorder.config.ConfigSource;
+import org.consentrecorder.keystore.KeyStoreSettings;
 import org.consentrecorder.observability.ObservabilitySettings;
 import org.consentrecorder.privacy.PrivacySettings;
 import org.consentrecorder.store.DatabaseSettings;
+import org.consentrecorder.store.LeaseSettings;
 
 /**
  * The application's whole configuration, typed and validated once at start-up. Each feature reads
@@ -29,7 +31,9 @@ public record AppConfig(
         AdminConfig admin,
         PrivacySettings privacy,
         ObservabilitySettings observability,
-        AuditSettings audit) {
+        AuditSettings audit,
+        KeyStoreSettings keyStore,
+        LeaseSettings lease) {
 
     /** Reads and validates everything; throws {@link ConfigException} naming every bad key. */
     public static AppConfig load(ConfigSource source) {
@@ -37,7 +41,19 @@ public record AppConfig(
         HttpSettings http = HttpSettings.load(r);
         AppConfig config = new AppConfig(AriSettings.load(r), http, DatabaseSettings.load(r),
                 CallSettingsLoader.load(r), ArchiveSettings.load(r), AdminConfig.load(r), PrivacySettings.load(r),
-                ObservabilitySettings.load(r, http), AuditSettings.load(r));
+                ObservabilitySettings.load(r, http), AuditSettings.load(r), KeyStoreSettings.load(r),
+                LeaseSettings.load(r));
+        if (config.lease().enabled()) {
+            // several instances must share what decides a recording's fate: the database and the subject keys
+            if (config.database().embedded()) {
+                r.problem(LeaseSettings.HA, "needs CR_DB_URL: every instance of a pair uses the same PostgreSQL "
+                        + "(docs/scaling.md)");
+            }
+            if (!config.keyStore().shared()) {
+                r.problem(LeaseSettings.HA, "needs CR_KEYSTORE_URL: with a key directory per instance an erasure on one "
+                        + "could not destroy the keys another created (docs/key-management.md)");
+            }
+        }
         r.throwIfProblems();
         return config;
     }

@@ -46,7 +46,9 @@ import org.consentrecorder.archive.ArchiveRepository;
 import org.consentrecorder.call.CallRepository;
 import org.consentrecorder.store.DatabaseServer;
 import org.consentrecorder.store.DurabilitySettings;
+import org.consentrecorder.store.LeaseSettings;
 import org.consentrecorder.store.Migrations;
+import org.consentrecorder.store.ServerLease;
 import org.consentrecorder.observability.Observability;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -81,6 +83,7 @@ public final class Application implements AutoCloseable {
     private final HttpServer metricsServer;
     private volatile AdminApi adminApi;
     private volatile AuditAnchoring auditAnchoring;
+    private volatile ActiveStandby standby;
 
     private Application(AppConfig config, DatabaseServer database, Vertx vertx, Pool pool, CallRepository repository,
                         CallRegistry registry, AriConnection ari, HttpServer httpServer, Router router,
@@ -130,7 +133,7 @@ public final class Application implements AutoCloseable {
     public static Application start(AppConfig config, DatabaseServer database, ArchiveCheckpoints checkpoints,
                                     PrivacyCheckpoints privacyCheckpoints) throws Exception {
         Keyring keyring = KeyMaterial.keyring(config.archive(), config.admin().devMode());
-        SubjectKeyStore subjectKeys = KeyMaterial.subjectKeys(config.archive(), keyring);
+        SubjectKeyStore subjectKeys = KeyMaterial.subjectKeys(config, keyring);
         Migrations.migrate(database);
         // epoll where available: waking another event loop is then lock-free (NIO's selector wake-up
         // takes a lock the woken loop must wait for, milliseconds on a busy machine; see bench/results)
@@ -153,12 +156,42 @@ public final class Application implements AutoCloseable {
             // a server that may lose commits breaks the archive's promise; say so loudly (check says it too)
             DurabilitySettings durability = await(DurabilitySettings.read(pool));
             durability.problems().forEach(p -> LOG.warn("database {}: {}", database.describe(), p));
-            CallRepository repository = new CallRepository(pool, subjectKeys::suppressionDigest);
+            Holder holder = new Holder();
+            // active/standby: this instance acts on its Asterisk server only while it holds the server's lease
+            LeaseSettings leaseSettings = config.lease();
+            ActiveStandby standby = !leaseSettings.enabled() ? null : new ActiveStandby(vertx,
+                    new ServerLease(pool, leaseSettings.server(), leaseSettings.instanceId()), leaseSettings,
+                    generation -> {
+                        holder.ari.start();
+                        return Future.succeededFuture();
+                    },
+                    why -> {
+                        holder.registry.relinquishAll("this instance no longer holds the ARI server: " + why);
+                        holder.ari.stop();
+                    },
+                    // a standby runs the CPU part of the warm-up while it waits (no request to Asterisk), so that
+                    // a take-over pays only for opening its connections (issue 14: the first pause must be warm)
+                    () -> vertx.executeBlocking(() -> HotPathWarmup.exercise(
+                            new org.consentrecorder.ari.AriEventDecoder(
+                                    org.consentrecorder.ari.AriBindingSelector.newest()),
+                            config.calls(), HotPathWarmup.FIRST_ROUNDS), false).onComplete(ar -> {
+                                if (ar.succeeded()) {
+                                    holder.prewarmed = true;
+                                    LOG.info("standby: hot path warmed for a take-over");
+                                } else {
+                                    LOG.warn("standby: warming the hot path failed: {}", ar.cause().getMessage());
+                                }
+                            }));
+            holder.standby = standby;
+            CallRepository repository = standby == null ? new CallRepository(pool, subjectKeys::suppressionDigest)
+                    : new CallRepository(pool, subjectKeys::suppressionDigest, standby);
             await(repository.registerNotices(config.calls().ivr().notices().all()));
 
             CallShards shards = await(CallShards.deploy(vertx, VertxOptions.DEFAULT_EVENT_LOOP_POOL_SIZE));
-            Holder holder = new Holder();
-            Supplier<AriClient> ariClient = () -> holder.ari == null ? null : holder.ari.client();
+            // withheld whenever this instance may not act on the server (standby, or its lease past its own deadline)
+            Supplier<AriClient> ariClient = standby == null
+                    ? () -> holder.ari == null ? null : holder.ari.client()
+                    : () -> holder.ari == null || !standby.mayAct() ? null : holder.ari.client();
             ArchiveRepository archiveRepository = new ArchiveRepository(pool);
             Promise<ArchivePipeline> pipelineReady = Promise.promise();
             await(vertx.deployVerticle(new AbstractVerticle() {
@@ -183,7 +216,7 @@ public final class Application implements AutoCloseable {
                 public Future<Void> beforeSubscribe(AriClient client, org.consentrecorder.ari.AriEventDecoder decoder) {
                     // the first pause after a start or a take-over must not pay for cold code and
                     // unopened connections (issue 14): warm the path before any event can arrive
-                    boolean first = !warmed;
+                    boolean first = !warmed && !holder.prewarmed;
                     warmed = true;
                     return HotPathWarmup.run(vertx, decoder, config.calls(), shards.contexts(), () -> client,
                             perLoop, first);
@@ -231,14 +264,18 @@ public final class Application implements AutoCloseable {
                 }
             }, new DeploymentOptions()));
             AriConnection ari = await(ariReady.future());
+            if (standby != null) {
+                ari.identifyAs(leaseSettings.instanceId());
+            }
             holder.ari = ari;
+            holder.registry = registry;
 
             // the audit key is derived from the keyring and never stored; anchors go outside the database
             AuditAnchoring auditAnchoring = new AuditAnchoring(vertx, pool, AuditChainKeys.of(keyring), config.audit(),
                     Clock.systemUTC());
             await(AdminBootstrap.run(vertx, pool, config.admin(), auditAnchoring.keys(), Clock.systemUTC()));
             Router router = Router.router(vertx);
-            HealthRoutes.mount(router, ari, pool);
+            HealthRoutes.mount(router, ari, pool, standby == null ? () -> false : standby::standingBy);
             // audio is decrypted through the encrypted archive; tests may plug in another with useRecordingArchive
             AtomicReference<RecordingArchive> archive = new AtomicReference<>(
                     new EncryptedArchive(vertx, archiveRepository, subjectKeys));
@@ -262,7 +299,17 @@ public final class Application implements AutoCloseable {
                     config.admin().tls().isPresent() ? "S" : "", config.http().host(), server.actualPort(),
                     AdminApi.BASE);
 
-            ari.start();
+            if (standby == null) {
+                ari.start();
+            } else {
+                // the lease first: the ARI connection opens once this instance holds its server
+                await(vertx.deployVerticle(new AbstractVerticle() {
+                    @Override
+                    public void start() {
+                        standby.start(context);
+                    }
+                }, new DeploymentOptions()));
+            }
             pipeline.start();
             auditAnchoring.start();
             // the retention timer lives on a context of its own, like the archive pipeline
@@ -276,6 +323,7 @@ public final class Application implements AutoCloseable {
                     archive, pipeline, subjectKeys, privacy, observability, metricsServer);
             app.adminApi = holder.adminApi;
             app.auditAnchoring = auditAnchoring;
+            app.standby = standby;
             return app;
         } catch (Exception e) {
             vertx.close();
@@ -288,6 +336,14 @@ public final class Application implements AutoCloseable {
     private static final class Holder {
         volatile AriConnection ari;
         volatile AdminApi adminApi;
+        volatile ActiveStandby standby;
+        volatile CallRegistry registry;
+        volatile boolean prewarmed;
+    }
+
+    /** True while this instance holds its Asterisk server's lease (the others stand by). */
+    public boolean holdsServer() {
+        return standby == null || standby.holding();
     }
 
     /** The admin API (tests count password hashes through it). */
@@ -375,6 +431,14 @@ public final class Application implements AutoCloseable {
             await(ari.stop());
         } catch (Exception e) {
             LOG.debug("stopping ARI: {}", ExternalText.forLog(e.getMessage()));
+        }
+        try {
+            // given up at once, so that a standby takes over without waiting for the lease to expire
+            if (standby != null) {
+                await(standby.stop());
+            }
+        } catch (Exception e) {
+            LOG.debug("releasing the lease: {}", e.getMessage());
         }
         await(vertx.close());
         database.close();

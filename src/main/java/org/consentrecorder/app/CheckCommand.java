@@ -1,6 +1,8 @@
 package org.consentrecorder.app;
 
 import org.consentrecorder.ari.AriSettings;
+import org.consentrecorder.keystore.KeyStoreSettings;
+import org.consentrecorder.keystore.PostgresKeyStore;
 import org.consentrecorder.store.DatabaseSettings;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpClientAgent;
@@ -41,6 +43,7 @@ final class CheckCommand implements Callable<Integer> {
         try {
             failures += checkKeys(config);
             checkAuditAnchors(config);
+            failures += checkKeyStore(config);
             failures += checkAri(vertx, config);
             failures += checkDatabase(vertx, config);
         } finally {
@@ -83,6 +86,23 @@ final class CheckCommand implements Callable<Integer> {
                 + audit.tsaUrl().map(u -> ", TSA " + u.getHost()
                         + (audit.tsaCertificate().isPresent() ? " (certificate pinned)" : " (certificate NOT pinned)"))
                         .orElse(""));
+    }
+
+    private int checkKeyStore(AppConfig config) {
+        KeyStoreSettings keys = config.keyStore();
+        if (!keys.shared()) {
+            System.out.println("ok   subject keys: directory " + config.archive().keyStoreDirectory().toAbsolutePath()
+                    + " (one instance; " + KeyStoreSettings.KEYSTORE_URL + " for several)");
+            return 0;
+        }
+        try {
+            System.out.println("ok   subject keys: shared store " + keys.describe() + ": " + PostgresKeyStore.probe(keys));
+            return 0;
+        } catch (RuntimeException e) {
+            System.out.println("FAIL subject keys: " + e.getMessage() + " - check " + KeyStoreSettings.KEYSTORE_URL + ", "
+                    + KeyStoreSettings.KEYSTORE_USER + " and " + KeyStoreSettings.KEYSTORE_PASSWORD);
+            return 1;
+        }
     }
 
     private int checkAri(Vertx vertx, AppConfig config) {

@@ -19,6 +19,8 @@ import org.consentrecorder.crypto.KeyringException;
 import org.consentrecorder.crypto.KeyringLoader;
 import org.consentrecorder.crypto.SubjectKeyStore;
 import org.consentrecorder.archive.ArchiveSettings;
+import org.consentrecorder.keystore.KeyStoreSettings;
+import org.consentrecorder.keystore.PostgresKeyStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -92,6 +94,25 @@ final class KeyMaterial {
             String key = file.isPresent() ? "CR_KEYRING_FILE" : "CR_KEYRING";
             throw new ConfigException(List.of(new ConfigProblem(key, e.getMessage())));
         }
+    }
+
+    /**
+     * The shared store in PostgreSQL when CR_KEYSTORE_URL is set (any number of instances), else the directory
+     * CR_KEYSTORE_DIR (one instance).
+     */
+    static SubjectKeyStore subjectKeys(AppConfig config, Keyring keyring) {
+        KeyStoreSettings shared = config.keyStore();
+        if (shared.shared()) {
+            try {
+                SubjectKeyStore store = PostgresKeyStore.open(shared, keyring);
+                LOG.info("subject keys: shared store in PostgreSQL at {}", shared.describe());
+                return store;
+            } catch (RuntimeException e) {
+                throw new ConfigException(List.of(new ConfigProblem(KeyStoreSettings.KEYSTORE_URL,
+                        shared.describe() + " cannot be used as the subject key store: " + e.getMessage())));
+            }
+        }
+        return subjectKeys(config.archive(), keyring);
     }
 
     static SubjectKeyStore subjectKeys(ArchiveSettings s, Keyring keyring) {

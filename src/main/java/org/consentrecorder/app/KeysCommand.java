@@ -34,7 +34,7 @@ final class KeysCommand implements Runnable {
         static int rewrap(AppConfig config) {
             try {
                 Keyring keyring = KeyMaterial.keyring(config.archive(), config.admin().devMode());
-                SubjectKeyStore store = KeyMaterial.subjectKeys(config.archive(), keyring);
+                SubjectKeyStore store = KeyMaterial.subjectKeys(config, keyring);
                 RewrapReport report = store.rewrapAll(keyring);
                 System.out.println("re-wrapped " + report.rewrapped() + " subject key(s) under " + report.newest()
                         + "; " + report.alreadyNewest() + " already were");

@@ -61,7 +61,7 @@ final class PrivacyCommand {
             return 2;
         }
         Keyring keyring = KeyMaterial.keyring(config.archive(), false, config.admin().devMode());
-        SubjectKeyStore keys = KeyMaterial.subjectKeys(config.archive(), keyring);
+        SubjectKeyStore keys = KeyMaterial.subjectKeys(config, keyring);
         AuditChainKeys auditKeys = AuditChainKeys.of(keyring);
         return CliDatabase.run(server, (vertx, pool) -> export(vertx, pool, config, keys, auditKeys, requestId, out, print));
     }

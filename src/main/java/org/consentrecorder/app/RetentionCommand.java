@@ -49,7 +49,7 @@ final class RetentionCommand {
 
     static int run(AppConfig config, DatabaseServer server, PrintStream out) throws Exception {
         Keyring keyring = KeyMaterial.keyring(config.archive(), false, config.admin().devMode());
-        SubjectKeyStore keys = KeyMaterial.subjectKeys(config.archive(), keyring);
+        SubjectKeyStore keys = KeyMaterial.subjectKeys(config, keyring);
         return CliDatabase.run(server, (vertx, pool) -> {
             Clock clock = Clock.systemUTC();
             RetentionJob job = new RetentionJob(vertx, pool, keys, config.privacy(), new DailyStatistics(pool, clock),

@@ -173,6 +173,11 @@ public final class ArchivePipeline {
         if (stopped || inFlight.size() >= settings.concurrency()) {
             return;
         }
+        if (ari.get() == null) {
+            // not connected, or a standby (another instance holds the Asterisk server and fetches its files):
+            // claim nothing that could not be fetched here
+            return;
+        }
         repository.claimDue(settings.concurrency() - inFlight.size(), settings.lease()).onComplete(ar -> {
             if (ar.failed()) {
                 LOG.warn("archive: cannot read pending recordings: {}", ExternalText.forLog(ar.cause().getMessage()));

@@ -21,6 +21,14 @@ public final class AriBindingSelector {
     private AriBindingSelector() {
     }
 
+    /** The newest binding ari4java knows (Asterisk 22's ARI 10.0.0 with ari4java 0.18). */
+    public static AriVersion newest() {
+        return Arrays.stream(AriVersion.values())
+                .filter(v -> v.version() != null)
+                .max(Comparator.comparing(v -> parse(v.version()), AriBindingSelector::compare))
+                .orElseThrow();
+    }
+
     public static Choice select(String reported) {
         int[] wanted = parse(reported);
         if (compare(wanted, parse(OLDEST_SUPPORTED)) < 0) {

@@ -172,6 +172,11 @@ public final class AriConnection {
         http.useMetrics(metrics);
     }
 
+    /** Names this instance in the User-Agent of every REST request (see {@link VertxAriHttpClient#identifyAs}). */
+    public void identifyAs(String instanceId) {
+        http.identifyAs(instanceId);
+    }
+
     /** Where this connection goes, for status pages (no credentials). */
     public AriEndpoint endpoint() {
         return endpoint;

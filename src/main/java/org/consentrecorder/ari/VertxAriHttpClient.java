@@ -48,6 +48,7 @@ public final class VertxAriHttpClient implements HttpClient {
     private final AriEndpoint endpoint;
     private final Duration timeout;
     private volatile AriMetrics metrics = AriMetrics.NOOP;
+    private volatile String userAgent = "consent-recorder";
 
     /** One client for every caller. */
     public VertxAriHttpClient(HttpClientAgent client, AriEndpoint endpoint, Duration timeout) {
@@ -117,6 +118,14 @@ public final class VertxAriHttpClient implements HttpClient {
     }
 
     /** Sends one request; completes with the response whatever its status. */
+    /**
+     * Names this instance in every request's User-Agent, so that Asterisk's HTTP log (and the tests' double) tells
+     * which of several instances sent what; the instance id is an operator-chosen name, never a secret.
+     */
+    public void identifyAs(String instanceId) {
+        userAgent = "consent-recorder (" + instanceId + ")";
+    }
+
     public Future<Response> send(String method, String path, List<HttpParam> query, String body) {
         long started = System.nanoTime();
         RequestOptions options = new RequestOptions()
@@ -126,7 +135,8 @@ public final class VertxAriHttpClient implements HttpClient {
                 .setSsl(endpoint.tls())
                 .setURI(endpoint.ariPath() + path + queryString(query))
                 .setTimeout(timeout.toMillis())
-                .putHeader(HttpHeaders.AUTHORIZATION, endpoint.authorization());
+                .putHeader(HttpHeaders.AUTHORIZATION, endpoint.authorization())
+                .putHeader(HttpHeaders.USER_AGENT, userAgent);
         return client(method, path).request(options).compose(request -> {
             Future<io.vertx.core.http.HttpClientResponse> sent;
             if (body != null && !body.isEmpty()) {
@@ -153,7 +163,8 @@ public final class VertxAriHttpClient implements HttpClient {
                 .setURI(endpoint.ariPath() + path)
                 .setConnectTimeout(timeout.toMillis())
                 .setIdleTimeout(timeout.toMillis() * 6)
-                .putHeader(HttpHeaders.AUTHORIZATION, endpoint.authorization());
+                .putHeader(HttpHeaders.AUTHORIZATION, endpoint.authorization())
+                .putHeader(HttpHeaders.USER_AGENT, userAgent);
         return client().request(options).compose(request -> request.send());
     }
 

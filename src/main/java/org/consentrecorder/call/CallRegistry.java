@@ -151,6 +151,18 @@ public final class CallRegistry implements AriConnection.Listener {
         calls.values().forEach(s -> s.deliver(new CallEvent.AriConnectivity(false)));
     }
 
+    /**
+     * This instance lost the server's lease: every call is let go without acting (the instance holding the server
+     * takes them over), and pending API controls hear that the call is not live here.
+     */
+    public void relinquishAll(String why) {
+        int n = calls.size();
+        calls.values().forEach(s -> s.relinquish(why));
+        if (n > 0) {
+            LOG.warn("let go of {} call(s) without acting: {}", n, why);
+        }
+    }
+
     /** After every (re)connect: see {@link CallRecovery#resync}. */
     @Override
     public Future<Void> resync(AriClient client) {

@@ -1,5 +1,7 @@
 package org.consentrecorder.call;
 
+import org.consentrecorder.store.Fence;
+import org.consentrecorder.store.ServerLease;
 import org.consentrecorder.store.Sql;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.Pool;
@@ -20,14 +22,29 @@ import java.util.function.Function;
 public final class CallRepository {
     private final Pool pool;
     private final Function<String, String> suppressionDigest;
+    private final Fence fence;
 
     /**
      * @param suppressionDigest the keyed hash of a subject in the suppression list (the subject key store's
      *                          {@code suppressionDigest}); its key is never in the database
      */
     public CallRepository(Pool pool, Function<String, String> suppressionDigest) {
+        this(pool, suppressionDigest, Fence.NONE);
+    }
+
+    /**
+     * Every write about a live call (its state, timeline, decision, end) carries {@code fence}: the database refuses
+     * it with {@link org.consentrecorder.store.StaleLeaseException} once another instance has taken the server over.
+     */
+    public CallRepository(Pool pool, Function<String, String> suppressionDigest, Fence fence) {
         this.pool = pool;
         this.suppressionDigest = suppressionDigest;
+        this.fence = fence;
+    }
+
+    /** A write of the call flow: as it is without a lease, checked against the lease in its transaction with one. */
+    private <T> Future<T> write(java.util.function.Function<SqlClient, Future<T>> statement) {
+        return fence.fenced() ? ServerLease.fenced(pool, fence, statement::apply) : statement.apply(pool);
     }
 
     /** Stores the words of every configured notice version (once each). */
@@ -75,7 +92,7 @@ public final class CallRepository {
      * the call went on without its evidence must not end up holding evidence the call never used.
      */
     public Future<Void> recordDecision(ConsentEvidence e, java.util.function.BooleanSupplier stillWanted) {
-        return pool.withTransaction(tx -> insertDecision(tx, e).compose(inserted -> {
+        return ServerLease.fenced(pool, fence, tx -> insertDecision(tx, e).compose(inserted -> {
             if (!inserted || e.callerSubject() == null) {
                 return Future.succeededFuture();
             }
@@ -153,7 +170,7 @@ public final class CallRepository {
                 Sql.ts(f.startedAt()), s.phase().wire(), s.outcome() == null ? null : s.outcome().wire(), s.consentId(),
                 s.recordingName(), s.snoopId(), s.recordingState(), s.paused(), Sql.ts(s.endedAt()), seq,
                 CallStateCodec.encode(st));
-        return pool.preparedQuery("insert into call (id, channel_id, channel_name, linked_id, caller_subject, asterisk_id, "
+        return write(sql -> sql.preparedQuery("insert into call (id, channel_id, channel_name, linked_id, caller_subject, asterisk_id, "
                         + "started_at, phase, outcome, consent_id, recording_name, snoop_id, recording_state, paused, "
                         + "ended_at, state_seq, core_state) values ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16,$17) "
                         + "on conflict (id) do update set phase = excluded.phase, outcome = excluded.outcome, "
@@ -163,18 +180,18 @@ public final class CallRepository {
                         + "core_state = excluded.core_state, "
                         + "updated_at = clock_timestamp() where call.state_seq < excluded.state_seq")
                 .execute(Tuple.wrap(values))
-                .mapEmpty();
+                .mapEmpty());
     }
 
     public Future<Void> appendTimeline(UUID callId, TimelineEntry t) {
         List<Object> values = Arrays.asList(callId, t.recordingName(), t.change().wire(),
                 t.trigger() == null ? null : t.trigger().wire(), t.triggerDetail(), t.offsetMs(),
                 Sql.ts(t.requestedAt()), Sql.ts(t.acceptedAt()), t.style().wire());
-        return pool.preparedQuery("insert into recording_timeline (call_id, recording_name, change, trigger_kind, "
-                        + "trigger_detail, offset_ms, requested_at, accepted_at, pause_style) values "
+        return write(sql -> sql.preparedQuery("insert into recording_timeline (call_id, recording_name, change, "
+                        + "trigger_kind, trigger_detail, offset_ms, requested_at, accepted_at, pause_style) values "
                         + "($1,$2,$3,$4,$5,$6,$7,$8,$9)")
                 .execute(Tuple.wrap(values))
-                .mapEmpty();
+                .mapEmpty());
     }
 
     /** Calls not ended, as last written: what a restarted application may take over. */
@@ -200,10 +217,10 @@ public final class CallRepository {
 
     /** Marks a call ended when its channel is gone and nobody saw it end (missed events, restart). */
     public Future<Void> markEnded(UUID callId, String phase, java.time.Instant at) {
-        return pool.preparedQuery("update call set ended_at = $2, phase = $3, state_seq = state_seq + 1, "
+        return write(sql -> sql.preparedQuery("update call set ended_at = $2, phase = $3, state_seq = state_seq + 1, "
                         + "updated_at = clock_timestamp() where id = $1 and ended_at is null")
                 .execute(Tuple.of(callId, Sql.ts(at), phase))
-                .mapEmpty();
+                .mapEmpty());
     }
 
     /** A stored decision, as written. */

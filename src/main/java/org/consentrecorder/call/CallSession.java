@@ -21,6 +21,7 @@ import org.consentrecorder.call.CallEvent.CommandFailed;
 import org.consentrecorder.call.CallEvent.CommandSucceeded;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.consentrecorder.store.StaleLeaseException;
 import org.slf4j.MDC;
 import org.consentrecorder.config.ExternalText;
 
@@ -72,6 +73,8 @@ final class CallSession {
     /** The last pause-timeline write: the next one starts after it (see appendTimeline). */
     private Future<Void> timelineTail = Future.succeededFuture();
     private boolean finished;
+    /** Given up without acting: another instance holds the server (see relinquish). */
+    private volatile boolean relinquished;
 
     CallSession(Vertx vertx, Context context, CallLogic core, ShellCommands commands, CallState initial, String channelId,
                 Supplier<AriClient> ari, CallRepository repository, CallRegistry registry, Clock clock,
@@ -301,7 +304,7 @@ final class CallSession {
                 unsaved = snapshot;
                 unsavedSeq = seq;
             }
-            if (!resaveScheduled) {
+            if (!resaveScheduled && !relinquished) {
                 resaveLater(BACKGROUND_RETRY_MIN_MS);
             }
         }));
@@ -312,7 +315,7 @@ final class CallSession {
         vertx.setTimer(delayMs, t -> {
             CallStateSnapshot snapshot = unsaved;
             long seq = unsavedSeq;
-            if (snapshot == null) {
+            if (snapshot == null || relinquished) {
                 resaveScheduled = false;
                 return;
             }
@@ -344,6 +347,9 @@ final class CallSession {
 
     private Future<Void> untilStored(Supplier<Future<Void>> write, long delayMs, boolean first) {
         return retrying(write).recover(e -> {
+            if (relinquished) {
+                return Future.failedFuture(e);
+            }
             if (first) {
                 LOG.error("call {}: a pause-timeline row could not be stored ({}); trying again in the background",
                         callId(), ExternalText.forLog(e.getMessage()));
@@ -361,6 +367,25 @@ final class CallSession {
         } else {
             context.runOnContext(v -> r.run());
         }
+    }
+
+    /**
+     * Lets the call go without a word to Asterisk or the database: this instance lost the server's lease and the
+     * instance that holds it now has taken the call over (call.CallRecovery). Unlike failing closed, nothing is
+     * stopped, paused or written: it is no longer ours to act on.
+     */
+    void relinquish(String why) {
+        onContext(() -> {
+            if (relinquished) {
+                return;
+            }
+            relinquished = true;
+            finished = true;
+            unsaved = null;
+            cancelAllTimers();
+            LOG.warn("call {}: let go without acting ({})", callId(), why);
+            registry.release(this);
+        });
     }
 
     /** Nothing more will happen for this call. */
@@ -393,6 +418,11 @@ final class CallSession {
 
     private <T> Future<T> retrying(Supplier<Future<T>> write, BooleanSupplier wanted, int attempts) {
         return write.get().recover(e -> {
+            if (e instanceof StaleLeaseException) {
+                // another instance holds the server now: this call is its business, nothing of ours may land
+                relinquish("the database refused a write: " + e.getMessage());
+                return Future.failedFuture(e);
+            }
             if (attempts <= 1 || !wanted.getAsBoolean()) {
                 return Future.failedFuture(e);
             }

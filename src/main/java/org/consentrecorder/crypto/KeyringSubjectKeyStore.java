@@ -42,6 +42,24 @@ abstract class KeyringSubjectKeyStore implements SubjectKeyStore {
         return SubjectLookup.suppressionDigest(indexKey(), subjectId);
     }
 
+    /**
+     * Makes {@code keyId} the subject's key unless another process gave the subject a key first, and returns the key
+     * id the subject has afterwards. A store written by one process at a time simply saves the reference.
+     */
+    String claimReference(String subjectId, String keyId) {
+        saveReference(subjectId, keyId);
+        return keyId;
+    }
+
+    /**
+     * Replaces a re-wrapped key only if it still exists (a store shared between processes must not bring back a key
+     * another process destroyed meanwhile); false if it is gone.
+     */
+    boolean replaceWrappedKey(WrappedSubjectKey rewrapped) {
+        saveWrappedKey(rewrapped);
+        return true;
+    }
+
     /** Subclasses re-wrap any extra keys of their own here; called before the store switches keyrings. */
     void rewrapOwnKeys(Keyring newKeyring) {
     }
@@ -66,8 +84,12 @@ abstract class KeyringSubjectKeyStore implements SubjectKeyStore {
             saveWrappedKey(keyring.wrap(keyId, key));
         }
         // Key first, reference second: a crash in between leaves an unreferenced key, never a dangling reference.
-        saveReference(subjectId, keyId);
-        return keyId;
+        String claimed = claimReference(subjectId, keyId);
+        if (!claimed.equals(keyId)) {
+            // another process created the subject's key at the same time: use that one, ours was never referenced
+            shredWrappedKey(keyId);
+        }
+        return claimed;
     }
 
     @Override
@@ -126,8 +148,7 @@ abstract class KeyringSubjectKeyStore implements SubjectKeyStore {
             }
             if (wrapped.get().kekId().equals(newKeyring.newestId())) {
                 current++;
-            } else {
-                saveWrappedKey(newKeyring.rewrap(wrapped.get()));
+            } else if (replaceWrappedKey(newKeyring.rewrap(wrapped.get()))) {
                 rewrapped++;
             }
         }

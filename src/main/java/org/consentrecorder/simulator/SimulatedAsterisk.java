@@ -190,6 +190,12 @@ public class SimulatedAsterisk implements AutoCloseable {
     protected void answered(String method, String path, Map<String, String> query, int status, long atNanos) {
     }
 
+    /** As above, with the client's User-Agent header (null if it sent none): which instance asked. */
+    protected void answered(String method, String path, Map<String, String> query, int status, long atNanos,
+                            String userAgent) {
+        answered(method, path, query, status, atNanos);
+    }
+
     /** An event was written to an application's WebSockets; {@code atNanos} was taken just before the write. */
     protected void eventSent(String application, JsonObject event, long atNanos) {
     }
@@ -1251,7 +1257,7 @@ public class SimulatedAsterisk implements AutoCloseable {
     }
 
     private void log(HttpServerRequest req, Map<String, String> q, int status) {
-        answered(req.method().name(), req.path(), q, status, System.nanoTime());
+        answered(req.method().name(), req.path(), q, status, System.nanoTime(), req.getHeader("User-Agent"));
     }
 
     private boolean authorized(String header, String apiKey) {

@@ -61,6 +61,8 @@ public final class AppRolePrivileges {
             Map.entry("audit_text", "select, insert, update"),
             Map.entry("audit_timestamp", "select, insert"),
             Map.entry("audit_legacy_rechain", "select"),
+            // active/standby (V36): the holder renews by update; cr_fence reads it FOR SHARE, which needs update too
+            Map.entry("ari_lease", "select, insert, update"),
             Map.entry("privacy_request", "select, insert, update"),
             Map.entry("retention_run", "select, insert, update"),
             Map.entry("operator_account", "select, insert, update"),

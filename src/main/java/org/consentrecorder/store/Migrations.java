@@ -73,4 +73,22 @@ public final class Migrations {
             LOG.debug("cannot tell who owns the audit trail: {}", e.getMessage());
         }
     }
+
+    /**
+     * Migrates a schema of its own in another database (the shared subject key store): its own locations and its
+     * own history table inside {@code schema}, created if missing, so it never mixes with the recordings' schema.
+     */
+    public static void migrate(String jdbcUrl, String user, String password, String location, String schema,
+                               String description) {
+        Flyway flyway = Flyway.configure()
+                .dataSource(jdbcUrl, user, password)
+                .locations(location)
+                .schemas(schema)
+                .connectRetries(3)
+                .load();
+        MigrateResult result = flyway.migrate();
+        LOG.info("{} at version {} ({} migration(s) applied)", description,
+                result.targetSchemaVersion == null ? flyway.info().current().getVersion() : result.targetSchemaVersion,
+                result.migrationsExecuted);
+    }
 }

@@ -20,6 +20,11 @@ public final class Sql {
         return t == null ? null : t.toInstant();
     }
 
+    /** The database refused a write of a stale lease holder (cr_fence, V36). */
+    public static boolean staleLease(Throwable e) {
+        return e instanceof PgException pg && ServerLease.STALE_SQLSTATE.equals(pg.getSqlState());
+    }
+
     public static boolean uniqueViolation(Throwable e) {
         return e instanceof PgException pg && "23505".equals(pg.getSqlState());
     }

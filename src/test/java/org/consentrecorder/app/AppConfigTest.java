@@ -167,4 +167,29 @@ class AppConfigTest {
         AppConfig c = AppConfig.load(ConfigSource.of(minimal()));
         assertFalse(c.toString().contains("s3cret-ari"));
     }
+
+    @Test
+    void givenHa_thenTheDatabaseAndTheKeyStoreMustBeShared_andPasswordsInTheKeyStoreUrlStayOut() {
+        Map<String, String> env = minimal();
+        env.put("CR_HA", "true");
+        ConfigException e = invalid(env);
+        assertEquals(2, e.problems().stream().filter(p -> p.key().equals("CR_HA")).count(), e.getMessage());
+        assertTrue(e.getMessage().contains("CR_DB_URL") && e.getMessage().contains("CR_KEYSTORE_URL"), e.getMessage());
+
+        env.put("CR_DB_URL", "postgresql://db.internal:5432/recorder");
+        env.put("CR_KEYSTORE_URL", "postgresql://keys:key-url-secret@keys.internal:5432/keys");
+        env.put("CR_INSTANCE_ID", "pbx1-a");
+        AppConfig c = AppConfig.load(ConfigSource.of(env));
+        assertTrue(c.lease().enabled());
+        assertEquals("pbx1-a", c.lease().instanceId());
+        assertEquals(Duration.ofSeconds(3), c.lease().ttl());
+        assertTrue(c.keyStore().shared());
+        assertFalse(c.toString().contains("key-url-secret"), "the key store's password never in a printout");
+
+        env.put("CR_KEYSTORE_URL", "mysql://keys.internal/keys");
+        env.put("CR_INSTANCE_ID", "no spaces allowed");
+        ConfigException bad = invalid(env);
+        assertTrue(bad.problems().stream().anyMatch(p -> p.key().equals("CR_KEYSTORE_URL")), bad.getMessage());
+        assertTrue(bad.problems().stream().anyMatch(p -> p.key().equals("CR_INSTANCE_ID")), bad.getMessage());
+    }
 }

@@ -38,6 +38,8 @@ import org.junit.jupiter.api.Test;
  *   app → observability → admin → privacy → archive → call → store → config
  *                                                          ↘ ari  → config        crypto, audio (no project imports)
  *   app → simulator (the demo's simulated Asterisk: no project imports, used by app only)
+ *   app → keystore → store, crypto, config (the shared subject key store in PostgreSQL; everyone else sees only
+ *                                            crypto.SubjectKeyStore)
  * </pre>
  *
  * {@code audio} (WAV, Ogg Opus, A-law) is a bottom layer like {@code crypto}; only the archive, privacy,
@@ -81,6 +83,7 @@ class ArchitectureTest {
                 .layer("config").definedBy(root + ".config..")
                 .layer("ari").definedBy(root + ".ari..")
                 .layer("store").definedBy(root + ".store..")
+                .layer("keystore").definedBy(root + ".keystore..")
                 .layer("call").definedBy(root + ".call..")
                 .layer("archive").definedBy(root + ".archive..")
                 .layer("privacy").definedBy(root + ".privacy..")
@@ -94,6 +97,8 @@ class ArchitectureTest {
                 .whereLayer("config").mayNotAccessAnyLayer()
                 .whereLayer("ari").mayOnlyAccessLayers("config")
                 .whereLayer("store").mayOnlyAccessLayers("config")
+                .whereLayer("keystore").mayOnlyAccessLayers("config", "crypto", "store")
+                .whereLayer("keystore").mayOnlyBeAccessedByLayers("app")
                 .whereLayer("call").mayOnlyAccessLayers("config", "ari", "store")
                 .whereLayer("archive").mayOnlyAccessLayers("config", "crypto", "audio", "ari", "store", "call")
                 .whereLayer("privacy").mayOnlyAccessLayers("config", "crypto", "audio", "ari", "store", "call", "archive")

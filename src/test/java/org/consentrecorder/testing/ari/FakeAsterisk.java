@@ -32,7 +32,12 @@ public final class FakeAsterisk extends SimulatedAsterisk {
     public static final String WARMUP_PREFIX = "warmup-";
 
     /** One REST request as the double received it. */
-    public record Request(String method, String path, Map<String, String> query, int status, long atNanos) {
+    public record Request(String method, String path, Map<String, String> query, int status, long atNanos,
+                          String userAgent) {
+        public Request(String method, String path, Map<String, String> query, int status, long atNanos) {
+            this(method, path, query, status, atNanos, null);
+        }
+
         public String param(String name) {
             return query.get(name);
         }
@@ -289,8 +294,9 @@ public final class FakeAsterisk extends SimulatedAsterisk {
     }
 
     @Override
-    protected void answered(String method, String path, Map<String, String> query, int status, long atNanos) {
-        Request r = new Request(method, path, query, status, atNanos);
+    protected void answered(String method, String path, Map<String, String> query, int status, long atNanos,
+                            String userAgent) {
+        Request r = new Request(method, path, query, status, atNanos, userAgent);
         if (path.contains("/" + WARMUP_PREFIX)) {
             // the application's start-up warm-up (app.HotPathWarmup) asks about recordings that do not
             // exist; answered like any other request, but kept out of the log the tests count
