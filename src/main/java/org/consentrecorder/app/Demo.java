@@ -1,11 +1,5 @@
 package org.consentrecorder.app;
 
-import io.vertx.core.json.JsonObject;
-import java.io.IOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.LocalDate;
@@ -67,7 +61,7 @@ final class Demo implements AutoCloseable {
             AppConfig config = AppConfig.load(ConfigSource.of(settings(data, accounts, asterisk, ariPassword, options)));
             app = Application.start(config);
             awaitConnected(app);
-            createComplianceAccount(app.httpPort(), accounts);
+            createComplianceAccount(app, accounts);
             if (fresh) {
                 int days = Application.await(DemoStatisticsRepository.write(app.pool(),
                         DemoHistory.days(LocalDate.now(ZoneOffset.UTC), HISTORY_DAYS, System.nanoTime()),
@@ -133,39 +127,26 @@ final class Demo implements AutoCloseable {
         }
     }
 
-    /** Through the API, as an admin would: the account creation is audited like any other. */
-    private static void createComplianceAccount(int port, DemoData.Accounts accounts) throws IOException, InterruptedException {
-        HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
-        String api = "http://127.0.0.1:" + port + org.consentrecorder.admin.AdminApi.BASE;
-        HttpResponse<String> login = http.send(post(api + "/auth/login", null, new JsonObject()
-                .put("username", DemoData.ADMIN_USER).put("password", accounts.adminPassword())), HttpResponse.BodyHandlers.ofString());
-        if (login.statusCode() != 200) {
-            throw new IllegalStateException("the demo admin cannot log in (HTTP " + login.statusCode() + "): was its "
-                    + "password changed? Start the demo in a new directory");
+    /**
+     * As the command line's break-glass {@code admin create} makes it, audited: through the API a data role
+     * needs a second admin's approval, and the demo has one admin.
+     */
+    private static void createComplianceAccount(Application app, DemoData.Accounts accounts) throws Exception {
+        org.consentrecorder.admin.AccountRepository repo = new org.consentrecorder.admin.AccountRepository(app.pool(),
+                Clock.systemUTC());
+        if (Application.await(repo.byUsername(DemoData.COMPLIANCE_USER)).isPresent()) {
+            return; // made at an earlier start of this demo directory
         }
-        String token = new JsonObject(login.body()).getString("token");
-        HttpResponse<String> created = http.send(post(api + "/accounts", token, new JsonObject()
-                .put("username", DemoData.COMPLIANCE_USER).put("password", accounts.compliancePassword())
-                .put("role", "compliance")), HttpResponse.BodyHandlers.ofString());
-        // 409: made at an earlier start of this demo directory
-        if (created.statusCode() != 201 && created.statusCode() != 409) {
-            throw new IllegalStateException("cannot create the demo compliance account (HTTP " + created.statusCode() + ")");
+        org.consentrecorder.crypto.AuditChainKeys keys = org.consentrecorder.crypto.AuditChainKeys.of(
+                KeyMaterial.keyring(app.config().archive(), app.config().admin().devMode()));
+        java.io.ByteArrayOutputStream said = new java.io.ByteArrayOutputStream();
+        int rc = Application.await(AdminCommand.create(app.vertx(), app.pool(), keys, DemoData.COMPLIANCE_USER,
+                "compliance", accounts.compliancePassword(), new java.io.PrintStream(said, true)));
+        if (rc != 0) {
+            throw new IllegalStateException("cannot create the demo compliance account: " + said.toString().trim());
         }
-        http.send(post(api + "/auth/logout", token, null), HttpResponse.BodyHandlers.discarding());
     }
 
-    private static HttpRequest post(String url, String token, JsonObject body) {
-        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(30));
-        if (body == null) {
-            b.POST(HttpRequest.BodyPublishers.noBody());
-        } else {
-            b.header("content-type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body.encode()));
-        }
-        if (token != null) {
-            b.header("Authorization", "Bearer " + token);
-        }
-        return b.build();
-    }
 
     int httpPort() {
         return app.httpPort();
