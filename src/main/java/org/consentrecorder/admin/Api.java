@@ -44,6 +44,17 @@ public final class Api {
         return a == null ? null : a.hostAddress();
     }
 
+    /**
+     * Marks an answer to a GET that carried personal data in its URL (a caller number, a free-text
+     * reason: proxy and access logs keep URLs, and erasure does not reach them) as deprecated,
+     * pointing at the POST form that takes the same fields in a JSON body. The GET form is answered
+     * for one release more.
+     */
+    static void deprecatedForBody(RoutingContext ctx, String successorPath) {
+        ctx.response().putHeader("deprecation", "true")
+                .putHeader("link", "<" + AdminApi.BASE + successorPath + ">; rel=\"successor-version\"");
+    }
+
     public static void json(RoutingContext ctx, int status, JsonObject body) {
         if (ctx.response().ended() || ctx.response().closed()) {
             return;

@@ -25,19 +25,33 @@ final class ConsentRoutes {
 
     List<ApiRoute> routes() {
         return List.of(
-                ApiRoute.of(HttpMethod.GET, "/consent", Permission.SEARCH, "consent.read", this::status),
-                ApiRoute.of(HttpMethod.GET, "/consent/history", Permission.SEARCH, "consent.history", this::history),
+                ApiRoute.of(HttpMethod.GET, "/consent", Permission.SEARCH, "consent.read", ctx -> {
+                    QueryInput q = QueryInput.of(ctx, "caller");
+                    Api.deprecatedForBody(ctx, "/consent/search");
+                    status(ctx, q);
+                }),
+                ApiRoute.of(HttpMethod.POST, "/consent/search", Permission.SEARCH, "consent.read",
+                        ctx -> status(ctx, QueryInput.ofBody(ctx, "caller"))),
+                ApiRoute.of(HttpMethod.GET, "/consent/history", Permission.SEARCH, "consent.history", ctx -> {
+                    QueryInput q = QueryInput.of(ctx, HISTORY_FILTERS);
+                    Api.deprecatedForBody(ctx, "/consent/history/search");
+                    history(ctx, q);
+                }),
+                ApiRoute.of(HttpMethod.POST, "/consent/history/search", Permission.SEARCH, "consent.history",
+                        ctx -> history(ctx, QueryInput.ofBody(ctx, HISTORY_FILTERS))),
                 ApiRoute.of(HttpMethod.POST, "/consent/withdraw", Permission.WITHDRAW_CONSENT, "consent.withdraw",
                         this::withdraw));
     }
 
+    private static final String[] HISTORY_FILTERS = {"caller", "limit", "offset"};
+
     private static String requiredSubject(AdminApi api, QueryInput q) {
         return CallRoutes.subject(api, q).orElseThrow(() ->
-                ApiError.badRequest("query parameter 'caller' is required (the caller's number)"));
+                ApiError.badRequest("'caller' is required (the caller's number)"));
     }
 
-    private void status(RoutingContext ctx) {
-        QueryInput q = QueryInput.of(ctx, "caller");
+    /** GET /consent (deprecated: the number is in the URL) or POST /consent/search (the number in the body). */
+    private void status(RoutingContext ctx, QueryInput q) {
         String subject = requiredSubject(api, q);
         ConsentRegistryRepository registry = api.privacy().consentRegistry();
         Api.reply(ctx, api.auditAllowedForSubject(ctx, subject, null, null).compose(pseudonym -> {
@@ -54,7 +68,7 @@ final class ConsentRoutes {
                     .put("latest_decision", latest.result().map(ConsentRoutes::latest).orElse(null))
                     .put("decisions", count.result())
                     .put("audit_target", pseudonym)
-                    .put("history", AdminApi.BASE + "/consent/history"));
+                    .put("history", AdminApi.BASE + "/consent/history/search"));
         }));
     }
 
@@ -78,8 +92,8 @@ final class ConsentRoutes {
                 .put("source", e.source());
     }
 
-    private void history(RoutingContext ctx) {
-        QueryInput q = QueryInput.of(ctx, "caller", "limit", "offset");
+    /** GET /consent/history (deprecated) or POST /consent/history/search, as {@link #status}. */
+    private void history(RoutingContext ctx, QueryInput q) {
         String subject = requiredSubject(api, q);
         int limit = q.limit();
         int offset = q.offset();

@@ -30,6 +30,8 @@ final class CorrectionRoutes {
     List<ApiRoute> routes() {
         return List.of(
                 ApiRoute.of(HttpMethod.GET, "/corrections", Permission.CORRECT_DATA, "corrections.list", this::list),
+                ApiRoute.of(HttpMethod.POST, "/corrections/search", Permission.CORRECT_DATA, "corrections.list",
+                        ctx -> search(ctx, QueryInput.ofBody(ctx, "call_id", "caller"))),
                 ApiRoute.of(HttpMethod.POST, "/corrections", Permission.CORRECT_DATA, "corrections.add", this::add));
     }
 
@@ -46,9 +48,20 @@ final class CorrectionRoutes {
         return a;
     }
 
-    /** {@code ?call_id=} (statements that apply to the call) or {@code ?caller=} (everything about the caller). */
+    /**
+     * {@code ?call_id=} (statements that apply to the call) or {@code ?caller=} (everything about the
+     * caller); with a caller number deprecated (see {@link Api#deprecatedForBody}).
+     */
     private void list(RoutingContext ctx) {
         QueryInput q = QueryInput.of(ctx, "call_id", "caller");
+        if (q.string("caller").isPresent()) {
+            Api.deprecatedForBody(ctx, "/corrections/search");
+        }
+        search(ctx, q);
+    }
+
+    /** POST /corrections/search: exactly one of {@code call_id} and {@code caller} in a JSON body. */
+    private void search(RoutingContext ctx, QueryInput q) {
         Optional<UUID> callId = q.uuid("call_id");
         Optional<String> subject = CallRoutes.subject(api, q);
         if (callId.isPresent() == subject.isPresent()) {

@@ -28,6 +28,8 @@ final class LegalHoldRoutes {
     List<ApiRoute> routes() {
         return List.of(
                 ApiRoute.of(HttpMethod.GET, "/legal-holds", Permission.MANAGE_LEGAL_HOLDS, "legal_holds.list", this::list),
+                ApiRoute.of(HttpMethod.POST, "/legal-holds/search", Permission.MANAGE_LEGAL_HOLDS, "legal_holds.list",
+                        ctx -> search(ctx, QueryInput.ofBody(ctx, FILTERS))),
                 ApiRoute.of(HttpMethod.POST, "/legal-holds", Permission.MANAGE_LEGAL_HOLDS, "legal_holds.place", this::place),
                 ApiRoute.of(HttpMethod.POST, "/legal-holds/:id/release", Permission.MANAGE_LEGAL_HOLDS,
                         "legal_holds.release", this::release));
@@ -41,8 +43,19 @@ final class LegalHoldRoutes {
                 .put("release_reason", h.releaseReason()).put("caller", h.subject()).put("active", h.active());
     }
 
+    private static final String[] FILTERS = {"active", "call_id", "caller", "limit", "offset"};
+
+    /** GET /legal-holds: deprecated with a caller number (see {@link Api#deprecatedForBody}). */
     private void list(RoutingContext ctx) {
-        QueryInput q = QueryInput.of(ctx, "active", "call_id", "caller", "limit", "offset");
+        QueryInput q = QueryInput.of(ctx, FILTERS);
+        if (q.string("caller").isPresent()) {
+            Api.deprecatedForBody(ctx, "/legal-holds/search");
+        }
+        search(ctx, q);
+    }
+
+    /** POST /legal-holds/search: the same filters in a JSON body, so no caller number travels in a URL. */
+    private void search(RoutingContext ctx, QueryInput q) {
         Optional<Boolean> active = q.bool("active");
         Optional<UUID> callId = q.uuid("call_id");
         Optional<String> subject = CallRoutes.subject(api, q);

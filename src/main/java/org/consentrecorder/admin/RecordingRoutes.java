@@ -51,14 +51,27 @@ final class RecordingRoutes {
     List<ApiRoute> routes() {
         return List.of(
                 ApiRoute.of(HttpMethod.GET, "/recordings", Permission.SEARCH, "recordings.search", this::list),
+                ApiRoute.of(HttpMethod.POST, "/recordings/search", Permission.SEARCH, "recordings.search",
+                        ctx -> search(ctx, QueryInput.ofBody(ctx, FILTERS))),
                 ApiRoute.of(HttpMethod.GET, "/recordings/:id", Permission.SEARCH, "recordings.read", this::read),
                 ApiRoute.of(HttpMethod.POST, "/recordings/:id/playback", Permission.PLAYBACK, "recordings.playback_ticket",
                         this::ticket),
                 ApiRoute.of(HttpMethod.GET, "/recordings/:id/audio", Permission.PLAYBACK, "recordings.play", this::audio));
     }
 
+    private static final String[] FILTERS = {"call_id", "caller", "from", "to", "limit", "cursor"};
+
+    /** GET /recordings: deprecated with a caller number (see {@link Api#deprecatedForBody}). */
     private void list(RoutingContext ctx) {
-        QueryInput q = QueryInput.of(ctx, "call_id", "caller", "from", "to", "limit", "cursor");
+        QueryInput q = QueryInput.of(ctx, FILTERS);
+        if (q.string("caller").isPresent()) {
+            Api.deprecatedForBody(ctx, "/recordings/search");
+        }
+        search(ctx, q);
+    }
+
+    /** POST /recordings/search: the same filters in a JSON body, so no caller number travels in a URL. */
+    private void search(RoutingContext ctx, QueryInput q) {
         Optional<UUID> callId = q.uuid("call_id");
         Optional<String> subject = CallRoutes.subject(api, q);
         Instant[] range = q.timeRange();

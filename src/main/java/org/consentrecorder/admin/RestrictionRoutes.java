@@ -33,6 +33,8 @@ final class RestrictionRoutes {
         return List.of(
                 ApiRoute.of(HttpMethod.GET, "/restrictions", Permission.RESTRICT_PROCESSING, "restrictions.list",
                         this::list),
+                ApiRoute.of(HttpMethod.POST, "/restrictions/search", Permission.RESTRICT_PROCESSING, "restrictions.list",
+                        ctx -> search(ctx, QueryInput.ofBody(ctx, FILTERS))),
                 ApiRoute.of(HttpMethod.POST, "/restrictions", Permission.RESTRICT_PROCESSING, "restrictions.place",
                         this::place),
                 ApiRoute.of(HttpMethod.POST, "/restrictions/:id/lift", Permission.RESTRICT_PROCESSING,
@@ -79,8 +81,19 @@ final class RestrictionRoutes {
         });
     }
 
+    private static final String[] FILTERS = {"active", "call_id", "caller", "limit", "offset"};
+
+    /** GET /restrictions: deprecated with a caller number (see {@link Api#deprecatedForBody}). */
     private void list(RoutingContext ctx) {
-        QueryInput q = QueryInput.of(ctx, "active", "call_id", "caller", "limit", "offset");
+        QueryInput q = QueryInput.of(ctx, FILTERS);
+        if (q.string("caller").isPresent()) {
+            Api.deprecatedForBody(ctx, "/restrictions/search");
+        }
+        search(ctx, q);
+    }
+
+    /** POST /restrictions/search: the same filters in a JSON body, so no caller number travels in a URL. */
+    private void search(RoutingContext ctx, QueryInput q) {
         Optional<Boolean> active = q.bool("active");
         Optional<UUID> callId = q.uuid("call_id");
         Optional<String> subject = CallRoutes.subject(api, q);

@@ -44,7 +44,9 @@ final class SubjectRequestRoutes {
                 ApiRoute.of(HttpMethod.GET, "/privacy/requests/:id", Permission.HANDLE_SUBJECT_REQUESTS,
                         "privacy_requests.read", this::read),
                 ApiRoute.of(HttpMethod.GET, "/privacy/requests/:id/export", Permission.EXPORT,
-                        "privacy_requests.export", this::export),
+                        "privacy_requests.export", this::exportByQuery),
+                ApiRoute.of(HttpMethod.POST, "/privacy/requests/:id/export", Permission.EXPORT,
+                        "privacy_requests.export", ctx -> export(ctx, QueryInput.ofBody(ctx, "purpose", "reason"))),
                 ApiRoute.of(HttpMethod.POST, "/privacy/requests/:id/erase", Permission.ERASURE,
                         "privacy_requests.erase", this::erase),
                 ApiRoute.of(HttpMethod.POST, "/privacy/requests/:id/verify", Permission.ERASURE,
@@ -130,8 +132,20 @@ final class SubjectRequestRoutes {
 
     // ---- access: the export bundle ---------------------------------------------------------------
 
-    private void export(RoutingContext ctx) {
+    /**
+     * GET: deprecated with a reason (free text about a legal claim lands in proxy and access logs);
+     * answered for one release with a Deprecation header pointing at the POST form.
+     */
+    private void exportByQuery(RoutingContext ctx) {
         QueryInput q = QueryInput.of(ctx, "purpose", "reason");
+        if (q.string("reason").isPresent()) {
+            Api.deprecatedForBody(ctx, "/privacy/requests/" + Ids.parse("request id", ctx.pathParam("id")) + "/export");
+        }
+        export(ctx, q);
+    }
+
+    /** The bundle; the POST form takes {@code purpose} and {@code reason} in a JSON body. */
+    private void export(RoutingContext ctx, QueryInput q) {
         UUID id = Ids.parse("request id", ctx.pathParam("id"));
         Optional<String> purpose = q.oneOf("purpose", List.of(RestrictionRoutes.LEGAL_CLAIMS));
         String reason = q.string("reason").map(String::trim).orElse(null);

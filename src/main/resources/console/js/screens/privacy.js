@@ -319,8 +319,9 @@ function consent(body) {
 
   async function lookup(number) {
     try {
-      const [state, history] = await Promise.all([api.get('/consent', {caller: number}),
-        api.get('/consent/history', {caller: number, limit: 200})]);
+      // the number goes in a body, never in a URL (proxy and access logs keep URLs)
+      const [state, history] = await Promise.all([api.post('/consent/search', {caller: number}),
+        api.post('/consent/history/search', {caller: number, limit: 200})]);
       showStatus(state, history.items);
     } catch (e) {
       replace(result);

@@ -59,6 +59,7 @@ class RoleMatrixApiTest {
         EXPECTED.put("GET /calls", SEARCHERS);
         EXPECTED.put("GET /calls/:id", SEARCHERS);
         EXPECTED.put("GET /recordings", SEARCHERS);
+        EXPECTED.put("POST /recordings/search", SEARCHERS);
         EXPECTED.put("GET /recordings/:id", SEARCHERS);
         EXPECTED.put("GET /recordings/:id/audio", SEARCHERS);
         // recordings of no known call (issue 12): what becomes of them is compliance's decision
@@ -69,6 +70,9 @@ class RoleMatrixApiTest {
         EXPECTED.put("POST /calls/search", SEARCHERS);
         EXPECTED.put("GET /consent", SEARCHERS);
         EXPECTED.put("GET /consent/history", SEARCHERS);
+        // the same lookups with the caller number in a body (issue 19)
+        EXPECTED.put("POST /consent/search", SEARCHERS);
+        EXPECTED.put("POST /consent/history/search", SEARCHERS);
         EXPECTED.put("GET /live-calls", Set.of("agent", "supervisor"));
         EXPECTED.put("POST /live-calls/:id/pause", Set.of("agent", "supervisor"));
         EXPECTED.put("POST /live-calls/:id/resume", Set.of("agent", "supervisor"));
@@ -82,15 +86,19 @@ class RoleMatrixApiTest {
         EXPECTED.put("GET /privacy/requests/overdue", Set.of("compliance"));
         EXPECTED.put("GET /privacy/requests/:id", Set.of("compliance"));
         EXPECTED.put("GET /privacy/requests/:id/export", Set.of("compliance"));
+        EXPECTED.put("POST /privacy/requests/:id/export", Set.of("compliance"));
         EXPECTED.put("POST /privacy/requests/:id/erase", Set.of("compliance"));
         EXPECTED.put("POST /privacy/requests/:id/verify", Set.of("compliance"));
         EXPECTED.put("GET /legal-holds", Set.of("compliance"));
+        EXPECTED.put("POST /legal-holds/search", Set.of("compliance"));
         EXPECTED.put("POST /legal-holds", Set.of("compliance"));
         EXPECTED.put("POST /legal-holds/:id/release", Set.of("compliance"));
         EXPECTED.put("GET /restrictions", Set.of("compliance"));
+        EXPECTED.put("POST /restrictions/search", Set.of("compliance"));
         EXPECTED.put("POST /restrictions", Set.of("compliance"));
         EXPECTED.put("POST /restrictions/:id/lift", Set.of("compliance"));
         EXPECTED.put("GET /corrections", Set.of("compliance"));
+        EXPECTED.put("POST /corrections/search", Set.of("compliance"));
         EXPECTED.put("POST /corrections", Set.of("compliance"));
         EXPECTED.put("GET /breaches", Set.of("compliance"));
         EXPECTED.put("POST /breaches", Set.of("compliance"));

@@ -8,9 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import java.net.URLEncoder;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -157,10 +155,6 @@ class OperatorConsoleBrowserTest {
 
     private void shot(String name) {
         browser.screenshot(SHOTS.resolve(name + ".png"));
-    }
-
-    private static String enc(String s) {
-        return URLEncoder.encode(s, StandardCharsets.UTF_8);
     }
 
     private Path awaitDownload(String fileName) {
@@ -426,6 +420,7 @@ class OperatorConsoleBrowserTest {
         assertEquals(1, h.rows("select 1 from legal_hold where call_id = $1 and released_at is not null "
                 + "and release_reason = 'case closed'", declinedCall).size());
 
+        requested.clear();
         browser.find(By.linkText("Consent registry")).click();
         browser.find(By.name("caller")).sendKeys(DECLINING);
         button("Look up").click();
@@ -436,7 +431,16 @@ class OperatorConsoleBrowserTest {
         browser.untilText(By.cssSelector(".message-region"), "Withdrawn: from their next call " + DECLINING + " is not recorded.");
         browser.untilText(By.id("main"), "Do not record: this caller is not recorded");
         shotSettled("privacy-consent");
-        JsonObject status = api.get("/api/v1/consent?caller=" + enc(DECLINING), tokenOf("carl"));
+        // the lookup sent the number in POST bodies: no URL the console asked for carries it
+        assertTrue(requested.stream().anyMatch(u -> u.startsWith("/api/v1/consent/search")), requested.toString());
+        assertTrue(requested.stream().anyMatch(u -> u.startsWith("/api/v1/consent/history/search")), requested.toString());
+        for (String uri : requested) {
+            String decoded = java.net.URLDecoder.decode(uri, java.nio.charset.StandardCharsets.UTF_8);
+            assertFalse(decoded.replaceAll("[^0-9]", "").contains(DECLINING.substring(1)), "a caller number in " + uri);
+            assertFalse(decoded.contains("caller="), uri);
+        }
+        JsonObject status = api.json("POST", "/api/v1/consent/search", tokenOf("carl"),
+                new JsonObject().put("caller", DECLINING), 200);
         assertTrue(status.getBoolean("do_not_record"));
     }
 
