@@ -229,7 +229,8 @@ function holds(body) {
   const list = h('div', {});
   let activeOnly = true;
 
-  const scopeCall = h('input', {type: 'radio', name: 'scope', value: 'call', checked: true, id: 'hold-scope-call'});
+  const scopeCall = h('input', {type: 'radio', name: 'scope', value: 'call', checked: true, defaultChecked: true,
+    id: 'hold-scope-call'});
   const scopeCaller = h('input', {type: 'radio', name: 'scope', value: 'caller', id: 'hold-scope-caller'});
   const target = h('input', {name: 'target', type: 'text', required: true, maxLength: 64, autocomplete: 'off'});
   const targetLabel = h('label', {for: 'hold-target'}, 'Call id');
@@ -314,7 +315,8 @@ function restrictions(body) {
   const list = h('div', {});
   let activeOnly = true;
 
-  const scopeCall = h('input', {type: 'radio', name: 'scope', value: 'call', checked: true, id: 'restriction-scope-call'});
+  const scopeCall = h('input', {type: 'radio', name: 'scope', value: 'call', checked: true,
+    defaultChecked: true, id: 'restriction-scope-call'});
   const scopeCaller = h('input', {type: 'radio', name: 'scope', value: 'caller', id: 'restriction-scope-caller'});
   const target = h('input', {name: 'target', type: 'text', required: true, maxLength: 64, autocomplete: 'off'});
   target.id = 'restriction-target';

@@ -456,6 +456,8 @@ class OperatorConsoleBrowserTest {
         browser.untilText(By.cssSelector(".message-region"), "Restriction placed.");
         browser.untilText(By.tagName("table"), "caller contests the accuracy, ticket 5150");
         shotSettled("privacy-restrictions");
+        assertTrue(browser.find(By.id("restriction-scope-call")).isSelected(), "the form is back to one call");
+        assertEquals("Call id", browser.find(By.cssSelector("label[for=restriction-target]")).getText());
         assertEquals(1, h.rows("select 1 from restriction where call_id = $1 and lifted_at is null "
                 + "and placed_by like '%carl%'", toRestrict.callId()).size());
 
