@@ -221,6 +221,15 @@ export function table(caption, columns, rows, options = {}) {
   return h('div', {class: 'table-wrap', tabindex: 0, role: 'region', 'aria-label': caption}, t);
 }
 
+/**
+ * The mark of an item whose processing is restricted (GDPR Art. 18): the word itself, so it is read
+ * out and seen without colour; the title says what it means.
+ */
+export function restrictedMark() {
+  return h('span', {class: 'badge badge-restricted', title: 'Processing restricted (GDPR Art. 18): kept, '
+      + 'but played or exported only by compliance for legal claims'}, 'Restricted');
+}
+
 /** A definition list from [term, value] pairs (values may be nodes). */
 export function facts(pairs) {
   const dl = h('dl', {class: 'facts'});

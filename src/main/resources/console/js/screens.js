@@ -16,7 +16,8 @@ const any = (...permissions) => () => permissions.some((p) => session.can(p));
 export const SCREENS = [
   {path: 'calls', title: 'Calls', allowed: any('search'), render: calls.render, forget: calls.forget},
   {path: 'live', title: 'Live calls', allowed: any('control_live_calls'), render: live.render},
-  {path: 'privacy', title: 'Privacy', allowed: any('handle_subject_requests', 'manage_legal_holds', 'withdraw_consent'),
+  {path: 'privacy', title: 'Privacy', allowed: any('handle_subject_requests', 'manage_legal_holds', 'restrict_processing',
+      'withdraw_consent'),
     render: privacy.render},
   {path: 'audit', title: 'Audit', allowed: any('read_audit'), render: audit.render},
   {path: 'retention', title: 'Retention and statistics', allowed: any('read_privacy_reports', 'read_statistics'),

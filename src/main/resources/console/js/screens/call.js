@@ -1,6 +1,6 @@
 // One call: the consent evidence as a person reads it, the pause/resume timeline, the recording.
 import * as api from '../api.js';
-import {facts, formatDuration, h, message, replace, table, time} from '../dom.js';
+import {facts, formatDuration, h, message, replace, restrictedMark, table, time} from '../dom.js';
 import {change, lawfulBasis, outcome, outcomeSentence, trigger, yesNo} from '../words.js';
 import {player} from './player.js';
 
@@ -74,7 +74,8 @@ export function render(container, id) {
               ['Ended', time(call.ended_at)],
               ['Outcome', outcome(call.outcome)],
               ['Recording', call.recording_state || '—'],
-              ['Processing restricted (Art. 18)', yesNo(call.restricted)],
+              ['Processing restricted (Art. 18)', call.restricted ? [restrictedMark(), ' yes: kept, not played or '
+                + 'exported except for legal claims'] : yesNo(call.restricted)],
               ['Channel', call.channel_name || call.channel_id],
               ['Call id', call.id],
             ])),

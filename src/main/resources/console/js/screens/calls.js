@@ -2,7 +2,7 @@
 // #/calls/<id> opens one call. The filters stay in memory (never in the URL: a caller number is
 // personal data), so "Back to the calls" shows the same page again.
 import * as api from '../api.js';
-import {field, h, localInputToIso, messageRegion, onSubmit, replace, say, select, table, time} from '../dom.js';
+import {field, h, localInputToIso, messageRegion, onSubmit, replace, restrictedMark, say, select, table, time} from '../dom.js';
 import {OUTCOMES, outcome} from '../words.js';
 import * as call from './call.js';
 
@@ -65,11 +65,13 @@ export function render(container, {params}) {
         table(`Calls, page ${pageNumber}, newest first`, [
           {title: 'Started', cell: (c) => h('a', {href: `#/calls/${encodeURIComponent(c.id)}`, class: 'call-link'},
               h('span', {class: 'visually-hidden'}, 'Open the call of '), time(c.started_at))},
+          // Art. 18: a restricted call is marked in the list, before anyone opens it to play it
+          {title: 'Restriction', cell: (c) => (c.restricted ? restrictedMark() : '—')},
           {title: 'Caller', cell: (c) => c.caller || '—'},
           {title: 'Outcome', cell: (c) => outcome(c.outcome)},
           {title: 'Recording', cell: (c) => (c.has_recording ? 'yes' : (c.recording ? c.recording.state : 'no'))},
           {title: 'Ended', cell: (c) => time(c.ended_at)},
-        ], page.items, {empty: 'No call matches.'}),
+        ], page.items, {empty: 'No call matches.', rowClass: (c) => (c.restricted ? 'is-restricted' : null)}),
         h('div', {class: 'pager'}, newer, h('span', {class: 'page-number'}, `Page ${pageNumber}`), older));
   }
 

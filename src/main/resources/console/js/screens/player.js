@@ -8,8 +8,8 @@
 // silenced one a stretch).
 import * as api from '../api.js';
 import * as session from '../session.js';
-import {facts, field, formatBytes, formatDuration, formatSpan, h, messageRegion, onSubmit, replace, s,
-  say, saveBlob, time} from '../dom.js';
+import {facts, field, formatBytes, formatDuration, formatSpan, h, message, messageRegion, onSubmit, replace,
+  restrictedMark, s, say, saveBlob, time} from '../dom.js';
 import {trigger} from '../words.js';
 
 /** The reason goes into the audit trail from a POST body; the answer's ticket fetches the audio. */
@@ -17,6 +17,14 @@ async function playbackTicket(recordingId, reason) {
   const answer = await api.post(`/recordings/${encodeURIComponent(recordingId)}/playback`, {reason});
   return answer.ticket;
 }
+
+/** The API's purpose for using restricted data (GDPR Art. 18(2)): only compliance may give it. */
+const LEGAL_CLAIMS = 'legal_claims';
+
+/** Why a restricted recording is not offered to a role that may not use it for legal claims. */
+const RESTRICTED_TEXT = 'Processing of this recording is restricted (GDPR Art. 18): it is kept, but not '
+    + 'played or exported, except by compliance for the establishment or defence of legal claims. Ask compliance '
+    + 'if it is needed for a legal claim.';
 
 const REASON_HINT = 'Written to the audit trail with your name before anything is sent, e.g. "ticket 4711: '
     + 'caller disputes the contract" (3 to 500 characters).';
@@ -132,7 +140,10 @@ export function player(call, cleanups) {
   let audio = null;
   let objectUrl = null;
   const playable = rec.state === 'verified' || rec.state === 'archived';
+  // a restriction on the call or on its caller covers the recording (the API says so on either)
+  const restricted = Boolean(call.restricted || rec.restricted);
   section.appendChild(facts([
+    ['Processing', restricted ? [restrictedMark(), ' under a restriction (GDPR Art. 18)'] : undefined],
     ['State', rec.state],
     ['Format', rec.format],
     ['Stored as', {opus: 'Ogg Opus', alaw: 'A-law WAV', wav: 'WAV (as recorded)'}[rec.codec] || 'as recorded'],
@@ -169,6 +180,27 @@ export function player(call, cleanups) {
     section.appendChild(h('p', {class: 'message message-info'}, 'Your role may not play recordings.'));
     return section;
   }
+  // not offered for plain playback: the server would refuse it (403 restricted) and audit the refusal
+  const forLegalClaims = restricted && session.can('restrict_processing');
+  if (restricted && !forLegalClaims) {
+    section.appendChild(message('warn', RESTRICTED_TEXT));
+    return section;
+  }
+  const purpose = forLegalClaims ? {purpose: LEGAL_CLAIMS} : {};
+  /** The Art. 18(2) choice, required before a restricted recording is fetched: it sends purpose=legal_claims. */
+  const legalClaimsChoice = (what) => {
+    if (!forLegalClaims) {
+      return null;
+    }
+    const box = h('input', {type: 'checkbox', name: 'purpose', value: LEGAL_CLAIMS, required: true});
+    box.id = `legal-claims-${what}`;
+    return h('div', {class: 'choice'}, box, h('label', {for: box.id},
+        `I ${what} it for the establishment, exercise or defence of legal claims (GDPR Art. 18(2))`));
+  };
+  if (forLegalClaims) {
+    section.appendChild(message('warn', 'Processing of this recording is restricted (GDPR Art. 18). As compliance you may '
+        + 'play or export it only for the establishment, exercise or defence of legal claims: say which claim.'));
+  }
 
   const status = messageRegion();
   audio = h('audio', {controls: true, preload: 'auto', hidden: true, class: 'player'});
@@ -204,9 +236,13 @@ export function player(call, cleanups) {
 
   const reason = h('input', {name: 'reason', type: 'text', required: true, minLength: 3, maxLength: 500,
     autocomplete: 'off'});
-  const playForm = h('form', {class: 'reason-form', method: 'post', 'aria-label': 'Play the recording'},
-      field('Reason for playing', reason, REASON_HINT),
-      h('button', {type: 'submit', class: 'button-primary'}, 'Play'));
+  const playLabel = forLegalClaims ? 'Play the recording for legal claims' : 'Play the recording';
+  const playHint = forLegalClaims ? 'Written to the audit trail with your name and the purpose "legal claims", '
+      + 'e.g. "claim 2026-31: the caller sues over the contract" (3 to 500 characters).' : REASON_HINT;
+  const playForm = h('form', {class: 'reason-form', method: 'post', 'aria-label': playLabel},
+      legalClaimsChoice('play'),
+      field(forLegalClaims ? 'Which legal claim' : 'Reason for playing', reason, playHint),
+      h('button', {type: 'submit', class: 'button-primary'}, forLegalClaims ? 'Play for legal claims' : 'Play'));
   onSubmit(playForm, async (data) => {
     say(status, 'info', 'Fetching the recording…');
     progress.hidden = false;
@@ -215,7 +251,7 @@ export function player(call, cleanups) {
       const format = playbackFormat(rec.codec, (type) => audio.canPlayType(type));
       const ticket = await playbackTicket(rec.id, data.reason.trim());
       const fetched = await api.download(`/recordings/${encodeURIComponent(rec.id)}/audio`,
-          {ticket, format}, (p) => {
+          {ticket, format, ...purpose}, (p) => {
             if (p !== null) {
               progress.value = p;
             }
@@ -233,7 +269,9 @@ export function player(call, cleanups) {
         say(status, 'info', 'Loaded. Press play in the player.');
       }
     } catch (e) {
-      say(status, 'error', `The recording cannot be played: ${e.message}`);
+      // a restriction placed after this page was opened: the API's 403 says why, not a generic error
+      say(status, 'error', e.code === 'restricted' ? `The recording cannot be played because ${e.message}.`
+        : `The recording cannot be played: ${e.message}`);
     } finally {
       progress.hidden = true;
     }
@@ -243,20 +281,23 @@ export function player(call, cleanups) {
     autocomplete: 'off'});
   const downloadStatus = messageRegion();
   const downloadForm = h('form', {class: 'reason-form', method: 'post', 'aria-label': 'Download the recording'},
-      field('Reason for downloading', downloadReason, 'A download is a playback too: it is audited with this reason.'),
+      legalClaimsChoice('export'),
+      field(forLegalClaims ? 'Which legal claim' : 'Reason for downloading', downloadReason,
+          'A download is a playback too: it is audited with this reason.'),
       h('button', {type: 'submit'}, 'Download'));
   onSubmit(downloadForm, async (data) => {
     say(downloadStatus, 'info', 'Downloading…');
     try {
       const ticket = await playbackTicket(rec.id, data.reason.trim());
-      const fetched = await api.download(`/recordings/${encodeURIComponent(rec.id)}/audio`, {ticket});
+      const fetched = await api.download(`/recordings/${encodeURIComponent(rec.id)}/audio`, {ticket, ...purpose});
       // a download is what the archive stores (the file name's extension says which: .opus or .wav)
       const name = fetched.filename || `recording-${rec.id}.${rec.codec === 'opus' ? 'opus' : rec.format || 'bin'}`;
       saveBlob(fetched.blob, name);
       downloadReason.value = '';
       say(downloadStatus, 'ok', `Saved as ${name} (${formatBytes(fetched.blob.size)}).`);
     } catch (e) {
-      say(downloadStatus, 'error', `The download failed: ${e.message}`);
+      say(downloadStatus, 'error', e.code === 'restricted' ? `The recording cannot be downloaded because ${e.message}.`
+        : `The download failed: ${e.message}`);
     }
   });
 

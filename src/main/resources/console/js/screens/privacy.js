@@ -1,15 +1,17 @@
 // Privacy (compliance): data-subject requests (access, erasure) with due dates, the export, erasure
-// with its verification; legal holds; the consent registry (lookup, withdrawal). Three tabs:
-// #/privacy/requests, #/privacy/holds, #/privacy/consent.
+// with its verification; legal holds; restrictions of processing (Art. 18); the consent registry
+// (lookup, withdrawal). Four tabs: #/privacy/requests, #/privacy/holds, #/privacy/restrictions,
+// #/privacy/consent.
 import * as api from '../api.js';
 import * as session from '../session.js';
-import {actionButton, facts, field, formatBytes, formatTime, h, localInputToIso, message, messageRegion, onSubmit, replace, say,
-  saveBlob, select, shortId, subNav, table, time} from '../dom.js';
+import {actionButton, facts, field, formatBytes, formatTime, h, localInputToIso, message, messageRegion, onSubmit, replace,
+  restrictedMark, say, saveBlob, select, shortId, subNav, table, time} from '../dom.js';
 import {lawfulBasis, outcome, yesNo} from '../words.js';
 
 const TABS = [
   ['privacy/requests', 'Requests', 'handle_subject_requests'],
   ['privacy/holds', 'Legal holds', 'manage_legal_holds'],
+  ['privacy/restrictions', 'Restrictions', 'restrict_processing'],
   ['privacy/consent', 'Consent registry', 'search'],
 ];
 
@@ -28,6 +30,8 @@ export function render(container, {params}) {
     requests(body);
   } else if (current[0] === 'privacy/holds') {
     holds(body);
+  } else if (current[0] === 'privacy/restrictions') {
+    restrictions(body);
   } else {
     consent(body);
   }
@@ -225,7 +229,8 @@ function holds(body) {
   const list = h('div', {});
   let activeOnly = true;
 
-  const scopeCall = h('input', {type: 'radio', name: 'scope', value: 'call', checked: true, id: 'hold-scope-call'});
+  const scopeCall = h('input', {type: 'radio', name: 'scope', value: 'call', checked: true, defaultChecked: true,
+    id: 'hold-scope-call'});
   const scopeCaller = h('input', {type: 'radio', name: 'scope', value: 'caller', id: 'hold-scope-caller'});
   const target = h('input', {name: 'target', type: 'text', required: true, maxLength: 64, autocomplete: 'off'});
   const targetLabel = h('label', {for: 'hold-target'}, 'Call id');
@@ -303,6 +308,96 @@ function holds(body) {
   load();
 }
 
+// ---- restrictions of processing (Art. 18) ----------------------------------------------------------
+
+function restrictions(body) {
+  const status = messageRegion();
+  const list = h('div', {});
+  let activeOnly = true;
+
+  const scopeCall = h('input', {type: 'radio', name: 'scope', value: 'call', checked: true,
+    defaultChecked: true, id: 'restriction-scope-call'});
+  const scopeCaller = h('input', {type: 'radio', name: 'scope', value: 'caller', id: 'restriction-scope-caller'});
+  const target = h('input', {name: 'target', type: 'text', required: true, maxLength: 64, autocomplete: 'off'});
+  target.id = 'restriction-target';
+  const targetLabel = h('label', {for: target.id}, 'Call id');
+  const reason = h('input', {name: 'reason', type: 'text', required: true, minLength: 3, maxLength: 500,
+    autocomplete: 'off'});
+  const form = h('form', {class: 'form-grid', method: 'post', 'aria-label': 'Place a restriction'},
+      h('h2', {class: 'wide'}, 'Restrict processing'),
+      h('p', {class: 'wide'}, 'The data is kept (retention still applies) but not played or exported, except by '
+          + 'compliance for the establishment or defence of legal claims.'),
+      h('fieldset', {}, h('legend', {}, 'Restrict'),
+          h('div', {class: 'choice'}, scopeCall, h('label', {for: scopeCall.id}, 'one call')),
+          h('div', {class: 'choice'}, scopeCaller, h('label', {for: scopeCaller.id}, 'everything about a caller'))),
+      h('div', {class: 'field'}, targetLabel, target),
+      field('Reason', reason, 'e.g. "caller contests the accuracy, ticket 4711"; written to the audit trail'),
+      h('div', {class: 'actions'}, h('button', {type: 'submit', class: 'button-primary'}, 'Place restriction')));
+  const relabel = () => targetLabel.replaceChildren(scopeCall.checked ? 'Call id' : 'Caller number');
+  scopeCall.addEventListener('change', relabel);
+  scopeCaller.addEventListener('change', relabel);
+  onSubmit(form, async (data) => {
+    const value = data.target.trim();
+    try {
+      // POST bodies: a caller number never goes into a URL
+      await api.post('/restrictions', data.scope === 'call' ? {call_id: value, reason: data.reason.trim()}
+        : {caller: value, reason: data.reason.trim()});
+      form.reset();
+      relabel();
+      await load();
+      say(status, 'ok', 'Restriction placed.');
+    } catch (e) {
+      say(status, 'error', `No restriction placed: ${e.message}`);
+    }
+  });
+
+  const showAll = h('input', {type: 'checkbox', id: 'restrictions-all'});
+  showAll.addEventListener('change', () => {
+    activeOnly = !showAll.checked;
+    load();
+  });
+
+  async function load() {
+    try {
+      const page = await api.get('/restrictions', {active: activeOnly ? 'true' : undefined, limit: 200});
+      replace(list, table(activeOnly ? 'Active restrictions' : 'Restrictions', [
+        {title: 'Restricts', cell: (x) => (x.scope === 'call'
+          ? ['call ', h('a', {href: `#/calls/${encodeURIComponent(x.call_id)}`, title: x.call_id}, shortId(x.call_id))]
+          : ['caller ', x.caller])},
+        {title: 'Reason', cell: (x) => x.reason},
+        {title: 'Placed', cell: (x) => [time(x.placed_at), ` by ${x.placed_by}`]},
+        {title: 'Status', cell: (x) => (x.active ? restrictedMark()
+          : [h('span', {class: 'badge badge-muted'}, 'lifted'), ' ', time(x.lifted_at),
+            ` by ${x.lifted_by}: ${x.lift_reason}`])},
+        {title: '', cell: (x) => (x.active ? liftForm(x) : null)},
+      ], page.items, {empty: activeOnly ? 'No active restriction.' : 'No restriction.'}));
+    } catch (e) {
+      replace(list, message('error', `The restrictions cannot be loaded: ${e.message}`));
+    }
+  }
+
+  function liftForm(x) {
+    const why = h('input', {name: 'reason', type: 'text', required: true, minLength: 3, maxLength: 500,
+      autocomplete: 'off', 'aria-label': `Reason to lift the restriction "${x.reason}"`});
+    const f = h('form', {class: 'inline-form', method: 'post'}, why, ' ',
+        h('button', {type: 'submit', class: 'button-small'}, 'Lift'));
+    onSubmit(f, async (data) => {
+      try {
+        await api.post(`/restrictions/${encodeURIComponent(x.id)}/lift`, {reason: data.reason.trim()});
+        await load();
+        say(status, 'ok', 'Restriction lifted.');
+      } catch (e) {
+        say(status, 'error', `Not lifted: ${e.message}`);
+      }
+    });
+    return f;
+  }
+
+  replace(body, form, status, h('h2', {}, 'Restrictions'),
+      h('div', {class: 'choice'}, showAll, h('label', {for: 'restrictions-all'}, 'Show lifted restrictions too')), list);
+  load();
+}
+
 // ---- consent registry --------------------------------------------------------------------------
 
 function consent(body) {
@@ -337,6 +432,9 @@ function consent(body) {
         message(state.do_not_record ? 'warn' : 'info', state.do_not_record
           ? 'Do not record: this caller is not recorded (they hear that the call is not recorded).'
           : 'No "do not record" on file: the caller is asked at each call.'),
+        state.restricted ? message('warn', restrictedMark(), ' Processing of this caller\'s data is restricted '
+          + '(GDPR Art. 18): their calls and recordings are kept but not played or exported, except for legal claims.')
+          : null,
         facts([
           ['Preference', pref ? `${pref.preference.replaceAll('_', ' ')} since ${formatTime(pref.updated_at)} (${pref.source})` : 'none'],
           ['Latest decision', latest ? `${outcome(latest.outcome)}, ${formatTime(latest.decided_at)}` : 'none'],

@@ -54,6 +54,19 @@ final class ConsoleFixtures {
         return new Recorded(callId, recordingId, name);
     }
 
+    /** A recorded call without a pause, hung up and archived: the shortest way to an archived recording. */
+    Recorded archivedCall(String caller) throws InterruptedException {
+        Map<String, Object> call = recordingCall(caller);
+        String channel = (String) call.get("channel_id");
+        String name = (String) call.get("recording_name");
+        // a second of audio, so that the file has something to play
+        Thread.sleep(1000);
+        h.asterisk.callerHangsUp(channel);
+        UUID recordingId = ArchiveRepository.recordingId(name);
+        h.awaitRows("select 1 from recording where id = $1 and state = 'archived'", recordingId);
+        return new Recorded((UUID) call.get("id"), recordingId, name);
+    }
+
     record Recorded(UUID callId, UUID recordingId, String name) {
     }
 

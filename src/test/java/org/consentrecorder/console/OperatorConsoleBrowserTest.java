@@ -41,6 +41,7 @@ class OperatorConsoleBrowserTest {
     private static final String DECLINING = "+15551230002";
     private static final String TO_ERASE = "+15551230003";
     private static final String LIVE = "+15551230004";
+    private static final String RESTRICTED = "+15551230005";
     private static final Path SHOTS = Path.of("target", "console-screenshots");
 
     private long startedNanos;
@@ -51,6 +52,7 @@ class OperatorConsoleBrowserTest {
     private String adminToken;
     private ConsoleFixtures.Recorded recorded;
     private ConsoleFixtures.Recorded toErase;
+    private ConsoleFixtures.Recorded toRestrict;
     private UUID declinedCall;
     private final List<String> requested = new java.util.concurrent.CopyOnWriteArrayList<>();
 
@@ -78,6 +80,7 @@ class OperatorConsoleBrowserTest {
         recorded = fixtures.archivedCallWithAPause(RECORDED);
         toErase = fixtures.archivedCallWithAPause(TO_ERASE);
         declinedCall = fixtures.declinedCall(DECLINING);
+        toRestrict = fixtures.archivedCall(RESTRICTED);
         System.out.printf("fixtures ready after %.1f s%n", (System.nanoTime() - startedNanos) / 1e9);
         browser = ConsoleBrowser.start(base);
         browser.viewport(1280, 800);
@@ -444,6 +447,109 @@ class OperatorConsoleBrowserTest {
         assertTrue(status.getBoolean("do_not_record"));
     }
 
+    @Test
+    void complianceRestrictsACall_theListsMarkIt_aSupervisorCannotPlayIt_andComplianceUsesItForLegalClaims() {
+        // placed through the console (Art. 18): on one call, with a reason
+        signIn("carl", PASSWORD, "#/privacy/restrictions");
+        browser.untilText(By.tagName("h2"), "Restrict processing");
+        browser.find(By.cssSelector("form[aria-label='Place a restriction'] input[name=target]"))
+                .sendKeys(toRestrict.callId().toString());
+        browser.find(By.cssSelector("form[aria-label='Place a restriction'] input[name=reason]"))
+                .sendKeys("caller contests the accuracy, ticket 5150");
+        button("Place restriction").click();
+        browser.untilText(By.cssSelector(".message-region"), "Restriction placed.");
+        browser.untilText(By.tagName("table"), "caller contests the accuracy, ticket 5150");
+        shotSettled("privacy-restrictions");
+        assertTrue(browser.find(By.id("restriction-scope-call")).isSelected(), "the form is back to one call");
+        assertEquals("Call id", browser.find(By.cssSelector("label[for=restriction-target]")).getText());
+        assertEquals(1, h.rows("select 1 from restriction where call_id = $1 and lifted_at is null "
+                + "and placed_by like '%carl%'", toRestrict.callId()).size());
+
+        // the calls list marks it in words (not colour alone), before anyone opens it
+        signIn("sue");
+        browser.find(By.name("caller")).sendKeys(RESTRICTED);
+        button("Search").click();
+        browser.until(d -> d.findElements(By.cssSelector("a.call-link")).size() == 1 ? true : null, "one call found");
+        WebElement row = browser.find(By.cssSelector("tr.is-restricted"));
+        assertEquals("Restricted", row.findElement(By.cssSelector(".badge-restricted")).getText());
+        assertTrue(browser.find(By.tagName("thead")).getText().contains("Restriction"));
+        shotSettled("calls-restricted");
+
+        // the supervisor is not offered the recording, and reads why
+        browser.find(By.cssSelector("a.call-link")).click();
+        browser.untilText(By.id("main"), "Processing of this recording is restricted (GDPR Art. 18)");
+        assertTrue(mainText().contains("except by compliance for the establishment or defence of legal claims"), mainText());
+        assertTrue(browser.all(By.cssSelector("form.reason-form")).isEmpty(), "no play or download form");
+        shotSettled("call-restricted-supervisor");
+        // the server agrees: its 403 'restricted' is what the console says
+        String sue = tokenOf("sue");
+        String ticket = api.json("POST", "/api/v1/recordings/" + toRestrict.recordingId() + "/playback", sue,
+                new JsonObject().put("reason", "just curious"), 200).getString("ticket");
+        JsonObject refused = api.json("GET", "/api/v1/recordings/" + toRestrict.recordingId() + "/audio?ticket=" + ticket
+                + "&purpose=legal_claims", sue, null, 403);
+        assertEquals("restricted", refused.getString("error"));
+
+        // compliance plays it for legal claims: the choice is required, the purpose and the reason are audited
+        signIn("carl", PASSWORD, "#/calls/" + toRestrict.callId());
+        browser.untilText(By.id("main"), "As compliance you may play or export it only for the establishment");
+        String claim = "claim 2026-31: the caller sues over the contract";
+        browser.find(By.cssSelector("form[aria-label='Play the recording for legal claims'] input[name=reason]"))
+                .sendKeys(claim);
+        button("Play for legal claims").click();
+        assertEquals(Boolean.TRUE, browser.script("return !document.getElementById('legal-claims-play').validity.valid;"),
+                "without the legal-claims choice nothing is fetched");
+        browser.find(By.id("legal-claims-play")).click();
+        button("Play for legal claims").click();
+        browser.until(d -> browser.script("return document.querySelector('audio.player').src.startsWith('blob:');")
+                .equals(Boolean.TRUE) ? true : null, "the recording fetched into the player");
+        shotSettled("call-restricted-legal-claims");
+        JsonArray plays = api.get("/api/v1/audit?action=recordings.play&target=" + toRestrict.recordingId(),
+                tokenOf("carl")).getJsonArray("items");
+        JsonObject used = plays.stream().map(o -> (JsonObject) o).filter(o -> "allowed".equals(o.getString("outcome")))
+                .findFirst().orElseThrow(() -> new AssertionError(plays.encodePrettily()));
+        assertEquals("carl", used.getString("actor_name"));
+        assertEquals(claim, used.getString("reason"));
+        assertEquals("legal_claims", used.getJsonObject("detail").getString("purpose"));
+        assertTrue(plays.stream().map(o -> (JsonObject) o).noneMatch(o -> "allowed".equals(o.getString("outcome"))
+                && "sue".equals(o.getString("actor_name"))), "sue played nothing: " + plays.encodePrettily());
+
+        // lifted through the console, with a reason; the list no longer marks the call
+        browser.open("#/privacy/restrictions");
+        browser.find(By.cssSelector("input[aria-label='Reason to lift the restriction \"caller contests the accuracy, "
+                + "ticket 5150\"']")).sendKeys("accuracy verified with the caller");
+        button("Lift").click();
+        browser.untilText(By.cssSelector(".message-region"), "Restriction lifted.");
+        assertEquals(1, h.rows("select 1 from restriction where call_id = $1 and lifted_at is not null "
+                + "and lift_reason = 'accuracy verified with the caller'", toRestrict.callId()).size());
+        String token = tokenOf("carl");
+        assertFalse(api.get("/api/v1/calls/" + toRestrict.callId(), token).getBoolean("restricted"));
+
+        // on everything about a caller: the consent registry marks the caller, and the call is covered
+        browser.find(By.id("restriction-scope-caller")).click();
+        browser.untilText(By.cssSelector("label[for=restriction-target]"), "Caller number");
+        browser.find(By.cssSelector("form[aria-label='Place a restriction'] input[name=target]")).sendKeys(RESTRICTED);
+        browser.find(By.cssSelector("form[aria-label='Place a restriction'] input[name=reason]"))
+                .sendKeys("objection pending, letter of 3 May");
+        button("Place restriction").click();
+        browser.untilText(By.cssSelector(".message-region"), "Restriction placed.");
+        assertTrue(api.get("/api/v1/calls/" + toRestrict.callId(), token).getBoolean("restricted"));
+        browser.find(By.linkText("Consent registry")).click();
+        browser.find(By.name("caller")).sendKeys(RESTRICTED);
+        button("Look up").click();
+        browser.untilText(By.id("main"), "Processing of this caller's data is restricted");
+        assertEquals("Restricted", browser.find(By.cssSelector(".card .badge-restricted")).getText());
+        browser.find(By.linkText("Restrictions")).click();
+        browser.find(By.cssSelector("input[aria-label='Reason to lift the restriction \"objection pending, letter of "
+                + "3 May\"']")).sendKeys("objection decided");
+        button("Lift").click();
+        browser.untilText(By.cssSelector(".message-region"), "Restriction lifted.");
+        assertFalse(api.get("/api/v1/calls/" + toRestrict.callId(), token).getBoolean("restricted"));
+        for (String action : List.of("restrictions.place", "restrictions.lift")) {
+            assertEquals(2, api.get("/api/v1/audit?action=" + action + "&outcome=ok", token).getJsonArray("items")
+                    .size(), action);
+        }
+    }
+
     // ---- auditor -----------------------------------------------------------------------------------
 
     @Test
@@ -603,6 +709,7 @@ class OperatorConsoleBrowserTest {
                 new Screen("carl", PASSWORD, "#/calls/" + recorded.callId(), "call", "What the caller heard"),
                 new Screen("carl", PASSWORD, "#/privacy/requests", "privacy-requests", "Requests"),
                 new Screen("carl", PASSWORD, "#/privacy/holds", "privacy-holds", "Legal holds"),
+                new Screen("carl", PASSWORD, "#/privacy/restrictions", "privacy-restrictions", "Restrictions"),
                 new Screen("carl", PASSWORD, "#/privacy/consent", "privacy-consent", "Look up"),
                 new Screen("carl", PASSWORD, "#/audit", "audit", "Page 1"),
                 new Screen("carl", PASSWORD, "#/retention", "retention-compliance", "Daily calls by consent outcome"),
