@@ -50,7 +50,8 @@ public final class AsteriskBenchmark {
         String version = info.body().path("system").path("version").asText();
         Results results = new Results(version, o);
 
-        SipCaller sip = SipCaller.find(Path.of(System.getProperty("java.io.tmpdir"), "cr-bench-sipp-" + ProcessHandle.current().pid()));
+        Path sipWork = Path.of(System.getProperty("java.io.tmpdir"), "cr-bench-sipp-" + ProcessHandle.current().pid());
+        SipCaller sip = SipCaller.find(sipWork);
         Subject reference = new ReferenceSubject(o);
         Subject product = new ProductSubject(o);
         for (Subject s : List.of(reference, product)) {
@@ -78,6 +79,7 @@ public final class AsteriskBenchmark {
             }
         }
         Path file = results.write(o.out, LocalDate.now());
+        deleteTree(sipWork);
         System.out.println("bench-asterisk: results in " + file);
         System.exit(results.failures() == 0 ? 0 : 1);
     }
@@ -173,6 +175,18 @@ public final class AsteriskBenchmark {
 
     static ExecutorService threads(int n) {
         return Executors.newFixedThreadPool(Math.max(1, n));
+    }
+
+    /** The SIPp scenario, its pcaps and logs: nothing of the run stays in the temp directory. */
+    static void deleteTree(Path dir) throws IOException {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        try (java.util.stream.Stream<Path> all = Files.walk(dir)) {
+            for (Path p : all.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(p);
+            }
+        }
     }
 
     static void writeString(Path file, String text) throws IOException {
