@@ -21,8 +21,6 @@ import org.consentrecorder.privacy.BreachRepository;
  * Markdown report. Every route is audited; changes in the same transaction as their audit row.
  */
 final class BreachRoutes {
-    static final int MAX_TEXT = 4000;
-    static final int MAX_SHORT = 200;
     static final List<String> RISKS = List.of("unlikely", "risk", "high_risk");
     static final List<String> DECISIONS = List.of("inform", "not_required");
     private final AdminApi api;
@@ -113,7 +111,7 @@ final class BreachRoutes {
         }).orElse(null);
     }
 
-    private static String text(JsonInput in, String field, int max) {
+    private static String text(JsonInput in, String field) {
         String v = in.requiredString(field).trim();
         if (v.length() < 3) {
             throw ApiError.badRequest("field '" + field + "' must say something (3 characters or more)");
@@ -140,11 +138,11 @@ final class BreachRoutes {
         if (!RISKS.contains(risk)) {
             throw ApiError.badRequest("field 'risk' must be one of " + RISKS);
         }
-        BreachRepository.NewBreach b = new BreachRepository.NewBreach(text(in, "title", MAX_SHORT), discovered, from, to,
-                text(in, "description", MAX_TEXT), text(in, "data_affected", MAX_TEXT),
+        BreachRepository.NewBreach b = new BreachRepository.NewBreach(text(in, "title"), discovered, from, to,
+                text(in, "description"), text(in, "data_affected"),
                 in.optionalInteger("callers_affected", 0, Integer.MAX_VALUE).orElse(null),
                 in.optionalInteger("recordings_affected", 0, Integer.MAX_VALUE).orElse(null), risk,
-                text(in, "risk_assessment", MAX_TEXT),
+                text(in, "risk_assessment"),
                 in.optionalString("compromised_account").map(String::trim).filter(s -> !s.isEmpty()).orElse(null));
         api.<Breach>auditedChange(ctx, tx -> api.privacy().breaches().record(tx, b, Api.principal(ctx).describe(), now)
                         .map(saved -> new AdminApi.Change<>(saved, "breach", saved.id().toString(), new JsonObject()
@@ -160,7 +158,7 @@ final class BreachRoutes {
         UUID id = Ids.parse("breach id", ctx.pathParam("id"));
         JsonInput in = JsonInput.of(ctx, false, "notified_at", "reference", "delay_reason");
         Instant notified = time(in, "notified_at", true);
-        String reference = text(in, "reference", MAX_SHORT);
+        String reference = text(in, "reference");
         Optional<String> delay = in.optionalString("delay_reason").map(String::trim).filter(s -> !s.isEmpty());
         Instant now = api.clock().instant();
         if (notified.isAfter(now.plusSeconds(60))) {
@@ -195,7 +193,7 @@ final class BreachRoutes {
         if (!DECISIONS.contains(decision)) {
             throw ApiError.badRequest("field 'decision' must be one of " + DECISIONS);
         }
-        String reason = text(in, "reason", MAX_TEXT);
+        String reason = text(in, "reason");
         Instant informed = time(in, "informed_at", false);
         if (informed != null && !decision.equals("inform")) {
             throw ApiError.badRequest("field 'informed_at' goes with decision 'inform' only");
