@@ -37,10 +37,16 @@ import org.consentrecorder.config.ExternalText;
 public final class AriConnection {
     private static final Logger LOG = LoggerFactory.getLogger(AriConnection.class);
     private static final Object LENIENT_ONCE = new Object();
+    /** Sent to the old socket when another client registers the same application. */
+    static final String REPLACED_EVENT = "ApplicationReplaced";
     private static boolean lenient;
 
-    /** Connection states, logged on every change and shown by /health/ready. */
-    public enum State { STOPPED, CONNECTING, RESYNCING, CONNECTED, DISCONNECTED }
+    /**
+     * Connection states, logged on every change and shown by /health/ready. {@code REPLACED}: another client
+     * registered our application on this Asterisk, which then sends it every event; we stop acting on the
+     * server and do not reconnect by ourselves (see {@link #onReplaced}).
+     */
+    public enum State { STOPPED, CONNECTING, RESYNCING, CONNECTED, DISCONNECTED, REPLACED }
 
     /** What the application does with the connection. */
     public interface Listener {
@@ -357,6 +363,10 @@ public final class AriConnection {
     }
 
     private void onMessage(Message message) {
+        if (REPLACED_EVENT.equals(message.getType())) {
+            onReplaced();
+            return;
+        }
         if (state == State.RESYNCING) {
             heldDuringResync.addLast(message);
         } else {
@@ -374,8 +384,45 @@ public final class AriConnection {
         }
     }
 
+    /**
+     * Asterisk keeps one consumer per application: when another client opens an event WebSocket for it, the old
+     * socket is told {@code ApplicationReplaced} and then kept open, answering pings but carrying no event
+     * (captured from Asterisk 22.10.1: {@code src/test/resources/ari-captures/application-replaced.jsonl}). An
+     * instance that went on as if connected would act blind: its sweep would see the other consumer's snoop
+     * channels among the application's channels, own none of them and hang them up, ending recordings in the
+     * middle of calls (bench/results/asterisk-2026-11-27-run3.md: every live recording ended at one second of
+     * each minute, the sweep period of a forgotten second instance).
+     *
+     * <p>So this instance stops acting on the server: its calls are told the events are gone (they pause their
+     * recordings, as on any loss of events), the socket is closed, the sweep stops (it runs only while
+     * connected) and readiness fails. It does not reconnect by itself: reconnecting would take the application
+     * back, the other consumer would be replaced in turn, and two instances would take turns, each one's calls
+     * blind while the other holds the events. An operator decides: one application name per deployment
+     * ({@code CR_ARI_APP}), or {@code CR_HA=true} for several instances, then a restart.
+     */
+    private void onReplaced() {
+        if (state == State.STOPPED || state == State.REPLACED) {
+            return;
+        }
+        LOG.error("another client registered ARI application '{}' on {}; Asterisk now sends it every event. This "
+                + "instance has stopped acting on that Asterisk and will not reconnect by itself: give each deployment "
+                + "its own application name ({}) or run several instances with CR_HA=true, then restart it",
+                ExternalText.forLog(endpoint.application()), ExternalText.forLog(endpoint.describe()), AriSettings.ARI_APP);
+        if (state == State.CONNECTED || state == State.RESYNCING) {
+            try {
+                listener.onDisconnected();
+            } catch (RuntimeException e) {
+                LOG.error("handling the loss of events failed", e);
+            }
+        }
+        generation++;
+        heldDuringResync.clear();
+        closeEvents();
+        change(State.REPLACED, "application '" + endpoint.application() + "' replaced by another client");
+    }
+
     private void onClosed(String why) {
-        if (state == State.STOPPED) {
+        if (state == State.STOPPED || state == State.REPLACED) {
             return;
         }
         if (state == State.CONNECTED || state == State.RESYNCING) {
@@ -392,7 +439,7 @@ public final class AriConnection {
     }
 
     private void retryLater(String why) {
-        if (state == State.STOPPED) {
+        if (state == State.STOPPED || state == State.REPLACED) {
             return;
         }
         Duration delay = backoff.next();
@@ -421,7 +468,9 @@ public final class AriConnection {
         State previous = state;
         state = next;
         metrics.stateChanged(previous, next);
-        if (next == State.DISCONNECTED) {
+        if (next == State.REPLACED) {
+            LOG.error("ARI {} -> {}: {}", previous, next, ExternalText.forLog(why));
+        } else if (next == State.DISCONNECTED) {
             LOG.warn("ARI {} -> {}: {}", previous, next, ExternalText.forLog(why));
         } else {
             LOG.info("ARI {} -> {}: {}", previous, next, ExternalText.forLog(why));

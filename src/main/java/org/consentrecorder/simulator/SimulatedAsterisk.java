@@ -93,7 +93,14 @@ public class SimulatedAsterisk implements AutoCloseable {
     /** Stored recordings whose next download stops after this many bytes and never goes on. */
     private final Map<String, Long> stalls = new HashMap<>();
     private final Map<String, StoredFile> stored = new LinkedHashMap<>();
+    /**
+     * The event WebSocket of each application. Asterisk keeps one consumer per application: a second socket
+     * for it replaces the first, which is sent {@code ApplicationReplaced} and then kept open without events
+     * (src/test/resources/ari-captures/application-replaced.jsonl); so each list holds at most one socket.
+     */
     private final Map<String, List<ServerWebSocket>> sockets = new HashMap<>();
+    /** Sockets replaced as above: open, silent, closed with the others when Asterisk goes away. */
+    private final List<ServerWebSocket> replaced = new ArrayList<>();
     /** Every application that ever connected: Asterisk keeps them registered, inactive, after a disconnect (ws-reconnect). */
     private final Set<String> registeredApps = new LinkedHashSet<>();
     private long channelSeq = 40;
@@ -417,6 +424,8 @@ public class SimulatedAsterisk implements AutoCloseable {
         call(() -> {
             sockets.values().forEach(list -> new ArrayList<>(list).forEach(ServerWebSocket::close));
             sockets.clear();
+            new ArrayList<>(replaced).forEach(ServerWebSocket::close);
+            replaced.clear();
             return null;
         });
     }
@@ -526,10 +535,20 @@ public class SimulatedAsterisk implements AutoCloseable {
     private void onWebSocket(ServerWebSocket ws) {
         List<String> names = List.of(query(ws.query()).get("app").split(","));
         for (String app : names) {
-            sockets.computeIfAbsent(app, k -> new ArrayList<>()).add(ws);
+            List<ServerWebSocket> list = sockets.computeIfAbsent(app, k -> new ArrayList<>());
+            for (ServerWebSocket old : list) {
+                // app_update() in res/stasis/app.c: the old handler hears it, then hears nothing more
+                old.writeTextMessage(new JsonObject().put("type", "ApplicationReplaced")
+                        .put("timestamp", AriJson.timestamp(Instant.now())).put("application", app)
+                        .put("asterisk_id", ENTITY_ID).encode());
+            }
+            replaced.addAll(list);
+            list.clear();
+            list.add(ws);
             registeredApps.add(app);
         }
         ws.closeHandler(v -> names.forEach(app -> {
+            replaced.remove(ws);
             List<ServerWebSocket> list = sockets.get(app);
             if (list != null) {
                 list.remove(ws);
@@ -1154,8 +1173,10 @@ public class SimulatedAsterisk implements AutoCloseable {
 
     private void userEventRequest(HttpServerRequest req, Map<String, String> q, String eventName) {
         String app = q.get("application");
-        // ASSUMPTION: an application that is registered but disconnected is still found (the event is then lost)
-        if (app == null || !registeredApps.contains(app)) {
+        // application-replaced (captured): once its last consumer closed, an application with nothing subscribed
+        // answers 404 "Application not found". ASSUMPTION: one that still has channels subscribed is found (as
+        // GET /applications finds it in ws-reconnect), and the event is lost
+        if (app == null || (!sockets.containsKey(app) && channels.values().stream().noneMatch(c -> c.audience().contains(app)))) {
             reply(req, q, 404, AriJson.error("Application not found"));
             return;
         }
@@ -1165,7 +1186,7 @@ public class SimulatedAsterisk implements AutoCloseable {
             reply(req, q, 422, AriJson.error("Event source not found"));
             return;
         }
-        // ASSUMPTION: success answers 204
+        // success answers 204 (application-replaced, captured)
         reply(req, q, 204, null);
         JsonObject fields = new JsonObject().put("eventname", eventName)
                 .put("userevent", new JsonObject().put("eventname", eventName));
