@@ -47,6 +47,18 @@ public final class AsteriskBenchmark {
             System.exit(2);
             return;
         }
+        // a product left running by an interrupted run would share the application; a build from before
+        // ApplicationReplaced was handled kept sweeping and hung up this run's snoops once a minute (run 3)
+        List<String> strays = ProcessHandle.allProcesses()
+                .filter(p -> p.pid() != ProcessHandle.current().pid())
+                .filter(p -> p.info().commandLine().map(c -> c.contains("org.consentrecorder.app.Main")).orElse(false))
+                .map(p -> String.valueOf(p.pid())).toList();
+        if (!strays.isEmpty()) {
+            System.err.println("bench-asterisk: another consent-recorder process is running (pid " + String.join(", ", strays)
+                    + "); it would share the Stasis application with this run. Stop it first.");
+            System.exit(2);
+            return;
+        }
         String version = info.body().path("system").path("version").asText();
         Results results = new Results(version, o);
 

@@ -34,7 +34,7 @@ final class ProductSubject implements AsteriskBenchmark.Subject {
     private final HttpClient http = HttpClient.newHttpClient();
     private final Path work = TempDirs.create("bench-asterisk");
     private DatabaseServer db;
-    private Process process;
+    private volatile Process process;
     private int port;
     private String token;
 
@@ -77,6 +77,8 @@ final class ProductSubject implements AsteriskBenchmark.Subject {
         token = login("bench-supervisor", SUPERVISOR_PASSWORD);
     }
 
+    private boolean hookAdded;
+
     private void launch() throws Exception {
         var opts = db.connectOptions();
         Map<String, String> env = new LinkedHashMap<>();
@@ -106,6 +108,15 @@ final class ProductSubject implements AsteriskBenchmark.Subject {
         pb.environment().keySet().removeIf(k -> k.startsWith("CR_"));
         pb.environment().putAll(env);
         process = pb.start();
+        if (!hookAdded) {
+            hookAdded = true;
+            // an interrupted run must not leave a product behind on the Asterisk (see AsteriskBenchmark's check)
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+                if (process != null && process.isAlive()) {
+                    process.destroyForcibly();
+                }
+            }));
+        }
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
         while (System.nanoTime() < deadline) {
             if (!process.isAlive()) {
@@ -150,6 +161,20 @@ final class ProductSubject implements AsteriskBenchmark.Subject {
 
     @Override
     public void stop() throws Exception {
+        if (process != null && process.isAlive()) {
+            // the product's own view of the run (event-loop delay, GC, ARI request latency by operation), for a
+            // diagnosis beside the benchmark's figures; /metrics answers loopback without a token by default
+            try {
+                HttpResponse<String> metrics = http.send(HttpRequest.newBuilder(uri("/metrics")).build(),
+                        HttpResponse.BodyHandlers.ofString());
+                Path keptMetrics = Path.of("target", "bench-asterisk", "product-" + ProcessHandle.current().pid() + ".metrics");
+                java.nio.file.Files.createDirectories(keptMetrics.getParent());
+                java.nio.file.Files.writeString(keptMetrics, metrics.body());
+                System.out.println("bench-asterisk: the product's /metrics at the end is kept in " + keptMetrics.toAbsolutePath());
+            } catch (IOException e) {
+                System.out.println("bench-asterisk: could not read the product's /metrics: " + e);
+            }
+        }
         if (process != null) {
             process.destroy();
             if (!process.waitFor(20, TimeUnit.SECONDS)) {
