@@ -137,6 +137,7 @@ final class ProductSubject implements AsteriskBenchmark.Subject {
 
     @Override
     public void crashAndRestart() throws Exception {
+        keepMetrics("before-crash");
         process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
         launch();
     }
@@ -162,18 +163,7 @@ final class ProductSubject implements AsteriskBenchmark.Subject {
     @Override
     public void stop() throws Exception {
         if (process != null && process.isAlive()) {
-            // the product's own view of the run (event-loop delay, GC, ARI request latency by operation), for a
-            // diagnosis beside the benchmark's figures; /metrics answers loopback without a token by default
-            try {
-                HttpResponse<String> metrics = http.send(HttpRequest.newBuilder(uri("/metrics")).build(),
-                        HttpResponse.BodyHandlers.ofString());
-                Path keptMetrics = Path.of("target", "bench-asterisk", "product-" + ProcessHandle.current().pid() + ".metrics");
-                java.nio.file.Files.createDirectories(keptMetrics.getParent());
-                java.nio.file.Files.writeString(keptMetrics, metrics.body());
-                System.out.println("bench-asterisk: the product's /metrics at the end is kept in " + keptMetrics.toAbsolutePath());
-            } catch (IOException e) {
-                System.out.println("bench-asterisk: could not read the product's /metrics: " + e);
-            }
+            keepMetrics("end");
         }
         if (process != null) {
             process.destroy();
@@ -189,6 +179,23 @@ final class ProductSubject implements AsteriskBenchmark.Subject {
         java.nio.file.Files.createDirectories(kept.getParent());
         java.nio.file.Files.copy(work.resolve("product.log"), kept, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
         System.out.println("bench-asterisk: the product's log is kept in " + kept.toAbsolutePath());
+    }
+
+    /**
+     * The product's own view of the run (event-loop delay, GC, ARI request latency by operation), kept beside the
+     * benchmark's figures for a diagnosis; /metrics answers loopback without a token by default.
+     */
+    private void keepMetrics(String when) throws Exception {
+        try {
+            HttpResponse<String> metrics = http.send(HttpRequest.newBuilder(uri("/metrics")).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            Path kept = Path.of("target", "bench-asterisk", "product-" + ProcessHandle.current().pid() + "-" + when + ".metrics");
+            java.nio.file.Files.createDirectories(kept.getParent());
+            java.nio.file.Files.writeString(kept, metrics.body());
+            System.out.println("bench-asterisk: the product's /metrics (" + when + ") is kept in " + kept.toAbsolutePath());
+        } catch (IOException e) {
+            System.out.println("bench-asterisk: could not read the product's /metrics: " + e);
+        }
     }
 
     private URI uri(String path) {
