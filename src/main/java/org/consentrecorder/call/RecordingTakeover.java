@@ -37,8 +37,10 @@ final class RecordingTakeover {
      * This process took the recording over: nothing sent before is in flight any more, API requests
      * and digits are gone, and whether a mute was spent is not certain. When either side says
      * paused, it is paused, and the pause is sent again: harmless when Asterisk is paused (204),
-     * essential when a resume was accepted just before the crash. A recording that was being
-     * stopped or discarded is stopped or discarded again (both are idempotent).
+     * essential when a resume was accepted just before the crash. A recording that was running is
+     * paused too (unless CR_OUTAGE_PAUSE=false): triggers raised while nobody listened are lost. A
+     * recording that was being stopped or discarded is stopped or discarded again (both are
+     * idempotent).
      */
     static RecordingControl.Step takenOver(RecordingControl r, RecordingSettings s, boolean pausedOnAsterisk,
                                            Instant now) {
@@ -63,8 +65,12 @@ final class RecordingTakeover {
             }
         }
         if (!pausedOnAsterisk && !r.isPaused()) {
-            return r.with(State.RECORDING, null, null, clock.takenOver(null, clock.style()), PaymentTriggers.none(),
-                    List.of()).step(out);
+            RecordingControl recording = r.with(State.RECORDING, null, null, clock.takenOver(null, clock.style()),
+                    PaymentTriggers.none(), List.of());
+            // Between the last event the earlier process heard and this take-over nobody listened, and Asterisk
+            // replays nothing: a payment trigger raised in that gap is lost, and the caller may be reading out a
+            // card now. As on any loss of events (CR_OUTAGE_PAUSE), paused until an explicit resume.
+            return s.pauseOnOutage() ? recording.onOutage(s, now) : recording.step(out);
         }
         // Asterisk reports an ARI pause, never a mute; unknown: ARI pause, the style it reports back
         PauseStyle style = pausedOnAsterisk || clock.style() == null ? PauseStyle.SKIP : clock.style();

@@ -25,14 +25,18 @@ class TakeOverTest {
 
     /** The state as a restarted process reads it back from the call table. */
     private static FlowHarness restarted(FlowHarness before) {
+        return restarted(before, SETTINGS);
+    }
+
+    private static FlowHarness restarted(FlowHarness before, CallSettings settings) {
         CallStateSnapshot s = CallStateSnapshot.of(before.state);
         JsonObject json = CallStateCodec.encode(before.state);
         CallFacts f = before.state.facts();
         CallRepository.ActiveCall row = new CallRepository.ActiveCall(s.callId(), f.channel().id(), f.channel().name(),
                 f.channel().linkedId(), f.asteriskId(), f.startedAt(), s.outcome(), s.consentId(), s.recordingName(),
                 s.snoopId(), s.recordingState(), s.paused(), s.phase().wire(), f.subject(), 3, json);
-        FlowHarness after = new FlowHarness(SETTINGS);
-        after.state = CallStateCodec.decode(json, row, before.state.decision(), SETTINGS);
+        FlowHarness after = new FlowHarness(settings);
+        after.state = CallStateCodec.decode(json, row, before.state.decision(), settings);
         after.now = before.now.plusSeconds(5);
         return after;
     }
@@ -62,6 +66,36 @@ class TakeOverTest {
         FlowHarness h = restarted(before);
         PauseRecording again = only(h.send(new CallEvent.TakenOver(true)), PauseRecording.class);
         assertEquals(PauseStyle.SKIP, again.style(), "Asterisk reports an ARI pause, never a mute");
+    }
+
+    @Test
+    void givenARunningRecording_thenItIsPausedAsOnAnOutage_becauseTriggersRaisedWhileNobodyListenedAreLost() {
+        FlowHarness before = new FlowHarness(SETTINGS);
+        before.toDialplanRecording();
+        FlowHarness h = restarted(before);
+        PauseRecording pause = only(h.send(new CallEvent.TakenOver(false)), PauseRecording.class);
+        assertEquals(RecordingRequest.Kind.PAUSE, ((RecordingRequest) pause.key()).kind(), "a new pause, not a re-assertion");
+        AppendTimeline row = only(h.ok(pause.key()), AppendTimeline.class);
+        assertEquals(TriggerKind.ARI_OUTAGE, row.entry().trigger());
+        assertEquals(RecordingControl.State.PAUSED, h.state.recording().state());
+        // until an explicit resume, as after an outage
+        ResumeRecording resume = only(h.send(new CallEvent.UserEvent("PaymentEnd")), ResumeRecording.class);
+        h.ok(resume.key());
+        assertEquals(RecordingControl.State.RECORDING, h.state.recording().state());
+    }
+
+    @Test
+    void givenARunningRecordingAndNoOutagePause_thenItGoesOnRecording() {
+        RecordingSettings d = RecordingSettings.defaults();
+        CallSettings settings = FlowHarness.settings(LawfulBasis.CONSENT, new RecordingSettings(d.format(), d.spy(),
+                d.pauseStyle(), d.pauseSequence(), d.resumeSequence(), d.withdrawSequence(), d.sequenceGap(),
+                d.pauseUserEvent(), d.resumeUserEvent(), d.pauseDeadline(), d.maxPause(), d.burstGuard(), d.burstDigits(),
+                d.burstWindow(), d.snoopTimeout(), d.teardownTimeout(), false));
+        FlowHarness before = new FlowHarness(settings);
+        before.toDialplanRecording();
+        FlowHarness h = restarted(before, settings);
+        assertTrue(h.send(new CallEvent.TakenOver(false)).isEmpty(), "CR_OUTAGE_PAUSE=false: nothing sent");
+        assertEquals(RecordingControl.State.RECORDING, h.state.recording().state());
     }
 
     @Test

@@ -68,6 +68,14 @@ final class CallScript {
         Thread.sleep(500);
         subject.crashAndRestart();
         Thread.sleep(300);
+        // the product pauses a recording it takes over running (a trigger raised while nobody listened is lost, as
+        // in an outage) until an explicit resume: resume it, so that the figure is again a trigger's
+        if (callers.awaitState(rec, "paused", 200) >= 0) {
+            c.userEvent("PaymentEnd");
+            if (callers.awaitState(rec, "recording", 3000) < 0) {
+                throw new IllegalStateException("the recording taken over did not resume on PaymentEnd");
+            }
+        }
         List<Sample> out = new ArrayList<>();
         out.add(pauseByUserEvent(c, rec, "tone-" + id + "-ue"));
         finish(c);
