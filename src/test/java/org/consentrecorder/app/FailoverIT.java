@@ -125,6 +125,10 @@ class FailoverIT {
                 + " ms; holder: '" + holder() + "'");
     }
 
+    private static List<FakeAsterisk.Request> posts(List<FakeAsterisk.Request> requests) {
+        return requests.stream().filter(r -> r.method().equals("POST")).toList();
+    }
+
     private static void signal(AppProcess app, String signal) throws Exception {
         if (app.process().isAlive()) {
             assertEquals(0, new ProcessBuilder("kill", "-" + signal, String.valueOf(app.pid())).start().waitFor());
@@ -165,15 +169,23 @@ class FailoverIT {
         System.out.printf("[failover] SIGKILL -> standby holds the server: %d ms%n", (held - killed) / 1_000_000);
         b.awaitLog(CONNECTED, WAIT);
 
+        // b finds the recording running and pauses it: a trigger raised while nobody listened is lost
+        asterisk.await("paused on adoption", () -> "paused".equals(asterisk.liveState(call.recording())), WAIT);
+        List<FakeAsterisk.Request> adopted = posts(view.pauseRequests(call, killed));
+        assertFalse(adopted.isEmpty());
+        adopted.forEach(p -> assertTrue(p.userAgent().contains("(b)"), "paused by b: " + p + " " + p.userAgent()));
+        System.out.printf("[failover] SIGKILL -> first adopted pause: %d ms%n",
+                (adopted.get(0).atNanos() - killed) / 1_000_000);
+        // then it acts on the caller's triggers: the payment is over, and a later one pauses again
+        asterisk.userEvent(call.channel(), "PaymentEnd");
+        asterisk.await("resumed by b", () -> "recording".equals(asterisk.liveState(call.recording())), WAIT);
         long trigger = System.nanoTime();
         asterisk.userEvent(call.channel(), "PaymentStart");
         asterisk.await("paused by the instance that took over", () -> "paused".equals(asterisk.liveState(call.recording())),
                 WAIT);
-        List<FakeAsterisk.Request> pauses = view.pauseRequests(call, trigger);
+        List<FakeAsterisk.Request> pauses = posts(view.pauseRequests(call, trigger));
         assertFalse(pauses.isEmpty());
         pauses.forEach(p -> assertTrue(p.userAgent().contains("(b)"), "paused by b: " + p + " " + p.userAgent()));
-        System.out.printf("[failover] SIGKILL -> first adopted pause: %d ms%n",
-                (pauses.get(0).atNanos() - killed) / 1_000_000);
         // where the time between the lease and the first adopted pause went, for whoever reads the test output
         b.log().lines().filter(l -> l.contains("holding ARI server") || l.contains(" -> ") || l.contains("warm")
                         || l.contains("took over") || l.contains("taken over"))
