@@ -32,7 +32,9 @@ import org.consentrecorder.config.ExternalText;
 /**
  * Recordings: list, metadata, and the audio itself, decrypted by the {@link RecordingArchive} and
  * streamed. Playing needs a {@code reason}, which goes into the audit row that is written before
- * the first byte. Single HTTP ranges are supported so a browser can seek. The audio is served as
+ * the first byte: when a playback ticket is issued ({@link PlaybackTickets}, whose URL a browser's
+ * {@code <audio>} element uses without the bearer token), or per request on the deprecated
+ * {@code ?reason=} form. Single HTTP ranges are supported so a browser can seek. The audio is served as
  * stored (Ogg Opus as {@code audio/ogg}, A-law and WAV as {@code audio/wav}) or, with
  * {@code format=wav}, decoded on the fly into a 16-bit PCM WAV for players without Opus.
  */

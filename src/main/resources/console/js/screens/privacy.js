@@ -207,7 +207,7 @@ function requests(body) {
             'I export it for the establishment, exercise or defence of legal claims (GDPR Art. 18(2))')),
         field('Which legal claim', reason, 'Written to the audit trail with your name and the purpose "legal '
             + 'claims", e.g. "claim 2026-31: the caller sues over the contract" (3 to 500 characters).'),
-        h('div', {class: 'actions'}, h('button', {type: 'submit', class: 'button-primary'}, 'Export for legal claims')));
+        h('button', {type: 'submit', class: 'button-primary'}, 'Export for legal claims'));
     onSubmit(form, async (data) => {
       say(exportStatus, 'info', 'Preparing the export…');
       try {
