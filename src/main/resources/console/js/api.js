@@ -146,7 +146,15 @@ export async function logout(token) {
  * unknown). Returns {blob, type, filename}.
  */
 export async function download(path, query, onProgress) {
-  const res = await send('GET', path, {query, headers: {accept: '*/*'}});
+  return readBody(await send('GET', path, {query, headers: {accept: '*/*'}}), onProgress);
+}
+
+/** As download, for a route that takes what it needs in a JSON body (e.g. a purpose and a reason). */
+export async function downloadPosted(path, body, onProgress) {
+  return readBody(await send('POST', path, {body, headers: {accept: '*/*'}}), onProgress);
+}
+
+async function readBody(res, onProgress) {
   const type = res.headers.get('content-type') || 'application/octet-stream';
   const total = Number(res.headers.get('content-length')) || 0;
   const disposition = res.headers.get('content-disposition') || '';

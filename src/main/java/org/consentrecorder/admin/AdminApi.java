@@ -14,6 +14,7 @@ import java.time.Clock;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.function.Function;
@@ -178,7 +179,7 @@ public final class AdminApi {
         if (r.access() != ApiRoute.Access.PUBLIC) {
             route.handler(this::authenticate);
         }
-        if (r.access() == ApiRoute.Access.PERMISSION) {
+        if (r.access() == ApiRoute.Access.PERMISSION || r.access() == ApiRoute.Access.PERMISSION_OR_TICKET) {
             route.handler(this::authorize);
         }
         // wrapped, because Vert.x Web wants a BodyHandler first; the request was paused, so nothing is lost
@@ -234,6 +235,12 @@ public final class AdminApi {
 
     private void authenticate(RoutingContext ctx) {
         String header = ctx.request().getHeader(HttpHeaders.AUTHORIZATION);
+        ApiRoute route = Api.route(ctx);
+        if (header == null && route != null && route.access() == ApiRoute.Access.PERMISSION_OR_TICKET
+                && !ctx.queryParam("ticket").isEmpty()) {
+            authenticateByTicket(ctx);
+            return;
+        }
         if (header == null || header.length() < 8 || !header.regionMatches(true, 0, "Bearer ", 0, 7)) {
             ctx.fail(new ApiError(401, "unauthorized", "send 'Authorization: Bearer <token>' (POST "
                     + BASE + "/auth/login gives a token)"));
@@ -251,6 +258,37 @@ public final class AdminApi {
                         + "POST " + BASE + "/auth/mfa/enrol, then POST " + BASE + "/auth/mfa/confirm"));
             } else {
                 ctx.put(Api.PRINCIPAL, ar.result().get());
+                ctx.next();
+            }
+        });
+    }
+
+    /**
+     * A playback ticket as the only credential (an {@code <audio>} element cannot send a bearer token):
+     * the ticket must be open and unexpired, and the session or token it was issued to must still be
+     * valid (unexpired, unrevoked, its account enabled), whose principal the request then is, so every
+     * use is that account's. A ticket for another recording is refused after that, so the refusal is
+     * audited under the account. The ticket never reaches a log: no message here or in the failure
+     * handler carries the query string.
+     */
+    private void authenticateByTicket(RoutingContext ctx) {
+        List<String> given = ctx.queryParam("ticket");
+        Optional<PlaybackTickets.Ticket> ticket = given.size() == 1
+                ? playbackTickets.find(given.get(0), clock.instant()) : Optional.empty();
+        if (ticket.isEmpty()) {
+            ctx.fail(PlaybackTickets.invalid(401));
+            return;
+        }
+        tokens.authenticateById(ticket.get().tokenId()).onComplete(ar -> {
+            if (ar.failed()) {
+                LOG.warn("token lookup for a playback ticket failed: {}", ExternalText.forLog(ar.cause().getMessage()));
+                ctx.fail(ApiError.unavailable("authentication is unavailable (database)"));
+            } else if (ar.result().isEmpty()) {
+                // signed out, revoked, expired or the account disabled since the ticket was issued
+                ctx.fail(PlaybackTickets.invalid(401));
+            } else {
+                ctx.put(Api.PRINCIPAL, ar.result().get());
+                ctx.put(Api.TICKET, ticket.get());
                 ctx.next();
             }
         });

@@ -17,6 +17,8 @@ public final class Api {
     static final String ROUTE = "cr.route";
     static final String AUDITED = "cr.audited";
     static final String SOURCE = "cr.source";
+    /** The playback ticket that authenticated this request (no bearer token), a {@link PlaybackTickets.Ticket}. */
+    static final String TICKET = "cr.ticket";
 
     private Api() {
     }

@@ -395,7 +395,11 @@ final class AuthRoutes {
         }
         api.<Boolean>auditedChange(ctx, tx -> api.tokens().revoke(tx, p.tokenId(), "session")
                         .map(done -> new AdminApi.Change<>(done, "session", p.tokenId().toString(), null)))
-                .onSuccess(v -> Api.noContent(ctx))
+                .onSuccess(v -> {
+                    // the session's playback tickets (capability URLs) end with it, at once
+                    api.playbackTickets().revokeToken(p.tokenId());
+                    Api.noContent(ctx);
+                })
                 .onFailure(ctx::fail);
     }
 

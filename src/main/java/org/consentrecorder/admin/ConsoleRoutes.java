@@ -12,8 +12,8 @@ import io.vertx.ext.web.RoutingContext;
  *
  * <p>Every answer under {@code /console} carries a strict Content-Security-Policy: scripts, styles
  * and connections only from this origin, no inline script or style, no eval, Trusted Types required
- * (so assigning a string to {@code innerHTML} throws in the browser), audio from {@code blob:} (the
- * player plays what it fetched with the bearer token), no framing, no form submission anywhere
+ * (so assigning a string to {@code innerHTML} throws in the browser), audio only from this origin (the
+ * player streams from the playback ticket's URL, see {@code PlaybackTickets}), no framing, no form submission anywhere
  * (forms are handled by script; without it a sign-in form must not send the password in a URL).
  */
 public final class ConsoleRoutes {
@@ -23,7 +23,7 @@ public final class ConsoleRoutes {
             "script-src 'self'",
             "style-src 'self'",
             "img-src 'self'",
-            "media-src 'self' blob:",
+            "media-src 'self'",
             "connect-src 'self'",
             "font-src 'none'",
             "object-src 'none'",

@@ -32,7 +32,9 @@ import org.consentrecorder.config.ExternalText;
 /**
  * Recordings: list, metadata, and the audio itself, decrypted by the {@link RecordingArchive} and
  * streamed. Playing needs a {@code reason}, which goes into the audit row that is written before
- * the first byte. Single HTTP ranges are supported so a browser can seek. The audio is served as
+ * the first byte: when a playback ticket is issued ({@link PlaybackTickets}, whose URL a browser's
+ * {@code <audio>} element uses without the bearer token), or per request on the deprecated
+ * {@code ?reason=} form. Single HTTP ranges are supported so a browser can seek. The audio is served as
  * stored (Ogg Opus as {@code audio/ogg}, A-law and WAV as {@code audio/wav}) or, with
  * {@code format=wav}, decoded on the fly into a 16-bit PCM WAV for players without Opus.
  */
@@ -54,9 +56,11 @@ final class RecordingRoutes {
                 ApiRoute.of(HttpMethod.POST, "/recordings/search", Permission.SEARCH, "recordings.search",
                         ctx -> search(ctx, QueryInput.ofBody(ctx, FILTERS))),
                 ApiRoute.of(HttpMethod.GET, "/recordings/:id", Permission.SEARCH, "recordings.read", this::read),
-                ApiRoute.of(HttpMethod.POST, "/recordings/:id/playback", Permission.PLAYBACK, "recordings.playback_ticket",
+                // issuing the ticket is where playing is allowed and audited: the same action as the audio itself
+                ApiRoute.of(HttpMethod.POST, "/recordings/:id/playback", Permission.PLAYBACK, "recordings.play",
                         this::ticket),
-                ApiRoute.of(HttpMethod.GET, "/recordings/:id/audio", Permission.PLAYBACK, "recordings.play", this::audio));
+                ApiRoute.ticketed(HttpMethod.GET, "/recordings/:id/audio", Permission.PLAYBACK, "recordings.play",
+                        this::audio));
     }
 
     private static final String[] FILTERS = {"call_id", "caller", "from", "to", "limit", "cursor"};
@@ -118,62 +122,125 @@ final class RecordingRoutes {
     }
 
     /**
-     * POST /recordings/{id}/playback {"reason": "..."}: the reason in a body, a ticket in the answer
-     * for {@code GET /recordings/{id}/audio?ticket=…} ({@link PlaybackTickets}).
+     * POST /recordings/{id}/playback {"reason": "...", "format": "stored"|"wav", "purpose": "legal_claims"}:
+     * the reason in a body; the recording's restriction (if any) is checked and the audit row written
+     * here, once for the whole listening; the answer's ticket then fetches
+     * {@code GET /recordings/{id}/audio?ticket=…}, with or without the bearer token ({@link PlaybackTickets}).
      */
     private void ticket(RoutingContext ctx) {
         QueryInput.of(ctx);
         UUID id = Ids.parse("recording id", ctx.pathParam("id"));
-        String reason = JsonInput.of(ctx, false, "reason").requiredString("reason").trim();
+        JsonInput in = JsonInput.of(ctx, false, "reason", "format", "purpose");
+        String reason = in.requiredString("reason").trim();
         if (reason.length() < 3) {
             throw ApiError.badRequest("field 'reason' must say why you play this recording (3 characters or more, "
                     + "e.g. a ticket number); it goes into the audit trail");
         }
+        String format = format(in.optionalString("format"), "field");
+        Optional<String> purpose = in.optionalString("purpose");
+        if (purpose.isPresent() && !RestrictionRoutes.LEGAL_CLAIMS.equals(purpose.get())) {
+            throw ApiError.badRequest("field 'purpose' must be '" + RestrictionRoutes.LEGAL_CLAIMS + "' or absent");
+        }
+        RecordingArchive archive = api.archive();
+        if (archive == null) {
+            throw ApiError.unavailable("the recording archive is not available");
+        }
         Principal p = Api.principal(ctx);
-        Api.reply(ctx, api.auditAllowed(ctx, "recording", id.toString(), reason, null).map(v -> {
-            String ticket = api.playbackTickets().issue(id, p.tokenId(), reason, api.clock().instant());
+        Api.reply(ctx, archive.find(id).compose(found -> {
+            RecordingArchive.ArchivedRecording rec = playable(id, found);
+            Served.of(rec, WAV.equals(format));
+            JsonObject detail = new JsonObject().put("call_id", rec.callId().toString()).put("format", format)
+                    .put("ticket_expires_in", PlaybackTickets.TTL.toSeconds());
+            return RestrictionRoutes.admit(ctx, api.privacy().restrictions().coveringCall(rec.callId()), purpose, reason)
+                    .compose(legalClaims -> api.auditAllowed(ctx, "recording", id.toString(), reason,
+                            legalClaims == null ? detail : detail.mergeIn(legalClaims)));
+        }).map(v -> {
+            String ticket = api.playbackTickets().issue(id, p.tokenId(), reason, format, purpose.orElse(null),
+                    api.clock().instant());
             return new JsonObject().put("ticket", ticket)
                     .put("audio_url", AdminApi.BASE + "/recordings/" + id + "/audio?ticket=" + ticket)
                     .put("expires_in", PlaybackTickets.TTL.toSeconds());
         }));
     }
 
+    private static String format(Optional<String> given, String where) {
+        String format = given.orElse(STORED);
+        if (!STORED.equals(format) && !WAV.equals(format)) {
+            throw ApiError.badRequest(where + " 'format' must be 'stored' (what the archive holds, e.g. Ogg "
+                    + "Opus) or 'wav' (16-bit PCM WAV, decoded on the fly)");
+        }
+        return format;
+    }
+
+    private static RecordingArchive.ArchivedRecording playable(UUID id, Optional<RecordingArchive.ArchivedRecording> found) {
+        RecordingArchive.ArchivedRecording rec = found.orElseThrow(() -> ApiError.notFound("no archived recording with id " + id));
+        if (!ArchiveState.fromWire(rec.state()).playable()) {
+            throw ApiError.conflict("recording " + id + " is '" + rec.state() + "', not playable");
+        }
+        return rec;
+    }
+
+    /**
+     * GET /recordings/{id}/audio: with a ticket (the way to play), or with the deprecated
+     * {@code ?reason=} and the bearer token. A ticket alone authenticates (a capability URL, see
+     * {@link PlaybackTickets}); beside a bearer token it must be that same session's or token's. Its
+     * range requests write no audit row of their own: the ticket's, written when it was issued, is the
+     * record of this listening; failures on the server's side are still audited.
+     */
     private void audio(RoutingContext ctx) {
         QueryInput q = QueryInput.of(ctx, "reason", "ticket", "format", "purpose");
         UUID id = Ids.parse("recording id", ctx.pathParam("id"));
         Optional<String> purpose = q.oneOf("purpose", List.of(RestrictionRoutes.LEGAL_CLAIMS));
+        Optional<String> format = q.string("format");
+        String checkedFormat = format(format, "query parameter");
         Optional<String> ticket = q.string("ticket");
-        String reason;
         if (ticket.isPresent()) {
-            reason = api.playbackTickets().redeem(ticket.get(), id, Api.principal(ctx).tokenId(), api.clock().instant())
-                    .orElseThrow(() -> ApiError.badRequest("query parameter 'ticket' is unknown, expired, or for "
-                            + "another recording or session; ask for a new one (POST " + AdminApi.BASE
-                            + "/recordings/{id}/playback)"));
-        } else {
-            // deprecated: the reason in the URL lands in proxy and access logs
-            reason = q.string("reason").map(String::trim).orElse("");
-            if (reason.length() < 3) {
-                throw ApiError.badRequest("a playback ticket is required: POST " + AdminApi.BASE + "/recordings/{id}/"
-                        + "playback with the reason (3 characters or more, e.g. a ticket number), "
-                        + "then GET this with ?ticket=…");
+            PlaybackTickets.Ticket t = ctx.get(Api.TICKET);
+            if (t == null) {
+                // a bearer token and a ticket: both must be the same session's (or API token's)
+                t = api.playbackTickets().find(ticket.get(), api.clock().instant())
+                        .orElseThrow(() -> PlaybackTickets.invalid(403));
+                if (!t.tokenId().equals(Api.principal(ctx).tokenId())) {
+                    throw PlaybackTickets.mismatch("session or token than the bearer token sent with it");
+                }
             }
-            ctx.response().putHeader("deprecation", "true");
+            if (!t.recordingId().equals(id)) {
+                throw PlaybackTickets.mismatch("recording");
+            }
+            if (format.isPresent() && !checkedFormat.equals(t.format())) {
+                throw PlaybackTickets.mismatch("format ('" + t.format() + "')");
+            }
+            if (purpose.isPresent() && !purpose.get().equals(t.purpose())) {
+                throw PlaybackTickets.mismatch("purpose");
+            }
+            serve(ctx, id, t.format(), Optional.ofNullable(t.purpose()), t.reason(), false);
+            return;
         }
-        String format = q.string("format").orElse(STORED);
-        if (!STORED.equals(format) && !WAV.equals(format)) {
-            throw ApiError.badRequest("query parameter 'format' must be 'stored' (what the archive holds, e.g. Ogg "
-                    + "Opus) or 'wav' (16-bit PCM WAV, decoded on the fly)");
+        // deprecated: the reason in the URL lands in proxy and access logs
+        String reason = q.string("reason").map(String::trim).orElse("");
+        if (reason.length() < 3) {
+            throw ApiError.badRequest("a playback ticket is required: POST " + AdminApi.BASE + "/recordings/{id}/"
+                    + "playback with the reason (3 characters or more, e.g. a ticket number), "
+                    + "then GET this with ?ticket=…");
         }
+        ctx.response().putHeader("deprecation", "true");
+        serve(ctx, id, checkedFormat, purpose, reason, true);
+    }
+
+    /**
+     * Serves the recording (or the requested range of it). The restriction is checked on every
+     * request, ticket or not, so a restriction placed during a listening stops it; {@code auditEach}
+     * writes this request's own "allowed" row (the deprecated form).
+     */
+    private void serve(RoutingContext ctx, UUID id, String format, Optional<String> purpose, String reason,
+                       boolean auditEach) {
         RecordingArchive archive = api.archive();
         if (archive == null) {
             throw ApiError.unavailable("the recording archive is not available");
         }
         String rangeHeader = ctx.request().getHeader("range");
         archive.find(id).compose(found -> {
-            RecordingArchive.ArchivedRecording rec = found.orElseThrow(() -> ApiError.notFound("no archived recording with id " + id));
-            if (!ArchiveState.fromWire(rec.state()).playable()) {
-                throw ApiError.conflict("recording " + id + " is '" + rec.state() + "', not playable");
-            }
+            RecordingArchive.ArchivedRecording rec = playable(id, found);
             Served served = Served.of(rec, WAV.equals(format));
             Optional<ByteRange> range;
             try {
@@ -191,8 +258,15 @@ final class RecordingRoutes {
             long from = served.decoded() ? 0 : offset;
             long count = served.decoded() ? rec.plaintextBytes() : length;
             return RestrictionRoutes.admit(ctx, api.privacy().restrictions().coveringCall(rec.callId()), purpose, reason)
-                    .compose(legalClaims -> api.auditAllowed(ctx, "recording", id.toString(), reason,
-                            legalClaims == null ? detail : detail.mergeIn(legalClaims)))
+                    .compose(legalClaims -> {
+                        if (auditEach) {
+                            return api.auditAllowed(ctx, "recording", id.toString(), reason,
+                                    legalClaims == null ? detail : detail.mergeIn(legalClaims));
+                        }
+                        // the ticket's row, written when it was issued, covers this request
+                        ctx.put(Api.AUDITED, true);
+                        return Future.<Void>succeededFuture();
+                    })
                     .compose(v -> archive.open(id, from, count).recover(e -> {
                         api.auditMore(ctx, "recording", id.toString(), reason, "failed", detail.copy()
                                 .put("cause", "open: " + e.getClass().getSimpleName()));
@@ -234,11 +308,14 @@ final class RecordingRoutes {
                                 JsonObject detail) {
         HttpServerResponse res = headers(ctx, rec, served, range, length);
         return stream.pipe().endOnFailure(false).to(res).recover(e -> {
-            // authentication failed mid-stream (or the client went away): never let a short body pass as whole
-            LOG.warn("recording {}: stream ended early: {}", rec.id(), ExternalText.forLog(e.getMessage()));
-            if (!res.closed()) {
-                res.reset();
+            if (res.closed()) {
+                // the client went away: a player that seeks drops the range it was reading; nothing failed here
+                LOG.debug("recording {}: the client left before the end of the range", rec.id());
+                return Future.succeededFuture();
             }
+            // authentication failed mid-stream: never let a short body pass as whole
+            LOG.warn("recording {}: stream ended early: {}", rec.id(), ExternalText.forLog(e.getMessage()));
+            res.reset();
             api.auditMore(ctx, "recording", rec.id().toString(), reason, "failed",
                     detail.copy().put("cause", "stream: " + e.getClass().getSimpleName()));
             return Future.succeededFuture();
@@ -265,10 +342,12 @@ final class RecordingRoutes {
             }
             return null;
         }, false).compose(v -> res.end()).recover(e -> {
-            LOG.warn("recording {}: decoding for playback ended early: {}", rec.id(), e.getMessage());
-            if (!res.closed()) {
-                res.reset();
+            if (res.closed()) {
+                LOG.debug("recording {}: the client left before the end of the decoded range", rec.id());
+                return Future.succeededFuture();
             }
+            LOG.warn("recording {}: decoding for playback ended early: {}", rec.id(), ExternalText.forLog(e.getMessage()));
+            res.reset();
             api.auditMore(ctx, "recording", rec.id().toString(), reason, "failed",
                     detail.copy().put("cause", "decode: " + e.getClass().getSimpleName()));
             return Future.succeededFuture();

@@ -1,6 +1,7 @@
 package org.consentrecorder.admin;
 
 import io.vertx.core.Context;
+import io.vertx.core.Future;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.json.JsonArray;
@@ -10,6 +11,7 @@ import java.io.IOException;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 import org.consentrecorder.privacy.PrivacyRequest;
 import org.consentrecorder.privacy.PrivacyRequests;
@@ -53,8 +55,16 @@ final class SubjectRequestRoutes {
                         "privacy_requests.verify", this::verify));
     }
 
-    /** Every column but the subject, which is shown as {@code caller} (the erasure token once erased). */
-    static JsonObject json(PrivacyRequest r) {
+    /**
+     * Every column but the subject, which is shown as {@code caller} (the erasure token once erased), and
+     * whether processing of the subject's data is restricted (then the export needs compliance's
+     * legal-claims purpose and a reason).
+     */
+    static JsonObject json(PrivacyRequest r, boolean restricted) {
+        return json(r).put("restricted", restricted);
+    }
+
+    private static JsonObject json(PrivacyRequest r) {
         return new JsonObject().put("id", r.id().toString()).put("kind", r.kind())
                 .put("received_at", Api.time(r.receivedAt())).put("due_at", Api.time(r.dueAt()))
                 .put("status", r.status()).put("note", r.note()).put("created_by", r.createdBy())
@@ -83,11 +93,17 @@ final class SubjectRequestRoutes {
                       JsonObject filters) {
         Api.reply(ctx, api.auditAllowed(ctx, "privacy_request", null, null, filters)
                 .compose(v -> api.privacy().requests().list(status, kind, overdue, limit + 1, offset))
-                .map(requests -> {
+                .compose(requests -> restricted(requests).map(restricted -> {
                     JsonArray items = new JsonArray();
-                    requests.stream().limit(limit).forEach(r -> items.add(json(r)));
+                    requests.stream().limit(limit).forEach(r -> items.add(json(r, restricted.contains(r.subject()))));
                     return Api.offsetPage(items, limit, offset, requests.size() > limit);
-                }));
+                })));
+    }
+
+    /** The subjects among these requests' whose processing is restricted (none once erased). */
+    private Future<Set<String>> restricted(List<PrivacyRequest> requests) {
+        return api.privacy().restrictions().restrictedAmong(requests.stream().filter(r -> !r.subjectErased())
+                .map(PrivacyRequest::subject).distinct().toList());
     }
 
     /** Body {@code {"kind": "access"|"erasure", "caller": "...", "received_at": "...", "note": "..."}}. */
@@ -118,7 +134,9 @@ final class SubjectRequestRoutes {
                                 .map(request -> new AdminApi.Change<>(request, "privacy_request", request.id().toString(),
                                         new JsonObject().put("kind", kind).put("caller", pseudonym)
                                                 .put("due_at", Api.time(request.dueAt()))))))
-                .onSuccess(request -> Api.json(ctx, 201, json(request)))
+                .compose(request -> restricted(List.of(request)).map(restricted ->
+                        json(request, restricted.contains(request.subject()))))
+                .onSuccess(body -> Api.json(ctx, 201, body))
                 .onFailure(ctx::fail);
     }
 
@@ -127,7 +145,10 @@ final class SubjectRequestRoutes {
         UUID id = Ids.parse("request id", ctx.pathParam("id"));
         Api.reply(ctx, api.auditAllowed(ctx, "privacy_request", id.toString(), null, null)
                 .compose(v -> api.privacy().requests().find(id))
-                .map(found -> json(found.orElseThrow(() -> ApiError.notFound("no privacy request with id " + id)))));
+                .compose(found -> {
+                    PrivacyRequest r = found.orElseThrow(() -> ApiError.notFound("no privacy request with id " + id));
+                    return restricted(List.of(r)).map(restricted -> json(r, restricted.contains(r.subject())));
+                }));
     }
 
     // ---- access: the export bundle ---------------------------------------------------------------
@@ -222,7 +243,8 @@ final class SubjectRequestRoutes {
                     api.auditMore(ctx, "privacy_request", id.toString(), null, request.status(),
                             new JsonObject().put("clean", request.verification() == null ? null
                                     : request.verification().getBoolean("clean")));
-                    Api.json(ctx, 200, json(request));
+                    restricted(List.of(request)).onComplete(ar -> Api.json(ctx, 200,
+                            json(request, ar.succeeded() && ar.result().contains(request.subject()))));
                 })
                 .onFailure(e -> {
                     if (Boolean.TRUE.equals(ctx.get(Api.AUDITED))) {

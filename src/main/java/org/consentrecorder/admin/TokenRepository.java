@@ -102,12 +102,24 @@ public final class TokenRepository {
         if (!Tokens.wellFormed(token)) {
             return Future.succeededFuture(Optional.empty());
         }
+        return principal("t.token_hash = $1", Tuple.of(Buffer.buffer(Tokens.hash(token)), ts(now())));
+    }
+
+    /**
+     * As {@link #authenticate}, for the token behind a playback ticket: the principal, if that token
+     * is still unexpired, unrevoked and its account enabled.
+     */
+    public Future<Optional<Principal>> authenticateById(UUID tokenId) {
+        return principal("t.id = $1", Tuple.of(tokenId, ts(now())));
+    }
+
+    private Future<Optional<Principal>> principal(String match, Tuple params) {
         return pool.preparedQuery("select t.id as token_id, t.kind, t.name, t.role as token_role, t.last_used_at, t.scope, t.second_factor, "
                         + "t.endpoints as token_endpoints, a.endpoints as account_endpoints, "
                         + "a.id as account_id, a.username, a.role as account_role, a.disabled "
                         + "from access_token t left join operator_account a on a.id = t.account_id "
-                        + "where t.token_hash = $1 and t.revoked_at is null and (t.expires_at is null or t.expires_at > $2)")
-                .execute(Tuple.of(Buffer.buffer(Tokens.hash(token)), ts(now())))
+                        + "where " + match + " and t.revoked_at is null and (t.expires_at is null or t.expires_at > $2)")
+                .execute(params)
                 .map(rows -> {
                     if (rows.size() == 0) {
                         return Optional.<Principal>empty();

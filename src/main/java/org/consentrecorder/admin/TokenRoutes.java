@@ -116,7 +116,10 @@ final class TokenRoutes {
                     }
                     return new AdminApi.Change<>(true, "api_token", id.toString(), null);
                 }))
-                .onSuccess(v -> Api.noContent(ctx))
+                .onSuccess(v -> {
+                    api.playbackTickets().revokeToken(id);
+                    Api.noContent(ctx);
+                })
                 .onFailure(ctx::fail);
     }
 }

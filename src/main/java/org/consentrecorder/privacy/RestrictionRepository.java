@@ -9,8 +9,11 @@ import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collection;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 import org.consentrecorder.store.Sql;
 import org.consentrecorder.store.Tx;
@@ -81,6 +84,28 @@ public final class RestrictionRepository {
                         + "union select call_id from recording where subject = $1))) order by placed_at")
                 .execute(Tuple.of(subject))
                 .map(RestrictionRepository::restrictions);
+    }
+
+    /**
+     * Of these subjects, those with anything under an active restriction (as {@link #coveringSubject}
+     * decides): one query for a page of a list.
+     */
+    public Future<Set<String>> restrictedAmong(Collection<String> subjects) {
+        if (subjects.isEmpty()) {
+            return Future.succeededFuture(Set.of());
+        }
+        return pool.preparedQuery("select u.s from unnest($1::text[]) as u(s) where exists (select 1 from restriction r "
+                        + "where r.lifted_at is null and ((r.scope = 'subject' and r.subject = u.s) or (r.scope = 'call' "
+                        + "and r.call_id in (select id from call where caller_subject = u.s union select call_id from "
+                        + "recording where subject = u.s))))")
+                .execute(Tuple.of(subjects.toArray(new String[0])))
+                .map(rows -> {
+                    Set<String> out = new HashSet<>();
+                    for (Row r : rows) {
+                        out.add(r.getString(0));
+                    }
+                    return out;
+                });
     }
 
     private static List<Restriction> restrictions(RowSet<Row> rows) {

@@ -1,21 +1,26 @@
-// The recording player. Before the first byte it asks why (the reason goes into the audit trail
-// with the operator's name before the server sends anything). An <audio> element cannot send the
-// bearer token, and a token must never be put into a URL, so the player fetches the recording once
-// with the token and plays it from memory (a blob: URL); seeking is then local. The reason travels in
-// a POST body (POST /recordings/{id}/playback answers a short-lived ticket), never in the URL: the
-// audio is fetched with ?ticket=…, which holds nothing personal. A time bar marks where audio was
-// withheld, from the pause timeline's offsets (file time: a cut-out pause is a point in the file, a
-// silenced one a stretch).
+// The recording player. Before the first byte it asks why: the reason travels in a POST body
+// (POST /recordings/{id}/playback), where the server writes it to the audit trail with the operator's
+// name, once for the whole listening, and answers a short-lived ticket. An <audio> element cannot send
+// the bearer token (and a token must never be put into a URL), so the ticket is a capability URL: the
+// player points <audio src> at /recordings/{id}/audio?ticket=…, which the server accepts without the
+// token for that one recording, format and purpose, for 120 s, until sign-out. The browser then streams
+// and seeks with HTTP Range requests (206). The ticket holds nothing personal, and the page sends no
+// Referer. When a ticket has run out during a long listening, the player asks for a new one with the
+// same reason (audited again) and goes on where it was. A time bar marks where audio was withheld, from
+// the pause timeline's offsets (file time: a cut-out pause is a point in the file, a silenced one a
+// stretch).
 import * as api from '../api.js';
 import * as session from '../session.js';
 import {facts, field, formatBytes, formatDuration, formatSpan, h, message, messageRegion, onSubmit, replace,
   restrictedMark, s, say, saveBlob, time} from '../dom.js';
 import {trigger} from '../words.js';
 
-/** The reason goes into the audit trail from a POST body; the answer's ticket fetches the audio. */
-async function playbackTicket(recordingId, reason) {
-  const answer = await api.post(`/recordings/${encodeURIComponent(recordingId)}/playback`, {reason});
-  return answer.ticket;
+/**
+ * The reason (and the format, and for restricted data the purpose) go into the audit trail from a POST
+ * body; the answer is {ticket, audio_url, expires_in}: the URL fetches this recording in this format.
+ */
+function playbackTicket(recordingId, reason, format, purpose) {
+  return api.post(`/recordings/${encodeURIComponent(recordingId)}/playback`, {reason, format, ...purpose});
 }
 
 /** The API's purpose for using restricted data (GDPR Art. 18(2)): only compliance may give it. */
@@ -138,7 +143,6 @@ export function player(call, cleanups) {
   }
   const spans = withheldSpans(call.timeline);
   let audio = null;
-  let objectUrl = null;
   const playable = rec.state === 'verified' || rec.state === 'archived';
   // a restriction on the call or on its caller covers the recording (the API says so on either)
   const restricted = Boolean(call.restricted || rec.restricted);
@@ -204,19 +208,28 @@ export function player(call, cleanups) {
 
   const status = messageRegion();
   audio = h('audio', {controls: true, preload: 'auto', hidden: true, class: 'player'});
-  const progress = h('progress', {max: 1, hidden: true, 'aria-label': 'Fetching the recording'});
+  // the listening: its reason and format, and when its ticket runs out (ms since the epoch)
+  let listening = null;
   cleanups.push(() => {
+    listening = null;
     audio.pause();
-    if (objectUrl) {
-      URL.revokeObjectURL(objectUrl);
-    }
+    // no more range requests with this ticket once the screen is gone
+    audio.removeAttribute('src');
+    audio.load();
   });
 
   function seek(ms) {
-    if (audio && objectUrl && Number.isFinite(audio.duration)) {
+    if (audio && listening && Number.isFinite(audio.duration)) {
       audio.currentTime = Math.min(audio.duration, Math.max(0, ms / 1000));
       audio.focus();
     }
+  }
+
+  /** A new ticket for the listening, and the <audio> element streaming from its URL. */
+  async function stream() {
+    const answer = await playbackTicket(rec.id, listening.reason, listening.format, purpose);
+    listening.until = Date.now() + answer.expires_in * 1000;
+    audio.src = answer.audio_url;
   }
 
   audio.addEventListener('loadedmetadata', () => {
@@ -233,6 +246,28 @@ export function player(call, cleanups) {
     }
   });
   audio.addEventListener('ended', () => say(status, 'info', 'Finished.'));
+  audio.addEventListener('error', async () => {
+    if (!listening || !audio.getAttribute('src')) {
+      return;
+    }
+    // a ticket that ran out during a long listening (a seek needs a new range request): ask again with the
+    // same reason, audited again, and go on where it was; any other failure is said as it is
+    if (Date.now() < listening.until - 5000) {
+      say(status, 'error', 'The recording cannot be played: the server refused or broke off the stream. '
+          + 'Reload the page and give the reason again.');
+      return;
+    }
+    const at = audio.currentTime;
+    try {
+      say(status, 'info', 'The playback ticket ran out; asking for a new one with the same reason…');
+      await stream();
+      audio.currentTime = at;
+      await audio.play();
+    } catch (e) {
+      say(status, 'error', e.code === 'restricted' ? `The recording cannot be played because ${e.message}.`
+        : `The recording cannot be played: ${e.message}`);
+    }
+  });
 
   const reason = h('input', {name: 'reason', type: 'text', required: true, minLength: 3, maxLength: 500,
     autocomplete: 'off'});
@@ -244,36 +279,28 @@ export function player(call, cleanups) {
       field(forLegalClaims ? 'Which legal claim' : 'Reason for playing', reason, playHint),
       h('button', {type: 'submit', class: 'button-primary'}, forLegalClaims ? 'Play for legal claims' : 'Play'));
   onSubmit(playForm, async (data) => {
-    say(status, 'info', 'Fetching the recording…');
-    progress.hidden = false;
-    progress.removeAttribute('value');
+    say(status, 'info', 'Asking for the recording…');
     try {
-      const format = playbackFormat(rec.codec, (type) => audio.canPlayType(type));
-      const ticket = await playbackTicket(rec.id, data.reason.trim());
-      const fetched = await api.download(`/recordings/${encodeURIComponent(rec.id)}/audio`,
-          {ticket, format, ...purpose}, (p) => {
-            if (p !== null) {
-              progress.value = p;
-            }
-          });
-      objectUrl = URL.createObjectURL(fetched.blob);
-      audio.src = objectUrl;
+      listening = {reason: data.reason.trim(), format: playbackFormat(rec.codec, (type) => audio.canPlayType(type)),
+        until: 0};
+      await stream();
       audio.hidden = false;
-      replace(playForm, h('p', {class: 'reason-given'}, 'Reason in the audit trail: ', h('q', {}, data.reason.trim())));
+      replace(playForm, h('p', {class: 'reason-given'}, 'Reason in the audit trail: ', h('q', {}, listening.reason)));
       // the Play button is gone: the keyboard continues at the player
       audio.focus();
-      say(status, 'info', 'Loaded; starting…');
+      say(status, 'info', 'Starting…');
       try {
         await audio.play();
       } catch (e) {
-        say(status, 'info', 'Loaded. Press play in the player.');
+        if (listening && audio.error === null) {
+          say(status, 'info', 'Ready. Press play in the player.');
+        }
       }
     } catch (e) {
+      listening = null;
       // a restriction placed after this page was opened: the API's 403 says why, not a generic error
       say(status, 'error', e.code === 'restricted' ? `The recording cannot be played because ${e.message}.`
         : `The recording cannot be played: ${e.message}`);
-    } finally {
-      progress.hidden = true;
     }
   });
 
@@ -288,8 +315,9 @@ export function player(call, cleanups) {
   onSubmit(downloadForm, async (data) => {
     say(downloadStatus, 'info', 'Downloading…');
     try {
-      const ticket = await playbackTicket(rec.id, data.reason.trim());
-      const fetched = await api.download(`/recordings/${encodeURIComponent(rec.id)}/audio`, {ticket, ...purpose});
+      const {ticket} = await playbackTicket(rec.id, data.reason.trim(), 'stored', purpose);
+      // with the bearer token as well: the ticket must be this session's (the server checks)
+      const fetched = await api.download(`/recordings/${encodeURIComponent(rec.id)}/audio`, {ticket});
       // a download is what the archive stores (the file name's extension says which: .opus or .wav)
       const name = fetched.filename || `recording-${rec.id}.${rec.codec === 'opus' ? 'opus' : rec.format || 'bin'}`;
       saveBlob(fetched.blob, name);
@@ -301,6 +329,6 @@ export function player(call, cleanups) {
     }
   });
 
-  section.append(playForm, progress, status, audio, h('h3', {}, 'Download'), downloadForm, downloadStatus);
+  section.append(playForm, status, audio, h('h3', {}, 'Download'), downloadForm, downloadStatus);
   return section;
 }

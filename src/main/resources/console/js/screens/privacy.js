@@ -125,7 +125,7 @@ function requests(body) {
         overdue: filter.overdue ? 'true' : undefined, limit: 200});
       replace(list, table('Data-subject requests, due soonest first', [
         {title: 'Kind', cell: (r) => r.kind},
-        {title: 'Caller', cell: (r) => r.caller},
+        {title: 'Caller', cell: (r) => (r.restricted ? [r.caller, ' ', restrictedMark()] : r.caller)},
         {title: 'Received', cell: (r) => time(r.received_at)},
         {title: 'Due', cell: (r) => [time(r.due_at), r.overdue ? [' ', h('span', {class: 'badge badge-overdue'}, 'Overdue')] : null]},
         {title: 'Status', cell: (r) => statusText(r)},
@@ -141,8 +141,12 @@ function requests(body) {
     const out = [actionButton('Details', async () => show(await api.get(`/privacy/requests/${r.id}`)),
         {class: 'button-small', 'aria-label': `Details of the ${label}`})];
     if (r.kind === 'access' && session.can('export')) {
-      out.push(' ', actionButton('Download export', () => exportOf(r), {class: 'button-small',
-        'aria-label': `Download the export of the ${label}`}));
+      // a restricted caller's data leaves only for legal claims (Art. 18(2)), stated by compliance with a reason
+      out.push(' ', r.restricted
+        ? (session.can('restrict_processing') ? actionButton('Export for legal claims…', () => legalClaimsExport(r),
+          {class: 'button-small', 'aria-label': `Export the ${label} for legal claims`}) : null)
+        : actionButton('Download export', () => exportOf(r), {class: 'button-small',
+          'aria-label': `Download the export of the ${label}`}));
     }
     if (r.kind === 'erasure' && session.can('erasure')) {
       out.push(' ', r.status === 'completed'
@@ -158,6 +162,8 @@ function requests(body) {
         h('h2', {id: 'request-heading', tabindex: -1}, `${r.kind === 'erasure' ? 'Erasure' : 'Access'} request`),
         facts([
           ['Caller', r.caller],
+          ['Processing', r.restricted ? [restrictedMark(), ' restricted (GDPR Art. 18): exported only for legal claims']
+            : 'not restricted'],
           ['Status', statusText(r)],
           ['Received', time(r.received_at)],
           ['Due', [time(r.due_at), r.overdue ? [' ', h('span', {class: 'badge badge-overdue'}, 'Overdue')] : null]],
@@ -184,6 +190,46 @@ function requests(body) {
     } catch (e) {
       say(status, 'error', `The export failed: ${e.message}`);
     }
+  }
+
+  /**
+   * The export of a caller whose processing is restricted: the purpose (legal claims) is a required
+   * choice and the claim a required reason; both go to the server in a POST body and into the audit trail.
+   */
+  function legalClaimsExport(r) {
+    const purpose = h('input', {type: 'checkbox', name: 'purpose', value: 'legal_claims', required: true,
+      id: 'legal-claims-export'});
+    const reason = h('input', {name: 'reason', type: 'text', required: true, minLength: 3, maxLength: 500,
+      autocomplete: 'off'});
+    const exportStatus = messageRegion();
+    const form = h('form', {class: 'reason-form', method: 'post', 'aria-label': 'Export for legal claims'},
+        h('div', {class: 'choice'}, purpose, h('label', {for: purpose.id},
+            'I export it for the establishment, exercise or defence of legal claims (GDPR Art. 18(2))')),
+        field('Which legal claim', reason, 'Written to the audit trail with your name and the purpose "legal '
+            + 'claims", e.g. "claim 2026-31: the caller sues over the contract" (3 to 500 characters).'),
+        h('button', {type: 'submit', class: 'button-primary'}, 'Export for legal claims'));
+    onSubmit(form, async (data) => {
+      say(exportStatus, 'info', 'Preparing the export…');
+      try {
+        const fetched = await api.downloadPosted(`/privacy/requests/${encodeURIComponent(r.id)}/export`,
+            {purpose: data.purpose, reason: data.reason.trim()});
+        const name = fetched.filename || `subject-export-${r.id}.zip`;
+        saveBlob(fetched.blob, name);
+        form.reset();
+        say(exportStatus, 'ok', `Export saved as ${name} (${formatBytes(fetched.blob.size)}), for legal claims; `
+            + 'the request is completed.');
+        await load();
+      } catch (e) {
+        say(exportStatus, 'error', `The export failed: ${e.message}`);
+      }
+    });
+    replace(detail, h('section', {class: 'card', 'aria-labelledby': 'legal-claims-heading'},
+        h('h2', {id: 'legal-claims-heading', tabindex: -1}, 'Export for legal claims'),
+        facts([['Caller', r.caller], ['Received', time(r.received_at)], ['Request id', r.id]]),
+        message('warn', restrictedMark(), ' Processing of this caller\'s data is restricted (GDPR Art. 18): it is '
+            + 'exported only for the establishment, exercise or defence of legal claims. Say which claim.'),
+        form, exportStatus));
+    detail.querySelector('h2').focus();
   }
 
   function confirmErase(r) {

@@ -56,11 +56,16 @@ final class ConsoleFixtures {
 
     /** A recorded call without a pause, hung up and archived: the shortest way to an archived recording. */
     Recorded archivedCall(String caller) throws InterruptedException {
+        // a second of audio, so that the file has something to play
+        return archivedCall(caller, 1000);
+    }
+
+    /** As above, recorded for about this long (the double records in real time). */
+    Recorded archivedCall(String caller, long millis) throws InterruptedException {
         Map<String, Object> call = recordingCall(caller);
         String channel = (String) call.get("channel_id");
         String name = (String) call.get("recording_name");
-        // a second of audio, so that the file has something to play
-        Thread.sleep(1000);
+        Thread.sleep(millis);
         h.asterisk.callerHangsUp(channel);
         UUID recordingId = ArchiveRepository.recordingId(name);
         h.awaitRows("select 1 from recording where id = $1 and state = 'archived'", recordingId);
