@@ -83,7 +83,8 @@ final class CallRoutes {
 
     static JsonObject json(CallSearchRepository.CallSummary c) {
         String state = c.recordingArchiveState();
-        return new JsonObject().put("id", c.id().toString()).put("started_at", Api.time(c.startedAt()))
+        return new JsonObject().put("id", c.id().toString()).put("server", c.server())
+                .put("started_at", Api.time(c.startedAt()))
                 .put("ended_at", Api.time(c.endedAt())).put("caller", c.caller()).put("outcome", c.outcome())
                 .put("phase", c.phase()).put("recording_state", c.recordingState()).put("paused", c.paused())
                 .put("consent_id", Api.id(c.consentId())).put("restricted", c.restricted())
@@ -123,7 +124,7 @@ final class CallRoutes {
     }
 
     static JsonObject json(CallSearchRepository.CallDetail c) {
-        return new JsonObject().put("id", c.id().toString()).put("channel_id", c.channelId())
+        return new JsonObject().put("id", c.id().toString()).put("server", c.server()).put("channel_id", c.channelId())
                 .put("channel_name", c.channelName()).put("linked_id", c.linkedId()).put("caller", c.caller())
                 .put("asterisk_id", c.asteriskId()).put("started_at", Api.time(c.startedAt()))
                 .put("ended_at", Api.time(c.endedAt())).put("phase", c.phase()).put("outcome", c.outcome())
