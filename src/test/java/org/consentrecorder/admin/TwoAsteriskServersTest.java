@@ -259,4 +259,41 @@ class TwoAsteriskServersTest {
         assertFalse(askedAbout(pbx1, name));
         assertFalse(askedAbout(pbx2, name));
     }
+
+    @Test
+    void aRestart_takesEachServersCallsOverFromItsOwnServer() throws Exception {
+        start();
+        String ch1 = pbx1.placeCall("+15551239021");
+        awaitChoicePrompt(pbx1, ch1);
+        pbx1.pressDtmf(ch1, '1');
+        String ch2 = pbx2.placeCall("+15551239022");
+        awaitChoicePrompt(pbx2, ch2);
+        pbx2.pressDtmf(ch2, '1');
+        assertEquals(ch1, ch2);
+        UUID call1 = callOn("pbx1", ch1);
+        UUID call2 = callOn("pbx2", ch2);
+        h.awaitRows("select 1 from call where id = $1 and phase = 'in_dialplan'", call1);
+        h.awaitRows("select 1 from call where id = $1 and phase = 'in_dialplan'", call2);
+        String rec2 = recordingName(pbx2);
+
+        client.close();
+        client = null;
+        h = h.restartApp(Map.of());
+        pbx2.await("the restarted app on pbx2", () -> h.app.ari("pbx2").connected(), WAIT);
+        client = new ApiClient(h.app.httpPort());
+
+        // each call taken over by its own server's registry: the same channel id on the other server is not it
+        pbx1.await("both calls taken over", () -> h.app.calls().liveCount() == 2, WAIT);
+        Map<String, String> serverOf = new HashMap<>();
+        h.app.calls().liveCalls().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS)
+                .forEach(c -> serverOf.put(c.callId().toString(), c.server()));
+        assertEquals(Map.of(call1.toString(), "pbx1", call2.toString(), "pbx2"), serverOf);
+        assertTrue(h.rows("select 1 from call where id in ($1, $2) and ended_at is not null", call1, call2).isEmpty(),
+                "neither call closed as ended unseen");
+
+        String supervisor = ApiTestSupport.tokenFor(h, client, ApiTestSupport.adminToken(client), "sue", "supervisor");
+        assertEquals("paused", control(supervisor, call2, "pause").getString("status"));
+        assertEquals(1, pbx2.requests("POST", "/ari/recordings/live/" + rec2 + "/pause").size());
+        assertTrue(pbx1.requests("POST", "/ari/recordings/live/.*/pause").isEmpty());
+    }
 }
