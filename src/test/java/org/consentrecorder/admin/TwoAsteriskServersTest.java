@@ -296,4 +296,55 @@ class TwoAsteriskServersTest {
         assertEquals(1, pbx2.requests("POST", "/ari/recordings/live/" + rec2 + "/pause").size());
         assertTrue(pbx1.requests("POST", "/ari/recordings/live/.*/pause").isEmpty());
     }
+
+    @Test
+    void anErasure_deletesEachCopyOnItsOwnServer_andItsVerificationAsksBoth() {
+        start();
+        String compliance = ApiTestSupport.tokenFor(h, client, ApiTestSupport.adminToken(client), "erin", "compliance");
+        String caller = "+15551239031";
+        // one recording of the caller still on each Asterisk (not archived yet; the pipeline leaves them alone)
+        Map<String, FakeAsterisk> copies = new HashMap<>();
+        for (String server : List.of("pbx1", "pbx2")) {
+            UUID callId = UUID.randomUUID();
+            String name = "cr-" + callId;
+            FakeAsterisk pbx = server.equals("pbx1") ? pbx1 : pbx2;
+            pbx.putStoredRecording(name, new byte[] {1, 2, 3, 4});
+            h.rows("insert into recording (id, call_id, name, subject, format, state, finished_at, next_attempt_at, "
+                    + "server) values ($1, $2, $3, $4, 'wav', 'finished', now(), 'infinity', $5)", UUID.randomUUID(),
+                    callId, name, caller, server);
+            copies.put(name, pbx);
+        }
+
+        String requestId = PrivacyTestSupport.requestFor(client, compliance, "erasure", caller);
+        ApiClient.Reply r = client.post("/api/v1/privacy/requests/" + requestId + "/erase", compliance, null);
+        assertEquals(200, r.status(), r.toString());
+        JsonObject done = r.json();
+        assertEquals("completed", done.getString("status"), done.encodePrettily());
+        assertTrue(done.getJsonObject("verification").getBoolean("clean"), done.encodePrettily());
+        assertEquals(2, done.getJsonObject("result").getJsonArray("asterisk_copies_deleted").size(), done.encodePrettily());
+        copies.forEach((name, holder) -> {
+            assertTrue(holder.wasDeleted(name), name + " deleted on the server that holds it");
+            FakeAsterisk other = holder == pbx1 ? pbx2 : pbx1;
+            assertFalse(askedAbout(other, name), name + " never asked of the other server");
+        });
+    }
+
+    @Test
+    void aRecordingOfNoKnownCall_isQuarantinedWithItsServer_andDeletedThere() throws Exception {
+        start();
+        String name = "cr-" + UUID.randomUUID();
+        pbx2.putStoredRecording(name, new byte[] {1, 2, 3, 4});
+        h.app.archivePipeline().reconcile().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+        assertEquals("pbx2", h.awaitRows("select server from recording_quarantine where name = $1 and status = 'held'",
+                name).get(0).get("server"));
+        String compliance = ApiTestSupport.tokenFor(h, client, ApiTestSupport.adminToken(client), "erin", "compliance");
+        JsonArray listed = client.get("/api/v1/recordings/quarantine", compliance).json().getJsonArray("items");
+        assertEquals("pbx2", listed.getJsonObject(0).getString("server"), listed.encode());
+
+        h.app.archivePipeline().quarantine().decide(name, org.consentrecorder.archive.QuarantineDecision.Kind.DELETE,
+                "carol", "not one of ours").toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+        assertTrue(pbx2.wasDeleted(name), "deleted on the server it was found on");
+        assertFalse(askedAbout(pbx1, name), "never asked of the other server");
+        h.awaitRows("select 1 from recording_quarantine where name = $1 and status = 'deleted'", name);
+    }
 }
