@@ -27,8 +27,12 @@ public final class CallSearchRepository {
         this.pool = pool;
     }
 
-    /** Search filters; null means "any". {@code after} continues a page (newest first). */
-    public record Filter(Instant from, Instant to, String subject, String outcome, Boolean hasRecording, Cursor after) {
+    /**
+     * Search filters; null means "any". {@code after} continues a page (newest first); {@code server} is an Asterisk
+     * server's name.
+     */
+    public record Filter(Instant from, Instant to, String subject, String outcome, Boolean hasRecording, Cursor after,
+                         String server) {
     }
 
     /** A call in a search result, with its recording's id and archive state when it has one. */
@@ -53,7 +57,8 @@ public final class CallSearchRepository {
     /** Up to {@code limit} calls, newest first. A call "has a recording" when its recording is verified or archived. */
     public Future<List<CallSummary>> search(Filter f, int limit) {
         List<Object> params = Arrays.asList(ts(f.from()), ts(f.to()), f.subject(), f.outcome(), f.hasRecording(),
-                f.after() == null ? null : f.after().time(), f.after() == null ? null : f.after().id(), limit);
+                f.after() == null ? null : f.after().time(), f.after() == null ? null : f.after().id(), limit,
+                f.server());
         return pool.preparedQuery("select c.id, c.started_at, c.ended_at, c.caller_subject as caller, "
                         + "c.outcome, c.phase, c.recording_state, c.paused, c.consent_id, c.server, "
                         + "r.id as recording_id, r.state as recording_archive_state, "
@@ -65,6 +70,7 @@ public final class CallSearchRepository {
                         + "and ($4::text is null or c.outcome = $4) "
                         + "and ($5::boolean is null or (coalesce(r.state in " + ArchiveState.PLAYABLE_SQL + ", false) = $5)) "
                         + "and ($6::timestamptz is null or (c.started_at, c.id) < ($6, $7::uuid)) "
+                        + "and ($9::text is null or c.server = $9) "
                         + "order by c.started_at desc, c.id desc limit $8")
                 .execute(Tuple.wrap(params))
                 .map(rows -> {

@@ -179,6 +179,14 @@ class TwoAsteriskServersTest {
         calls.forEach(o -> listed.put(((JsonObject) o).getString("id"), ((JsonObject) o).getString("server")));
         assertEquals("pbx1", listed.get(call1.toString()));
         assertEquals("pbx2", listed.get(call2.toString()));
+        // and searches by it
+        JsonArray onPbx2 = client.get("/api/v1/calls?server=pbx2", supervisor).json().getJsonArray("items");
+        assertEquals(List.of(call2.toString()), onPbx2.stream().map(o -> ((JsonObject) o).getString("id")).toList());
+        JsonArray onPbx1 = client.post("/api/v1/calls/search", supervisor, new JsonObject().put("server", "pbx1")).json()
+                .getJsonArray("items");
+        assertEquals(List.of(call1.toString()), onPbx1.stream().map(o -> ((JsonObject) o).getString("id")).toList());
+        assertEquals(400, client.get("/api/v1/calls?server=" + "x".repeat(65), supervisor).status(),
+                "longer than any server name");
     }
 
     @Test
