@@ -221,6 +221,13 @@ class TwoAsteriskServersTest {
         assertTrue(detail.getJsonArray("problems").encode().contains("ARI server 'pbx2' is not connected"),
                 detail.encode());
 
+        // the connection gauge per server (the label is the configured name)
+        String metrics = client.get("/metrics", null).body().toString();
+        assertTrue(metrics.lines().anyMatch(l -> l.startsWith("consent_recorder_ari_connected{")
+                && l.contains("server=\"pbx1\"") && l.endsWith(" 1.0")), metrics);
+        assertTrue(metrics.lines().anyMatch(l -> l.startsWith("consent_recorder_ari_connected{")
+                && l.contains("server=\"pbx2\"") && l.endsWith(" 0.0")), metrics);
+
         // pbx1's call went on recording: the outage of pbx2 paused nothing, and it is still controlled
         assertTrue(pbx1.requests("POST", "/ari/recordings/live/.*/pause").isEmpty(), "no outage pause on pbx1");
         assertEquals("recording", h.rows("select recording_state from call where id = $1", call).get(0)
