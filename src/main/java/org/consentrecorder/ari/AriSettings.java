@@ -87,7 +87,8 @@ public record AriSettings(List<AriServer> servers, Duration requestTimeout, Dura
         Optional<Path> ca = r.optional(ARI_CA_FILE).map(String::trim).filter(v -> !v.isEmpty()).map(Path::of);
         if (ca.isPresent()) {
             if (servers.stream().noneMatch(s -> s.endpoint().tls())) {
-                r.problem(ARI_CA_FILE, "is set but no ARI server URL is https://: the CA would not be used");
+                r.problem(ARI_CA_FILE, "is set but the ARI URL is not https:// (no server's is): the CA would not "
+                        + "be used");
             } else if (!Files.isReadable(ca.get()) || Files.isDirectory(ca.get())) {
                 r.problem(ARI_CA_FILE, ca.get() + " is not a readable file (a PEM certificate)");
             }
