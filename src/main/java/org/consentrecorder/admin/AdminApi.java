@@ -21,7 +21,7 @@ import java.util.function.Function;
 import java.util.function.Supplier;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
-import org.consentrecorder.call.CallRegistry;
+import org.consentrecorder.call.CallDirectory;
 import org.consentrecorder.call.CallerIdentity;
 import org.consentrecorder.crypto.Keyring;
 import org.consentrecorder.privacy.PrivacyProblem;
@@ -67,7 +67,7 @@ public final class AdminApi {
     private final SecondFactors secondFactors;
     private final PasswordHasher hasher;
     private final java.util.concurrent.atomic.AtomicInteger hashesWaiting = new java.util.concurrent.atomic.AtomicInteger();
-    private final CallRegistry calls;
+    private final CallDirectory calls;
     private final Supplier<RecordingArchive> archive;
     private final RecordingQuarantine quarantine;
     private final InputBoundary boundary = InputBoundary.fromDocument(OpenApiDocument.load());
@@ -80,7 +80,7 @@ public final class AdminApi {
     private volatile AdminMetrics metrics = AdminMetrics.NOOP;
     private final BodyHandler bodyHandler;
 
-    private AdminApi(Vertx vertx, AdminConfig config, Pool pool, CallRegistry calls, Supplier<RecordingArchive> archive,
+    private AdminApi(Vertx vertx, AdminConfig config, Pool pool, CallDirectory calls, Supplier<RecordingArchive> archive,
                      RecordingQuarantine quarantine, CallerIdentity identity, PrivacyServices privacy, Keyring keyring,
                      AuditAnchoring anchoring,
                      Clock clock) {
@@ -116,7 +116,7 @@ public final class AdminApi {
      * Mounts every route on the router; the archive supplier may return null (audio then answers
      * 503), and so may the quarantine be null (its routes then answer 503).
      */
-    public static AdminApi mount(Router router, Vertx vertx, AdminConfig config, Pool pool, CallRegistry calls,
+    public static AdminApi mount(Router router, Vertx vertx, AdminConfig config, Pool pool, CallDirectory calls,
                                  Supplier<RecordingArchive> archive, RecordingQuarantine quarantine,
                                  CallerIdentity identity, PrivacyServices privacy, Keyring keyring, AuditAnchoring anchoring,
                                  Clock clock) {
@@ -576,7 +576,7 @@ public final class AdminApi {
         return secondFactors;
     }
 
-    CallRegistry calls() {
+    CallDirectory calls() {
         return calls;
     }
 

@@ -41,7 +41,8 @@ final class CallRoutes {
                         + "URL-encode + as %2B)")));
     }
 
-    private static final String[] FILTERS = {"from", "to", "caller", "outcome", "has_recording", "limit", "cursor"};
+    private static final String[] FILTERS = {"from", "to", "caller", "outcome", "has_recording", "server", "limit",
+        "cursor"};
 
     /**
      * GET /calls: deprecated with a caller number (the number lands in proxy and access logs);
@@ -62,13 +63,16 @@ final class CallRoutes {
         Optional<String> subject = subject(api, q);
         Optional<String> outcome = q.oneOf("outcome", OUTCOMES);
         Optional<Boolean> hasRecording = q.bool("has_recording");
+        // the Asterisk server's name as configured; an unknown name simply finds nothing
+        Optional<String> server = q.string("server");
         int limit = q.limit();
         Optional<Cursor> cursor = Cursor.from(q);
         JsonObject filters = Api.compact(new JsonObject().put("from", Api.time(range[0])).put("to", Api.time(range[1]))
                 .put("caller", subject.orElse(null)).put("outcome", outcome.orElse(null))
-                .put("has_recording", hasRecording.orElse(null)).put("cursor", cursor.isPresent() ? true : null));
+                .put("has_recording", hasRecording.orElse(null)).put("server", server.orElse(null))
+                .put("cursor", cursor.isPresent() ? true : null));
         CallSearchRepository.Filter filter = new CallSearchRepository.Filter(range[0], range[1], subject.orElse(null),
-                outcome.orElse(null), hasRecording.orElse(null), cursor.orElse(null));
+                outcome.orElse(null), hasRecording.orElse(null), cursor.orElse(null), server.orElse(null));
         Future<?> audited = subject.isPresent() ? api.auditAllowedForSubject(ctx, subject.get(), null, filters)
                 : api.auditAllowed(ctx, "call", null, null, filters);
         Api.reply(ctx, audited
@@ -83,7 +87,8 @@ final class CallRoutes {
 
     static JsonObject json(CallSearchRepository.CallSummary c) {
         String state = c.recordingArchiveState();
-        return new JsonObject().put("id", c.id().toString()).put("started_at", Api.time(c.startedAt()))
+        return new JsonObject().put("id", c.id().toString()).put("server", c.server())
+                .put("started_at", Api.time(c.startedAt()))
                 .put("ended_at", Api.time(c.endedAt())).put("caller", c.caller()).put("outcome", c.outcome())
                 .put("phase", c.phase()).put("recording_state", c.recordingState()).put("paused", c.paused())
                 .put("consent_id", Api.id(c.consentId())).put("restricted", c.restricted())
@@ -123,7 +128,7 @@ final class CallRoutes {
     }
 
     static JsonObject json(CallSearchRepository.CallDetail c) {
-        return new JsonObject().put("id", c.id().toString()).put("channel_id", c.channelId())
+        return new JsonObject().put("id", c.id().toString()).put("server", c.server()).put("channel_id", c.channelId())
                 .put("channel_name", c.channelName()).put("linked_id", c.linkedId()).put("caller", c.caller())
                 .put("asterisk_id", c.asteriskId()).put("started_at", Api.time(c.startedAt()))
                 .put("ended_at", Api.time(c.endedAt())).put("phase", c.phase()).put("outcome", c.outcome())

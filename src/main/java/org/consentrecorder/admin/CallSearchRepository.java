@@ -27,21 +27,25 @@ public final class CallSearchRepository {
         this.pool = pool;
     }
 
-    /** Search filters; null means "any". {@code after} continues a page (newest first). */
-    public record Filter(Instant from, Instant to, String subject, String outcome, Boolean hasRecording, Cursor after) {
+    /**
+     * Search filters; null means "any". {@code after} continues a page (newest first); {@code server} is an Asterisk
+     * server's name.
+     */
+    public record Filter(Instant from, Instant to, String subject, String outcome, Boolean hasRecording, Cursor after,
+                         String server) {
     }
 
     /** A call in a search result, with its recording's id and archive state when it has one. */
     public record CallSummary(UUID id, Instant startedAt, Instant endedAt, String caller, String outcome, String phase,
                               String recordingState, boolean paused, UUID consentId, UUID recordingId,
-                              String recordingArchiveState, boolean restricted) {
+                              String recordingArchiveState, boolean restricted, String server) {
     }
 
     /** A call as the detail view shows it (the durable call state, without internal ids). */
     public record CallDetail(UUID id, String channelId, String channelName, String linkedId, String caller,
                              String asteriskId, Instant startedAt, Instant endedAt, String phase, String outcome,
                              UUID consentId, String recordingName, String recordingState, boolean paused,
-                             Instant updatedAt, boolean restricted) {
+                             Instant updatedAt, boolean restricted, String server) {
     }
 
     /** One pause or resume of the call's recording. */
@@ -53,9 +57,10 @@ public final class CallSearchRepository {
     /** Up to {@code limit} calls, newest first. A call "has a recording" when its recording is verified or archived. */
     public Future<List<CallSummary>> search(Filter f, int limit) {
         List<Object> params = Arrays.asList(ts(f.from()), ts(f.to()), f.subject(), f.outcome(), f.hasRecording(),
-                f.after() == null ? null : f.after().time(), f.after() == null ? null : f.after().id(), limit);
+                f.after() == null ? null : f.after().time(), f.after() == null ? null : f.after().id(), limit,
+                f.server());
         return pool.preparedQuery("select c.id, c.started_at, c.ended_at, c.caller_subject as caller, "
-                        + "c.outcome, c.phase, c.recording_state, c.paused, c.consent_id, "
+                        + "c.outcome, c.phase, c.recording_state, c.paused, c.consent_id, c.server, "
                         + "r.id as recording_id, r.state as recording_archive_state, "
                         + RestrictionRepository.restricted("c.id", "c.caller_subject") + " as restricted "
                         + "from call c left join recording r on r.call_id = c.id "
@@ -65,6 +70,7 @@ public final class CallSearchRepository {
                         + "and ($4::text is null or c.outcome = $4) "
                         + "and ($5::boolean is null or (coalesce(r.state in " + ArchiveState.PLAYABLE_SQL + ", false) = $5)) "
                         + "and ($6::timestamptz is null or (c.started_at, c.id) < ($6, $7::uuid)) "
+                        + "and ($9::text is null or c.server = $9) "
                         + "order by c.started_at desc, c.id desc limit $8")
                 .execute(Tuple.wrap(params))
                 .map(rows -> {
@@ -74,7 +80,7 @@ public final class CallSearchRepository {
                                 r.getString("caller"), r.getString("outcome"), r.getString("phase"),
                                 r.getString("recording_state"), r.getBoolean("paused"), r.getUUID("consent_id"),
                                 r.getUUID("recording_id"), r.getString("recording_archive_state"),
-                                r.getBoolean("restricted")));
+                                r.getBoolean("restricted"), r.getString("server")));
                     }
                     return out;
                 });
@@ -83,7 +89,7 @@ public final class CallSearchRepository {
     public Future<Optional<CallDetail>> find(UUID id) {
         return pool.preparedQuery("select id, channel_id, channel_name, linked_id, caller_subject as caller, "
                         + "asterisk_id, started_at, ended_at, phase, outcome, consent_id, recording_name, "
-                        + "recording_state, paused, updated_at, "
+                        + "recording_state, paused, updated_at, server, "
                         + RestrictionRepository.restricted("call.id", "call.caller_subject") + " as restricted "
                         + "from call where id = $1")
                 .execute(Tuple.of(id))
@@ -97,7 +103,7 @@ public final class CallSearchRepository {
                             r.getString("asterisk_id"), instant(r, "started_at"), instant(r, "ended_at"),
                             r.getString("phase"), r.getString("outcome"), r.getUUID("consent_id"),
                             r.getString("recording_name"), r.getString("recording_state"), r.getBoolean("paused"),
-                            instant(r, "updated_at"), r.getBoolean("restricted")));
+                            instant(r, "updated_at"), r.getBoolean("restricted"), r.getString("server")));
                 });
     }
 

@@ -53,7 +53,8 @@ final class LiveCallRoutes {
                             .toList();
                     JsonArray items = new JsonArray();
                     matching.stream().skip(offset).limit(limit).forEach(c -> items.add(new JsonObject()
-                            .put("call_id", c.callId().toString()).put("channel_id", c.channelId())
+                            .put("call_id", c.callId().toString()).put("server", c.server())
+                            .put("channel_id", c.channelId())
                             .put("phase", c.phase().wire())
                             .put("outcome", c.outcome() == null ? null : c.outcome().wire())
                             .put("recording", c.recording()).put("paused", c.paused())

@@ -44,6 +44,7 @@ final class QuarantineRoutes {
 
     static JsonObject json(QuarantinedRecording q) {
         return new JsonObject().put("name", q.name()).put("call_id", Api.id(q.callId())).put("format", q.format())
+                .put("server", q.server())
                 .put("status", q.status().wire()).put("found_at", Api.time(q.foundAt()))
                 .put("delete_after", Api.time(q.deleteAfter())).put("deleted_at", Api.time(q.deletedAt()))
                 .put("last_decision", q.lastDecision() == null ? null : json(q.lastDecision()));

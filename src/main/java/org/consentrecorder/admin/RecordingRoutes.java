@@ -101,6 +101,7 @@ final class RecordingRoutes {
 
     static JsonObject json(RecordingSearchRepository.RecordingInfo r) {
         return new JsonObject().put("id", r.id().toString()).put("call_id", r.callId().toString())
+                .put("server", r.server())
                 .put("consent_id", Api.id(r.consentId())).put("caller", r.caller()).put("format", r.format())
                 .put("codec", r.codec())
                 .put("state", r.state()).put("duration_seconds", r.durationSeconds())

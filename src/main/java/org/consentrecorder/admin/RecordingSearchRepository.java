@@ -20,7 +20,7 @@ import org.consentrecorder.privacy.RestrictionRepository;
  */
 public final class RecordingSearchRepository {
     private static final String COLUMNS = "select id, call_id, consent_id, subject as caller, format, state, "
-            + "duration_seconds, plaintext_bytes, finished_at, archived_at, codec, "
+            + "duration_seconds, plaintext_bytes, finished_at, archived_at, codec, server, "
             + RestrictionRepository.restricted("recording.call_id", "recording.subject") + " as restricted";
 
     private final Pool pool;
@@ -36,7 +36,7 @@ public final class RecordingSearchRepository {
     /** A recording's metadata as operators see it. */
     public record RecordingInfo(UUID id, UUID callId, UUID consentId, String caller, String format, String state,
                                 Integer durationSeconds, Long plaintextBytes, Instant finishedAt, Instant archivedAt,
-                                String codec, boolean restricted) {
+                                String codec, boolean restricted, String server) {
         /** Only a verified or archived recording has audio to play. */
         public boolean playable() {
             return state != null && ArchiveState.fromWire(state).playable();
@@ -75,7 +75,8 @@ public final class RecordingSearchRepository {
             out.add(new RecordingInfo(r.getUUID("id"), r.getUUID("call_id"), r.getUUID("consent_id"),
                     r.getString("caller"), r.getString("format"), r.getString("state"), r.getInteger("duration_seconds"),
                     r.getLong("plaintext_bytes"), CallSearchRepository.instant(r, "finished_at"),
-                    CallSearchRepository.instant(r, "archived_at"), r.getString("codec"), r.getBoolean("restricted")));
+                    CallSearchRepository.instant(r, "archived_at"), r.getString("codec"), r.getBoolean("restricted"),
+                    r.getString("server")));
         }
         return out;
     }

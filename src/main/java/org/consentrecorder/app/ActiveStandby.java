@@ -14,8 +14,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Holds or waits for the lease on this instance's Asterisk server (store.ServerLease) and says whether this instance
- * may act on that server now. The holder renews every {@code ttl / 6}; a standby tries to take the lease as often.
+ * Holds or waits for the lease on one Asterisk server (store.ServerLease) and says whether this instance may act on
+ * that server now. There is one per configured server: an instance may hold some servers and stand by for others. The holder renews every {@code ttl / 6}; a standby tries to take the lease as often.
  *
  * <p>The holder trusts its lease only until {@code ttl} minus a fifth after it last <em>sent</em> a successful renewal,
  * by its own monotonic clock: the database extended the lease to at least {@code ttl} after that moment, so the holder

@@ -1,6 +1,9 @@
 package org.consentrecorder.app;
 
+import org.consentrecorder.ari.AriClients;
+import org.consentrecorder.ari.AriServer;
 import org.consentrecorder.ari.AriSettings;
+import org.consentrecorder.call.CallDirectory;
 import org.consentrecorder.call.CallSettingsLoader;
 import io.vertx.core.AbstractVerticle;
 import io.vertx.core.DeploymentOptions;
@@ -70,8 +73,8 @@ public final class Application implements AutoCloseable {
     private final Vertx vertx;
     private final Pool pool;
     private final CallRepository repository;
-    private final CallRegistry registry;
-    private final AriConnection ari;
+    private final CallDirectory calls;
+    private final java.util.Map<String, ServerUnit> units;
     private final HttpServer httpServer;
     private final Router router;
     private final AtomicReference<RecordingArchive> archive;
@@ -83,10 +86,10 @@ public final class Application implements AutoCloseable {
     private final HttpServer metricsServer;
     private volatile AdminApi adminApi;
     private volatile AuditAnchoring auditAnchoring;
-    private volatile ActiveStandby standby;
 
     private Application(AppConfig config, DatabaseServer database, Vertx vertx, Pool pool, CallRepository repository,
-                        CallRegistry registry, AriConnection ari, HttpServer httpServer, Router router,
+                        CallDirectory calls, java.util.Map<String, ServerUnit> units, HttpServer httpServer,
+                        Router router,
                         AtomicReference<RecordingArchive> archive, ArchivePipeline pipeline,
                         SubjectKeyStore subjectKeys, PrivacyServices privacy, Observability observability,
                         HttpServer metricsServer) {
@@ -100,8 +103,8 @@ public final class Application implements AutoCloseable {
         this.vertx = vertx;
         this.pool = pool;
         this.repository = repository;
-        this.registry = registry;
-        this.ari = ari;
+        this.calls = calls;
+        this.units = units;
         this.httpServer = httpServer;
         this.router = router;
         this.archive = archive;
@@ -157,131 +160,110 @@ public final class Application implements AutoCloseable {
             DurabilitySettings durability = await(DurabilitySettings.read(pool));
             durability.problems().forEach(p -> LOG.warn("database {}: {}", database.describe(), p));
             Holder holder = new Holder();
-            // active/standby: this instance acts on its Asterisk server only while it holds the server's lease
+            // one unit per Asterisk server: its lease (active/standby), its calls and its ARI connection; a server
+            // going away, reconnecting or changing hands touches only its own unit
             LeaseSettings leaseSettings = config.lease();
-            ActiveStandby standby = !leaseSettings.enabled() ? null : new ActiveStandby(vertx,
-                    new ServerLease(pool, leaseSettings.server(), leaseSettings.instanceId()), leaseSettings,
-                    generation -> {
-                        holder.ari.start();
-                        return Future.succeededFuture();
-                    },
-                    why -> {
-                        holder.registry.relinquishAll("this instance no longer holds the ARI server: " + why);
-                        holder.ari.stop();
-                    },
-                    // a standby runs the CPU part of the warm-up while it waits (no request to Asterisk), so that
-                    // a take-over pays only for opening its connections (issue 14: the first pause must be warm)
-                    () -> vertx.executeBlocking(() -> HotPathWarmup.exercise(
-                            new org.consentrecorder.ari.AriEventDecoder(
-                                    org.consentrecorder.ari.AriBindingSelector.newest()),
-                            config.calls(), HotPathWarmup.FIRST_ROUNDS), false).onComplete(ar -> {
-                                if (ar.succeeded()) {
-                                    holder.prewarmed = true;
-                                    LOG.info("standby: hot path warmed for a take-over");
-                                } else {
-                                    LOG.warn("standby: warming the hot path failed: {}", ar.cause().getMessage());
-                                }
-                            }));
-            holder.standby = standby;
-            CallRepository repository = standby == null ? new CallRepository(pool, subjectKeys::suppressionDigest)
-                    : new CallRepository(pool, subjectKeys::suppressionDigest, standby);
+            java.util.Map<String, ServerUnit> units = new java.util.LinkedHashMap<>();
+            java.util.concurrent.atomic.AtomicBoolean warmingStarted = new java.util.concurrent.atomic.AtomicBoolean();
+            for (AriServer server : config.ari().servers()) {
+                ServerUnit unit = new ServerUnit(server);
+                units.put(server.name(), unit);
+                // active/standby: this instance acts on the server only while it holds the server's lease
+                unit.standby = !leaseSettings.enabled() ? null : new ActiveStandby(vertx,
+                        new ServerLease(pool, server.name(), leaseSettings.instanceId()), leaseSettings,
+                        generation -> {
+                            unit.ari.start();
+                            return Future.succeededFuture();
+                        },
+                        why -> {
+                            unit.registry.relinquishAll("this instance no longer holds ARI server '" + server.name()
+                                    + "': " + why);
+                            unit.ari.stop();
+                        },
+                        // a standby runs the CPU part of the warm-up while it waits (no request to Asterisk), so that
+                        // a take-over pays only for opening its connections (issue 14: the first pause must be warm);
+                        // once per process, whichever server it first stands by for
+                        () -> {
+                            if (!warmingStarted.compareAndSet(false, true)) {
+                                return;
+                            }
+                            vertx.executeBlocking(() -> HotPathWarmup.exercise(
+                                    new org.consentrecorder.ari.AriEventDecoder(
+                                            org.consentrecorder.ari.AriBindingSelector.newest()),
+                                    config.calls(), HotPathWarmup.FIRST_ROUNDS), false).onComplete(ar -> {
+                                        if (ar.succeeded()) {
+                                            holder.prewarmed = true;
+                                            LOG.info("standby: hot path warmed for a take-over");
+                                        } else {
+                                            LOG.warn("standby: warming the hot path failed: {}", ar.cause().getMessage());
+                                        }
+                                    });
+                        });
+                unit.repository = new CallRepository(pool, subjectKeys::suppressionDigest, server.name(),
+                        unit.standby == null ? org.consentrecorder.store.Fence.NONE : unit.standby);
+            }
+            CallRepository repository = units.values().iterator().next().repository;
             await(repository.registerNotices(config.calls().ivr().notices().all()));
 
             CallShards shards = await(CallShards.deploy(vertx, VertxOptions.DEFAULT_EVENT_LOOP_POOL_SIZE));
-            // withheld whenever this instance may not act on the server (standby, or its lease past its own deadline)
-            Supplier<AriClient> ariClient = standby == null
-                    ? () -> holder.ari == null ? null : holder.ari.client()
-                    : () -> holder.ari == null || !standby.mayAct() ? null : holder.ari.client();
+            // each server's client, withheld whenever this instance may not act on that server (standby, or its
+            // lease past its own deadline)
+            AriClients ariClients = new AriClients() {
+                @Override
+                public AriClient client(String server) {
+                    ServerUnit unit = units.get(server);
+                    return unit == null ? null : unit.client();
+                }
+
+                @Override
+                public java.util.List<String> servers() {
+                    return java.util.List.copyOf(units.keySet());
+                }
+            };
             ArchiveRepository archiveRepository = new ArchiveRepository(pool);
             Promise<ArchivePipeline> pipelineReady = Promise.promise();
             await(vertx.deployVerticle(new AbstractVerticle() {
                 @Override
                 public void start() {
-                    pipelineReady.complete(new ArchivePipeline(vertx, context, archiveRepository, ariClient,
+                    pipelineReady.complete(new ArchivePipeline(vertx, context, archiveRepository, ariClients,
                             subjectKeys, config.archive(), checkpoints, Clock.systemUTC()));
                 }
             }, new DeploymentOptions()));
             ArchivePipeline pipeline = await(pipelineReady.future());
             String format = config.calls().recording().format();
-            CallRegistry registry = new CallRegistry(vertx, shards, config.calls(), repository, ariClient,
-                    Clock.systemUTC(), config.ari().endpoint().application(),
-                    (callId, name, consentId, subject, duration) -> pipeline.recordingFinished(callId, name, consentId,
-                            ArchivePipeline.subjectOf(subject, callId), format, duration));
             int perLoop = Math.max(4, ARI_CONNECTIONS / VertxOptions.DEFAULT_EVENT_LOOP_POOL_SIZE);
-            // after every (re)connect: calls first (events wait for it), then the stored recordings
-            AriConnection.Listener listener = new AriConnection.Listener() {
-                private boolean warmed;
-
-                @Override
-                public Future<Void> beforeSubscribe(AriClient client, org.consentrecorder.ari.AriEventDecoder decoder) {
-                    // the first pause after a start or a take-over must not pay for cold code and
-                    // unopened connections (issue 14): warm the path before any event can arrive
-                    boolean first = !warmed && !holder.prewarmed;
-                    warmed = true;
-                    return HotPathWarmup.run(vertx, decoder, config.calls(), shards.contexts(), () -> client,
-                            perLoop, first);
+            for (ServerUnit unit : units.values()) {
+                String name = unit.server.name();
+                CallRegistry registry = new CallRegistry(vertx, shards, config.calls(), unit.repository, unit::client,
+                        Clock.systemUTC(), config.ari().application(),
+                        (callId, recording, consentId, subject, duration) -> pipeline.recordingFinished(name, callId,
+                                recording, consentId, ArchivePipeline.subjectOf(subject, callId), format, duration));
+                unit.registry = registry;
+                unit.ari = await(deployConnection(vertx, config.ari(), config.calls(), unit, shards, pipeline, holder, perLoop));
+                if (unit.standby != null) {
+                    unit.ari.identifyAs(leaseSettings.instanceId());
                 }
-
-                @Override
-                public Future<Void> resync(AriClient client) {
-                    return registry.resync(client).onSuccess(v -> pipeline.reconcile()
-                            .onFailure(e -> LOG.warn("archive reconciliation failed: {}", ExternalText.forLog(e.getMessage()))));
-                }
-
-                @Override
-                public void onEvent(ch.loway.oss.ari4java.generated.models.Message event) {
-                    registry.onEvent(event);
-                }
-
-                @Override
-                public void onDisconnected() {
-                    registry.onDisconnected();
-                }
-            };
-
-            // the ARI connection owns one context: events leave it in the order Asterisk sent them
-            Promise<AriConnection> ariReady = Promise.promise();
-            await(vertx.deployVerticle(new AbstractVerticle() {
-                @Override
-                public void start() {
-                    AriSettings a = config.ari();
-                    // a client per event loop, so that a call's requests and their answers stay on the
-                    // call's thread; ARI_CONNECTIONS shared among the loops (http.conf sessionlimit: 100)
-                    // TCP_NODELAY (Vert.x's default, set here so it stays): a pause is one small request
-                    // that must leave at once, not wait for Nagle to coalesce it with nothing
-                    AriConnection connection = new AriConnection(vertx, context, a.endpoint(),
-                            () -> vertx.createHttpClient(a.tls(new HttpClientOptions().setKeepAlive(true).setTcpNoDelay(true)
-                                            .setConnectTimeout((int) a.requestTimeout().toMillis())),
-                                    new PoolOptions().setHttp1MaxSize(perLoop)),
-                            () -> vertx.createHttpClient(a.tls(new HttpClientOptions().setKeepAlive(true).setTcpNoDelay(true)
-                                            .setConnectTimeout((int) a.requestTimeout().toMillis())),
-                                    new PoolOptions().setHttp1MaxSize(ARI_CONTROL_CONNECTIONS_PER_LOOP)),
-                            vertx.createWebSocketClient(a.tls(new WebSocketClientOptions().setMaxFrameSize(1 << 20)
-                                    .setMaxMessageSize(16 << 20).setTcpNoDelay(true))),
-                            a.requestTimeout(), a.reconnectMin(), a.reconnectMax(), listener);
-                    registry.scheduleSweep(a.sweepInterval(), connection::connected);
-                    ariReady.complete(connection);
-                }
-            }, new DeploymentOptions()));
-            AriConnection ari = await(ariReady.future());
-            if (standby != null) {
-                ari.identifyAs(leaseSettings.instanceId());
             }
-            holder.ari = ari;
-            holder.registry = registry;
+            CallDirectory calls = new CallDirectory(units.values().stream().map(u -> u.registry).toList());
+            java.util.Map<String, AriConnection> connections = new java.util.LinkedHashMap<>();
+            units.forEach((name, unit) -> connections.put(name, unit.ari));
+            java.util.function.Predicate<String> standingBy = name -> {
+                ServerUnit unit = units.get(name);
+                return unit != null && unit.standby != null && unit.standby.standingBy();
+            };
 
             // the audit key is derived from the keyring and never stored; anchors go outside the database
             AuditAnchoring auditAnchoring = new AuditAnchoring(vertx, pool, AuditChainKeys.of(keyring), config.audit(),
                     Clock.systemUTC());
             await(AdminBootstrap.run(vertx, pool, config.admin(), auditAnchoring.keys(), Clock.systemUTC()));
             Router router = Router.router(vertx);
-            HealthRoutes.mount(router, ari, pool, standby == null ? () -> false : standby::standingBy);
+            HealthRoutes.mount(router, connections, pool, standingBy);
             // audio is decrypted through the encrypted archive; tests may plug in another with useRecordingArchive
             AtomicReference<RecordingArchive> archive = new AtomicReference<>(
                     new EncryptedArchive(vertx, archiveRepository, subjectKeys));
-            PrivacyServices privacy = new PrivacyServices(vertx, pool, registerFacts(config), subjectKeys, ariClient, archive::get,
+            PrivacyServices privacy = new PrivacyServices(vertx, pool, registerFacts(config), subjectKeys, ariClients, archive::get,
                     Clock.systemUTC(), privacyCheckpoints);
-            AdminApi adminApi = AdminApi.mount(router, vertx, config.admin(), pool, registry, archive::get,
+            AdminApi adminApi = AdminApi.mount(router, vertx, config.admin(), pool, calls, archive::get,
                     pipeline.quarantine(), config.calls().ivr().identity(), privacy, keyring, auditAnchoring,
                     Clock.systemUTC());
             holder.adminApi = adminApi;
@@ -289,7 +271,8 @@ public final class Application implements AutoCloseable {
             HttpServerOptions serverOptions = guard.apply(new HttpServerOptions());
             config.admin().tls().ifPresent(tls -> serverOptions.setSsl(true).setKeyCertOptions(new PemKeyCertOptions()
                     .setCertPath(tls.certificate().toString()).setKeyPath(tls.key().toString())));
-            observability.attach(new Observability.Observed(vertx, pool, ari, registry, pipeline, privacy.retention(),
+            observability.attach(new Observability.Observed(vertx, pool, connections, standingBy, calls, pipeline,
+                    privacy.retention(),
                     config.privacy().retentionInterval(), adminApi, VertxOptions.DEFAULT_EVENT_LOOP_POOL_SIZE,
                     Clock.systemUTC()));
             HttpServer metricsServer = await(observability.mount(router, adminApi, serverOptions));
@@ -299,16 +282,18 @@ public final class Application implements AutoCloseable {
                     config.admin().tls().isPresent() ? "S" : "", config.http().host(), server.actualPort(),
                     AdminApi.BASE);
 
-            if (standby == null) {
-                ari.start();
-            } else {
-                // the lease first: the ARI connection opens once this instance holds its server
-                await(vertx.deployVerticle(new AbstractVerticle() {
-                    @Override
-                    public void start() {
-                        standby.start(context);
-                    }
-                }, new DeploymentOptions()));
+            for (ServerUnit unit : units.values()) {
+                if (unit.standby == null) {
+                    unit.ari.start();
+                } else {
+                    // the lease first: the ARI connection opens once this instance holds the server
+                    await(vertx.deployVerticle(new AbstractVerticle() {
+                        @Override
+                        public void start() {
+                            unit.standby.start(context);
+                        }
+                    }, new DeploymentOptions()));
+                }
             }
             pipeline.start();
             auditAnchoring.start();
@@ -319,11 +304,10 @@ public final class Application implements AutoCloseable {
                     privacy.retention().start(context);
                 }
             }, new DeploymentOptions()));
-            Application app = new Application(config, database, vertx, pool, repository, registry, ari, server, router,
+            Application app = new Application(config, database, vertx, pool, repository, calls, units, server, router,
                     archive, pipeline, subjectKeys, privacy, observability, metricsServer);
             app.adminApi = holder.adminApi;
             app.auditAnchoring = auditAnchoring;
-            app.standby = standby;
             return app;
         } catch (Exception e) {
             vertx.close();
@@ -332,18 +316,110 @@ public final class Application implements AutoCloseable {
         }
     }
 
-    /** The ARI connection is created inside a verticle; the registry reads it through this. */
+    /** What start-up shares between its steps and callbacks. */
     private static final class Holder {
-        volatile AriConnection ari;
         volatile AdminApi adminApi;
-        volatile ActiveStandby standby;
-        volatile CallRegistry registry;
         volatile boolean prewarmed;
     }
 
-    /** True while this instance holds its Asterisk server's lease (the others stand by). */
+    /**
+     * One Asterisk server as this instance serves it: its lease (with CR_HA), its calls and its ARI connection. The
+     * connection is created inside a verticle; the callbacks read it through this.
+     */
+    private static final class ServerUnit {
+        final AriServer server;
+        volatile ActiveStandby standby;
+        volatile CallRepository repository;
+        volatile CallRegistry registry;
+        volatile AriConnection ari;
+
+        ServerUnit(AriServer server) {
+            this.server = server;
+        }
+
+        /** The server's client, or null while not connected or while this instance may not act on the server. */
+        AriClient client() {
+            AriConnection connection = ari;
+            if (connection == null || (standby != null && !standby.mayAct())) {
+                return null;
+            }
+            return connection.client();
+        }
+    }
+
+    /**
+     * The ARI connection of one server, owning one context: its events leave it in the order Asterisk sent them.
+     * After every (re)connect: that server's calls first (its events wait for it), then its stored recordings.
+     */
+    private static Future<AriConnection> deployConnection(Vertx vertx, AriSettings a,
+                                                          org.consentrecorder.call.CallSettings callSettings,
+                                                          ServerUnit unit, CallShards shards, ArchivePipeline pipeline, Holder holder,
+                                                          int perLoop) {
+        CallRegistry registry = unit.registry;
+        String name = unit.server.name();
+        AriConnection.Listener listener = new AriConnection.Listener() {
+            private boolean warmed;
+
+            @Override
+            public Future<Void> beforeSubscribe(AriClient client, org.consentrecorder.ari.AriEventDecoder decoder) {
+                // the first pause after a start or a take-over must not pay for cold code and
+                // unopened connections (issue 14): warm the path before any event can arrive
+                boolean first = !warmed && !holder.prewarmed;
+                warmed = true;
+                return HotPathWarmup.run(vertx, decoder, callSettings, shards.contexts(), () -> client,
+                        perLoop, first);
+            }
+
+            @Override
+            public Future<Void> resync(AriClient client) {
+                return registry.resync(client).onSuccess(v -> pipeline.reconcile(name)
+                        .onFailure(e -> LOG.warn("archive reconciliation of ARI server '{}' failed: {}", name,
+                                ExternalText.forLog(e.getMessage()))));
+            }
+
+            @Override
+            public void onEvent(ch.loway.oss.ari4java.generated.models.Message event) {
+                registry.onEvent(event);
+            }
+
+            @Override
+            public void onDisconnected() {
+                registry.onDisconnected();
+            }
+        };
+        Promise<AriConnection> ariReady = Promise.promise();
+        return vertx.deployVerticle(new AbstractVerticle() {
+            @Override
+            public void start() {
+                // a client per event loop, so that a call's requests and their answers stay on the
+                // call's thread; ARI_CONNECTIONS shared among the loops (http.conf sessionlimit: 100)
+                // TCP_NODELAY (Vert.x's default, set here so it stays): a pause is one small request
+                // that must leave at once, not wait for Nagle to coalesce it with nothing
+                AriConnection connection = new AriConnection(vertx, context, unit.server.endpoint(),
+                        () -> vertx.createHttpClient(a.tls(new HttpClientOptions().setKeepAlive(true).setTcpNoDelay(true)
+                                        .setConnectTimeout((int) a.requestTimeout().toMillis())),
+                                new PoolOptions().setHttp1MaxSize(perLoop)),
+                        () -> vertx.createHttpClient(a.tls(new HttpClientOptions().setKeepAlive(true).setTcpNoDelay(true)
+                                        .setConnectTimeout((int) a.requestTimeout().toMillis())),
+                                new PoolOptions().setHttp1MaxSize(ARI_CONTROL_CONNECTIONS_PER_LOOP)),
+                        vertx.createWebSocketClient(a.tls(new WebSocketClientOptions().setMaxFrameSize(1 << 20)
+                                .setMaxMessageSize(16 << 20).setTcpNoDelay(true))),
+                        a.requestTimeout(), a.reconnectMin(), a.reconnectMax(), listener);
+                registry.scheduleSweep(a.sweepInterval(), connection::connected);
+                ariReady.complete(connection);
+            }
+        }, new DeploymentOptions()).compose(id -> ariReady.future());
+    }
+
+    /** True while this instance holds the lease of every Asterisk server it serves (without CR_HA: always). */
     public boolean holdsServer() {
-        return standby == null || standby.holding();
+        return units.values().stream().allMatch(u -> u.standby == null || u.standby.holding());
+    }
+
+    /** True while this instance holds the lease of Asterisk server {@code server} (without CR_HA: always). */
+    public boolean holdsServer(String server) {
+        ServerUnit unit = units.get(server);
+        return unit != null && (unit.standby == null || unit.standby.holding());
     }
 
     /** The admin API (tests count password hashes through it). */
@@ -375,12 +451,23 @@ public final class Application implements AutoCloseable {
         archive.set(recordingArchive);
     }
 
+    /** The first (with CR_ARI_URL the only) Asterisk server's ARI connection. */
     public AriConnection ari() {
-        return ari;
+        return units.values().iterator().next().ari;
     }
 
-    public CallRegistry calls() {
-        return registry;
+    /** The ARI connection of Asterisk server {@code server}. */
+    public AriConnection ari(String server) {
+        ServerUnit unit = units.get(server);
+        if (unit == null) {
+            throw new IllegalArgumentException("no ARI server " + server);
+        }
+        return unit.ari;
+    }
+
+    /** The live calls of every Asterisk server. */
+    public CallDirectory calls() {
+        return calls;
     }
 
     public Pool pool() {
@@ -427,18 +514,22 @@ public final class Application implements AutoCloseable {
         privacy.retention().stop();
         pipeline.stop();
         observability.close();
-        try {
-            await(ari.stop());
-        } catch (Exception e) {
-            LOG.debug("stopping ARI: {}", ExternalText.forLog(e.getMessage()));
-        }
-        try {
-            // given up at once, so that a standby takes over without waiting for the lease to expire
-            if (standby != null) {
-                await(standby.stop());
+        for (ServerUnit unit : units.values()) {
+            try {
+                await(unit.ari.stop());
+            } catch (Exception e) {
+                LOG.debug("stopping ARI of server '{}': {}", unit.server.name(), ExternalText.forLog(e.getMessage()));
             }
-        } catch (Exception e) {
-            LOG.debug("releasing the lease: {}", e.getMessage());
+        }
+        for (ServerUnit unit : units.values()) {
+            try {
+                // given up at once, so that a standby takes over without waiting for the lease to expire
+                if (unit.standby != null) {
+                    await(unit.standby.stop());
+                }
+            } catch (Exception e) {
+                LOG.debug("releasing the lease of server '{}': {}", unit.server.name(), e.getMessage());
+            }
         }
         await(vertx.close());
         database.close();

@@ -105,29 +105,43 @@ final class CheckCommand implements Callable<Integer> {
         }
     }
 
+    /** Every configured Asterisk server: reachable, credentials accepted, a known ARI version. */
     private int checkAri(Vertx vertx, AppConfig config) {
-        AriSettings a = config.ari();
+        int failed = 0;
+        for (org.consentrecorder.ari.AriServer server : config.ari().servers()) {
+            failed += checkAri(vertx, config.ari(), server);
+        }
+        return failed == 0 ? 0 : 1;
+    }
+
+    private int checkAri(Vertx vertx, AriSettings a, org.consentrecorder.ari.AriServer server) {
         HttpClientAgent client = vertx.createHttpClient(a.tls(new io.vertx.core.http.HttpClientOptions()));
-        VertxAriHttpClient http = new VertxAriHttpClient(client, a.endpoint(), a.requestTimeout());
+        VertxAriHttpClient http = new VertxAriHttpClient(client, server.endpoint(), a.requestTimeout());
+        String what = "ARI '" + server.name() + "' " + server.endpoint().describe();
+        String credentials = AriSettings.ARI_USER + " and " + AriSettings.ARI_PASSWORD + " (with " + AriSettings.ARI_SERVERS
+                + ": " + AriSettings.ARI_SERVER_PREFIX + server.name().toUpperCase(java.util.Locale.ROOT)
+                + "_USER and _PASSWORD)";
         try {
             VertxAriHttpClient.Response res = Application.await(http.send("GET", "/api-docs/resources.json", List.of(), null));
             if (res.status() == 401) {
-                System.out.println("FAIL ARI " + a.endpoint().describe() + ": credentials refused (HTTP 401) - check "
-                        + AriSettings.ARI_USER + " and " + AriSettings.ARI_PASSWORD);
+                System.out.println("FAIL " + what + ": credentials refused (HTTP 401) - check " + credentials);
                 return 1;
             }
             if (!res.ok()) {
-                System.out.println("FAIL ARI " + a.endpoint().describe() + ": HTTP " + res.status());
+                System.out.println("FAIL " + what + ": HTTP " + res.status());
                 return 1;
             }
             String version = new JsonObject(res.body().toString(StandardCharsets.UTF_8)).getString("apiVersion");
             AriBindingSelector.Choice choice = AriBindingSelector.select(version);
-            System.out.println("ok   ARI " + a.endpoint().describe() + ": ARI " + version + ", binding "
+            System.out.println("ok   " + what + ": ARI " + version + ", binding "
                     + choice.binding().version() + choice.warning().map(w -> " (warning: " + w + ")").orElse(""));
             return 0;
         } catch (Exception e) {
-            System.out.println("FAIL ARI " + a.endpoint().describe() + ": " + rootMessage(e) + " - check " + AriSettings.ARI_URL);
+            System.out.println("FAIL " + what + ": " + rootMessage(e) + " - check " + AriSettings.ARI_URL + " (or "
+                    + AriSettings.ARI_SERVERS + ")");
             return 1;
+        } finally {
+            client.close();
         }
     }
 

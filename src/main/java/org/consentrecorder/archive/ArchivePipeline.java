@@ -13,9 +13,9 @@ import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.DoubleSupplier;
-import java.util.function.Supplier;
 import org.consentrecorder.archive.ArchiveRepository.RecordingRow;
 import org.consentrecorder.ari.AriClient;
+import org.consentrecorder.ari.AriClients;
 import org.consentrecorder.ari.Backoff;
 import org.consentrecorder.crypto.SubjectKeyStore;
 import org.slf4j.Logger;
@@ -40,7 +40,9 @@ public final class ArchivePipeline {
     private final Vertx vertx;
     private final Context context;
     private final ArchiveRepository repository;
-    private final Supplier<AriClient> ari;
+    private final AriClients ari;
+    /** Servers with recordings waiting that are not configured any more: each is logged once. */
+    private final Set<String> unknownServersLogged = ConcurrentHashMap.newKeySet();
     private final ArchiveSettings settings;
     private final Clock clock;
     private final Backoff backoff;
@@ -56,14 +58,14 @@ public final class ArchivePipeline {
     private boolean stopped;
     private volatile ArchiveMetrics metrics = ArchiveMetrics.NOOP;
 
-    public ArchivePipeline(Vertx vertx, Context context, ArchiveRepository repository, Supplier<AriClient> ari,
+    public ArchivePipeline(Vertx vertx, Context context, ArchiveRepository repository, AriClients ari,
                            SubjectKeyStore keys, ArchiveSettings settings, ArchiveCheckpoints checkpoints, Clock clock) {
         this(vertx, context, repository, ari, keys, settings, checkpoints, clock,
                 () -> ThreadLocalRandom.current().nextDouble());
     }
 
     /** As above, with the randomness of the retry jitter passed in. */
-    public ArchivePipeline(Vertx vertx, Context context, ArchiveRepository repository, Supplier<AriClient> ari,
+    public ArchivePipeline(Vertx vertx, Context context, ArchiveRepository repository, AriClients ari,
                            SubjectKeyStore keys, ArchiveSettings settings, ArchiveCheckpoints checkpoints, Clock clock,
                            DoubleSupplier random) {
         this(vertx, context, repository, ari, keys, settings, checkpoints, clock, random,
@@ -71,7 +73,7 @@ public final class ArchivePipeline {
     }
 
     /** As above, with the way files become stored plaintext passed in (the verification tests damage it). */
-    ArchivePipeline(Vertx vertx, Context context, ArchiveRepository repository, Supplier<AriClient> ari,
+    ArchivePipeline(Vertx vertx, Context context, ArchiveRepository repository, AriClients ari,
                     SubjectKeyStore keys, ArchiveSettings settings, ArchiveCheckpoints checkpoints, Clock clock,
                     DoubleSupplier random, AudioStorage storage) {
         this.vertx = vertx;
@@ -122,6 +124,7 @@ public final class ArchivePipeline {
             timers.add(vertx.setPeriodic(settings.reconcileInterval().toMillis(), t -> reconcile()
                     .onFailure(e -> LOG.warn("archive reconciliation failed: {}", ExternalText.forLog(e.getMessage())))));
             poll();
+            noteUnconfiguredServers();
         });
     }
 
@@ -133,11 +136,22 @@ public final class ArchivePipeline {
         });
     }
 
-    /** A consented recording ended on Asterisk: register it and archive it soon. */
+    /** A consented recording ended on Asterisk server {@code server}: register it and archive it soon. */
+    public Future<UUID> recordingFinished(String server, UUID callId, String name, UUID consentId, String subject,
+                                          String format, Integer durationSeconds) {
+        return repository.registerFinished(server, callId, name, consentId, subject, format, durationSeconds,
+                        clock.instant())
+                .onSuccess(id -> kick());
+    }
+
+    /**
+     * As above, for a deployment of one Asterisk server under its default name
+     * ({@value org.consentrecorder.ari.AriServer#DEFAULT_NAME}).
+     */
     public Future<UUID> recordingFinished(UUID callId, String name, UUID consentId, String subject, String format,
                                           Integer durationSeconds) {
-        return repository.registerFinished(callId, name, consentId, subject, format, durationSeconds, clock.instant())
-                .onSuccess(id -> kick());
+        return recordingFinished(org.consentrecorder.ari.AriServer.DEFAULT_NAME, callId, name, consentId, subject,
+                format, durationSeconds);
     }
 
     /** Look for due work now rather than at the next poll. */
@@ -154,31 +168,70 @@ public final class ArchivePipeline {
     }
 
     /**
-     * Compares Asterisk's stored recordings with the database now (also done periodically and at
-     * every ARI reconnect); the count is of recordings it acted on.
+     * Compares the stored recordings of every Asterisk server reachable from here with the database now (also done
+     * periodically); the count is of recordings it acted on.
      */
     public Future<Integer> reconcile() {
-        AriClient client = ari.get();
+        if (stopped) {
+            return Future.succeededFuture(0);
+        }
+        List<Future<Integer>> runs = new ArrayList<>();
+        for (String server : ari.servers()) {
+            runs.add(reconcile(server));
+        }
+        return Future.join(runs).transform(ar -> {
+            int acted = 0;
+            for (Future<Integer> run : runs) {
+                acted += run.succeeded() ? run.result() : 0;
+            }
+            Future<Integer> total = Future.succeededFuture(acted);
+            return runs.stream().filter(Future::failed).findFirst()
+                    .<Future<Integer>>map(f -> Future.failedFuture(f.cause())).orElse(total);
+        }).compose(acted -> quarantine.deleteOverdue().map(deleted -> acted + deleted))
+                .onComplete(ar -> noteUnconfiguredServers());
+    }
+
+    /** As {@link #reconcile()}, for one server (at its every ARI reconnect); 0 when it is not reachable from here. */
+    public Future<Integer> reconcile(String server) {
+        AriClient client = ari.client(server);
         if (client == null || stopped) {
             return Future.succeededFuture(0);
         }
-        return reconciliation.run(client).onSuccess(acted -> {
+        return reconciliation.run(server, client).onSuccess(acted -> {
             if (acted > 0) {
                 kick();
             }
-        }).compose(acted -> quarantine.deleteOverdue().map(deleted -> acted + deleted));
+        });
+    }
+
+    /**
+     * A recording on a server that is no longer configured is never claimed (its file can be fetched and deleted
+     * only through that server): it waits, kept on that Asterisk and in the database, until the server is
+     * configured again. Said once per server and process, not at every reconciliation.
+     */
+    private void noteUnconfiguredServers() {
+        repository.serversWithPendingRecordings().onSuccess(servers -> {
+            for (String server : servers) {
+                if (!ari.configured(server) && unknownServersLogged.add(server)) {
+                    LOG.warn("archive: recordings on ARI server '{}' are waiting to be archived, but no such server "
+                            + "is configured (CR_ARI_SERVERS / CR_ARI_SERVER_NAME); they wait, kept on that Asterisk, "
+                            + "until it is configured again (docs/scaling.md)", ExternalText.forLog(server));
+                }
+            }
+        });
     }
 
     private void poll() {
         if (stopped || inFlight.size() >= settings.concurrency()) {
             return;
         }
-        if (ari.get() == null) {
-            // not connected, or a standby (another instance holds the Asterisk server and fetches its files):
-            // claim nothing that could not be fetched here
+        // only recordings on servers connected here: not a server that is down, held by another instance (which
+        // fetches its files) or not configured any more
+        List<String> reachable = ari.servers().stream().filter(s -> ari.client(s) != null).toList();
+        if (reachable.isEmpty()) {
             return;
         }
-        repository.claimDue(settings.concurrency() - inFlight.size(), settings.lease()).onComplete(ar -> {
+        repository.claimDue(settings.concurrency() - inFlight.size(), settings.lease(), reachable).onComplete(ar -> {
             if (ar.failed()) {
                 LOG.warn("archive: cannot read pending recordings: {}", ExternalText.forLog(ar.cause().getMessage()));
                 return;

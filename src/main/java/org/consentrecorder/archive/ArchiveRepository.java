@@ -54,7 +54,7 @@ public final class ArchiveRepository {
                                Integer segmentsPerChunk, byte[] header, String subjectKeyId, byte[] wrappedDataKey,
                                Instant finishedAt, Instant archivedAt, int attempts, String lastError,
                                Long durationMs, String codec, String codecParameters, byte[] sourceSha256,
-                               Long sourceBytes, Long sourceFrames) {
+                               Long sourceBytes, Long sourceFrames, String server) {
     }
 
     /** What the fetch step learned: everything needed to read the ciphertext back. */
@@ -85,42 +85,46 @@ public final class ArchiveRepository {
         static final ConsentBehind UNKNOWN_CALL = new ConsentBehind(false, false, null, null, null, false, null, true);
     }
 
-    /** Records that a consented recording ended on Asterisk; a second registration is a no-op. */
-    public Future<UUID> registerFinished(UUID callId, String name, UUID consentId, String subject, String format,
-                                         Integer durationSeconds, Instant finishedAt) {
+    /**
+     * Records that a consented recording ended on Asterisk server {@code server} (where its file is); a second
+     * registration is a no-op.
+     */
+    public Future<UUID> registerFinished(String server, UUID callId, String name, UUID consentId, String subject,
+                                         String format, Integer durationSeconds, Instant finishedAt) {
         UUID id = recordingId(name);
         return pool.preparedQuery("insert into recording (id, call_id, name, consent_id, subject, format, state, "
-                        + "duration_seconds, finished_at) values ($1, $2, $3, $4, $5, $6, $7, $8, $9) "
+                        + "duration_seconds, finished_at, server) values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) "
                         + "on conflict (name) do update set duration_seconds = coalesce(recording.duration_seconds, "
                         + "excluded.duration_seconds)")
                 .execute(Tuple.wrap(Arrays.asList(id, callId, name, consentId, subject, format,
-                        ArchiveState.FINISHED.wire(), durationSeconds, Sql.ts(finishedAt))))
+                        ArchiveState.FINISHED.wire(), durationSeconds, Sql.ts(finishedAt), server)))
                 .map(id);
     }
 
     /** A terminal row for audio that must not be archived (withdrawn or unconsented), for the record. */
-    public Future<Void> registerTerminal(UUID callId, String name, UUID consentId, String format, ArchiveState state,
-                                         String why, Instant at) {
+    public Future<Void> registerTerminal(String server, UUID callId, String name, UUID consentId, String format,
+                                         ArchiveState state, String why, Instant at) {
         return pool.preparedQuery("insert into recording (id, call_id, name, consent_id, format, state, finished_at, "
-                        + "last_error, next_attempt_at) values ($1, $2, $3, $4, $5, $6, $7, $8, 'infinity') "
+                        + "last_error, next_attempt_at, server) values ($1, $2, $3, $4, $5, $6, $7, $8, 'infinity', $9) "
                         + "on conflict (name) do update set state = excluded.state, last_error = excluded.last_error, "
                         + "next_attempt_at = 'infinity', updated_at = clock_timestamp() "
                         + "where recording.state in " + IN_PROGRESS)
                 .execute(Tuple.wrap(Arrays.asList(recordingId(name), callId, name, consentId, format, state.wire(),
-                        Sql.ts(at), why)))
+                        Sql.ts(at), why, server)))
                 .mapEmpty();
     }
 
     /**
-     * Takes up to {@code limit} recordings whose next step is due, and pushes their next attempt
-     * out by {@code lease} so another instance does not take them meanwhile (SKIP LOCKED).
+     * Takes up to {@code limit} recordings on one of {@code servers} whose next step is due, and pushes their next
+     * attempt out by {@code lease} so another instance does not take them meanwhile (SKIP LOCKED). A recording on
+     * another server is left alone: its file can only be fetched and deleted through that server.
      */
-    public Future<List<RecordingRow>> claimDue(int limit, Duration lease) {
+    public Future<List<RecordingRow>> claimDue(int limit, Duration lease, List<String> servers) {
         return pool.preparedQuery("update recording set next_attempt_at = clock_timestamp() + ($2 * interval '1 millisecond'), "
                         + "attempts = attempts + 1, updated_at = clock_timestamp() where id in (select id from recording "
                         + "where state in " + IN_PROGRESS + " and next_attempt_at <= clock_timestamp() "
-                        + "order by next_attempt_at limit $1 for update skip locked) returning *")
-                .execute(Tuple.of(limit, lease.toMillis()))
+                        + "and server = any($3) order by next_attempt_at limit $1 for update skip locked) returning *")
+                .execute(Tuple.of(limit, lease.toMillis(), servers.toArray(new String[0])))
                 .map(rows -> {
                     List<RecordingRow> out = new ArrayList<>();
                     rows.forEach(r -> out.add(row(r)));
@@ -218,6 +222,17 @@ public final class ArchiveRepository {
                 });
     }
 
+    /** The servers that recordings still in the pipeline are on (to notice one that is not configured any more). */
+    public Future<List<String>> serversWithPendingRecordings() {
+        return pool.query("select distinct server from recording where state in " + IN_PROGRESS + " order by server")
+                .execute()
+                .map(rows -> {
+                    List<String> out = new ArrayList<>();
+                    rows.forEach(r -> out.add(r.getString(0)));
+                    return out;
+                });
+    }
+
     public Future<ConsentBehind> consentBehind(UUID callId) {
         String discarded = RecordingControl.State.DISCARDED.name().toLowerCase(java.util.Locale.ROOT);
         return pool.preparedQuery("select c.recording_state, c.consent_id, c.caller_subject, c.ended_at is not null as ended, "
@@ -254,7 +269,8 @@ public final class ArchiveRepository {
                 bytes(r, "wrapped_data_key"), Sql.instant(r.getOffsetDateTime("finished_at")),
                 Sql.instant(r.getOffsetDateTime("archived_at")), r.getInteger("attempts"), r.getString("last_error"),
                 r.getLong("duration_ms"), r.getString("codec"), r.getString("codec_parameters"),
-                bytes(r, "source_sha256"), r.getLong("source_bytes"), r.getLong("source_frames"));
+                bytes(r, "source_sha256"), r.getLong("source_bytes"), r.getLong("source_frames"),
+                r.getString("server"));
     }
 
     private static byte[] bytes(Row r, String column) {

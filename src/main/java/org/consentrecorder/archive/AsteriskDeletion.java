@@ -1,10 +1,10 @@
 package org.consentrecorder.archive;
 
 import io.vertx.core.Future;
-import java.util.function.Supplier;
 import org.consentrecorder.archive.ArchiveCheckpoints.Point;
 import org.consentrecorder.archive.ArchiveRepository.RecordingRow;
 import org.consentrecorder.ari.AriClient;
+import org.consentrecorder.ari.AriClients;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -17,10 +17,10 @@ final class AsteriskDeletion {
     private static final Logger LOG = LoggerFactory.getLogger(AsteriskDeletion.class);
 
     private final ArchiveRepository repository;
-    private final Supplier<AriClient> ari;
+    private final AriClients ari;
     private final ArchiveCheckpoints checkpoints;
 
-    AsteriskDeletion(ArchiveRepository repository, Supplier<AriClient> ari, ArchiveCheckpoints checkpoints) {
+    AsteriskDeletion(ArchiveRepository repository, AriClients ari, ArchiveCheckpoints checkpoints) {
         this.repository = repository;
         this.ari = ari;
         this.checkpoints = checkpoints;
@@ -28,9 +28,10 @@ final class AsteriskDeletion {
 
     /** True when this run moved the row to archived (false: another instance already had). */
     Future<Boolean> run(RecordingRow row) {
-        AriClient client = ari.get();
+        // the copy to delete is on the Asterisk server the call was on, and only there
+        AriClient client = ari.client(row.server());
         if (client == null) {
-            return Future.failedFuture("ARI is not connected");
+            return Future.failedFuture("ARI server '" + row.server() + "' is not connected here");
         }
         return deleteFile(client, row.name())
                 .compose(v -> checkpoints.reached(Point.DELETED_ON_ASTERISK, row.id()))

@@ -7,12 +7,12 @@ import io.vertx.core.WorkerExecutor;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClientResponse;
 import java.time.Duration;
-import java.util.function.Supplier;
 import org.consentrecorder.archive.ArchiveCheckpoints.Point;
 import org.consentrecorder.archive.ArchiveRepository.RecordingRow;
 import org.consentrecorder.archive.ArchiveRepository.StoredAudio;
 import org.consentrecorder.archive.ArchiveRepository.StoredCopy;
 import org.consentrecorder.ari.AriClient;
+import org.consentrecorder.ari.AriClients;
 import org.consentrecorder.ari.AriEndpoint;
 import org.consentrecorder.ari.AriFailure;
 import org.consentrecorder.audio.EncodedRecording;
@@ -46,13 +46,13 @@ final class IngestStep {
     private final WorkerExecutor encoders;
     private final AudioStorage storage;
     private final ArchiveRepository repository;
-    private final Supplier<AriClient> ari;
+    private final AriClients ari;
     private final SubjectKeyStore keys;
     private final ArchiveSettings settings;
     private final ArchiveCheckpoints checkpoints;
 
     IngestStep(Vertx vertx, Context context, WorkerExecutor encoders, AudioStorage storage,
-               ArchiveRepository repository, Supplier<AriClient> ari, SubjectKeyStore keys,
+               ArchiveRepository repository, AriClients ari, SubjectKeyStore keys,
                ArchiveSettings settings, ArchiveCheckpoints checkpoints) {
         this.vertx = vertx;
         this.context = context;
@@ -66,9 +66,10 @@ final class IngestStep {
     }
 
     Future<Void> run(RecordingRow row) {
-        AriClient client = ari.get();
+        // the file is on the Asterisk server the call was on
+        AriClient client = ari.client(row.server());
         if (client == null) {
-            return Future.failedFuture("ARI is not connected");
+            return Future.failedFuture("ARI server '" + row.server() + "' is not connected here");
         }
         byte[] ad = ArchivePipeline.associatedData(row.id());
         String subject = ArchivePipeline.subjectOf(row.subject(), row.callId());

@@ -36,12 +36,12 @@ final class QuarantineRepository {
      * Quarantines a recording, or quarantines it again when its call had come back and has gone
      * again. True only for the call that put it there, so it is reported once.
      */
-    Future<Boolean> hold(String name, UUID callId, String format, Instant at) {
-        return pool.preparedQuery("insert into recording_quarantine (name, call_id, format, found_at, status) "
-                        + "values ($1, $2, $3, $4, $5) on conflict (name) do update set status = excluded.status, "
-                        + "found_at = excluded.found_at, updated_at = clock_timestamp() "
+    Future<Boolean> hold(String server, String name, UUID callId, String format, Instant at) {
+        return pool.preparedQuery("insert into recording_quarantine (name, call_id, format, found_at, status, server) "
+                        + "values ($1, $2, $3, $4, $5, $7) on conflict (name) do update set status = excluded.status, "
+                        + "found_at = excluded.found_at, server = excluded.server, updated_at = clock_timestamp() "
                         + "where recording_quarantine.status = $6")
-                .execute(Tuple.of(name, callId, format, Sql.ts(at), Status.HELD.wire(), Status.RELEASED.wire()))
+                .execute(Tuple.of(name, callId, format, Sql.ts(at), Status.HELD.wire(), Status.RELEASED.wire(), server))
                 .map(rows -> rows.rowCount() == 1);
     }
 
@@ -123,7 +123,7 @@ final class QuarantineRepository {
         Instant deleteAfter = status == Status.HELD && !grace.isZero() ? foundAt.plus(grace) : null;
         return new QuarantinedRecording(r.getString("name"), r.getUUID("call_id"), r.getString("format"), foundAt,
                 status, deleteAfter, Sql.instant(r.getOffsetDateTime("deleted_at")),
-                r.getString("decision") == null ? null : decision(r));
+                r.getString("decision") == null ? null : decision(r), r.getString("server"));
     }
 
     private static QuarantineDecision decision(Row r) {

@@ -11,9 +11,11 @@ import java.util.UUID;
  * @param deleteAfter when the grace period deletes it if nobody decides; null when it will not be
  *                    deleted automatically (not {@code held}, or no grace period configured)
  * @param lastDecision the latest decision about it, null when there is none yet
+ * @param server       the Asterisk server it was found on (and is deleted from)
  */
 public record QuarantinedRecording(String name, UUID callId, String format, Instant foundAt, Status status,
-                                   Instant deleteAfter, Instant deletedAt, QuarantineDecision lastDecision) {
+                                   Instant deleteAfter, Instant deletedAt, QuarantineDecision lastDecision,
+                                   String server) {
 
     /** Stored in {@code recording_quarantine.status}; V21__archive_quarantine.sql describes each. */
     public enum Status {

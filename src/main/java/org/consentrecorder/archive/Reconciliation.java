@@ -34,14 +34,14 @@ final class Reconciliation {
         this.clock = clock;
     }
 
-    /** Looks at every stored recording once; the count is of those it acted on (new work may be due). */
-    Future<Integer> run(AriClient client) {
+    /** Looks at every stored recording of {@code server} once; the count is of those it acted on (new work may be due). */
+    Future<Integer> run(String server, AriClient client) {
         return client.storedRecordings().compose(stored -> {
             List<Future<Boolean>> work = new ArrayList<>();
             for (StoredRecording s : stored) {
                 String name = s.getName();
                 if (ours(name)) {
-                    work.add(reconcileOne(client, name, s.getFormat() == null ? DEFAULT_FORMAT : s.getFormat()));
+                    work.add(reconcileOne(server, client, name, s.getFormat() == null ? DEFAULT_FORMAT : s.getFormat()));
                 }
             }
             return Future.join(work).map(all -> {
@@ -61,7 +61,7 @@ final class Reconciliation {
         return name != null && CallIds.callIdOf(name).map(id -> name.equals(CallIds.PREFIX + id)).orElse(false);
     }
 
-    private Future<Boolean> reconcileOne(AriClient client, String name, String format) {
+    private Future<Boolean> reconcileOne(String server, AriClient client, String name, String format) {
         UUID callId = CallIds.callIdOf(name).orElseThrow();
         return repository.findByName(name).compose(existing -> {
             if (existing.isPresent()) {
@@ -75,20 +75,21 @@ final class Reconciliation {
             return client.liveRecording(name).compose(live -> live.isPresent() ? Future.succeededFuture(false)
                     : repository.consentBehind(callId).compose(c -> quarantine
                             // no call in the database: nothing to judge it by, so it is kept and quarantined
-                            .screen(client, callId, name, format, c.callKnown())
+                            .screen(server, client, callId, name, format, c.callKnown())
                             .compose(screened -> screened.isPresent() ? Future.succeededFuture(screened.get())
-                                    : decide(client, name, format, callId, c))));
+                                    : decide(server, client, name, format, callId, c))));
         });
     }
 
     /** A known call: its evidence says whether the audio may be archived. */
-    private Future<Boolean> decide(AriClient client, String name, String format, UUID callId, ConsentBehind c) {
+    private Future<Boolean> decide(String server, AriClient client, String name, String format, UUID callId,
+                                   ConsentBehind c) {
         boolean consented = c.outcome() != null && !c.withdrawn() && !c.discardedInCall()
                 && c.outcome().allowsRecording(c.lawfulBasis());
         if (consented) {
             LOG.info("archive: {} found on Asterisk with consent behind it but never registered; archiving it",
                     ExternalText.forLog(name));
-            return repository.registerFinished(callId, name, c.consentId(), c.subject(), format, null, clock.instant())
+            return repository.registerFinished(server, callId, name, c.consentId(), c.subject(), format, null, clock.instant())
                     .map(true);
         }
         boolean expected = c.withdrawn() || c.discardedInCall();
@@ -102,7 +103,7 @@ final class Reconciliation {
             LOG.warn("archive: {}", ExternalText.forLog(detail));
         }
         return AsteriskDeletion.deleteFile(client, name)
-                .compose(v -> repository.registerTerminal(callId, name, c.consentId(), format,
+                .compose(v -> repository.registerTerminal(server, callId, name, c.consentId(), format,
                         expected ? ArchiveState.DISCARDED : ArchiveState.REJECTED, detail, clock.instant()))
                 .compose(v -> expected ? Future.succeededFuture()
                         : repository.incident("unconsented_recording_deleted", callId.toString(), detail))

@@ -10,10 +10,10 @@ import java.util.NoSuchElementException;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
-import java.util.function.Supplier;
 import org.consentrecorder.archive.QuarantineDecision.Kind;
 import org.consentrecorder.archive.QuarantinedRecording.Status;
 import org.consentrecorder.ari.AriClient;
+import org.consentrecorder.ari.AriClients;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.consentrecorder.config.ExternalText;
@@ -41,11 +41,11 @@ public final class RecordingQuarantine {
 
     private final ArchiveRepository archive;
     private final QuarantineRepository repository;
-    private final Supplier<AriClient> ari;
+    private final AriClients ari;
     private final Duration grace;
     private final Clock clock;
 
-    RecordingQuarantine(ArchiveRepository archive, Supplier<AriClient> ari, Duration grace, Clock clock) {
+    RecordingQuarantine(ArchiveRepository archive, AriClients ari, Duration grace, Clock clock) {
         this.archive = archive;
         this.repository = archive.quarantine();
         this.ari = ari;
@@ -99,7 +99,7 @@ public final class RecordingQuarantine {
                 }
                 LOG.info("archive: quarantined recording {}: {} decided by {}", ExternalText.forLog(name), kind.wire(),
                         ExternalText.forLog(decision.decidedBy()));
-                return kind == Kind.DELETE ? deleteNow(name) : Future.<Void>succeededFuture();
+                return kind == Kind.DELETE ? deleteNow(found.get().server(), name) : Future.<Void>succeededFuture();
             });
         }).compose(v -> repository.find(name, grace).map(Optional::orElseThrow));
     }
@@ -109,7 +109,8 @@ public final class RecordingQuarantine {
      * quarantine has no say (the call is known and nothing was decided): the reconciliation then
      * decides as usual. Otherwise whether anything was done on Asterisk.
      */
-    Future<Optional<Boolean>> screen(AriClient client, UUID callId, String name, String format, boolean callKnown) {
+    Future<Optional<Boolean>> screen(String server, AriClient client, UUID callId, String name, String format,
+                                     boolean callKnown) {
         return repository.find(name, grace).compose(entry -> {
             Status status = entry.map(QuarantinedRecording::status).orElse(null);
             if (status != null && status.deletionDecided()) {
@@ -130,7 +131,7 @@ public final class RecordingQuarantine {
             if (status != null && status.open()) {
                 return Future.succeededFuture(Optional.of(false));
             }
-            return repository.hold(name, callId, format, clock.instant()).map(held -> {
+            return repository.hold(server, name, callId, format, clock.instant()).map(held -> {
                 if (held) {
                     String automatically = grace.isZero() ? "never deleted automatically" : "deleted automatically after "
                             + clock.instant().plus(grace).truncatedTo(ChronoUnit.SECONDS) + " otherwise";
@@ -148,14 +149,17 @@ public final class RecordingQuarantine {
      * a recording whose call is known again is released instead. The count is of deletions decided.
      */
     Future<Integer> deleteOverdue() {
-        AriClient client = ari.get();
-        if (grace.isZero() || client == null) {
+        if (grace.isZero()) {
             return Future.succeededFuture(0);
         }
         return repository.heldSince(clock.instant().minus(grace), grace).compose(overdue -> {
             Future<Integer> chain = Future.succeededFuture(0);
             for (QuarantinedRecording q : overdue) {
-                chain = chain.compose(n -> deleteOverdue(client, q).map(deleted -> deleted ? n + 1 : n));
+                // only through the server that holds the file; one not reachable from here waits
+                AriClient client = ari.client(q.server());
+                if (client != null) {
+                    chain = chain.compose(n -> deleteOverdue(client, q).map(deleted -> deleted ? n + 1 : n));
+                }
             }
             return chain;
         });
@@ -180,11 +184,11 @@ public final class RecordingQuarantine {
         });
     }
 
-    private Future<Void> deleteNow(String name) {
-        AriClient client = ari.get();
+    private Future<Void> deleteNow(String server, String name) {
+        AriClient client = ari.client(server);
         if (client == null) {
-            LOG.warn("archive: ARI is not connected; quarantined recording {} is deleted at the next reconciliation",
-                    ExternalText.forLog(name));
+            LOG.warn("archive: ARI server '{}' is not connected here; quarantined recording {} is deleted at its next "
+                    + "reconciliation", server, ExternalText.forLog(name));
             return Future.succeededFuture();
         }
         return finishDeletion(client, name).<Void>mapEmpty().recover(e -> {

@@ -21,7 +21,8 @@ import org.slf4j.LoggerFactory;
 import org.consentrecorder.config.ExternalText;
 
 /**
- * The calls this application holds: routes each ARI event to its call's session (on the call's
+ * The calls this application holds on one Asterisk server (there is a registry per server, and
+ * {@link CallDirectory} over them): routes each ARI event to its call's session (on the call's
  * own context), creates a session per new caller channel, registers and releases sessions, and
  * answers API control requests. What happens after a (re)connect and the periodic sweep of stray
  * snoop channels is {@link CallRecovery}'s; the registry only hands those over to it.
@@ -29,6 +30,7 @@ import org.consentrecorder.config.ExternalText;
 public final class CallRegistry implements AriConnection.Listener {
     private static final Logger LOG = LoggerFactory.getLogger(CallRegistry.class);
 
+    private final String server;
     private final Vertx vertx;
     private final CallShards shards;
     private final CallSettings settings;
@@ -55,15 +57,17 @@ public final class CallRegistry implements AriConnection.Listener {
     /**
      * A live call as the admin API and the benchmark see it. {@code channelName}: the caller's
      * channel; {@code peers}: the channels that answered it (ARI Dial ANSWER), which say whose call
-     * it is (an agent acts only on its own).
+     * it is (an agent acts only on its own); {@code server}: the Asterisk server the call is on (channel ids are
+     * unique on one server only).
      */
     public record LiveCall(UUID callId, String channelId, CallPhase phase, Outcome outcome, boolean recording,
-                           boolean paused, String channelName, java.util.Set<String> peers) {
+                           boolean paused, String channelName, java.util.Set<String> peers, String server) {
         public LiveCall {
             peers = java.util.Set.copyOf(peers);
         }
     }
 
+    /** The calls of the server {@code repository} is for ({@link CallRepository#server()}). */
     public CallRegistry(Vertx vertx, CallShards shards, CallSettings settings, CallRepository repository,
                         Supplier<AriClient> ari, Clock clock, String application, FinishedRecordings finishedRecordings) {
         this(vertx, shards, settings, repository, ari, clock, application, finishedRecordings, new CallCore(settings),
@@ -74,6 +78,7 @@ public final class CallRegistry implements AriConnection.Listener {
     CallRegistry(Vertx vertx, CallShards shards, CallSettings settings, CallRepository repository,
                  Supplier<AriClient> ari, Clock clock, String application, FinishedRecordings finishedRecordings,
                  CallLogic core, ShellCommands commands) {
+        this.server = repository.server();
         this.vertx = vertx;
         this.shards = shards;
         this.settings = settings;
@@ -100,6 +105,16 @@ public final class CallRegistry implements AriConnection.Listener {
             return;
         }
         onEvent(routed);
+    }
+
+    /** The Asterisk server whose calls these are. */
+    public String server() {
+        return server;
+    }
+
+    /** True while the call is live here. */
+    public boolean holds(UUID callId) {
+        return calls.containsKey(callId);
     }
 
     /** Events that arrived but could not be made sense of (a field missing or malformed). */
@@ -241,7 +256,7 @@ public final class CallRegistry implements AriConnection.Listener {
                 RecordingControl r = st.recording();
                 p.complete(new LiveCall(st.callId(), s.channelId(), st.phase(), st.outcome(),
                         r != null && r.isLive(), r != null && r.isPaused(),
-                        st.facts() == null ? null : st.facts().channel().name(), s.peers()));
+                        st.facts() == null ? null : st.facts().channel().name(), s.peers(), server));
             });
             parts.add(p.future());
         }

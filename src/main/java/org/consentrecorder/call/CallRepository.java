@@ -23,23 +23,37 @@ public final class CallRepository {
     private final Pool pool;
     private final Function<String, String> suppressionDigest;
     private final Fence fence;
+    private final String server;
 
     /**
+     * The calls of the one Asterisk server named {@value org.consentrecorder.ari.AriServer#DEFAULT_NAME}, without a lease.
+     *
      * @param suppressionDigest the keyed hash of a subject in the suppression list (the subject key store's
      *                          {@code suppressionDigest}); its key is never in the database
      */
     public CallRepository(Pool pool, Function<String, String> suppressionDigest) {
-        this(pool, suppressionDigest, Fence.NONE);
+        this(pool, suppressionDigest, org.consentrecorder.ari.AriServer.DEFAULT_NAME, Fence.NONE);
     }
 
     /**
-     * Every write about a live call (its state, timeline, decision, end) carries {@code fence}: the database refuses
-     * it with {@link org.consentrecorder.store.StaleLeaseException} once another instance has taken the server over.
+     * The calls of Asterisk server {@code server}: the rows it writes carry the name, and {@link #activeCalls()} reads
+     * only that server's. Every write about a live call (its state, timeline, decision, end) carries {@code fence}
+     * ({@link Fence#NONE} without a lease, else the lease of the same server): the database refuses it with
+     * {@link org.consentrecorder.store.StaleLeaseException} once another instance has taken the server over.
      */
-    public CallRepository(Pool pool, Function<String, String> suppressionDigest, Fence fence) {
+    public CallRepository(Pool pool, Function<String, String> suppressionDigest, String server, Fence fence) {
+        if (fence.fenced() && !fence.server().equals(server)) {
+            throw new IllegalArgumentException("the fence of server " + fence.server() + " for the calls of " + server);
+        }
         this.pool = pool;
         this.suppressionDigest = suppressionDigest;
         this.fence = fence;
+        this.server = server;
+    }
+
+    /** The Asterisk server whose calls these are. */
+    public String server() {
+        return server;
     }
 
     /** A write of the call flow: as it is without a lease, checked against the lease in its transaction with one. */
@@ -169,10 +183,11 @@ public final class CallRepository {
                 s.callId(), f.channel().id(), f.channel().name(), f.channel().linkedId(), f.subject(), f.asteriskId(),
                 Sql.ts(f.startedAt()), s.phase().wire(), s.outcome() == null ? null : s.outcome().wire(), s.consentId(),
                 s.recordingName(), s.snoopId(), s.recordingState(), s.paused(), Sql.ts(s.endedAt()), seq,
-                CallStateCodec.encode(st));
+                CallStateCodec.encode(st), server);
         return write(sql -> sql.preparedQuery("insert into call (id, channel_id, channel_name, linked_id, caller_subject, asterisk_id, "
                         + "started_at, phase, outcome, consent_id, recording_name, snoop_id, recording_state, paused, "
-                        + "ended_at, state_seq, core_state) values ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16,$17) "
+                        + "ended_at, state_seq, core_state, server) "
+                        + "values ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16,$17,$18) "
                         + "on conflict (id) do update set phase = excluded.phase, outcome = excluded.outcome, "
                         + "consent_id = excluded.consent_id, recording_name = excluded.recording_name, "
                         + "snoop_id = excluded.snoop_id, recording_state = excluded.recording_state, "
@@ -186,20 +201,24 @@ public final class CallRepository {
     public Future<Void> appendTimeline(UUID callId, TimelineEntry t) {
         List<Object> values = Arrays.asList(callId, t.recordingName(), t.change().wire(),
                 t.trigger() == null ? null : t.trigger().wire(), t.triggerDetail(), t.offsetMs(),
-                Sql.ts(t.requestedAt()), Sql.ts(t.acceptedAt()), t.style().wire());
+                Sql.ts(t.requestedAt()), Sql.ts(t.acceptedAt()), t.style().wire(), server);
         return write(sql -> sql.preparedQuery("insert into recording_timeline (call_id, recording_name, change, "
-                        + "trigger_kind, trigger_detail, offset_ms, requested_at, accepted_at, pause_style) values "
-                        + "($1,$2,$3,$4,$5,$6,$7,$8,$9)")
+                        + "trigger_kind, trigger_detail, offset_ms, requested_at, accepted_at, pause_style, server) "
+                        + "values ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10)")
                 .execute(Tuple.wrap(values))
                 .mapEmpty());
     }
 
-    /** Calls not ended, as last written: what a restarted application may take over. */
+    /**
+     * This server's calls not ended, as last written: what a restarted application may take over. Another server's
+     * calls are not in it: that server's channels are not in this server's list, and they must not be closed as
+     * ended unseen (channel ids may even be equal on two servers).
+     */
     public Future<List<ActiveCall>> activeCalls() {
-        return pool.query("select id, channel_id, channel_name, linked_id, asterisk_id, started_at, outcome, consent_id, "
-                        + "recording_name, snoop_id, recording_state, paused, phase, caller_subject, state_seq, core_state "
-                        + "from call where ended_at is null")
-                .execute()
+        return pool.preparedQuery("select id, channel_id, channel_name, linked_id, asterisk_id, started_at, outcome, "
+                        + "consent_id, recording_name, snoop_id, recording_state, paused, phase, caller_subject, "
+                        + "state_seq, core_state from call where ended_at is null and server = $1")
+                .execute(Tuple.of(server))
                 .map(rows -> {
                     List<ActiveCall> out = new ArrayList<>();
                     for (Row r : rows) {

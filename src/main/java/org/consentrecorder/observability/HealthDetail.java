@@ -10,9 +10,11 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import org.consentrecorder.ari.AriConnection;
+import org.consentrecorder.call.CallDirectory;
 import org.consentrecorder.call.CallRegistry;
 
 /**
@@ -27,15 +29,17 @@ final class HealthDetail implements Handler<RoutingContext> {
     static final Duration RETENTION_LIMIT = Duration.ofHours(26);
     private static final long DB_TIMEOUT_MS = 2000;
 
-    private final AriConnection ari;
+    private final java.util.Map<String, AriConnection> ari;
+    private final java.util.function.Predicate<String> standingBy;
     private final OperationsRepository repository;
-    private final CallRegistry calls;
+    private final CallDirectory calls;
     private final Duration retentionInterval;
     private final Clock clock;
 
-    HealthDetail(AriConnection ari, OperationsRepository repository, CallRegistry calls, Duration retentionInterval,
-                 Clock clock) {
+    HealthDetail(java.util.Map<String, AriConnection> ari, java.util.function.Predicate<String> standingBy,
+                 OperationsRepository repository, CallDirectory calls, Duration retentionInterval, Clock clock) {
         this.ari = ari;
+        this.standingBy = standingBy;
         this.repository = repository;
         this.calls = calls;
         this.retentionInterval = retentionInterval;
@@ -62,21 +66,33 @@ final class HealthDetail implements Handler<RoutingContext> {
         List<String> problems = new ArrayList<>();
         Instant now = clock.instant();
 
-        JsonObject server = new JsonObject()
-                .put("url", (ari.endpoint().tls() ? "https://" : "http://") + ari.endpoint().host() + ":"
-                        + ari.endpoint().port() + ari.endpoint().ariPath())
-                .put("application", ari.endpoint().application())
-                .put("state", ari.state().name().toLowerCase())
-                .put("events_handled", ari.eventsHandled())
-                .put("events_dropped", ari.eventsDropped());
-        AriConnection.ServerInfo info = ari.server();
-        if (info != null) {
-            server.put("asterisk_version", info.asteriskVersion()).put("ari_version", info.reportedAriVersion())
-                    .put("binding", info.binding());
+        Map<String, Long> liveByServer = new java.util.HashMap<>();
+        if (live.succeeded()) {
+            live.result().forEach(c -> liveByServer.merge(c.server(), 1L, Long::sum));
         }
-        if (!ari.connected()) {
-            problems.add("ARI is not connected (" + ari.state().name().toLowerCase() + "): calls are not answered by the app");
-        }
+        JsonArray servers = new JsonArray();
+        ari.forEach((name, connection) -> {
+            boolean standby = standingBy.test(name);
+            JsonObject server = new JsonObject()
+                    .put("name", name)
+                    .put("url", (connection.endpoint().tls() ? "https://" : "http://") + connection.endpoint().host()
+                            + ":" + connection.endpoint().port() + connection.endpoint().ariPath())
+                    .put("application", connection.endpoint().application())
+                    .put("state", standby ? "standby" : connection.state().name().toLowerCase())
+                    .put("live_calls", liveByServer.getOrDefault(name, 0L))
+                    .put("events_handled", connection.eventsHandled())
+                    .put("events_dropped", connection.eventsDropped());
+            AriConnection.ServerInfo info = connection.server();
+            if (info != null) {
+                server.put("asterisk_version", info.asteriskVersion()).put("ari_version", info.reportedAriVersion())
+                        .put("binding", info.binding());
+            }
+            if (!connection.connected() && !standby) {
+                problems.add("ARI server '" + name + "' is not connected (" + connection.state().name().toLowerCase()
+                        + "): its calls are not answered by the app");
+            }
+            servers.add(server);
+        });
 
         JsonObject database = new JsonObject().put("state", ping.succeeded() ? "up" : "down");
         if (ping.succeeded()) {
@@ -92,7 +108,7 @@ final class HealthDetail implements Handler<RoutingContext> {
         }
 
         JsonObject body = new JsonObject().put("checked_at", now.toString())
-                .put("ari", new JsonArray().add(server))
+                .put("ari", servers)
                 .put("database", database)
                 .put("calls", callsJson);
         if (snapshot.succeeded()) {

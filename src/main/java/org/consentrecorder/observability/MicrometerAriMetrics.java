@@ -15,8 +15,9 @@ import org.consentrecorder.ari.AriMetrics;
 import org.consentrecorder.ari.AriOperation;
 
 /**
- * The ARI connection as Micrometer meters: its state (read from the connection at scrape time),
- * reconnects, events by type, event lag, and REST latency by operation and status class.
+ * One Asterisk server's ARI connection as Micrometer meters: its state (read from the connection at scrape time),
+ * reconnects, events by type, event lag, and REST latency by operation and status class. Every meter carries the
+ * server's name as the {@code server} label: a name from the configuration, never from a caller or an event.
  */
 final class MicrometerAriMetrics implements AriMetrics {
     static final Duration[] LAG_BUCKETS = {Duration.ofMillis(1), Duration.ofMillis(2), Duration.ofMillis(5),
@@ -32,31 +33,33 @@ final class MicrometerAriMetrics implements AriMetrics {
     private final Timer eventLag;
     private final BoundedLabels<Timer> requests;
 
-    MicrometerAriMetrics(MeterRegistry registry, Supplier<AriConnection.State> state) {
+    MicrometerAriMetrics(MeterRegistry registry, String server, Supplier<AriConnection.State> state) {
         // strong references: a gauge holds its object weakly, and nothing else holds this supplier
         Gauge.builder("consent_recorder.ari.connected", state, s -> s.get() == AriConnection.State.CONNECTED ? 1 : 0)
-                .description("1 while the ARI event WebSocket is open and resynchronized")
+                .description("1 while the ARI event WebSocket is open and resynchronized").tag("server", server)
                 .strongReference(true).register(registry);
         for (AriConnection.State s : AriConnection.State.values()) {
             Gauge.builder("consent_recorder.ari.connection.state", state, current -> current.get() == s ? 1 : 0)
                     .description("1 for the ARI connection's current state").tag("state", s.name().toLowerCase(Locale.ROOT))
-                    .strongReference(true).register(registry);
+                    .tag("server", server).strongReference(true).register(registry);
         }
         reconnects = Counter.builder("consent_recorder.ari.reconnects")
-                .description("Connection attempts after the connection failed or dropped").register(registry);
+                .description("Connection attempts after the connection failed or dropped").tag("server", server)
+                .register(registry);
         disconnections = Counter.builder("consent_recorder.ari.disconnections")
                 .description("Times the open event connection dropped (events raised meanwhile are lost)")
-                .register(registry);
+                .tag("server", server).register(registry);
         events = new BoundedLabels<>(100, type -> Counter.builder("consent_recorder.ari.events")
-                .description("ARI events handed to the application, by type").tag("type", type).register(registry));
+                .description("ARI events handed to the application, by type").tag("type", type).tag("server", server)
+                .register(registry));
         eventLag = Timer.builder("consent_recorder.ari.event.lag")
-                .description("From Asterisk's event timestamp to the event being handled")
+                .description("From Asterisk's event timestamp to the event being handled").tag("server", server)
                 .serviceLevelObjectives(LAG_BUCKETS).register(registry);
         requests = new BoundedLabels<>(200, key -> {
             int sep = key.lastIndexOf(' ');
             return Timer.builder("consent_recorder.ari.request.duration")
                     .description("ARI REST requests, by operation and status class (none: no answer)")
-                    .tag("operation", key.substring(0, sep)).tag("status", key.substring(sep + 1))
+                    .tag("operation", key.substring(0, sep)).tag("status", key.substring(sep + 1)).tag("server", server)
                     .serviceLevelObjectives(REQUEST_BUCKETS).register(registry);
         });
     }

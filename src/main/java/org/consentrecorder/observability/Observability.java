@@ -28,7 +28,7 @@ import org.consentrecorder.admin.ApiRoute;
 import org.consentrecorder.admin.Permission;
 import org.consentrecorder.ari.AriConnection;
 import org.consentrecorder.archive.ArchivePipeline;
-import org.consentrecorder.call.CallRegistry;
+import org.consentrecorder.call.CallDirectory;
 import org.consentrecorder.privacy.RetentionJob;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -80,33 +80,44 @@ public final class Observability implements AutoCloseable {
         return Vertx.builder().with(options.setMetricsOptions(metrics)).withMetrics(new MicrometerMetricsFactory(registry));
     }
 
-    /** What the metrics observe. */
-    public record Observed(Vertx vertx, Pool pool, AriConnection ari, CallRegistry calls, ArchivePipeline archive,
-                           RetentionJob retention, Duration retentionInterval, AdminApi admin, int eventLoops,
-                           Clock clock) {
+    /**
+     * What the metrics observe. {@code ari}: each Asterisk server's connection by server name, in configuration order
+     * (the names come from the configuration, so the {@code server} label is bounded); {@code standingBy}: true for a
+     * server another instance holds (active/standby).
+     */
+    public record Observed(Vertx vertx, Pool pool, java.util.Map<String, AriConnection> ari,
+                           java.util.function.Predicate<String> standingBy, CallDirectory calls,
+                           ArchivePipeline archive, RetentionJob retention, Duration retentionInterval, AdminApi admin,
+                           int eventLoops, Clock clock) {
+        public Observed {
+            ari = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(ari));
+        }
     }
 
     /** Plugs a metrics facade into every feature and starts the collectors. Call from outside Vert.x threads. */
     public void attach(Observed o) {
         this.vertx = o.vertx();
-        o.ari().useMetrics(new MicrometerAriMetrics(registry, o.ari()::state));
+        o.ari().forEach((server, connection) -> {
+            connection.useMetrics(new MicrometerAriMetrics(registry, server, connection::state));
+            FunctionCounter.builder("consent_recorder.ari.events.dropped", connection, AriConnection::eventsDropped)
+                    .description("ARI events that could not be decoded or made sense of, by reason")
+                    .tag("reason", "undecodable").tag("server", server).register(registry);
+        });
         o.calls().useMetrics(new MicrometerCallMetrics(registry));
         o.archive().useMetrics(new MicrometerArchiveMetrics(registry));
         o.retention().useMetrics(new MicrometerPrivacyMetrics(registry));
         o.admin().useMetrics(new MicrometerAdminMetrics(registry));
-        FunctionCounter.builder("consent_recorder.ari.events.dropped", o.ari(), AriConnection::eventsDropped)
+        o.calls().registries().forEach(calls -> FunctionCounter.builder("consent_recorder.ari.events.dropped", calls,
+                        org.consentrecorder.call.CallRegistry::eventsUntranslatable)
                 .description("ARI events that could not be decoded or made sense of, by reason")
-                .tag("reason", "undecodable").register(registry);
-        FunctionCounter.builder("consent_recorder.ari.events.dropped", o.calls(), CallRegistry::eventsUntranslatable)
-                .description("ARI events that could not be decoded or made sense of, by reason")
-                .tag("reason", "untranslatable").register(registry);
+                .tag("reason", "untranslatable").tag("server", calls.server()).register(registry));
         live = new LiveCallGauges(registry, o.calls());
         OperationsRepository repository = new OperationsRepository(o.pool());
         collector = new OperationsCollector(o.vertx(), repository, settings.refreshInterval(), o.clock().instant(), registry);
         collector.start(o.vertx().getOrCreateContext());
         probe = new EventLoopDelayProbe(o.vertx(), registry, EVENT_LOOP_PROBE_EVERY);
         probe.start(o.eventLoops());
-        healthDetail = new HealthDetail(o.ari(), repository, o.calls(), o.retentionInterval(), o.clock());
+        healthDetail = new HealthDetail(o.ari(), o.standingBy(), repository, o.calls(), o.retentionInterval(), o.clock());
     }
 
     /**

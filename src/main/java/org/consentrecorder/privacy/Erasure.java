@@ -12,8 +12,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 import java.util.function.BiFunction;
-import java.util.function.Supplier;
 import org.consentrecorder.ari.AriClient;
+import org.consentrecorder.ari.AriClients;
 import org.consentrecorder.crypto.SubjectKeyStore;
 import org.consentrecorder.store.Transactions;
 import org.consentrecorder.store.Tx;
@@ -52,17 +52,17 @@ public final class Erasure {
     private final PrivacyRequestRepository requests;
     private final Transactions transactions;
     private final SubjectKeyStore keys;
-    private final Supplier<AriClient> ari;
+    private final AriClients ari;
     private final ErasureVerifier verifier;
     private final Clock clock;
     private final PrivacyCheckpoints checkpoints;
 
-    public Erasure(Vertx vertx, Pool pool, SubjectKeyStore keys, Supplier<AriClient> ari, ErasureVerifier verifier,
+    public Erasure(Vertx vertx, Pool pool, SubjectKeyStore keys, AriClients ari, ErasureVerifier verifier,
                    Clock clock) {
         this(vertx, pool, keys, ari, verifier, clock, PrivacyCheckpoints.NONE);
     }
 
-    public Erasure(Vertx vertx, Pool pool, SubjectKeyStore keys, Supplier<AriClient> ari, ErasureVerifier verifier,
+    public Erasure(Vertx vertx, Pool pool, SubjectKeyStore keys, AriClients ari, ErasureVerifier verifier,
                    Clock clock, PrivacyCheckpoints checkpoints) {
         this.checkpoints = checkpoints;
         this.vertx = vertx;
@@ -76,7 +76,7 @@ public final class Erasure {
     }
 
     /** What the database step did, and whether the subject key may go. */
-    private record Redaction(JsonObject result, boolean keyMayBeDestroyed, boolean partial, List<String> onAsterisk,
+    private record Redaction(JsonObject result, boolean keyMayBeDestroyed, boolean partial, List<ErasureRepository.RecordingRef> onAsterisk,
                              List<UUID> heldCalls) {
     }
 
@@ -173,7 +173,7 @@ public final class Erasure {
     }
 
     /** Intermediate result before the held calls are attached. */
-    private record Partial(JsonObject result, boolean keyMayBeDestroyed, List<String> onAsterisk) {
+    private record Partial(JsonObject result, boolean keyMayBeDestroyed, List<ErasureRepository.RecordingRef> onAsterisk) {
         Redaction withHeld(List<UUID> held) {
             return new Redaction(result, keyMayBeDestroyed, !held.isEmpty(), onAsterisk, held);
         }
@@ -181,7 +181,7 @@ public final class Erasure {
 
     private Future<Partial> redactRows(Tx tx, UUID requestId, String subject, String token, List<UUID> calls,
                                        List<UUID> held, Instant now, JsonObject result) {
-        List<String> onAsterisk = new ArrayList<>();
+        List<ErasureRepository.RecordingRef> onAsterisk = new ArrayList<>();
         List<UUID> ids = new ArrayList<>();
         return rows.lockRecordings(tx, subject, held)
                 .compose(recordings -> {
@@ -189,7 +189,7 @@ public final class Erasure {
                         ids.add(r.id());
                         // Asterisk keeps its copy until the encrypted copy is archived
                         if (ArchiveState.fromWire(r.state()).inProgress()) {
-                            onAsterisk.add(r.name());
+                            onAsterisk.add(r);
                         }
                     }
                     return rows.deleteCiphertext(tx, ids)
@@ -262,19 +262,18 @@ public final class Erasure {
     }
 
     /** Best effort: what cannot be deleted now is deleted by the archive's reconciliation (state 'erased'). */
-    private Future<JsonArray> deleteOnAsterisk(List<String> names) {
+    private Future<JsonArray> deleteOnAsterisk(List<ErasureRepository.RecordingRef> recordings) {
         JsonArray done = new JsonArray();
-        if (names.isEmpty()) {
-            return Future.succeededFuture(done);
-        }
-        AriClient client = ari.get();
-        if (client == null) {
-            LOG.warn("erasure: ARI is not connected; {} recording(s) on Asterisk are left to the reconciliation",
-                    names.size());
-            return Future.succeededFuture(done);
-        }
         List<Future<Void>> deletions = new ArrayList<>();
-        for (String name : names) {
+        for (ErasureRepository.RecordingRef recording : recordings) {
+            String name = recording.name();
+            // each file only through the server that holds it
+            AriClient client = ari.client(recording.server());
+            if (client == null) {
+                LOG.warn("erasure: ARI server '{}' is not connected here; Asterisk's copy {} is left to its "
+                        + "reconciliation", recording.server(), ExternalText.forLog(name));
+                continue;
+            }
             deletions.add(client.deleteStoredRecording(name)
                     .recover(e -> AriClient.notFound(e) ? Future.succeededFuture() : Future.failedFuture(e))
                     .onSuccess(v -> done.add(name))

@@ -127,14 +127,18 @@ public final class ErasureVerificationRepository {
         return count("select count(*) from audit_log where target_id = $1", Tuple.of(subject));
     }
 
-    /** Names of the subject's erased (or still identified, unheld) recordings that began before the erasure. */
-    public Future<Set<String>> recordingNames(String subject, String token, List<UUID> heldCalls, Instant erasureBegan) {
-        return pool.preparedQuery("select name from recording where ((subject = $2 and state = 'erased') "
+    /**
+     * Names of the subject's erased (or still identified, unheld) recordings that began before the erasure, each
+     * with the Asterisk server its file was on.
+     */
+    public Future<java.util.Map<String, String>> recordingNames(String subject, String token, List<UUID> heldCalls,
+                                                                Instant erasureBegan) {
+        return pool.preparedQuery("select name, server from recording where ((subject = $2 and state = 'erased') "
                         + "or (subject = $1 and not (call_id = any($3)))) and finished_at < $4")
                 .execute(Tuple.of(subject, token, uuids(heldCalls), Sql.ts(erasureBegan)))
                 .map(rows -> {
-                    Set<String> names = new HashSet<>();
-                    rows.forEach(r -> names.add(r.getString(0)));
+                    java.util.Map<String, String> names = new java.util.HashMap<>();
+                    rows.forEach(r -> names.put(r.getString(0), r.getString(1)));
                     return names;
                 });
     }

@@ -12,8 +12,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.function.Supplier;
 import org.consentrecorder.ari.AriClient;
+import org.consentrecorder.ari.AriClients;
 import org.consentrecorder.crypto.SubjectKeyStore;
 
 /**
@@ -27,10 +27,10 @@ public final class ErasureVerifier {
     private final Vertx vertx;
     private final ErasureVerificationRepository rows;
     private final SubjectKeyStore keys;
-    private final Supplier<AriClient> ari;
+    private final AriClients ari;
     private final Clock clock;
 
-    public ErasureVerifier(Vertx vertx, Pool pool, SubjectKeyStore keys, Supplier<AriClient> ari, Clock clock) {
+    public ErasureVerifier(Vertx vertx, Pool pool, SubjectKeyStore keys, AriClients ari, Clock clock) {
         this.vertx = vertx;
         this.rows = new ErasureVerificationRepository(pool);
         this.keys = keys;
@@ -98,17 +98,26 @@ public final class ErasureVerifier {
                     if (ours.isEmpty()) {
                         return Future.succeededFuture(new JsonArray());
                     }
-                    AriClient client = ari.get();
-                    if (client == null) {
-                        return Future.succeededFuture((JsonArray) null);
-                    }
-                    return client.storedRecordings().map(stored -> {
-                        JsonArray left = new JsonArray();
-                        for (StoredRecording s : stored) {
-                            if (ours.contains(s.getName())) {
-                                left.add(s.getName());
-                            }
+                    // each server that holds (held) one of the files is asked; one that cannot be makes it unknown
+                    List<Future<List<String>>> perServer = new java.util.ArrayList<>();
+                    for (String server : new java.util.TreeSet<>(ours.values())) {
+                        AriClient client = ari.client(server);
+                        if (client == null) {
+                            return Future.succeededFuture((JsonArray) null);
                         }
+                        perServer.add(client.storedRecordings().map(stored -> {
+                            List<String> left = new java.util.ArrayList<>();
+                            for (StoredRecording s : stored) {
+                                if (server.equals(ours.get(s.getName()))) {
+                                    left.add(s.getName());
+                                }
+                            }
+                            return left;
+                        }));
+                    }
+                    return Future.all(perServer).map(all -> {
+                        JsonArray left = new JsonArray();
+                        perServer.forEach(f -> f.result().forEach(left::add));
                         return left;
                     }).recover(e -> Future.succeededFuture((JsonArray) null));
                 });

@@ -4,7 +4,7 @@ import io.vertx.core.Vertx;
 import io.vertx.sqlclient.Pool;
 import java.time.Clock;
 import java.util.function.Supplier;
-import org.consentrecorder.ari.AriClient;
+import org.consentrecorder.ari.AriClients;
 import org.consentrecorder.crypto.SubjectKeyStore;
 import org.consentrecorder.archive.RecordingArchive;
 
@@ -24,13 +24,13 @@ public final class PrivacyServices {
     private final CorrectionRepository corrections;
     private final BreachRepository breaches;
 
-    public PrivacyServices(Vertx vertx, Pool pool, ProcessingRegister.RegisterFacts config, SubjectKeyStore keys, Supplier<AriClient> ari,
+    public PrivacyServices(Vertx vertx, Pool pool, ProcessingRegister.RegisterFacts config, SubjectKeyStore keys, AriClients ari,
                            Supplier<RecordingArchive> archive, Clock clock) {
         this(vertx, pool, config, keys, ari, archive, clock, PrivacyCheckpoints.NONE);
     }
 
     /** As above, with the crash points of erasure and retention observable (the crash tests stop at one). */
-    public PrivacyServices(Vertx vertx, Pool pool, ProcessingRegister.RegisterFacts config, SubjectKeyStore keys, Supplier<AriClient> ari,
+    public PrivacyServices(Vertx vertx, Pool pool, ProcessingRegister.RegisterFacts config, SubjectKeyStore keys, AriClients ari,
                            Supplier<RecordingArchive> archive, Clock clock, PrivacyCheckpoints checkpoints) {
         this.config = config;
         PrivacySettings settings = config.privacy();

@@ -6,11 +6,11 @@ import java.util.regex.Pattern;
 import org.consentrecorder.config.ConfigReader;
 
 /**
- * Active/standby (docs/scaling.md): this instance's name, the name of the Asterisk server it serves, and how long a
- * lease on that server lasts without renewal. The standby takes over at most {@code ttl} plus one renewal interval
- * ({@code ttl / 6}) after the holder stopped renewing.
+ * Active/standby (docs/scaling.md): this instance's name and how long a lease on an Asterisk server lasts without
+ * renewal (there is one lease per server of {@code ari.AriSettings}, named as the server). The standby takes over at
+ * most {@code ttl} plus one renewal interval ({@code ttl / 6}) after the holder stopped renewing.
  */
-public record LeaseSettings(boolean enabled, String instanceId, String server, Duration ttl) {
+public record LeaseSettings(boolean enabled, String instanceId, Duration ttl) {
 
     /**
      * Off by default: one instance acts on its Asterisk server without a lease (and keeps handling calls while its
@@ -18,7 +18,6 @@ public record LeaseSettings(boolean enabled, String instanceId, String server, D
      */
     public static final String HA = "CR_HA";
     public static final String INSTANCE_ID = "CR_INSTANCE_ID";
-    public static final String SERVER_NAME = "CR_ARI_SERVER_NAME";
     public static final String LEASE = "CR_ARI_LEASE";
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._:@-]{0,63}");
 
@@ -32,12 +31,8 @@ public record LeaseSettings(boolean enabled, String instanceId, String server, D
         if (!NAME.matcher(instance).matches()) {
             r.problem(INSTANCE_ID, "must be 1-64 characters of A-Z a-z 0-9 . _ : @ - (a name for this instance)");
         }
-        String server = r.string(SERVER_NAME, "default");
-        if (!NAME.matcher(server).matches()) {
-            r.problem(SERVER_NAME, "must be 1-64 characters of A-Z a-z 0-9 . _ : @ -");
-        }
         Duration ttl = r.duration(LEASE, Duration.ofSeconds(3), Duration.ofMillis(600), Duration.ofMinutes(1));
-        return new LeaseSettings(r.bool(HA, false), instance, server, ttl);
+        return new LeaseSettings(r.bool(HA, false), instance, ttl);
     }
 
     /** host@pid: unique among running instances, different after a restart (a restarted process is a new holder). */

@@ -77,6 +77,7 @@ export function render(container, id) {
               ['Processing restricted (Art. 18)', call.restricted ? [restrictedMark(), ' yes: kept, not played or '
                 + 'exported except for legal claims'] : yesNo(call.restricted)],
               ['Channel', call.channel_name || call.channel_id],
+              ['Asterisk server', call.server || '—'],
               ['Call id', call.id],
             ])),
         h('section', {class: 'card', 'aria-labelledby': 'corrections-heading'},

@@ -17,7 +17,7 @@ import org.junit.jupiter.api.Test;
 class AgentScopeTest {
     private static CallRegistry.LiveCall call(String callerChannel, Set<String> peers) {
         return new CallRegistry.LiveCall(UUID.randomUUID(), "1795538447.1", CallPhase.IN_DIALPLAN, null, true, false,
-                callerChannel, peers);
+                callerChannel, peers, "default");
     }
 
     private static Principal agent(String... endpoints) {

@@ -79,6 +79,10 @@ class FailoverIT {
     }
 
     private AppProcess instance(String id) throws Exception {
+        return instance(id, Map.of());
+    }
+
+    private AppProcess instance(String id, Map<String, String> overrides) throws Exception {
         Map<String, String> env = new HashMap<>();
         env.put("CR_HA", "true");
         env.put("CR_INSTANCE_ID", id);
@@ -100,29 +104,39 @@ class FailoverIT {
         env.put("CR_IVR_TIMEOUT", "2s");
         env.put("CR_TEARDOWN_TIMEOUT", "2s");
         env.put("CR_ARCHIVE_POLL", "200ms");
+        env.putAll(overrides);
         AppProcess app = AppProcess.jar(base.resolve(id + "-" + apps.size() + ".log"), env);
         apps.add(app);
         return app;
     }
 
     private String holder() throws Exception {
+        return holder("default");
+    }
+
+    private String holder(String server) throws Exception {
         try (Connection c = jdbc("postgres"); Statement s = c.createStatement();
-             ResultSet rs = s.executeQuery("select holder from ari_lease where server = 'default' and expires_at > now()")) {
+             ResultSet rs = s.executeQuery("select holder from ari_lease where server = '" + server
+                     + "' and expires_at > now()")) {
             return rs.next() ? rs.getString(1) : "";
         }
     }
 
     private long awaitHolder(String id, Duration within) throws Exception {
+        return awaitHolder("default", id, within);
+    }
+
+    private long awaitHolder(String server, String id, Duration within) throws Exception {
         long start = System.nanoTime();
         long deadline = start + within.toNanos();
         while (System.nanoTime() < deadline) {
-            if (id.equals(holder())) {
+            if (id.equals(holder(server))) {
                 return System.nanoTime();
             }
             Thread.sleep(50);
         }
-        throw new AssertionError("instance " + id + " does not hold the server after " + within.toMillis()
-                + " ms; holder: '" + holder() + "'");
+        throw new AssertionError("instance " + id + " does not hold server " + server + " after " + within.toMillis()
+                + " ms; holder: '" + holder(server) + "'");
     }
 
     private static List<FakeAsterisk.Request> posts(List<FakeAsterisk.Request> requests) {
@@ -233,5 +247,69 @@ class FailoverIT {
         assertFalse(requestsFrom("b", held).isEmpty(), "b acted on the call");
         assertTrue(a.process().isAlive(), "a stays up, as a standby");
         assertEquals(200, a.status("/health/ready"), "a standby is ready (it serves the API)");
+    }
+
+    /**
+     * Two Asterisk servers (two doubles whose channel ids collide), a lease each: a holds both, b stands by for both;
+     * a killed, b takes both servers over, adopts the call on each and pauses each through its own server.
+     */
+    @Test
+    void twoServers_oneLeaseEach_theStandbyTakesBothOverAfterAKill_andPausesEachCallThroughItsServer() throws Exception {
+        FakeAsterisk second = FakeAsterisk.start().playbackDuration(Duration.ofMillis(200));
+        try {
+            Map<String, String> servers = new HashMap<>();
+            servers.put("CR_ARI_URL", "");
+            servers.put("CR_ARI_USER", "");
+            servers.put("CR_ARI_PASSWORD", "");
+            servers.put("CR_ARI_SERVERS", "pbx1=" + asterisk.url() + ",pbx2=" + second.url());
+            for (String name : List.of("PBX1", "PBX2")) {
+                servers.put("CR_ARI_SERVER_" + name + "_USER", FakeAsterisk.USER);
+                servers.put("CR_ARI_SERVER_" + name + "_PASSWORD", FakeAsterisk.PASSWORD);
+            }
+            AppProcess a = instance("a", servers);
+            a.awaitReady(Duration.ofSeconds(120));
+            awaitHolder("pbx1", "a", WAIT);
+            awaitHolder("pbx2", "a", WAIT);
+            a.awaitLog(Pattern.compile("holding ARI server 'pbx2' as instance"), WAIT);
+            AppProcess b = instance("b", servers);
+            b.awaitReady(Duration.ofSeconds(120));
+            b.awaitLog(Pattern.compile("ARI server 'pbx1' is held by another instance"), WAIT);
+            b.awaitLog(Pattern.compile("ARI server 'pbx2' is held by another instance"), WAIT);
+
+            OutsideView.Call call1 = new OutsideView(asterisk, database::getPort, "pbx1").consentedCall("+15550107011");
+            OutsideView view2 = new OutsideView(second, database::getPort, "pbx2");
+            OutsideView.Call call2 = view2.consentedCall("+15550107012");
+            assertEquals(call1.channel(), call2.channel(), "the doubles' channel ids collide, as two servers' may");
+
+            long killed = System.nanoTime();
+            a.kill();
+            awaitHolder("pbx1", "b", TAKE_OVER_WITHIN);
+            awaitHolder("pbx2", "b", TAKE_OVER_WITHIN);
+            System.out.printf("[failover] SIGKILL -> standby holds both servers: %d ms%n",
+                    (System.nanoTime() - killed) / 1_000_000);
+            // events raised before b's WebSocket to a server is open are lost (as on a real Asterisk): both first
+            long deadline = System.nanoTime() + WAIT.toNanos();
+            while (CONNECTED.matcher(b.log()).results().count() < 2 && System.nanoTime() < deadline) {
+                Thread.sleep(50);
+            }
+            assertEquals(2, CONNECTED.matcher(b.log()).results().count(), "b connected to both servers");
+
+            long trigger = System.nanoTime();
+            second.userEvent(call2.channel(), "PaymentStart");
+            second.await("pbx2's call paused by b", () -> "paused".equals(second.liveState(call2.recording())), WAIT);
+            assertEquals("recording", asterisk.liveState(call1.recording()), "pbx1's call, same channel id, untouched");
+            view2.pauseRequests(call2, trigger).forEach(p -> assertTrue(p.userAgent().contains("(b)"), p.toString()));
+            asterisk.userEvent(call1.channel(), "PaymentStart");
+            asterisk.await("pbx1's call paused by b", () -> "paused".equals(asterisk.liveState(call1.recording())),
+                    WAIT);
+            view.pauseRequests(call1, trigger).forEach(p -> assertTrue(p.userAgent().contains("(b)"), p.toString()));
+            assertFalse(view.pauseRequests(call1, trigger).isEmpty());
+        } finally {
+            for (AppProcess app : apps) {
+                app.close();
+            }
+            apps.clear();
+            second.close();
+        }
     }
 }

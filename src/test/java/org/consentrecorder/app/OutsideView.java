@@ -35,6 +35,8 @@ final class OutsideView {
 
     /** Whom the test connects as: user and password (an embedded database asks for a password). */
     private final java.util.function.Supplier<String[]> login;
+    /** The Asterisk server the double is, when the deployment has several (channel ids may repeat across them). */
+    private final String server;
 
     /** A database that lets the superuser in without a password (an external test server). */
     OutsideView(FakeAsterisk asterisk, IntSupplier databasePort) {
@@ -42,6 +44,17 @@ final class OutsideView {
     }
 
     OutsideView(FakeAsterisk asterisk, IntSupplier databasePort, java.util.function.Supplier<String[]> login) {
+        this(asterisk, databasePort, login, null);
+    }
+
+    /** The double as the Asterisk server named {@code server} of a deployment with several. */
+    OutsideView(FakeAsterisk asterisk, IntSupplier databasePort, String server) {
+        this(asterisk, databasePort, () -> new String[] {"postgres", ""}, server);
+    }
+
+    private OutsideView(FakeAsterisk asterisk, IntSupplier databasePort, java.util.function.Supplier<String[]> login,
+                        String server) {
+        this.server = server;
         this.login = login;
         this.asterisk = asterisk;
         this.databasePort = databasePort;
@@ -61,8 +74,11 @@ final class OutsideView {
     }
 
     Call callOf(String channel) {
-        Map<String, Object> r = awaitRow("select id, recording_name from call where channel_id = ? "
-                + "and recording_name is not null", channel);
+        Map<String, Object> r = server == null
+                ? awaitRow("select id, recording_name from call where channel_id = ? and recording_name is not null",
+                        channel)
+                : awaitRow("select id, recording_name from call where channel_id = ? and recording_name is not null "
+                        + "and server = ?", channel, server);
         return new Call(channel, (UUID) r.get("id"), (String) r.get("recording_name"));
     }
 

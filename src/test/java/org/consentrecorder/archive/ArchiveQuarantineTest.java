@@ -188,8 +188,10 @@ class ArchiveQuarantineTest {
         // a second view of the same quarantine, with a clock the test moves
         MovableClock clock = new MovableClock(Instant.now());
         ArchiveRepository repository = new ArchiveRepository(h.app.pool());
-        RecordingQuarantine never = new RecordingQuarantine(repository, () -> h.app.ari().client(), Duration.ZERO, clock);
-        RecordingQuarantine thirtyDays = new RecordingQuarantine(repository, () -> h.app.ari().client(),
+        RecordingQuarantine never = new RecordingQuarantine(repository,
+                org.consentrecorder.ari.AriClients.single("default", () -> h.app.ari().client()), Duration.ZERO, clock);
+        RecordingQuarantine thirtyDays = new RecordingQuarantine(repository,
+                org.consentrecorder.ari.AriClients.single("default", () -> h.app.ari().client()),
                 Duration.ofDays(30), clock);
 
         clock.now = clock.now.plus(Duration.ofDays(3650));

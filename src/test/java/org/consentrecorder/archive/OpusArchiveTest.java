@@ -181,7 +181,8 @@ public class OpusArchiveTest {
         h = AppHarness.start(Map.of("CR_ARCHIVE_RETRY_MIN", "1h", "CR_ARCHIVE_RETRY_MAX", "1h"));
         h.app.archivePipeline().stop();
         ArchivePipeline pipeline = new ArchivePipeline(h.app.vertx(), h.app.vertx().getOrCreateContext(),
-                new ArchiveRepository(h.app.pool()), () -> h.app.ari().client(), h.app.subjectKeys(),
+                new ArchiveRepository(h.app.pool()),
+                org.consentrecorder.ari.AriClients.single("default", () -> h.app.ari().client()), h.app.subjectKeys(),
                 h.app.config().archive(), ArchiveCheckpoints.NONE, Clock.systemUTC(), () -> 0.5, damaging);
         try {
             UUID callId = UUID.randomUUID();

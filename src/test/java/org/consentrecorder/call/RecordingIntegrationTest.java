@@ -370,7 +370,8 @@ class RecordingIntegrationTest {
         String stray = "cr-" + UUID.randomUUID() + "-snoop";
         h.asterisk.createSnoop(ch, stray);
         h.asterisk.await("the stray in Stasis", () -> h.asterisk.channelIds().contains(stray), WAIT);
-        int ended = await(h.app.calls().recovery().sweep(h.app.ari().client()));
+        int ended = await(h.app.calls().registry("default").orElseThrow().recovery()
+                .sweep(h.app.ari().client()));
         assertEquals(1, ended);
         h.asterisk.awaitRequest("DELETE", "/ari/channels/" + stray, WAIT);
         assertFalse(h.asterisk.channelIds().contains(stray));

@@ -89,14 +89,14 @@ class AlertRulesTest {
     @Test
     void promtoolCatchesABrokenRuleAndAWrongExpectation(@TempDir Path dir) throws Exception {
         Path broken = dir.resolve("alerts.yml");
-        Files.writeString(broken, Files.readString(RULES).replace("max by (instance) (consent_recorder_ari_connected) == 0",
-                "max by (instance) (consent_recorder_ari_connected == 0"));
+        Files.writeString(broken, Files.readString(RULES).replace("max by (job, server) (consent_recorder_ari_connected) == 0",
+                "max by (job, server) (consent_recorder_ari_connected == 0"));
         assertNotEquals(0, promtool("check", "rules", broken.toString()).exit());
 
         Files.copy(RULES, broken, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
         Path wrong = dir.resolve("alerts.test.yml");
-        Files.writeString(wrong, Files.readString(RULE_TESTS).replaceFirst("severity: critical\n              instance: app:8080",
-                "severity: warning\n              instance: app:8080"));
+        Files.writeString(wrong, Files.readString(RULE_TESTS).replaceFirst("severity: critical\n              job: consent-recorder",
+                "severity: warning\n              job: consent-recorder"));
         Result r = promtool("test", "rules", wrong.toString());
         assertNotEquals(0, r.exit(), r.output());
         assertTrue(r.output().contains("FAILED"), r.output());
