@@ -306,10 +306,23 @@ class TwoAsteriskServersTest {
         assertTrue(h.rows("select 1 from call where id in ($1, $2) and ended_at is not null", call1, call2).isEmpty(),
                 "neither call closed as ended unseen");
 
-        String supervisor = ApiTestSupport.tokenFor(h, client, ApiTestSupport.adminToken(client), "sue", "supervisor");
-        assertEquals("paused", control(supervisor, call2, "pause").getString("status"));
+        // each running recording is paused at take-over (a trigger raised while nobody listened is lost), through
+        // its own server
+        String rec1 = recordingName(pbx1);
+        pbx1.await("pbx1's recording paused at take-over", () -> "paused".equals(pbx1.liveState(rec1)), WAIT);
+        pbx2.await("pbx2's recording paused at take-over", () -> "paused".equals(pbx2.liveState(rec2)), WAIT);
         assertEquals(1, pbx2.requests("POST", "/ari/recordings/live/" + rec2 + "/pause").size());
-        assertTrue(pbx1.requests("POST", "/ari/recordings/live/.*/pause").isEmpty());
+        assertEquals(1, pbx1.requests("POST", "/ari/recordings/live/.*/pause").size());
+
+        // and controlled through its own server: the same channel id on the other server is not it
+        String supervisor = ApiTestSupport.tokenFor(h, client, ApiTestSupport.adminToken(client), "sue", "supervisor");
+        assertEquals("recording", control(supervisor, call2, "resume").getString("status"));
+        assertEquals(1, pbx2.requests("DELETE", "/ari/recordings/live/" + rec2 + "/pause").size());
+        assertTrue(pbx1.requests("DELETE", "/ari/recordings/live/.*/pause").isEmpty());
+        assertEquals("paused", control(supervisor, call2, "pause").getString("status"));
+        assertEquals(2, pbx2.requests("POST", "/ari/recordings/live/" + rec2 + "/pause").size());
+        assertEquals(1, pbx1.requests("POST", "/ari/recordings/live/.*/pause").size());
+        assertEquals("paused", pbx1.liveState(rec1));
     }
 
     @Test

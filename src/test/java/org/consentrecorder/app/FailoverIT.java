@@ -294,16 +294,26 @@ class FailoverIT {
             }
             assertEquals(2, CONNECTED.matcher(b.log()).results().count(), "b connected to both servers");
 
+            // b pauses each running recording it adopts, through that recording's own server (a trigger raised while
+            // nobody listened is lost)
+            second.await("pbx2's call paused at take-over", () -> "paused".equals(second.liveState(call2.recording())), WAIT);
+            asterisk.await("pbx1's call paused at take-over", () -> "paused".equals(asterisk.liveState(call1.recording())),
+                    WAIT);
+            assertFalse(posts(view.pauseRequests(call1, killed)).isEmpty());
+            assertFalse(posts(view2.pauseRequests(call2, killed)).isEmpty());
+            posts(view.pauseRequests(call1, killed)).forEach(p -> assertTrue(p.userAgent().contains("(b)"), p.toString()));
+            posts(view2.pauseRequests(call2, killed)).forEach(p -> assertTrue(p.userAgent().contains("(b)"), p.toString()));
+
+            // then it follows each caller's triggers on that caller's server only: the same channel id elsewhere is not it
+            second.userEvent(call2.channel(), "PaymentEnd");
+            second.await("pbx2's call resumed by b", () -> "recording".equals(second.liveState(call2.recording())), WAIT);
+            assertEquals("paused", asterisk.liveState(call1.recording()), "pbx1's call, same channel id, untouched");
             long trigger = System.nanoTime();
             second.userEvent(call2.channel(), "PaymentStart");
             second.await("pbx2's call paused by b", () -> "paused".equals(second.liveState(call2.recording())), WAIT);
-            assertEquals("recording", asterisk.liveState(call1.recording()), "pbx1's call, same channel id, untouched");
-            view2.pauseRequests(call2, trigger).forEach(p -> assertTrue(p.userAgent().contains("(b)"), p.toString()));
-            asterisk.userEvent(call1.channel(), "PaymentStart");
-            asterisk.await("pbx1's call paused by b", () -> "paused".equals(asterisk.liveState(call1.recording())),
-                    WAIT);
-            view.pauseRequests(call1, trigger).forEach(p -> assertTrue(p.userAgent().contains("(b)"), p.toString()));
-            assertFalse(view.pauseRequests(call1, trigger).isEmpty());
+            assertFalse(posts(view2.pauseRequests(call2, trigger)).isEmpty());
+            posts(view2.pauseRequests(call2, trigger)).forEach(p -> assertTrue(p.userAgent().contains("(b)"), p.toString()));
+            assertTrue(view.pauseRequests(call1, trigger).isEmpty(), "nothing sent to pbx1 for pbx2's caller");
         } finally {
             for (AppProcess app : apps) {
                 app.close();

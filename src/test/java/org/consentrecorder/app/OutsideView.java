@@ -70,6 +70,9 @@ final class OutsideView {
         asterisk.await(ch + " in the dialplan", () -> asterisk.location(ch).startsWith("dialplan:"), WAIT);
         Call call = callOf(ch);
         asterisk.await("recording " + call.recording(), () -> asterisk.liveRecordings().contains(call.recording()), WAIT);
+        // and the database says so too: a process killed before it wrote that would hand a taker a call still in
+        // its dialogue, which is superseded rather than adopted
+        awaitRow("select 1 from call where id = ? and phase = 'in_dialplan' and consent_id is not null", call.callId());
         return call;
     }
 
