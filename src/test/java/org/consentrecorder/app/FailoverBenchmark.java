@@ -26,8 +26,9 @@ import org.consentrecorder.testing.ari.FakeAsterisk;
  * from that instant a payment trigger is raised every {@code --trigger-every} ms on the calls in turn until
  * one is paused by the instance that took over. Measured per kill: kill to lease taken, kill to the first
  * adopted pause, and how many triggers were raised into the gap (Asterisk drops events while no consumer is
- * connected, so those are lost for good: README "ARI outage"). The killed instance is started again and
- * stands by, so the next kill goes the other way.
+ * connected, so those are lost for good: README "ARI outage"). The taker pauses every running recording it
+ * adopts for that reason, so the first adopted pause is usually that one: the moment recordings are protected
+ * again. The killed instance is started again and stands by, so the next kill goes the other way.
  *
  * <pre>mvn -B -DskipTests package
  * mvn -B -Pbench-failover test-compile exec:exec -Dbench.args="--calls 20 --kills 5"</pre>
@@ -268,7 +269,9 @@ public final class FailoverBenchmark {
                 .append(pauses.get(pauses.size() - 1)).append(" ms.\n\n");
         md.append("Reading: the lease bounds the take-over from below by design (the standby may take it only once it has ")
                 .append("expired by the database's clock, and tries every CR_ARI_LEASE / 6). Triggers raised into the gap reach ")
-                .append("no instance: Asterisk has no consumer for the application and drops them (README, \"ARI outage\").\n");
+                .append("no instance: Asterisk has no consumer for the application and drops them (README, \"ARI outage\"). ")
+                .append("That is why the taker pauses every running recording it adopts until an explicit resume: the first ")
+                .append("adopted pause is when the calls' recordings are protected again.\n");
         Files.writeString(file, md.toString());
         return file;
     }
