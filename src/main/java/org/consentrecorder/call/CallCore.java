@@ -149,8 +149,10 @@ public final class CallCore implements CallLogic {
                 case ANSWER -> ConsentDialogue.onAnswerResult(cfg, s, ok, status, now, out);
                 case DECISION -> Decision.onEvidenceResult(cfg, s, ok, now, out);
                 case SUBSCRIBE -> RecordingSetup.onSubscribeResult(cfg, s, ok, status, out);
-                case SNOOP -> RecordingSetup.onSnoopResult(cfg, s, ok, status, out);
-                case RECORD -> RecordingSetup.onRecordResult(cfg, s, ok, status, now, out);
+                case SNOOP -> RecordingSetup.onSnoopResult(cfg, s, Leg.IN, ok, status, out);
+                case SNOOP_OUT -> RecordingSetup.onSnoopResult(cfg, s, Leg.OUT, ok, status, out);
+                case RECORD -> RecordingSetup.onRecordResult(cfg, s, Leg.IN, ok, status, now, out);
+                case RECORD_OUT -> RecordingSetup.onRecordResult(cfg, s, Leg.OUT, ok, status, now, out);
                 case CONTINUE -> Handback.onContinueResult(cfg, s, ok, status, now, out);
                 case WITHDRAWAL, SNOOP_CLEANUP, TEARDOWN_STOP, TEARDOWN_SNOOP -> s;
             };

@@ -122,6 +122,6 @@ class TakeOverTest {
         return new RecordingSettings(d.format(), d.spy(), PauseStyle.SILENCE, d.pauseSequence(), d.resumeSequence(),
                 d.withdrawSequence(), d.sequenceGap(), d.pauseUserEvent(), d.resumeUserEvent(), d.pauseDeadline(),
                 d.maxPause(), d.burstGuard(), d.burstDigits(), d.burstWindow(), d.snoopTimeout(), d.teardownTimeout(),
-                d.pauseOnOutage());
+                d.pauseOnOutage(), d.channels());
     }
 }
