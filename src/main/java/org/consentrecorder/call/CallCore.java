@@ -95,8 +95,11 @@ public final class CallCore implements CallLogic {
             return onResult(s, e.key(), false, e.status(), now, out);
         } else if (event instanceof SnoopEnteredStasis e) {
             return RecordingSetup.onSnoopInStasis(cfg, s, e.snoopId(), out);
-        } else if (event instanceof SnoopLeftStasis || event instanceof RecordingStarted) {
-            // the recording reports its own end, and the 201 of the record request is what counts
+        } else if (event instanceof RecordingStarted e) {
+            // the 201 of the record request is what counts; a stereo call keeps the legs' start times
+            return RecordingSetup.onRecordingStarted(s, e.name(), e.at(), out);
+        } else if (event instanceof SnoopLeftStasis) {
+            // the recording reports its own end
             return s;
         } else if (event instanceof RecordingFinished e) {
             return CallEnding.onRecordingEnded(cfg, s, e.name(), e.durationSeconds(), now, out);

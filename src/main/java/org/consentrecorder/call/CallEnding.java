@@ -127,7 +127,7 @@ final class CallEnding {
         if (s.recording().state() != RecordingControl.State.DISCARDED) {
             RecordingControl r = s.recording();
             out.add(new ArchiveRecording(r.recordingName(), r.stereo() ? r.out().recordingName() : null,
-                    s.decision().id(), s.facts().subject(), durationSeconds));
+                    s.setup().outOffsetMillis().orElse(null), s.decision().id(), s.facts().subject(), durationSeconds));
         }
     }
 

@@ -50,7 +50,9 @@ final class CallStateCodec {
                         .put("out_snoop_answered", s.setup().outSnoopAnswered())
                         .put("out_snoop_in_stasis", s.setup().outSnoopInStasis())
                         .put("records_answered", s.setup().recordsAnswered())
-                        .put("records_accepted", s.setup().recordsAccepted()))
+                        .put("records_accepted", s.setup().recordsAccepted())
+                        .put("in_started_at", text(s.setup().inStartedAt()))
+                        .put("out_started_at", text(s.setup().outStartedAt())))
                 .put("handback", new JsonObject().put("pending_variables", s.handback().pendingVariables())
                         .put("continue_attempts", s.handback().continueAttempts()))
                 .put("recording", s.recording() == null ? null : recording(s.recording()))
@@ -83,7 +85,8 @@ final class CallStateCodec {
                 st.getBoolean("snoop_in_stasis"), st.getBoolean("record_requested"), st.getString("failure"),
                 st.getString("out_snoop_id"), st.getBoolean("out_snoop_answered", false),
                 st.getBoolean("out_snoop_in_stasis", false), st.getInteger("records_answered", 0),
-                st.getInteger("records_accepted", 0));
+                st.getInteger("records_accepted", 0), instant(st.getString("in_started_at")),
+                instant(st.getString("out_started_at")));
         JsonObject h = j.getJsonObject("handback");
         String outcome = j.getString("outcome");
         return new CallState(row.callId(), java.util.UUID.fromString(j.getString("consent_id")), phase,

@@ -36,10 +36,35 @@ public final class RecordingSetup {
      * @param outSnoopId the second leg's snoop channel in stereo; null for a mono call
      * @param recordsAnswered the legs ({@link Leg#bit()}) whose record request has been answered
      * @param recordsAccepted the legs whose record request Asterisk accepted
+     * @param inStartedAt stereo: the first leg's RecordingStarted time, null until known
+     * @param outStartedAt stereo: the second leg's RecordingStarted time, null until known
      */
     public record State(String snoopId, boolean snoopAnswered, boolean snoopInStasis, boolean recordRequested,
                         String failure, String outSnoopId, boolean outSnoopAnswered, boolean outSnoopInStasis,
-                        int recordsAnswered, int recordsAccepted) {
+                        int recordsAnswered, int recordsAccepted, Instant inStartedAt, Instant outStartedAt) {
+
+        public State(String snoopId, boolean snoopAnswered, boolean snoopInStasis, boolean recordRequested,
+                     String failure, String outSnoopId, boolean outSnoopAnswered, boolean outSnoopInStasis,
+                     int recordsAnswered, int recordsAccepted) {
+            this(snoopId, snoopAnswered, snoopInStasis, recordRequested, failure, outSnoopId, outSnoopAnswered,
+                    outSnoopInStasis, recordsAnswered, recordsAccepted, null, null);
+        }
+
+        /**
+         * How much later the second leg started than the first (negative: earlier), from their
+         * RecordingStarted times; empty for a mono call or while either time is unknown.
+         */
+        public java.util.Optional<Long> outOffsetMillis() {
+            return stereo() && inStartedAt != null && outStartedAt != null
+                    ? java.util.Optional.of(java.time.Duration.between(inStartedAt, outStartedAt).toMillis())
+                    : java.util.Optional.empty();
+        }
+
+        State withStartedAt(Leg leg, Instant at) {
+            return new State(snoopId, snoopAnswered, snoopInStasis, recordRequested, failure, outSnoopId,
+                    outSnoopAnswered, outSnoopInStasis, recordsAnswered, recordsAccepted,
+                    leg == Leg.IN ? at : inStartedAt, leg == Leg.OUT ? at : outStartedAt);
+        }
 
         /** A mono call's set-up (and one saved before stereo existed). */
         public State(String snoopId, boolean snoopAnswered, boolean snoopInStasis, boolean recordRequested,
@@ -75,33 +100,35 @@ public final class RecordingSetup {
 
         State failed(String why) {
             return new State(snoopId, snoopAnswered, snoopInStasis, recordRequested, why, outSnoopId,
-                    outSnoopAnswered, outSnoopInStasis, recordsAnswered, recordsAccepted);
+                    outSnoopAnswered, outSnoopInStasis, recordsAnswered, recordsAccepted, inStartedAt, outStartedAt);
         }
 
         State snoopsAsked(String id, String outId) {
             return new State(id, snoopAnswered, snoopInStasis, recordRequested, failure, outId,
-                    outSnoopAnswered, outSnoopInStasis, recordsAnswered, recordsAccepted);
+                    outSnoopAnswered, outSnoopInStasis, recordsAnswered, recordsAccepted, inStartedAt, outStartedAt);
         }
 
         State withSnoopAnswered(Leg leg) {
             return new State(snoopId, snoopAnswered || leg == Leg.IN, snoopInStasis, recordRequested, failure,
-                    outSnoopId, outSnoopAnswered || leg == Leg.OUT, outSnoopInStasis, recordsAnswered, recordsAccepted);
+                    outSnoopId, outSnoopAnswered || leg == Leg.OUT, outSnoopInStasis, recordsAnswered, recordsAccepted,
+                    inStartedAt, outStartedAt);
         }
 
         State withSnoopInStasis(Leg leg) {
             return new State(snoopId, snoopAnswered, snoopInStasis || leg == Leg.IN, recordRequested, failure,
-                    outSnoopId, outSnoopAnswered, outSnoopInStasis || leg == Leg.OUT, recordsAnswered, recordsAccepted);
+                    outSnoopId, outSnoopAnswered, outSnoopInStasis || leg == Leg.OUT, recordsAnswered, recordsAccepted,
+                    inStartedAt, outStartedAt);
         }
 
         State withRecordRequested() {
             return new State(snoopId, snoopAnswered, snoopInStasis, true, failure, outSnoopId, outSnoopAnswered,
-                    outSnoopInStasis, recordsAnswered, recordsAccepted);
+                    outSnoopInStasis, recordsAnswered, recordsAccepted, inStartedAt, outStartedAt);
         }
 
         State withRecordAnswer(Leg leg, boolean accepted) {
             return new State(snoopId, snoopAnswered, snoopInStasis, recordRequested, failure, outSnoopId,
                     outSnoopAnswered, outSnoopInStasis, recordsAnswered | leg.bit(),
-                    accepted ? recordsAccepted | leg.bit() : recordsAccepted);
+                    accepted ? recordsAccepted | leg.bit() : recordsAccepted, inStartedAt, outStartedAt);
         }
 
         private boolean snoopsReady() {
@@ -224,6 +251,25 @@ public final class RecordingSetup {
             return n.withPhase(CallPhase.ENDING);
         }
         return n.phase() == CallPhase.SETTING_UP_RECORDING ? Handback.setVariables(n, out) : n;
+    }
+
+    /** A stereo leg's RecordingStarted: its time is what the archive aligns the two legs by. */
+    static CallState onRecordingStarted(CallState s, String name, Instant at, List<CallCommand> out) {
+        State st = s.setup();
+        if (!st.stereo() || at == null) {
+            return s;
+        }
+        for (Leg leg : st.legs()) {
+            if (CallIds.recordingName(s.callId(), leg).equals(name)) {
+                CallState n = s.withSetup(st.withStartedAt(leg, at));
+                if (n.recording() != null) {
+                    // the recording's state was saved already: the time must survive a restart too
+                    out.add(new SaveState(CallStateSnapshot.of(n)));
+                }
+                return n;
+            }
+        }
+        return s;
     }
 
     /** A leg that records while the call as a whole is not recorded: stopped, its file deleted, its snoop hung up. */

@@ -257,6 +257,28 @@ class StereoRecordingTest {
     }
 
     @Test
+    void givenStereo_thenTheLegsStartTimesGoToTheArchive_andSurviveARestart() {
+        FlowHarness h = recording();
+        h.send(new CallEvent.RecordingStarted(IN, h.now.minusMillis(300)));
+        List<CallCommand> out = h.send(new CallEvent.RecordingStarted(OUT, h.now.minusMillis(300 - 47)));
+        assertEquals(1, of(out, CallCommand.SaveState.class).size(), "a time learnt after the start is saved");
+        h.state = roundTrip(h.state, STEREO);
+        h.send(new CallEvent.ChannelDestroyed());
+        h.send(new CallEvent.RecordingFinished(IN, 12));
+        ArchiveRecording a = only(h.send(new CallEvent.RecordingFinished(OUT, 12)), ArchiveRecording.class);
+        assertEquals(47L, a.outOffsetMillis());
+    }
+
+    @Test
+    void givenStereo_whenALegsStartTimeIsUnknown_thenTheArchiveIsToldSo() {
+        FlowHarness h = recording();
+        h.send(new CallEvent.RecordingStarted(OUT, h.now));
+        h.send(new CallEvent.ChannelDestroyed());
+        h.send(new CallEvent.RecordingFinished(IN, 12));
+        assertNull(only(h.send(new CallEvent.RecordingFinished(OUT, 12)), ArchiveRecording.class).outOffsetMillis());
+    }
+
+    @Test
     void givenStereo_whenOneLegEndsWhileTheCallGoesOn_thenTheOtherIsStoppedToo() {
         FlowHarness h = recording();
         List<CallCommand> out = h.send(new CallEvent.RecordingFailed(OUT, "snoop gone"));
