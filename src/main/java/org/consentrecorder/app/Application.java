@@ -205,8 +205,9 @@ public final class Application implements AutoCloseable {
             String format = config.calls().recording().format();
             CallRegistry registry = new CallRegistry(vertx, shards, config.calls(), repository, ariClient,
                     Clock.systemUTC(), config.ari().endpoint().application(),
-                    (callId, name, consentId, subject, duration) -> pipeline.recordingFinished(callId, name, consentId,
-                            ArchivePipeline.subjectOf(subject, callId), format, duration));
+                    (callId, name, outName, outOffset, consentId, subject, duration) -> pipeline.recordingFinished(
+                            callId, name, outName, outOffset, consentId, ArchivePipeline.subjectOf(subject, callId),
+                            format, duration));
             int perLoop = Math.max(4, ARI_CONNECTIONS / VertxOptions.DEFAULT_EVENT_LOOP_POOL_SIZE);
             // after every (re)connect: calls first (events wait for it), then the stored recordings
             AriConnection.Listener listener = new AriConnection.Listener() {

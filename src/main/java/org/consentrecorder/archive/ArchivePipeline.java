@@ -136,7 +136,17 @@ public final class ArchivePipeline {
     /** A consented recording ended on Asterisk: register it and archive it soon. */
     public Future<UUID> recordingFinished(UUID callId, String name, UUID consentId, String subject, String format,
                                           Integer durationSeconds) {
-        return repository.registerFinished(callId, name, consentId, subject, format, durationSeconds, clock.instant())
+        return recordingFinished(callId, name, null, null, consentId, subject, format, durationSeconds);
+    }
+
+    /**
+     * A consented recording ended on Asterisk, with its second leg when the call was recorded in stereo
+     * (archived as one stereo recording, both files deleted on Asterisk once it verified).
+     */
+    public Future<UUID> recordingFinished(UUID callId, String name, String outName, Long outOffsetMillis,
+                                          UUID consentId, String subject, String format, Integer durationSeconds) {
+        return repository.registerFinished(callId, name, outName, outOffsetMillis, consentId, subject, format,
+                        durationSeconds, clock.instant())
                 .onSuccess(id -> kick());
     }
 

@@ -72,17 +72,18 @@ public final class RecordingTranscoder {
 
     /**
      * A stereo call's two legs (mono WAV files as the snoop channels' recordings are) stored as one stereo recording:
-     * the first leg left, the second right, aligned as {@code alignment} says ({@link StereoInterleaver}), in the
+     * the first leg left, the second right, the later one behind silence for its start offset ({@link StereoAlignment},
+     * {@link StereoInterleaver}), in the
      * configured codec. {@code wav} writes a new 2-channel PCM WAV (there is no stereo file on Asterisk to keep);
      * {@code alaw} and {@code wav} need both legs' lengths in their headers.
      *
      * @throws InvalidAudioException if either leg is not a WAV file this archive takes; what was written to
      *                               {@code stored} by then is incomplete and must be discarded
      */
-    public EncodedRecording transcodeStereo(InputStream inWav, InputStream outWav, StereoAlignment alignment,
+    public EncodedRecording transcodeStereo(InputStream inWav, InputStream outWav, Long outOffsetMillis,
                                             OutputStream stored) throws IOException {
         Objects.requireNonNull(stored, "stored");
-        StereoInterleaver legs = StereoInterleaver.open(inWav, outWav, alignment);
+        StereoInterleaver legs = StereoInterleaver.open(inWav, outWav, outOffsetMillis);
         AudioFormat format = legs.format();
         AudioEncoder encoder;
         EncodingParameters parameters;

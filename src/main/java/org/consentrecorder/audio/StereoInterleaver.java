@@ -34,19 +34,35 @@ public final class StereoInterleaver implements PcmSource {
     }
 
     /**
-     * Opens both legs' WAV files (their headers are read now).
+     * Opens both legs' WAV files (their headers are read now), aligned by the second leg's start offset
+     * ({@link StereoAlignment#of}, at the legs' own rate).
      *
-     * @throws InvalidAudioException if either is not a 16-bit PCM mono WAV, or their rates differ
+     * @param outOffsetMillis how much later the second leg started than the first; null if unknown
+     * @throws InvalidAudioException if either is not a 16-bit PCM mono WAV, their rates differ, or the offset is
+     *                               beyond {@link StereoAlignment#MAX_OFFSET_MILLIS}
      */
-    public static StereoInterleaver open(InputStream inWav, InputStream outWav, StereoAlignment alignment)
+    public static StereoInterleaver open(InputStream inWav, InputStream outWav, Long outOffsetMillis)
+            throws IOException {
+        WavReader in = leg(inWav, "first");
+        WavReader out = leg(outWav, "second");
+        return new StereoInterleaver(in, out, StereoAlignment.of(outOffsetMillis, sameRate(in, out)));
+    }
+
+    /** Opens both legs' WAV files with the silence given in frames. */
+    static StereoInterleaver open(InputStream inWav, InputStream outWav, StereoAlignment alignment)
             throws IOException {
         Objects.requireNonNull(alignment, "alignment");
         WavReader in = leg(inWav, "first");
         WavReader out = leg(outWav, "second");
+        sameRate(in, out);
+        return new StereoInterleaver(in, out, alignment);
+    }
+
+    private static int sameRate(WavReader in, WavReader out) throws InvalidAudioException {
         if (in.format().sampleRate() != out.format().sampleRate()) {
             throw new InvalidAudioException("the legs' rates differ: " + in.format() + " and " + out.format());
         }
-        return new StereoInterleaver(in, out, alignment);
+        return in.format().sampleRate();
     }
 
     private static WavReader leg(InputStream wav, String which) throws IOException {

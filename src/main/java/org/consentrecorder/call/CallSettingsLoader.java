@@ -120,11 +120,10 @@ public final class CallSettingsLoader {
             r.problem(SNOOP_SPY, "'" + spy + "' does not apply with " + RECORDING_CHANNELS
                     + "=stereo (each direction has its own snoop channel); leave it unset");
         }
-        if (channels == RecordingChannels.STEREO) {
-            // the call core records both legs, but the archive does not store a second leg yet: a
-            // stereo call's second recording would stay on Asterisk unarchived (issue 20, item 4)
-            r.problem(RECORDING_CHANNELS, "stereo is not available in this version yet: the archive does not "
-                    + "store a call's second leg; use mono");
+        if (channels == RecordingChannels.STEREO && !format.equals("wav") && !format.equals("wav16")) {
+            // the archive interleaves the two legs sample by sample: it reads them as PCM WAV
+            r.problem(RECORDING_CHANNELS, "stereo needs " + RECORDING_FORMAT + " wav or wav16 (the archive "
+                    + "interleaves the two legs' PCM), not '" + format + "'");
         }
         String pause = sequence(r, PAUSE_DTMF, d.pauseSequence());
         String resume = sequence(r, RESUME_DTMF, d.resumeSequence());

@@ -187,7 +187,7 @@ class OpusToolsTest {
         java.io.ByteArrayOutputStream stored = new java.io.ByteArrayOutputStream();
         EncodedRecording e = new RecordingTranscoder(CodecSettings.defaults()).transcodeStereo(
                 new java.io.ByteArrayInputStream(in), new java.io.ByteArrayInputStream(out),
-                StereoAlignment.of(47L, 8000), stored);
+                47L, stored);
         Path ogg = write("call-stereo.opus", stored.toByteArray());
         Run info = run(dir, "opusinfo", ogg.toString());
         assertEquals(0, info.exitCode(), info.output());

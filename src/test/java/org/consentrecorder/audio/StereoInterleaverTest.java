@@ -112,7 +112,7 @@ class StereoInterleaverTest {
             ByteArrayOutputStream stored = new ByteArrayOutputStream();
             EncodedRecording e = new RecordingTranscoder(CodecSettings.of(codec)).transcodeStereo(
                     new ByteArrayInputStream(in), new ByteArrayInputStream(out),
-                    StereoAlignment.of(outStartedLaterMs, RATE), stored);
+                    outStartedLaterMs, stored);
             assertEquals(AudioFormat.STEREO_8K, e.parameters().format(), codec.setting());
             assertEquals(4 * RATE, e.source().frames(), codec + ": the longer padded leg");
             assertArrayEquals(sha256(in), e.source().sha256(), codec.setting());
@@ -139,7 +139,7 @@ class StereoInterleaverTest {
         byte[] out = wav(legWithMarker(4 * RATE - 376, instant - 376, 2));
         ByteArrayOutputStream stored = new ByteArrayOutputStream();
         new RecordingTranscoder(CodecSettings.of(Codec.WAV)).transcodeStereo(new ByteArrayInputStream(in),
-                new ByteArrayInputStream(out), StereoAlignment.of(null, RATE), stored);
+                new ByteArrayInputStream(out), null, stored);
         short[] decoded = AudioTestSupport.decodeAll(WavReader.open(new ByteArrayInputStream(stored.toByteArray())));
         assertTrue(Math.abs(onset(decoded, 0) - onset(decoded, 1)) > FRAME);
     }
@@ -151,7 +151,7 @@ class StereoInterleaverTest {
         for (Codec codec : Codec.values()) {
             ByteArrayOutputStream stored = new ByteArrayOutputStream();
             EncodedRecording e = new RecordingTranscoder(CodecSettings.of(codec)).transcodeStereo(
-                    new ByteArrayInputStream(in), new ByteArrayInputStream(out), new StereoAlignment(0, FRAME), stored);
+                    new ByteArrayInputStream(in), new ByteArrayInputStream(out), 20L, stored);
             assertThrows(InvalidAudioException.class, () -> StoredAudioVerifier.verify(
                     new ByteArrayInputStream(stored.toByteArray()), e.parameters(), e.source().frames() - FRAME,
                     e.source().sha256()), codec.setting());
@@ -165,7 +165,7 @@ class StereoInterleaverTest {
             InvalidAudioException e = assertThrows(InvalidAudioException.class, () ->
                     new RecordingTranscoder(CodecSettings.of(codec)).transcodeStereo(
                             new ByteArrayInputStream(wav(new short[] {1, 2})), new ByteArrayInputStream(unfinished),
-                            new StereoAlignment(0, 0), new ByteArrayOutputStream()));
+                            0L, new ByteArrayOutputStream()));
             assertTrue(e.getMessage().contains("header has no length"), e.getMessage());
         }
     }

@@ -41,10 +41,22 @@ class RecordingChannelsSettingTest {
     }
 
     @Test
-    void givenStereo_thenItIsRefusedUntilTheArchiveStoresBothLegs() {
-        List<ConfigProblem> p = problems(Map.of("CR_RECORDING_CHANNELS", "stereo"));
+    void givenStereo_thenBothLegsAreRecorded() {
+        ConfigReader r = read(Map.of("CR_RECORDING_CHANNELS", "stereo"));
+        assertTrue(r.problems().isEmpty(), r.problems().toString());
+        CallSettings s = CallSettingsLoader.load(new ConfigReader(ConfigSource.of(Map.of("CR_RECORDING_CHANNELS", "stereo"))));
+        assertEquals(List.of(Leg.IN, Leg.OUT), s.recording().channels().legs());
+        assertEquals("in", s.recording().spyOf(Leg.IN));
+        assertEquals("out", s.recording().spyOf(Leg.OUT));
+    }
+
+    @Test
+    void givenStereoWithAFormatTheArchiveCannotInterleave_thenTheFormatIsNamed() {
+        List<ConfigProblem> p = problems(Map.of("CR_RECORDING_CHANNELS", "stereo", "CR_RECORDING_FORMAT", "gsm"));
         assertEquals(List.of("CR_RECORDING_CHANNELS"), p.stream().map(ConfigProblem::key).toList());
-        assertTrue(p.get(0).problem().contains("second leg"), p.get(0).problem());
+        assertTrue(p.get(0).problem().contains("wav or wav16") && p.get(0).problem().contains("'gsm'"),
+                p.get(0).problem());
+        assertTrue(problems(Map.of("CR_RECORDING_CHANNELS", "stereo", "CR_RECORDING_FORMAT", "wav16")).isEmpty());
     }
 
     @Test
