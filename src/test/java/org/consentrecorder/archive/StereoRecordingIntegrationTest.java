@@ -273,6 +273,46 @@ class StereoRecordingIntegrationTest {
         assertTrue(h.asterisk.wasDeleted(c.in()) && h.asterisk.wasDeleted(c.out()));
     }
 
+    @Test
+    void aStereoCallNeverHandedToTheArchiveIsFoundOnAsteriskAndArchivedWithBothLegs() throws Exception {
+        h = AppHarness.start(Map.of("CR_RECORDING_CHANNELS", "stereo", "CR_ARCHIVE_RECONCILE", "300ms",
+                "CR_ARCHIVE_CODEC", "wav"));
+        Call c = recordedStereoCall("+15551230604");
+        // the process dies before it sees either RecordingFinished: nothing registered
+        h.app.close();
+        h.asterisk.callerHangsUp(c.channel());
+        assertTrue(h.asterisk.storedRecordings().containsAll(List.of(c.in(), c.out())));
+        h = h.restartAppAfterClose(Map.of());
+        Map<String, Object> row = h.awaitRows("select * from recording where id = $1 and state = 'archived'",
+                ArchiveRepository.recordingId(c.in())).get(0);
+        assertEquals(c.out(), row.get("out_name"), "the second leg went with its first");
+        assertTrue(((String) row.get("codec_parameters")).contains("channels=2"), (String) row.get("codec_parameters"));
+        assertTrue(h.asterisk.wasDeleted(c.in()) && h.asterisk.wasDeleted(c.out()));
+        assertTrue(h.rows("select 1 from recording where name = $1", c.out()).isEmpty(), "not a recording of its own");
+    }
+
+    @Test
+    void whenTheCallerWithdraws_bothLegsAreDiscarded_andLegsLeftOnAsteriskAreDeletedWithoutBeingArchived()
+            throws Exception {
+        h = AppHarness.start(Map.of("CR_RECORDING_CHANNELS", "stereo", "CR_ARCHIVE_RECONCILE", "300ms"));
+        Call c = recordedStereoCall("+15551230605");
+        // the discards fail: both files stay behind for the reconciliation
+        h.asterisk.fail("DELETE", "/ari/recordings/live/.*", 500, "Internal Server Error", 10);
+        h.asterisk.fail("DELETE", "/ari/recordings/stored/.*", 500, "Internal Server Error", 10);
+        h.asterisk.pressDtmf(c.channel(), '*');
+        h.asterisk.pressDtmf(c.channel(), '9');
+        h.asterisk.awaitRequest("DELETE", "/ari/recordings/live/" + c.in(), WAIT);
+        h.asterisk.awaitRequest("DELETE", "/ari/recordings/live/" + c.out(), WAIT);
+        h.asterisk.awaitRequest("DELETE", "/ari/channels/" + c.in() + "-snoop", WAIT);
+        h.asterisk.awaitRequest("DELETE", "/ari/channels/" + c.out() + "-snoop", WAIT);
+        h.awaitRows("select 1 from call where id = $1 and recording_state = 'discarded'", c.callId());
+        h.asterisk.callerHangsUp(c.channel());
+        h.asterisk.await("both withdrawn legs deleted", () -> h.asterisk.wasDeleted(c.in())
+                && h.asterisk.wasDeleted(c.out()), WAIT);
+        assertEquals(0L, h.rows("select count(*) as n from recording_chunk").get(0).get("n"), "never archived");
+        assertEquals(0L, h.rows("select count(*) as n from incident").get(0).get("n"), "an expected clean-up");
+    }
+
     /** Stops the pipeline at one point the first time it is reached, as a crash would. */
     private static final class HangAt implements ArchiveCheckpoints {
         final Point point;
