@@ -190,6 +190,9 @@ public final class Erasure {
                         // Asterisk keeps its copy until the encrypted copy is archived
                         if (ArchiveState.fromWire(r.state()).inProgress()) {
                             onAsterisk.add(r.name());
+                            if (r.outName() != null) {
+                                onAsterisk.add(r.outName());
+                            }
                         }
                     }
                     return rows.deleteCiphertext(tx, ids)

@@ -31,7 +31,8 @@ public final class ErasureRepository {
     }
 
     /** A recording about to be erased: its name on Asterisk and its archive state. */
-    public record RecordingRef(UUID id, String name, String state) {
+    /** outName: the second leg of a stereo recording on Asterisk, null for mono. */
+    public record RecordingRef(UUID id, String name, String state, String outName) {
     }
 
     public Future<List<SubjectHold>> activeSubjectHolds(Tx tx, String subject) {
@@ -76,13 +77,14 @@ public final class ErasureRepository {
 
     /** The subject's recordings outside held calls, locked until the transaction ends. */
     public Future<List<RecordingRef>> lockRecordings(Tx tx, String subject, List<UUID> heldCalls) {
-        return tx.connection().preparedQuery("select id, name, state from recording where subject = $1 "
+        return tx.connection().preparedQuery("select id, name, state, out_name from recording where subject = $1 "
                         + "and not (call_id = any($2)) for update")
                 .execute(Tuple.of(subject, uuids(heldCalls)))
                 .map(rows -> {
                     List<RecordingRef> out = new ArrayList<>();
                     for (Row r : rows) {
-                        out.add(new RecordingRef(r.getUUID("id"), r.getString("name"), r.getString("state")));
+                        out.add(new RecordingRef(r.getUUID("id"), r.getString("name"), r.getString("state"),
+                                r.getString("out_name")));
                     }
                     return out;
                 });

@@ -129,12 +129,18 @@ public final class ErasureVerificationRepository {
 
     /** Names of the subject's erased (or still identified, unheld) recordings that began before the erasure. */
     public Future<Set<String>> recordingNames(String subject, String token, List<UUID> heldCalls, Instant erasureBegan) {
-        return pool.preparedQuery("select name from recording where ((subject = $2 and state = 'erased') "
+        return pool.preparedQuery("select name, out_name from recording where ((subject = $2 and state = 'erased') "
                         + "or (subject = $1 and not (call_id = any($3)))) and finished_at < $4")
                 .execute(Tuple.of(subject, token, uuids(heldCalls), Sql.ts(erasureBegan)))
                 .map(rows -> {
                     Set<String> names = new HashSet<>();
-                    rows.forEach(r -> names.add(r.getString(0)));
+                    rows.forEach(r -> {
+                        names.add(r.getString(0));
+                        // a stereo recording's second leg is a file of its own on Asterisk
+                        if (r.getString(1) != null) {
+                            names.add(r.getString(1));
+                        }
+                    });
                     return names;
                 });
     }
