@@ -76,8 +76,9 @@ class StereoRecordingIntegrationTest {
         /** Around each pause and resume no marker is said: a marker cut in two would not be one onset per leg. */
         final List<long[]> quiet = new CopyOnWriteArrayList<>();
 
-        void pauseOrResumeAt(long nanos) {
-            quiet.add(new long[] {nanos - 60_000_000L, nanos + 200_000_000L});
+        /** The two legs applied one pause (or resume) at these moments: quiet from a little before to a little after. */
+        void quietBetween(long oneLeg, long otherLeg) {
+            quiet.add(new long[] {Math.min(oneLeg, otherLeg) - 60_000_000L, Math.max(oneLeg, otherLeg) + 60_000_000L});
         }
 
         Sound(long origin) {
@@ -148,33 +149,37 @@ class StereoRecordingIntegrationTest {
         sleep(1500);
 
         long t1 = System.nanoTime();
-        sound.pauseOrResumeAt(t1);
         h.asterisk.userEvent(c.channel(), "PaymentStart");
         awaitBoth("both legs paused", "POST", c, "/pause", 1);
         h.awaitRows("select 1 from recording_timeline where call_id = $1 and change = 'paused'", c.callId());
         sleep(800);
         long t2 = System.nanoTime();
-        sound.pauseOrResumeAt(t2);
         sound.cardWindows.add(new long[] {t1 + 150_000_000L, t2 - 50_000_000L});
         h.asterisk.userEvent(c.channel(), "PaymentEnd");
         awaitBoth("both legs resumed", "DELETE", c, "/pause", 1);
         sleep(1200);
 
-        sound.pauseOrResumeAt(System.nanoTime());
         h.asterisk.pressDtmf(c.channel(), '*');
         h.asterisk.pressDtmf(c.channel(), '7');
         long t3 = System.nanoTime();
-        sound.pauseOrResumeAt(t3);
         awaitBoth("both legs paused by DTMF", "POST", c, "/pause", 2);
         sleep(800);
         long t4 = System.nanoTime();
-        sound.pauseOrResumeAt(t4);
         sound.cardWindows.add(new long[] {t3 + 150_000_000L, t4 - 50_000_000L});
         h.asterisk.pressDtmf(c.channel(), '*');
         h.asterisk.pressDtmf(c.channel(), '8');
-        sound.pauseOrResumeAt(System.nanoTime());
         awaitBoth("both legs resumed by DTMF", "DELETE", c, "/pause", 2);
         sleep(1200);
+        // the two legs apply a pause (or resume) a few milliseconds apart: a marker said in between would be on one
+        // leg only, so none is said there (the audio is rendered when the recordings end, after this)
+        for (String method : List.of("POST", "DELETE")) {
+            List<FakeAsterisk.Request> in = h.asterisk.requests(method, "/ari/recordings/live/" + c.in() + "/pause");
+            List<FakeAsterisk.Request> out = h.asterisk.requests(method, "/ari/recordings/live/" + c.out() + "/pause");
+            assertEquals(in.size(), out.size(), method + ": every pause and resume went to both legs");
+            for (int i = 0; i < in.size(); i++) {
+                sound.quietBetween(in.get(i).atNanos(), out.get(i).atNanos());
+            }
+        }
         h.asterisk.callerHangsUp(c.channel());
 
         UUID id = ArchiveRepository.recordingId(c.in());
