@@ -110,7 +110,9 @@ class ConsentIvrIntegrationTest {
         h.asterisk.callerHangsUp(ch);
         h.awaitRows("select * from call where channel_id = $1 and ended_at is not null", ch);
         h.awaitNoLiveCalls();
-        assertTrue(h.asterisk.storedRecordings().contains("cr-" + call.get("id")));
+        // recorded: on Asterisk, or already archived (a warm archive verifies and deletes a 1 s recording quickly)
+        String name = "cr-" + call.get("id");
+        assertTrue(h.asterisk.storedRecordings().contains(name) || h.asterisk.wasDeleted(name), name);
     }
 
     @Test
