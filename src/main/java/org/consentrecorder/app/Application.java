@@ -236,8 +236,9 @@ public final class Application implements AutoCloseable {
                 String name = unit.server.name();
                 CallRegistry registry = new CallRegistry(vertx, shards, config.calls(), unit.repository, unit::client,
                         Clock.systemUTC(), config.ari().application(),
-                        (callId, recording, consentId, subject, duration) -> pipeline.recordingFinished(name, callId,
-                                recording, consentId, ArchivePipeline.subjectOf(subject, callId), format, duration));
+                        (callId, recording, outName, outOffset, consentId, subject, duration) -> pipeline.recordingFinished(
+                                name, callId, recording, outName, outOffset, consentId,
+                                ArchivePipeline.subjectOf(subject, callId), format, duration));
                 unit.registry = registry;
                 unit.ari = await(deployConnection(vertx, config.ari(), config.calls(), unit, shards, pipeline, holder, perLoop));
                 if (unit.standby != null) {

@@ -136,22 +136,39 @@ public final class ArchivePipeline {
         });
     }
 
-    /** A consented recording ended on Asterisk server {@code server}: register it and archive it soon. */
-    public Future<UUID> recordingFinished(String server, UUID callId, String name, UUID consentId, String subject,
-                                          String format, Integer durationSeconds) {
-        return repository.registerFinished(server, callId, name, consentId, subject, format, durationSeconds,
-                        clock.instant())
+    /**
+     * A consented recording ended on Asterisk server {@code server}: register it and archive it soon. With its
+     * second leg when the call was recorded in stereo ({@code outName} and its start offset, else null): archived as
+     * one stereo recording, both files deleted on that server once it verified.
+     */
+    public Future<UUID> recordingFinished(String server, UUID callId, String name, String outName, Long outOffsetMillis,
+                                          UUID consentId, String subject, String format, Integer durationSeconds) {
+        return repository.registerFinished(server, callId, name, outName, outOffsetMillis, consentId, subject, format,
+                        durationSeconds, clock.instant())
                 .onSuccess(id -> kick());
     }
 
+    /** A mono recording on server {@code server}. */
+    public Future<UUID> recordingFinished(String server, UUID callId, String name, UUID consentId, String subject,
+                                          String format, Integer durationSeconds) {
+        return recordingFinished(server, callId, name, null, null, consentId, subject, format, durationSeconds);
+    }
+
     /**
-     * As above, for a deployment of one Asterisk server under its default name
+     * A mono recording of a deployment of one Asterisk server under its default name
      * ({@value org.consentrecorder.ari.AriServer#DEFAULT_NAME}).
      */
     public Future<UUID> recordingFinished(UUID callId, String name, UUID consentId, String subject, String format,
                                           Integer durationSeconds) {
         return recordingFinished(org.consentrecorder.ari.AriServer.DEFAULT_NAME, callId, name, consentId, subject,
                 format, durationSeconds);
+    }
+
+    /** A stereo (or mono, with null second leg) recording of a one-server deployment. */
+    public Future<UUID> recordingFinished(UUID callId, String name, String outName, Long outOffsetMillis,
+                                          UUID consentId, String subject, String format, Integer durationSeconds) {
+        return recordingFinished(org.consentrecorder.ari.AriServer.DEFAULT_NAME, callId, name, outName, outOffsetMillis,
+                consentId, subject, format, durationSeconds);
     }
 
     /** Look for due work now rather than at the next poll. */

@@ -47,14 +47,22 @@ public final class ArchiveRepository {
         return UUID.nameUUIDFromBytes(("recording:" + name).getBytes(StandardCharsets.UTF_8));
     }
 
-    /** A recording row as the pipeline and the playback path see it. */
+    /**
+     * A recording row as the pipeline and the playback path see it. outName and outOffsetMs: the second leg of a
+     * stereo call (V38), null for a mono recording.
+     */
     public record RecordingRow(UUID id, UUID callId, String name, UUID consentId, String subject, String format,
                                ArchiveState state, Integer durationSeconds, Long plaintextBytes, Long ciphertextBytes,
                                byte[] plaintextSha256, Integer segmentSize, Integer chunkCount,
                                Integer segmentsPerChunk, byte[] header, String subjectKeyId, byte[] wrappedDataKey,
                                Instant finishedAt, Instant archivedAt, int attempts, String lastError,
                                Long durationMs, String codec, String codecParameters, byte[] sourceSha256,
-                               Long sourceBytes, Long sourceFrames, String server) {
+                               Long sourceBytes, Long sourceFrames, String server, String outName, Long outOffsetMs) {
+
+        /** Every recording on Asterisk this row stands for: the first leg, and the second of a stereo call. */
+        public List<String> asteriskNames() {
+            return outName == null ? List.of(name) : List.of(name, outName);
+        }
     }
 
     /** What the fetch step learned: everything needed to read the ciphertext back. */
@@ -66,10 +74,16 @@ public final class ArchiveRepository {
     /**
      * What the stored plaintext is (V25): the codec and its parameters ({@code EncodingParameters.toText()}),
      * both null for a file stored as Asterisk wrote it; and the source file's SHA-256, length and, when it
-     * was read as audio, its exact duration in frames.
+     * was read as audio, its exact duration in frames. A stereo recording (V38): the first leg's SHA-256, both
+     * legs' bytes, the aligned stereo length, and the second leg's own SHA-256 and length; both null for mono.
      */
     public record StoredAudio(String codec, String codecParameters, byte[] sourceSha256, long sourceBytes,
-                              Long sourceFrames) {
+                              Long sourceFrames, byte[] outSourceSha256, Long outSourceBytes) {
+
+        public StoredAudio(String codec, String codecParameters, byte[] sourceSha256, long sourceBytes,
+                           Long sourceFrames) {
+            this(codec, codecParameters, sourceSha256, sourceBytes, sourceFrames, null, null);
+        }
     }
 
     /** One row of ciphertext: whole STREAM segments, in order by {@code seq}. */
@@ -86,19 +100,34 @@ public final class ArchiveRepository {
     }
 
     /**
-     * Records that a consented recording ended on Asterisk server {@code server} (where its file is); a second
-     * registration is a no-op.
+     * Records that a consented recording ended on Asterisk server {@code server} (where its file is), with its second
+     * leg when the call was recorded in stereo (outName, and outOffsetMs when both legs' start times were known). A
+     * second registration changes nothing, except that a second leg learnt later joins a row not fetched yet (the
+     * reconciliation may have registered the first leg before the call handed both over).
      */
-    public Future<UUID> registerFinished(String server, UUID callId, String name, UUID consentId, String subject,
-                                         String format, Integer durationSeconds, Instant finishedAt) {
+    public Future<UUID> registerFinished(String server, UUID callId, String name, String outName, Long outOffsetMs,
+                                         UUID consentId, String subject, String format, Integer durationSeconds,
+                                         Instant finishedAt) {
         UUID id = recordingId(name);
         return pool.preparedQuery("insert into recording (id, call_id, name, consent_id, subject, format, state, "
-                        + "duration_seconds, finished_at, server) values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) "
+                        + "duration_seconds, finished_at, out_name, out_offset_ms, server) "
+                        + "values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) "
                         + "on conflict (name) do update set duration_seconds = coalesce(recording.duration_seconds, "
-                        + "excluded.duration_seconds)")
+                        + "excluded.duration_seconds), "
+                        + "out_name = case when recording.state = $7 and recording.out_name is null "
+                        + "then excluded.out_name else recording.out_name end, "
+                        + "out_offset_ms = case when recording.state = $7 and recording.out_name is null "
+                        + "then excluded.out_offset_ms else recording.out_offset_ms end")
                 .execute(Tuple.wrap(Arrays.asList(id, callId, name, consentId, subject, format,
-                        ArchiveState.FINISHED.wire(), durationSeconds, Sql.ts(finishedAt), server)))
+                        ArchiveState.FINISHED.wire(), durationSeconds, Sql.ts(finishedAt), outName, outOffsetMs,
+                        server)))
                 .map(id);
+    }
+
+    /** The row whose second (stereo) leg is this recording on Asterisk. */
+    public Future<Optional<RecordingRow>> findByOutName(String outName) {
+        return pool.preparedQuery("select * from recording where out_name = $1").execute(Tuple.of(outName))
+                .map(rows -> rows.size() == 0 ? Optional.<RecordingRow>empty() : Optional.of(row(rows.iterator().next())));
     }
 
     /** A terminal row for audio that must not be archived (withdrawn or unconsented), for the record. */
@@ -270,7 +299,7 @@ public final class ArchiveRepository {
                 Sql.instant(r.getOffsetDateTime("archived_at")), r.getInteger("attempts"), r.getString("last_error"),
                 r.getLong("duration_ms"), r.getString("codec"), r.getString("codec_parameters"),
                 bytes(r, "source_sha256"), r.getLong("source_bytes"), r.getLong("source_frames"),
-                r.getString("server"));
+                r.getString("server"), r.getString("out_name"), r.getLong("out_offset_ms"));
     }
 
     private static byte[] bytes(Row r, String column) {

@@ -33,7 +33,13 @@ final class AsteriskDeletion {
         if (client == null) {
             return Future.failedFuture("ARI server '" + row.server() + "' is not connected here");
         }
-        return deleteFile(client, row.name())
+        // both legs of a stereo recording, one after the other: a run cut short between them runs again, and a
+        // leg already gone counts as deleted
+        Future<Boolean> deleted = deleteFile(client, row.name());
+        if (row.outName() != null) {
+            deleted = deleted.compose(v -> deleteFile(client, row.outName()));
+        }
+        return deleted
                 .compose(v -> checkpoints.reached(Point.DELETED_ON_ASTERISK, row.id()))
                 .compose(v -> repository.archived(row.id()))
                 .onSuccess(changed -> LOG.info("archive: {} archived ({} bytes of audio, encrypted, verified); "

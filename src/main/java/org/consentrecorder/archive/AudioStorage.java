@@ -29,6 +29,17 @@ interface AudioStorage {
     EncodedRecording store(String asteriskFormat, InputStream source, OutputStream stored) throws IOException;
 
     /**
+     * Reads a stereo call's two legs to their ends and writes one stereo recording to {@code stored}
+     * ({@link RecordingTranscoder#transcodeStereo}). Never stored as recorded: two files cannot be one, so legs that
+     * are not WAV files this archive reads are refused (CR_RECORDING_CHANNELS=stereo needs CR_RECORDING_FORMAT
+     * wav or wav16).
+     *
+     * @param outOffsetMillis how much later the second leg started than the first; null if unknown
+     */
+    EncodedRecording storeStereo(String asteriskFormat, InputStream in, InputStream out, Long outOffsetMillis,
+                                 OutputStream stored) throws IOException;
+
+    /**
      * The production form: a WAV file this archive reads (16-bit PCM, 8 or 16 kHz, mono or stereo)
      * goes through {@link RecordingTranscoder} into the configured codec; anything else (another
      * Asterisk format, a file whose header is not RIFF/WAVE PCM) is stored as it is, as before
@@ -61,6 +72,16 @@ interface AudioStorage {
                 return asRecorded(in, stored);
             }
             return new RecordingTranscoder(codec).transcode(in, stored);
+        }
+
+        @Override
+        public EncodedRecording storeStereo(String asteriskFormat, InputStream in, InputStream out,
+                                            Long outOffsetMillis, OutputStream stored) throws IOException {
+            if (!"wav".equals(asteriskFormat) && !"wav16".equals(asteriskFormat)) {
+                throw new InvalidAudioException("a stereo call's legs recorded as " + asteriskFormat
+                        + " cannot be interleaved; stereo needs wav or wav16");
+            }
+            return new RecordingTranscoder(codec).transcodeStereo(in, out, outOffsetMillis, stored);
         }
 
         private static EncodedRecording asRecorded(InputStream in, OutputStream stored) throws IOException {

@@ -56,14 +56,17 @@ final class FetchRepository {
                         + "wrapped_data_key = $4, plaintext_bytes = $5, ciphertext_bytes = $6, plaintext_sha256 = $7, "
                         + "format_version = $8, segment_size = $9, chunk_count = $10, segments_per_chunk = $11, "
                         + "duration_ms = $12, codec = $15, codec_parameters = $16, source_sha256 = $17, "
-                        + "source_bytes = $18, source_frames = $19, last_error = null, next_attempt_at = clock_timestamp(), "
+                        + "source_bytes = $18, source_frames = $19, out_source_sha256 = $20, out_source_bytes = $21, "
+                        + "last_error = null, next_attempt_at = clock_timestamp(), "
                         + "updated_at = clock_timestamp() where id = $1 and state = $14")
                 .execute(Tuple.wrap(Arrays.asList(recordingId, Buffer.buffer(c.header()), c.subjectKeyId(),
                         Buffer.buffer(c.wrappedDataKey()), c.plaintextBytes(), c.ciphertextBytes(),
                         Buffer.buffer(c.plaintextSha256()), c.formatVersion(), c.segmentSize(), c.chunkCount(),
                         c.segmentsPerChunk(), c.durationMs(), ArchiveState.STORED.wire(), ArchiveState.FINISHED.wire(),
                         c.audio().codec(), c.audio().codecParameters(), Buffer.buffer(c.audio().sourceSha256()),
-                        c.audio().sourceBytes(), c.audio().sourceFrames())))
+                        c.audio().sourceBytes(), c.audio().sourceFrames(),
+                        c.audio().outSourceSha256() == null ? null : Buffer.buffer(c.audio().outSourceSha256()),
+                        c.audio().outSourceBytes())))
                 .map(rows -> rows.rowCount() == 1);
     }
 }

@@ -17,6 +17,7 @@ import org.consentrecorder.ari.AriEndpoint;
 import org.consentrecorder.ari.AriFailure;
 import org.consentrecorder.audio.EncodedRecording;
 import org.consentrecorder.audio.SourceAudio;
+import org.consentrecorder.audio.StereoSource;
 import org.consentrecorder.crypto.IssuedDataKey;
 import org.consentrecorder.crypto.RecordingEncryptor;
 import org.consentrecorder.crypto.StreamFormat;
@@ -99,42 +100,82 @@ final class IngestStep {
                         })));
     }
 
-    /** Streams the file from Asterisk through the codec and the encryptor into chunk rows, holding at most one chunk. */
+    /** A leg's file as it streams in from Asterisk: paused until the worker asks for it. */
+    private record Leg(HttpClientResponse response, Context context, ReadStreamInputStream input) {
+        void reset() {
+            try {
+                // the worker gave up (a damaged source, the database): stop the download rather than leave it paused
+                context.runOnContext(v -> response.request().reset());
+            } catch (java.util.concurrent.RejectedExecutionException closing) {
+                // Vert.x is closing: the connection goes with it
+            }
+        }
+    }
+
+    /**
+     * Streams the file from Asterisk through the codec and the encryptor into chunk rows, holding at most one
+     * chunk; a stereo recording's two legs side by side, interleaved into one stereo stream.
+     */
     private Future<StoredCopy> streamIn(AriClient client, FetchRepository session, RecordingRow row, IssuedDataKey issued,
                                         byte[] ad) {
-        String path = "/recordings/stored/" + AriEndpoint.encode(row.name()) + "/file";
+        return open(client, row.name()).compose(in -> {
+            if (in == null) {
+                return lostOnAsterisk(row).compose(v -> Future.<StoredCopy>failedFuture(
+                        new ArchiveStopped(row.name() + " is no longer on Asterisk")));
+            }
+            if (row.outName() == null) {
+                return encryptInto(in, null, session, row, issued, ad);
+            }
+            return open(client, row.outName()).recover(e -> {
+                in.reset();
+                return Future.failedFuture(e);
+            }).compose(out -> {
+                if (out == null) {
+                    // the second leg is gone: what is left is the first, stored alone rather than lost with it
+                    return secondLegLost(row).compose(v -> encryptInto(in, null, session, row, issued, ad));
+                }
+                return encryptInto(in, out, session, row, issued, ad);
+            });
+        });
+    }
+
+    /** A recording's file, paused; null when Asterisk does not have it (404). */
+    private Future<Leg> open(AriClient client, String name) {
+        String path = "/recordings/stored/" + AriEndpoint.encode(name) + "/file";
         return client.http().openStream(path).compose(response -> {
             if (response.statusCode() == 404) {
                 response.end();
-                return lostOnAsterisk(row).compose(v -> Future.<StoredCopy>failedFuture(
-                        new ArchiveStopped(row.name() + " is no longer on Asterisk")));
+                return Future.succeededFuture(null);
             }
             if (response.statusCode() != 200) {
                 response.end();
                 return Future.failedFuture(new AriFailure(response.statusCode(),
                         "Asterisk answered HTTP " + response.statusCode() + " for the recording file", null));
             }
-            return encryptInto(response, session, row, issued, ad);
+            Context responseContext = Vertx.currentContext() != null ? Vertx.currentContext() : context;
+            return Future.succeededFuture(new Leg(response, responseContext,
+                    new ReadStreamInputStream(responseContext, response, STALL)));
         });
     }
 
     /**
-     * On a worker thread (encoding is CPU work and every step of it blocks): reads the response,
-     * stores it in the configured codec and encrypts it into chunk rows as it goes. The response
+     * On a worker thread (encoding is CPU work and every step of it blocks): reads the response(s),
+     * stores them in the configured codec and encrypts into chunk rows as it goes. Each response
      * arrives one buffer at a time as the worker asks for it, so memory stays bounded.
      */
-    private Future<StoredCopy> encryptInto(HttpClientResponse response, FetchRepository session, RecordingRow row,
+    private Future<StoredCopy> encryptInto(Leg in, Leg out, FetchRepository session, RecordingRow row,
                                            IssuedDataKey issued, byte[] ad) {
-        Context responseContext = Vertx.currentContext() != null ? Vertx.currentContext() : context;
-        ReadStreamInputStream source = new ReadStreamInputStream(responseContext, response, STALL);
         return encoders.<StoredCopy>executeBlocking(() -> {
             RecordingEncryptor encryptor = RecordingEncryptor.create(issued.dataKey(), ad, settings.segmentSize());
             ChunkWriter writer = new ChunkWriter(session, settings.segmentsPerChunk());
-            EncryptingChunkOutput out = new EncryptingChunkOutput(context, encryptor, writer, STALL,
+            EncryptingChunkOutput output = new EncryptingChunkOutput(context, encryptor, writer, STALL,
                     () -> checkpoints.reached(Point.ENCODING, row.id()));
             WavHeader wav = new WavHeader();
-            EncodedRecording encoded = storage.store(row.format(), new HeaderTap(source, wav), out);
-            out.finish();
+            EncodedRecording encoded = out == null
+                    ? storage.store(row.format(), new HeaderTap(in.input(), wav), output)
+                    : storage.storeStereo(row.format(), in.input(), out.input(),
+                            row.outOffsetMs(), output);
+            output.finish();
             StreamSummary s = encryptor.summary();
             StoredAudio audio;
             Long durationMs;
@@ -144,8 +185,10 @@ final class IngestStep {
                 durationMs = "wav".equals(row.format()) ? wav.durationMs(s.plaintextBytes()) : null;
             } else {
                 SourceAudio src = encoded.source();
+                StereoSource both = encoded.stereo();
                 audio = new StoredAudio(encoded.parameters().codec().setting(), encoded.parameters().toText(),
-                        src.sha256(), src.sourceBytes(), src.frames());
+                        src.sha256(), src.sourceBytes(), src.frames(), both == null ? null : both.out().sha256(),
+                        both == null ? null : both.out().sourceBytes());
                 durationMs = src.durationMillis();
             }
             return new StoredCopy(encryptor.header(), issued.wrapped().subjectKeyId(),
@@ -153,11 +196,9 @@ final class IngestStep {
                     StreamFormat.VERSION, s.segmentSize(), writer.chunksWritten(), settings.segmentsPerChunk(),
                     durationMs, audio);
         }, false).onFailure(e -> {
-            try {
-                // the worker gave up (a damaged source, the database): stop the download rather than leave it paused
-                responseContext.runOnContext(v -> response.request().reset());
-            } catch (java.util.concurrent.RejectedExecutionException closing) {
-                // Vert.x is closing: the connection goes with it
+            in.reset();
+            if (out != null) {
+                out.reset();
             }
         });
     }
@@ -185,6 +226,14 @@ final class IngestStep {
             }
             return n;
         }
+    }
+
+    /** A stereo recording's second leg is gone before a copy verified: an incident; the first leg is still kept. */
+    private Future<Void> secondLegLost(RecordingRow row) {
+        String detail = "recording " + row.outName() + " (the second leg of " + row.name() + ", call " + row.callId()
+                + ") was not on Asterisk any more before a copy was verified; the first leg is stored alone";
+        LOG.error("archive incident: {}", ExternalText.forLog(detail));
+        return repository.incident("recording_leg_lost", row.callId().toString(), detail);
     }
 
     /** Asterisk no longer has a file the archive never verified: an incident, and the recording ends {@code lost}. */

@@ -70,6 +70,50 @@ public final class RecordingTranscoder {
         return new EncodedRecording(source, parameters, storedBytes);
     }
 
+    /**
+     * A stereo call's two legs (mono WAV files as the snoop channels' recordings are) stored as one stereo recording:
+     * the first leg left, the second right, the later one behind silence for its start offset ({@link StereoAlignment},
+     * {@link StereoInterleaver}), in the
+     * configured codec. {@code wav} writes a new 2-channel PCM WAV (there is no stereo file on Asterisk to keep);
+     * {@code alaw} and {@code wav} need both legs' lengths in their headers.
+     *
+     * @throws InvalidAudioException if either leg is not a WAV file this archive takes; what was written to
+     *                               {@code stored} by then is incomplete and must be discarded
+     */
+    public EncodedRecording transcodeStereo(InputStream inWav, InputStream outWav, Long outOffsetMillis,
+                                            OutputStream stored) throws IOException {
+        Objects.requireNonNull(stored, "stored");
+        StereoInterleaver legs = StereoInterleaver.open(inWav, outWav, outOffsetMillis);
+        AudioFormat format = legs.format();
+        AudioEncoder encoder;
+        EncodingParameters parameters;
+        if (settings.codec() == Codec.OPUS) {
+            OggOpusEncoder opus = OggOpusEncoder.create(format, settings, stored);
+            encoder = opus;
+            parameters = opus.parameters();
+        } else {
+            long frames = legs.declaredFrames();
+            if (frames < 0) {
+                throw new InvalidAudioException("a leg's header has no length (the file was not finished by "
+                        + "Asterisk); " + settings.codec().setting() + " in stereo needs both, opus does not");
+            }
+            encoder = settings.codec() == Codec.ALAW ? WavWriter.alaw(format, frames, stored)
+                    : WavWriter.pcm16(format, frames, stored);
+            parameters = settings.codec() == Codec.ALAW ? EncodingParameters.alaw(format) : EncodingParameters.wav(format);
+        }
+        short[] pcm = new short[CHUNK_FRAMES * 2];
+        int n;
+        while ((n = legs.read(pcm, 0, CHUNK_FRAMES)) > 0) {
+            encoder.write(pcm, 0, n);
+        }
+        StereoSource both = legs.finish();
+        long storedBytes = encoder.finish();
+        SourceAudio source = new SourceAudio(format, both.frames(), both.in().sha256(),
+                both.in().sourceBytes() + both.out().sourceBytes(),
+                both.in().headerComplete() && both.out().headerComplete());
+        return new EncodedRecording(source, parameters, storedBytes, both);
+    }
+
     private static EncodedRecording passThrough(InputStream sourceWav, OutputStream stored) throws IOException {
         CopyingInputStream copy = new CopyingInputStream(sourceWav, stored);
         WavReader reader = WavReader.open(copy);

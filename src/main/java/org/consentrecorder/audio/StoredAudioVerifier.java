@@ -10,7 +10,7 @@ import java.util.Objects;
  * The archive's check before Asterisk's copy is deleted: the stored plaintext is read to its end with the decoder
  * for its codec, and must be intact and exactly as long as the source. For {@code opus} every page's CRC, sequence and
  * granule position is checked and every packet decoded; for {@code alaw} the WAV structure is checked; for
- * {@code wav} (stored unchanged) the SHA-256 must equal the source's.
+ * {@code wav} (stored unchanged when mono) the SHA-256 must equal the source's; a stereo WAV is written from two legs and checked for its length only.
  *
  * <p>Any difference is an {@link InvalidAudioException} whose message says what differs; the caller keeps Asterisk's
  * copy and tries again or reports. Blocking; run it on a worker thread.
@@ -68,7 +68,9 @@ public final class StoredAudioVerifier {
         }
         drain(reader);
         SourceAudio read = reader.finish();
-        if (parameters.codec() == Codec.WAV && !MessageDigest.isEqual(read.sha256(), sourceSha256)) {
+        // a mono WAV is Asterisk's file itself; a stereo one was written from two legs (Asterisk writes mono only)
+        if (parameters.codec() == Codec.WAV && parameters.format().channels() == 1
+                && !MessageDigest.isEqual(read.sha256(), sourceSha256)) {
             throw new InvalidAudioException("the stored WAV's SHA-256 differs from the source's");
         }
         if (parameters.codec() == Codec.ALAW && !read.headerComplete()) {

@@ -108,7 +108,9 @@ public final class AriEventTranslator {
             return playback(e.getPlayback(), p -> new CallEvent.PlaybackFinished(p.getId(), "failed".equals(p.getState())), type);
         }
         if (m instanceof RecordingStarted e) {
-            return recording(e.getRecording(), r -> new CallEvent.RecordingStarted(r.getName()), type);
+            // the event's own time: when Asterisk started the file, the stereo legs' alignment (archive)
+            java.time.Instant at = e.getTimestamp() == null ? null : e.getTimestamp().toInstant();
+            return recording(e.getRecording(), r -> new CallEvent.RecordingStarted(r.getName(), at), type);
         }
         if (m instanceof RecordingFinished e) {
             return recording(e.getRecording(), r -> new CallEvent.RecordingFinished(r.getName(), r.getDuration()), type);

@@ -93,13 +93,23 @@ public sealed interface CallCommand {
 
     /**
      * A consented recording has ended on Asterisk (call hung up, or stopped): hand it to the
-     * encrypted archive. Never emitted for a discarded (withdrawn) recording.
+     * encrypted archive. Never emitted for a discarded (withdrawn) recording. A stereo call hands
+     * over both legs at once, when both have ended (outRecordingName is null for a mono call), with
+     * how much later its second leg started than its first by their RecordingStarted times
+     * (outOffsetMillis; null for mono, or when either time is unknown, e.g. an event lost in an outage).
      */
-    record ArchiveRecording(String recordingName, UUID consentId, String subject, Integer durationSeconds)
-            implements CallCommand {
+    record ArchiveRecording(String recordingName, String outRecordingName, Long outOffsetMillis, UUID consentId,
+                            String subject, Integer durationSeconds) implements CallCommand {
+
+        /** A mono recording. */
+        public ArchiveRecording(String recordingName, UUID consentId, String subject, Integer durationSeconds) {
+            this(recordingName, null, null, consentId, subject, durationSeconds);
+        }
+
         @Override
         public String toString() {
-            return "ArchiveRecording[" + recordingName + ", " + consentId + "]";
+            return "ArchiveRecording[" + recordingName + (outRecordingName == null ? "" : " + " + outRecordingName)
+                    + ", " + consentId + "]";
         }
     }
 

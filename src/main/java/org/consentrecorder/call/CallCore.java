@@ -95,8 +95,11 @@ public final class CallCore implements CallLogic {
             return onResult(s, e.key(), false, e.status(), now, out);
         } else if (event instanceof SnoopEnteredStasis e) {
             return RecordingSetup.onSnoopInStasis(cfg, s, e.snoopId(), out);
-        } else if (event instanceof SnoopLeftStasis || event instanceof RecordingStarted) {
-            // the recording reports its own end, and the 201 of the record request is what counts
+        } else if (event instanceof RecordingStarted e) {
+            // the 201 of the record request is what counts; a stereo call keeps the legs' start times
+            return RecordingSetup.onRecordingStarted(s, e.name(), e.at(), out);
+        } else if (event instanceof SnoopLeftStasis) {
+            // the recording reports its own end
             return s;
         } else if (event instanceof RecordingFinished e) {
             return CallEnding.onRecordingEnded(cfg, s, e.name(), e.durationSeconds(), now, out);
@@ -149,8 +152,10 @@ public final class CallCore implements CallLogic {
                 case ANSWER -> ConsentDialogue.onAnswerResult(cfg, s, ok, status, now, out);
                 case DECISION -> Decision.onEvidenceResult(cfg, s, ok, now, out);
                 case SUBSCRIBE -> RecordingSetup.onSubscribeResult(cfg, s, ok, status, out);
-                case SNOOP -> RecordingSetup.onSnoopResult(cfg, s, ok, status, out);
-                case RECORD -> RecordingSetup.onRecordResult(cfg, s, ok, status, now, out);
+                case SNOOP -> RecordingSetup.onSnoopResult(cfg, s, Leg.IN, ok, status, out);
+                case SNOOP_OUT -> RecordingSetup.onSnoopResult(cfg, s, Leg.OUT, ok, status, out);
+                case RECORD -> RecordingSetup.onRecordResult(cfg, s, Leg.IN, ok, status, now, out);
+                case RECORD_OUT -> RecordingSetup.onRecordResult(cfg, s, Leg.OUT, ok, status, now, out);
                 case CONTINUE -> Handback.onContinueResult(cfg, s, ok, status, now, out);
                 case WITHDRAWAL, SNOOP_CLEANUP, TEARDOWN_STOP, TEARDOWN_SNOOP -> s;
             };

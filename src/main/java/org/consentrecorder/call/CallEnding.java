@@ -52,13 +52,15 @@ final class CallEnding {
                     out.add(new SaveState(CallStateSnapshot.of(n)));
                     return n;
                 }
-                if (s.setup().recordRequested() && s.recording() == null) {
+                if (s.setup().recordRequested() && s.recording() == null && !s.setup().allRecordsAnswered()) {
                     // the record request is still in flight: wait for its answer
                     out.add(new StartTimer(TimerKey.TEARDOWN, cfg.recording().teardownTimeout()));
                     return s.withPhase(CallPhase.ENDING);
                 }
                 if (s.setup().snoopId() != null && s.recording() == null) {
-                    out.add(new HangupSnoop(CallStep.SNOOP_CLEANUP, s.setup().snoopId()));
+                    for (Leg leg : s.setup().legs()) {
+                        out.add(new HangupSnoop(CallStep.SNOOP_CLEANUP, s.setup().snoopOf(leg)));
+                    }
                 }
                 return s.evidence().answered() ? finish(s, now, out) : s.withPhase(CallPhase.ENDING);
             }
@@ -71,8 +73,24 @@ final class CallEnding {
     static CallState onRecordingEnded(CallSettings cfg, CallState s, String name, Integer durationSeconds, Instant now,
                                       List<CallCommand> out) {
         RecordingControl r = s.recording();
-        if (r == null || !name.equals(r.recordingName()) || s.recordingEndHandled()) {
+        if (r == null || s.recordingEndHandled() || r.legOf(name).isEmpty()) {
             return s;
+        }
+        if (r.stereo()) {
+            Leg leg = r.legOf(name).get();
+            RecordingControl withLeg = r.withLegFinished(leg);
+            if (!withLeg.allLegsFinished()) {
+                if (r.isLive() && s.phase() != CallPhase.ENDING) {
+                    // one leg ended while the call goes on (its snoop channel went away, Asterisk failed
+                    // it): the other is stopped too, so that both cover the same span of the call
+                    Leg other = leg == Leg.IN ? Leg.OUT : Leg.IN;
+                    out.add(new StopRecording(CallStep.TEARDOWN_STOP, withLeg.recordingNameOf(other)));
+                    out.add(new HangupSnoop(CallStep.TEARDOWN_SNOOP, withLeg.snoopIdOf(other)));
+                }
+                return s.withRecording(withLeg);
+            }
+            r = withLeg;
+            s = s.withRecording(r);
         }
         archiveUnlessDiscarded(s, durationSeconds, out);
         RecordingControl.Step ended = r.onRecordingEnded(cfg.recording(), now);
@@ -90,8 +108,10 @@ final class CallEnding {
         RecordingControl r = s.recording();
         CallState n = s;
         if (r != null && r.isLive()) {
-            out.add(new StopRecording(CallStep.TEARDOWN_STOP, r.recordingName()));
-            out.add(new HangupSnoop(CallStep.TEARDOWN_SNOOP, r.snoopId()));
+            for (Leg leg : r.legs()) {
+                out.add(new StopRecording(CallStep.TEARDOWN_STOP, r.recordingNameOf(leg)));
+                out.add(new HangupSnoop(CallStep.TEARDOWN_SNOOP, r.snoopIdOf(leg)));
+            }
             RecordingControl.Step ended = r.onRecordingEnded(cfg.recording(), now);
             out.addAll(ended.commands());
             n = n.withRecording(ended.control());
@@ -105,8 +125,9 @@ final class CallEnding {
 
     private static void archiveUnlessDiscarded(CallState s, Integer durationSeconds, List<CallCommand> out) {
         if (s.recording().state() != RecordingControl.State.DISCARDED) {
-            out.add(new ArchiveRecording(s.recording().recordingName(), s.decision().id(), s.facts().subject(),
-                    durationSeconds));
+            RecordingControl r = s.recording();
+            out.add(new ArchiveRecording(r.recordingName(), r.stereo() ? r.out().recordingName() : null,
+                    s.setup().outOffsetMillis().orElse(null), s.decision().id(), s.facts().subject(), durationSeconds));
         }
     }
 

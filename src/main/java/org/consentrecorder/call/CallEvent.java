@@ -66,7 +66,14 @@ public sealed interface CallEvent {
     record SnoopLeftStasis(String snoopId) implements CallEvent {
     }
 
-    record RecordingStarted(String name) implements CallEvent {
+    /**
+     * Asterisk started writing a recording; at is the event's timestamp (millisecond resolution),
+     * null when not known. A stereo call keeps both legs' times: the archive aligns the legs by them.
+     */
+    record RecordingStarted(String name, java.time.Instant at) implements CallEvent {
+        public RecordingStarted(String name) {
+            this(name, null);
+        }
     }
 
     record RecordingFinished(String name, Integer durationSeconds) implements CallEvent {

@@ -5,7 +5,7 @@ import java.util.UUID;
 
 /**
  * The ids this application gives to Asterisk objects embed the call id ("cr-<uuid>", snoop
- * "cr-<uuid>-snoop", playbacks "cr-<uuid>-pbN"), so any event about them can be routed to its
+ * "cr-<uuid>-snoop", a stereo call's second leg "cr-<uuid>-out" and "cr-<uuid>-out-snoop", playbacks "cr-<uuid>-pbN"), so any event about them can be routed to its
  * call without a lookup table, even when it overtakes the response to the request that made it,
  * and a recording found on Asterisk after a restart can be tied back to its call.
  */
@@ -39,6 +39,29 @@ public final class CallIds {
     /** The snoop channel of a call: "cr-<call id>-snoop". */
     public static String snoopId(UUID callId) {
         return PREFIX + callId + "-snoop";
+    }
+
+    /**
+     * The recording of what the caller hears, the second leg of a stereo call: "cr-<call id>-out".
+     * The first leg keeps the mono name, so a stereo call's first leg is found where a mono one is.
+     */
+    public static String outRecordingName(UUID callId) {
+        return PREFIX + callId + "-out";
+    }
+
+    /** The snoop channel of the second leg of a stereo call: "cr-<call id>-out-snoop". */
+    public static String outSnoopId(UUID callId) {
+        return PREFIX + callId + "-out-snoop";
+    }
+
+    /** The recording name of a leg of a call. */
+    public static String recordingName(UUID callId, Leg leg) {
+        return leg == Leg.IN ? recordingName(callId) : outRecordingName(callId);
+    }
+
+    /** The snoop channel id of a leg of a call. */
+    public static String snoopId(UUID callId, Leg leg) {
+        return leg == Leg.IN ? snoopId(callId) : outSnoopId(callId);
     }
 
     /** The n-th prompt played to a call: "cr-<call id>-pb<n>". */

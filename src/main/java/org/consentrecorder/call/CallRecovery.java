@@ -126,14 +126,16 @@ public final class CallRecovery {
                         }
                         return null;
                     });
-            Future<Void> recordingCheck = rec.isEmpty() ? Future.succeededFuture()
-                    : client.liveRecording(rec.get().recordingName()).map(live -> {
-                        if (live.isEmpty() || "done".equals(live.get().getState()) || "failed".equals(live.get().getState())) {
-                            s.deliver(new CallEvent.RecordingFinished(rec.get().recordingName(), null));
-                        }
-                        return null;
-                    });
-            Future.join(channelCheck, recordingCheck).<Void>mapEmpty().onComplete(done);
+            List<Future<?>> checks = new ArrayList<>();
+            checks.add(channelCheck);
+            // every leg of a stereo recording: a leg that ended unseen ends the other one too (CallEnding)
+            rec.ifPresent(r -> r.legs().forEach(leg -> checks.add(client.liveRecording(r.recordingNameOf(leg)).map(live -> {
+                if (live.isEmpty() || "done".equals(live.get().getState()) || "failed".equals(live.get().getState())) {
+                    s.deliver(new CallEvent.RecordingFinished(r.recordingNameOf(leg), null));
+                }
+                return null;
+            }))));
+            Future.join(checks).<Void>mapEmpty().onComplete(done);
         });
         return done.future();
     }
@@ -156,11 +158,27 @@ public final class CallRecovery {
                     stopRetrying(client, row.callId(), row.recordingName());
                     return Future.succeededFuture();
                 }
-                return savedState(row, decision.get(), pausedOnAsterisk).map(state -> {
-                    registry.adopt(state, row.channelId(), row.stateSeq(), pausedOnAsterisk);
-                    LOG.info("call {}: taken over, recording {} is {}", row.callId(), row.recordingName(),
-                            pausedOnAsterisk || row.paused() ? "paused" : "recording");
-                    return null;
+                return savedState(row, decision.get(), pausedOnAsterisk).compose(state -> {
+                    if (state.recording() == null || !state.recording().stereo()) {
+                        registry.adopt(state, row.channelId(), row.stateSeq(), pausedOnAsterisk);
+                        LOG.info("call {}: taken over, recording {} is {}", row.callId(), row.recordingName(),
+                                pausedOnAsterisk || row.paused() ? "paused" : "recording");
+                        return Future.succeededFuture();
+                    }
+                    // stereo: paused when either leg is; a leg already gone ends the other (CallEnding)
+                    String outName = state.recording().out().recordingName();
+                    return client.liveRecording(outName).map(outLive -> {
+                        boolean outGone = outLive.isEmpty() || "done".equals(outLive.get().getState())
+                                || "failed".equals(outLive.get().getState());
+                        boolean paused = pausedOnAsterisk || outLive.map(l -> "paused".equals(l.getState())).orElse(false);
+                        CallSession session = registry.adopt(state, row.channelId(), row.stateSeq(), paused);
+                        if (outGone) {
+                            session.deliver(new CallEvent.RecordingFinished(outName, null));
+                        }
+                        LOG.info("call {}: taken over, stereo recording {} (+ {}) is {}", row.callId(),
+                                row.recordingName(), outName, paused || row.paused() ? "paused" : "recording");
+                        return null;
+                    });
                 });
             });
         });
@@ -181,16 +199,22 @@ public final class CallRecovery {
 
     /** The call ended while nobody was listening: close its row and end anything it left running. */
     private Future<Void> closeUnseen(AriClient client, ActiveCall row) {
+        // the second leg's name is asked for too: the row does not say whether the call was stereo
         Future<Void> stop = row.recordingName() == null ? Future.succeededFuture()
-                : client.liveRecording(row.recordingName()).map(live -> {
-                    if (live.isPresent()) {
-                        stopRetrying(client, row.callId(), row.recordingName());
-                    }
-                    return null;
-                });
+                : Future.join(stopIfLive(client, row.callId(), row.recordingName()),
+                        stopIfLive(client, row.callId(), CallIds.outRecordingName(row.callId()))).mapEmpty();
         return stop.recover(e -> Future.succeededFuture())
                 .compose(v -> repository.markEnded(row.callId(), "ended_unseen", clock.instant()))
                 .onSuccess(v -> LOG.info("call {}: ended while not observed; closed", row.callId()));
+    }
+
+    private Future<Void> stopIfLive(AriClient client, java.util.UUID callId, String recordingName) {
+        return client.liveRecording(recordingName).map(live -> {
+            if (live.isPresent()) {
+                stopRetrying(client, callId, recordingName);
+            }
+            return null;
+        });
     }
 
     /**

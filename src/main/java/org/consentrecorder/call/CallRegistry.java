@@ -205,9 +205,11 @@ public final class CallRegistry implements AriConnection.Listener {
     }
 
     /** A call taken over after a restart: its saved state, then the TakenOver event. */
-    void adopt(CallState saved, String channelId, long stateSeq, boolean pausedOnAsterisk) {
-        register(new CallSession(vertx, shards.contextFor(channelId), core, commands, saved, channelId, ari,
-                repository, this, clock, stateSeq)).deliver(new CallEvent.TakenOver(pausedOnAsterisk));
+    CallSession adopt(CallState saved, String channelId, long stateSeq, boolean pausedOnAsterisk) {
+        CallSession s = register(new CallSession(vertx, shards.contextFor(channelId), core, commands, saved, channelId,
+                ari, repository, this, clock, stateSeq));
+        s.deliver(new CallEvent.TakenOver(pausedOnAsterisk));
+        return s;
     }
 
     private CallSession register(CallSession s) {

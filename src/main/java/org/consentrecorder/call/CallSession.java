@@ -8,6 +8,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.TimeoutException;
@@ -193,8 +194,11 @@ final class CallSession {
         LOG.error("call {}: failing closed, {}{}: stopping its recording and hanging up its snoop channel",
                 callId, why, cause == null ? "" : " (" + cause.getClass().getName() + where(cause) + ")");
         cancelAllTimers();
-        stopRecording(CommandKey.RecordingEnd.FAIL_CLOSED_STOP, CallIds.recordingName(callId));
-        hangupSnoop(CommandKey.RecordingEnd.FAIL_CLOSED_SNOOP, CallIds.snoopId(callId));
+        // both legs of a stereo call; a mono call's state says mono (a restart keeps each call's own choice)
+        for (Leg leg : state.stereo() ? List.of(Leg.IN, Leg.OUT) : List.of(Leg.IN)) {
+            stopRecording(CommandKey.RecordingEnd.FAIL_CLOSED_STOP, CallIds.recordingName(callId, leg));
+            hangupSnoop(CommandKey.RecordingEnd.FAIL_CLOSED_SNOOP, CallIds.snoopId(callId, leg));
+        }
         // API requests waiting for this call hear that it stopped, instead of timing out
         String detail = "the recording was stopped after an internal error";
         if (during instanceof CallEvent.ControlRequested c) {

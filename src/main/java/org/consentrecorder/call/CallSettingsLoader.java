@@ -39,6 +39,7 @@ public final class CallSettingsLoader {
     public static final String SNOOP_TIMEOUT = "CR_SNOOP_TIMEOUT";
     public static final String TEARDOWN_TIMEOUT = "CR_TEARDOWN_TIMEOUT";
     public static final String OUTAGE_PAUSE = "CR_OUTAGE_PAUSE";
+    public static final String RECORDING_CHANNELS = "CR_RECORDING_CHANNELS";
 
     private CallSettingsLoader() {
     }
@@ -113,6 +114,17 @@ public final class CallSettingsLoader {
         if (!spy.equals("both") && !spy.equals("in") && !spy.equals("out")) {
             r.problem(SNOOP_SPY, "'" + spy + "' is not one of both, in, out");
         }
+        RecordingChannels channels = r.oneOf(RECORDING_CHANNELS, d.channels(), RecordingChannels.class);
+        if (channels == RecordingChannels.STEREO && r.optional(SNOOP_SPY).isPresent() && !spy.equals("both")) {
+            // stereo records each direction through its own snoop channel; a direction set here would be ignored
+            r.problem(SNOOP_SPY, "'" + spy + "' does not apply with " + RECORDING_CHANNELS
+                    + "=stereo (each direction has its own snoop channel); leave it unset");
+        }
+        if (channels == RecordingChannels.STEREO && !format.equals("wav") && !format.equals("wav16")) {
+            // the archive interleaves the two legs sample by sample: it reads them as PCM WAV
+            r.problem(RECORDING_CHANNELS, "stereo needs " + RECORDING_FORMAT + " wav or wav16 (the archive "
+                    + "interleaves the two legs' PCM), not '" + format + "'");
+        }
         String pause = sequence(r, PAUSE_DTMF, d.pauseSequence());
         String resume = sequence(r, RESUME_DTMF, d.resumeSequence());
         String withdraw = sequence(r, WITHDRAW_DTMF, d.withdrawSequence());
@@ -136,7 +148,8 @@ public final class CallSettingsLoader {
                 r.duration(BURST_WINDOW, d.burstWindow(), Duration.ofMillis(200), Duration.ofMinutes(1)),
                 r.duration(SNOOP_TIMEOUT, d.snoopTimeout(), Duration.ofMillis(100), Duration.ofMinutes(1)),
                 r.duration(TEARDOWN_TIMEOUT, d.teardownTimeout(), Duration.ofSeconds(1), Duration.ofMinutes(10)),
-                r.bool(OUTAGE_PAUSE, d.pauseOnOutage()));
+                r.bool(OUTAGE_PAUSE, d.pauseOnOutage()),
+                channels);
     }
 
     private static char key(ConfigReader r, String key, char fallback) {

@@ -63,6 +63,16 @@ public record CallState(
         return CallIds.snoopId(callId);
     }
 
+    /** The name of the second leg's recording of a stereo call. */
+    public String outRecordingName() {
+        return CallIds.outRecordingName(callId);
+    }
+
+    /** Whether this call is (or is being set up to be) recorded in stereo: its own choice, kept across restarts. */
+    public boolean stereo() {
+        return recording != null ? recording.stereo() : setup.stereo();
+    }
+
     /** True while a snoop channel of this call may legitimately exist (the sweep asks). */
     public boolean snoopExpected() {
         return phase == CallPhase.SETTING_UP_RECORDING

@@ -44,7 +44,15 @@ final class CallStateCodec {
                 .put("dialogue", dialogue(s.dialogue()))
                 .put("setup", new JsonObject().put("snoop_id", s.setup().snoopId())
                         .put("snoop_answered", s.setup().snoopAnswered()).put("snoop_in_stasis", s.setup().snoopInStasis())
-                        .put("record_requested", s.setup().recordRequested()).put("failure", s.setup().failure()))
+                        .put("record_requested", s.setup().recordRequested()).put("failure", s.setup().failure())
+                        // a stereo call's second leg (absent for mono: states saved before stereo read as mono)
+                        .put("out_snoop_id", s.setup().outSnoopId())
+                        .put("out_snoop_answered", s.setup().outSnoopAnswered())
+                        .put("out_snoop_in_stasis", s.setup().outSnoopInStasis())
+                        .put("records_answered", s.setup().recordsAnswered())
+                        .put("records_accepted", s.setup().recordsAccepted())
+                        .put("in_started_at", text(s.setup().inStartedAt()))
+                        .put("out_started_at", text(s.setup().outStartedAt())))
                 .put("handback", new JsonObject().put("pending_variables", s.handback().pendingVariables())
                         .put("continue_attempts", s.handback().continueAttempts()))
                 .put("recording", s.recording() == null ? null : recording(s.recording()))
@@ -74,7 +82,11 @@ final class CallStateCodec {
                 d.getString("unstopped"));
         JsonObject st = j.getJsonObject("setup");
         RecordingSetup.State setup = new RecordingSetup.State(st.getString("snoop_id"), st.getBoolean("snoop_answered"),
-                st.getBoolean("snoop_in_stasis"), st.getBoolean("record_requested"), st.getString("failure"));
+                st.getBoolean("snoop_in_stasis"), st.getBoolean("record_requested"), st.getString("failure"),
+                st.getString("out_snoop_id"), st.getBoolean("out_snoop_answered", false),
+                st.getBoolean("out_snoop_in_stasis", false), st.getInteger("records_answered", 0),
+                st.getInteger("records_accepted", 0), instant(st.getString("in_started_at")),
+                instant(st.getString("out_started_at")));
         JsonObject h = j.getJsonObject("handback");
         String outcome = j.getString("outcome");
         return new CallState(row.callId(), java.util.UUID.fromString(j.getString("consent_id")), phase,
@@ -138,30 +150,38 @@ final class CallStateCodec {
                 .put("request_seq", r.requestSeq())
                 .put("in_flight", f == null ? null : new JsonObject().put("seq", f.key().seq())
                         .put("kind", lower(f.key().kind())).put("trigger", lower(f.trigger())).put("detail", f.detail())
-                        .put("requested_at", text(f.requestedAt())))
+                        .put("requested_at", text(f.requestedAt())).put("legs_answered", f.legsAnswered())
+                        .put("legs_refused", f.legsRefused()).put("refusal_status", f.refusalStatus()))
                 .put("queued", q == null ? null : new JsonObject().put("action", lower(q.action()))
                         .put("trigger", lower(q.trigger())).put("detail", q.detail()))
                 .put("clock", new JsonObject().put("started_at", text(c.startedAt()))
                         .put("paused_since", text(c.pausedSince())).put("cut_ms", c.cutMillis())
                         .put("style", lower(c.style())).put("mute_spent", c.muteSpent()))
-                .put("ended", r.ended());
+                .put("ended", r.ended())
+                .put("out", r.out() == null ? null : new JsonObject().put("name", r.out().recordingName())
+                        .put("snoop_id", r.out().snoopId()))
+                .put("legs_finished", r.legsFinished());
     }
 
     private static RecordingControl recording(JsonObject j) {
         JsonObject f = j.getJsonObject("in_flight");
         JsonObject q = j.getJsonObject("queued");
         JsonObject c = j.getJsonObject("clock");
+        JsonObject out = j.getJsonObject("out");
         return new RecordingControl(j.getString("name"), j.getString("snoop_id"),
                 upper(RecordingControl.State.class, j.getString("state")), j.getInteger("request_seq"),
                 f == null ? null : new RecordingControl.InFlight(new RecordingRequest(f.getInteger("seq"),
                         upper(RecordingRequest.Kind.class, f.getString("kind"))),
                         upper(TriggerKind.class, f.getString("trigger")), f.getString("detail"),
-                        instant(f.getString("requested_at"))),
+                        instant(f.getString("requested_at")), f.getInteger("legs_answered", 0),
+                        f.getInteger("legs_refused", 0), f.getInteger("refusal_status", -1)),
                 q == null ? null : new RecordingControl.Queued(upper(ControlAction.class, q.getString("action")),
                         upper(TriggerKind.class, q.getString("trigger")), q.getString("detail")),
                 new RecordingClock(instant(c.getString("started_at")), instant(c.getString("paused_since")),
                         c.getLong("cut_ms"), upper(PauseStyle.class, c.getString("style")), c.getBoolean("mute_spent")),
-                j.getBoolean("ended"), PaymentTriggers.none(), List.of());
+                j.getBoolean("ended"), PaymentTriggers.none(), List.of(),
+                out == null ? null : new RecordingControl.OutLeg(out.getString("name"), out.getString("snoop_id")),
+                j.getInteger("legs_finished", 0));
     }
 
     private static List<String> strings(JsonArray a) {

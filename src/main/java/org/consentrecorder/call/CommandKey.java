@@ -16,11 +16,24 @@ public sealed interface CommandKey {
         SUBSCRIBE,
         SNOOP,
         RECORD,
+        /** The second leg's snoop channel and recording (stereo only). */
+        SNOOP_OUT,
+        RECORD_OUT,
         /** Hang up a snoop channel whose recording never started. */
         SNOOP_CLEANUP,
         CONTINUE,
         TEARDOWN_STOP,
-        TEARDOWN_SNOOP
+        TEARDOWN_SNOOP;
+
+        /** The snoop request of a leg. */
+        static CallStep snoopOf(Leg leg) {
+            return leg == Leg.IN ? SNOOP : SNOOP_OUT;
+        }
+
+        /** The record request of a leg. */
+        static CallStep recordOf(Leg leg) {
+            return leg == Leg.IN ? RECORD : RECORD_OUT;
+        }
     }
 
     /** Play a prompt; the playback id is chosen by the call (it carries the call id). */
@@ -38,9 +51,27 @@ public sealed interface CommandKey {
     record SetChannelVariable(String name) implements CommandKey {
     }
 
-    /** A pause, resume or re-asserted pause of the live recording; seq tells a late answer from the current one. */
-    record RecordingRequest(int seq, Kind kind) implements CommandKey {
+    /**
+     * A pause, resume or re-asserted pause of the live recording; seq tells a late answer from the
+     * current one. A stereo call sends each request to both legs, under the same seq.
+     */
+    record RecordingRequest(int seq, Kind kind, Leg leg) implements CommandKey {
         public enum Kind { PAUSE, RESUME, REASSERT }
+
+        /** The request to a mono call's one recording (or a stereo call's first leg). */
+        public RecordingRequest(int seq, Kind kind) {
+            this(seq, kind, Leg.IN);
+        }
+
+        /** The same request to another leg. */
+        RecordingRequest to(Leg other) {
+            return new RecordingRequest(seq, kind, other);
+        }
+
+        /** Whether an answer under this key belongs to the request under the other, whichever leg. */
+        boolean sameRequest(RecordingRequest other) {
+            return other != null && seq == other.seq && kind == other.kind;
+        }
     }
 
     /** Stops and hang-ups that end a recording (fail closed, withdrawal); their answers change nothing. */

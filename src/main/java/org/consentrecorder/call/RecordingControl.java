@@ -34,6 +34,14 @@ import org.consentrecorder.call.TimelineEntry.Change;
  * asterisk/asterisk#322 (2023) never clear their "muted" flag on unmute, so a second mute is
  * answered 204 and ignored, and card data would be recorded. Every later pause of the same
  * recording uses ARI pause, whose state Asterisk tracks correctly on every release.
+ *
+ * <p>A stereo call ({@link #out()} set) has two recordings, one per direction, controlled as one:
+ * every pause, resume, stop and discard goes to both legs under one request number; the recording
+ * is paused (or recording again) only when both legs' answers say so; a pause either leg refuses
+ * (or that is not accepted by the deadline) stops both, and hangs up both snoop channels; a resume
+ * either leg refuses leaves both paused, with the pause re-asserted on both once every leg has
+ * answered (a pause sent to a leg whose resume is still in flight could be applied before it).
+ * The timeline has one row per change, for the call, not one per leg.
  */
 public record RecordingControl(
         String recordingName,
@@ -45,7 +53,9 @@ public record RecordingControl(
         RecordingClock clock,
         boolean ended,
         PaymentTriggers triggers,
-        List<PendingRequest> pendingRequests) {
+        List<PendingRequest> pendingRequests,
+        OutLeg out,
+        int legsFinished) {
 
     /** Where the recording is, as seen from the application. */
     public enum State {
@@ -60,8 +70,30 @@ public record RecordingControl(
         ENDED
     }
 
-    /** The pause or resume Asterisk has not answered yet, and what caused it (for the timeline). */
-    public record InFlight(RecordingRequest key, TriggerKind trigger, String detail, Instant requestedAt) {
+    /** The second leg of a stereo call: what the caller hears, recorded through a spy=out snoop channel. */
+    public record OutLeg(String recordingName, String snoopId) {
+    }
+
+    /**
+     * The pause or resume Asterisk has not answered yet, and what caused it (for the timeline).
+     *
+     * @param legsAnswered the legs ({@link Leg#bit()}) that answered this request (stereo sends it to both)
+     * @param legsRefused the legs that refused it (or gave no answer)
+     * @param refusalStatus the lowest HTTP status of a refusal (0: a leg gave no answer); -1 while none
+     */
+    public record InFlight(RecordingRequest key, TriggerKind trigger, String detail, Instant requestedAt,
+                           int legsAnswered, int legsRefused, int refusalStatus) {
+
+        public InFlight(RecordingRequest key, TriggerKind trigger, String detail, Instant requestedAt) {
+            this(key, trigger, detail, requestedAt, 0, 0, -1);
+        }
+
+        InFlight answeredBy(Leg leg, boolean ok, int status) {
+            boolean refused = !ok;
+            return new InFlight(key, trigger, detail, requestedAt, legsAnswered | leg.bit(),
+                    refused ? legsRefused | leg.bit() : legsRefused,
+                    refused ? (refusalStatus < 0 ? status : Math.min(refusalStatus, status)) : refusalStatus);
+        }
     }
 
     /** A request waiting for the one in flight: a pause behind a resume, or a resume behind a pause. */
@@ -87,10 +119,67 @@ public record RecordingControl(
         pendingRequests = List.copyOf(pendingRequests);
     }
 
+    /** A mono recording (and one saved before stereo existed). */
+    public RecordingControl(String recordingName, String snoopId, State state, int requestSeq, InFlight inFlight,
+                            Queued queued, RecordingClock clock, boolean ended, PaymentTriggers triggers,
+                            List<PendingRequest> pendingRequests) {
+        this(recordingName, snoopId, state, requestSeq, inFlight, queued, clock, ended, triggers, pendingRequests,
+                null, 0);
+    }
+
     /** A recording Asterisk has just accepted (its record request answered 201). */
     public static RecordingControl started(String recordingName, String snoopId, Instant startedAt) {
+        return started(recordingName, snoopId, null, startedAt);
+    }
+
+    /** A recording Asterisk has just accepted, on both legs when out is set (stereo). */
+    public static RecordingControl started(String recordingName, String snoopId, OutLeg out, Instant startedAt) {
         return new RecordingControl(recordingName, snoopId, State.RECORDING, 0, null, null,
-                RecordingClock.startingAt(startedAt), false, PaymentTriggers.none(), List.of());
+                RecordingClock.startingAt(startedAt), false, PaymentTriggers.none(), List.of(), out, 0);
+    }
+
+    public boolean stereo() {
+        return out != null;
+    }
+
+    /** The legs of this recording, in channel order. */
+    public List<Leg> legs() {
+        return stereo() ? List.of(Leg.IN, Leg.OUT) : List.of(Leg.IN);
+    }
+
+    /** The recording name of a leg. */
+    public String recordingNameOf(Leg leg) {
+        return leg == Leg.IN ? recordingName : out.recordingName();
+    }
+
+    /** The snoop channel of a leg. */
+    public String snoopIdOf(Leg leg) {
+        return leg == Leg.IN ? snoopId : out.snoopId();
+    }
+
+    /** The leg a recording name belongs to, if it is one of this recording's. */
+    public Optional<Leg> legOf(String name) {
+        for (Leg leg : legs()) {
+            if (recordingNameOf(leg).equals(name)) {
+                return Optional.of(leg);
+            }
+        }
+        return Optional.empty();
+    }
+
+    private int allLegs() {
+        return stereo() ? Leg.ALL_STEREO : Leg.IN.bit();
+    }
+
+    /** Whether every leg has reported its end (RecordingFinished or RecordingFailed). */
+    public boolean allLegsFinished() {
+        return legsFinished == allLegs();
+    }
+
+    /** The same recording with one more leg's end reported. */
+    RecordingControl withLegFinished(Leg leg) {
+        return new RecordingControl(recordingName, snoopId, state, requestSeq, inFlight, queued, clock, ended, triggers,
+                pendingRequests, out, legsFinished | leg.bit());
     }
 
     public boolean isPaused() {
@@ -184,15 +273,30 @@ public record RecordingControl(
 
     /** Asterisk answered a pause, resume or re-asserted pause; a late answer changes nothing. */
     public Step onResult(RecordingSettings s, RecordingRequest key, boolean ok, int status, Instant now) {
-        if (inFlight == null || !inFlight.key().equals(key)) {
+        if (inFlight == null || !inFlight.key().sameRequest(key) || (inFlight.legsAnswered() & key.leg().bit()) != 0
+                || !legs().contains(key.leg())) {
             return unchanged();
         }
-        InFlight f = inFlight;
+        InFlight f = inFlight.answeredBy(key.leg(), ok, status);
         List<CallCommand> out = new ArrayList<>();
+        if (state == State.PAUSE_PENDING && ok && f.legsAnswered() != allLegs()) {
+            // stereo: paused only when both legs are; the deadline still runs for the other
+            return with(state, f, queued, clock, triggers, pendingRequests).step(out);
+        }
+        if (state == State.RESUME_PENDING && f.legsAnswered() != allLegs()) {
+            // stereo: wait for every leg's answer before deciding (a pause re-asserted on a leg whose
+            // resume is still in flight could be applied before it)
+            return with(state, f, queued, clock, triggers, pendingRequests).step(out);
+        }
+        if (state == State.RESUME_PENDING && f.legsRefused() != 0) {
+            ok = false;
+            status = f.refusalStatus();
+        }
         if (state == State.PAUSE_PENDING) {
             out.add(new CancelTimer(TimerKey.PAUSE_DEADLINE));
             if (!ok) {
-                return failClosed(s, f, now, "Asterisk refused the pause (HTTP " + status + ")", out).step(out);
+                return failClosed(s, f, now, "Asterisk refused the pause" + (stereo() ? " of the " + key.leg().spy()
+                        + " leg" : "") + " (HTTP " + status + ")", out).step(out);
             }
             RecordingControl c;
             if (f.key().kind() == RecordingRequest.Kind.REASSERT) {
@@ -231,8 +335,9 @@ public record RecordingControl(
             out.add(new AppendTimeline(c.row(s, Change.RESUME_FAILED, f.trigger(), f.detail(), f.requestedAt(), null, now)));
             c = c.answer(ControlAction.RESUME, ControlStatus.RESUME_FAILED_STILL_PAUSED,
                     "Asterisk refused the resume (HTTP " + status + "); the recording stays paused", out);
-            if (status == 0) {
-                // no answer at all: Asterisk may have resumed all the same, so pause again (harmless if it did not)
+            if (status == 0 || f.legsRefused() != allLegs()) {
+                // no answer at all: Asterisk may have resumed all the same, so pause again (harmless if it
+                // did not); in stereo, a leg that accepted the resume records again and is paused again
                 return c.reassert(s, f.trigger(), "re-asserted: the resume got no answer", now, out).step(out);
             }
             return c.step(out);
@@ -271,7 +376,7 @@ public record RecordingControl(
         // a fail-closed stop stays visible as such
         State next = state == State.STOPPED ? State.STOPPED : State.ENDED;
         return new RecordingControl(recordingName, snoopId, next, requestSeq, inFlight, queued, clock, true, triggers,
-                List.of()).step(out);
+                List.of(), this.out, legsFinished).step(out);
     }
 
     // ---- internals ----------------------------------------------------------------------------
@@ -293,11 +398,14 @@ public record RecordingControl(
         }
         RecordingRequest key = new RecordingRequest(requestSeq + 1, RecordingRequest.Kind.PAUSE);
         RecordingClock next = clock.nextPause(s);
-        // the pause request goes first: nothing (no database write) may delay it
-        out.add(new PauseRecording(key, recordingName, next.style()));
+        // the pause requests go first: nothing (no database write) may delay them
+        for (Leg leg : legs()) {
+            out.add(new PauseRecording(key.to(leg), recordingNameOf(leg), next.style()));
+        }
         out.add(new StartTimer(TimerKey.PAUSE_DEADLINE, s.pauseDeadline()));
         return new RecordingControl(recordingName, snoopId, State.PAUSE_PENDING, key.seq(),
-                new InFlight(key, trigger, detail, now), queued, next, ended, triggers, pendingRequests);
+                new InFlight(key, trigger, detail, now), queued, next, ended, triggers, pendingRequests, this.out,
+                legsFinished);
     }
 
     /**
@@ -307,10 +415,13 @@ public record RecordingControl(
     RecordingControl reassert(RecordingSettings s, TriggerKind trigger, String detail, Instant now,
                                       List<CallCommand> out) {
         RecordingRequest key = new RecordingRequest(requestSeq + 1, RecordingRequest.Kind.REASSERT);
-        out.add(new PauseRecording(key, recordingName, clock.style()));
+        for (Leg leg : legs()) {
+            out.add(new PauseRecording(key.to(leg), recordingNameOf(leg), clock.style()));
+        }
         out.add(new StartTimer(TimerKey.PAUSE_DEADLINE, s.pauseDeadline()));
         return new RecordingControl(recordingName, snoopId, State.PAUSE_PENDING, key.seq(),
-                new InFlight(key, trigger, detail, now), queued, clock, ended, triggers, pendingRequests);
+                new InFlight(key, trigger, detail, now), queued, clock, ended, triggers, pendingRequests, this.out,
+                legsFinished);
     }
 
     private RecordingControl resume(TriggerKind trigger, String detail, Instant now, List<CallCommand> out) {
@@ -325,17 +436,22 @@ public record RecordingControl(
             return this;
         }
         RecordingRequest key = new RecordingRequest(requestSeq + 1, RecordingRequest.Kind.RESUME);
-        out.add(new ResumeRecording(key, recordingName, clock.style()));
+        for (Leg leg : legs()) {
+            out.add(new ResumeRecording(key.to(leg), recordingNameOf(leg), clock.style()));
+        }
         return new RecordingControl(recordingName, snoopId, State.RESUME_PENDING, key.seq(),
-                new InFlight(key, trigger, detail, now), queued, clock, ended, triggers, pendingRequests);
+                new InFlight(key, trigger, detail, now), queued, clock, ended, triggers, pendingRequests, this.out,
+                legsFinished);
     }
 
     private RecordingControl failClosed(RecordingSettings s, InFlight f, Instant now, String reason,
                                         List<CallCommand> out) {
         // stop keeps what was recorded before the payment; hanging up the snoop channel ends the
         // recording even if the stop request itself is stuck
-        out.add(new StopRecording(RecordingEnd.FAIL_CLOSED_STOP, recordingName));
-        out.add(new HangupSnoop(RecordingEnd.FAIL_CLOSED_SNOOP, snoopId));
+        for (Leg leg : legs()) {
+            out.add(new StopRecording(RecordingEnd.FAIL_CLOSED_STOP, recordingNameOf(leg)));
+            out.add(new HangupSnoop(RecordingEnd.FAIL_CLOSED_SNOOP, snoopIdOf(leg)));
+        }
         out.add(new CancelTimer(TimerKey.MAX_PAUSE));
         out.add(new AppendTimeline(row(s, Change.PAUSE_FAILED_STOPPED, f.trigger(), reason, f.requestedAt(), null, now)));
         return with(State.STOPPED, null, queued, clock, triggers, pendingRequests)
@@ -355,8 +471,10 @@ public record RecordingControl(
     /** Stop and discard the recording; answers the requests waiting on it. */
     private RecordingControl discard(RecordingSettings s, Change change, TriggerKind trigger, String detail,
                                      Instant now, List<CallCommand> out) {
-        out.add(new DiscardRecording(RecordingEnd.DISCARD, recordingName));
-        out.add(new HangupSnoop(RecordingEnd.DISCARD_SNOOP, snoopId));
+        for (Leg leg : legs()) {
+            out.add(new DiscardRecording(RecordingEnd.DISCARD, recordingNameOf(leg)));
+            out.add(new HangupSnoop(RecordingEnd.DISCARD_SNOOP, snoopIdOf(leg)));
+        }
         out.add(new CancelTimer(TimerKey.PAUSE_DEADLINE));
         out.add(new CancelTimer(TimerKey.MAX_PAUSE));
         out.add(new AppendTimeline(row(s, change, trigger, detail, now, now, now)));
@@ -384,7 +502,7 @@ public record RecordingControl(
 
     RecordingControl with(State st, InFlight f, Queued q, RecordingClock c, PaymentTriggers t,
                                   List<PendingRequest> p) {
-        return new RecordingControl(recordingName, snoopId, st, requestSeq, f, q, c, ended, t, p);
+        return new RecordingControl(recordingName, snoopId, st, requestSeq, f, q, c, ended, t, p, out, legsFinished);
     }
 
     Step step(List<CallCommand> out) {

@@ -40,7 +40,8 @@ final class RecordingTakeover {
      * essential when a resume was accepted just before the crash. A recording that was running is
      * paused too (unless CR_OUTAGE_PAUSE=false): triggers raised while nobody listened are lost. A
      * recording that was being stopped or discarded is stopped or discarded again (both are
-     * idempotent).
+     * idempotent). A stereo recording is paused when either leg is paused on Asterisk (the caller
+     * says which), and every pause goes to both legs.
      */
     static RecordingControl.Step takenOver(RecordingControl r, RecordingSettings s, boolean pausedOnAsterisk,
                                            Instant now) {
@@ -49,13 +50,17 @@ final class RecordingTakeover {
         RecordingClock known = clock.takenOver(clock.pausedSince(), clock.style());
         switch (r.state()) {
             case STOPPED -> {
-                out.add(new StopRecording(RecordingEnd.FAIL_CLOSED_STOP, r.recordingName()));
-                out.add(new HangupSnoop(RecordingEnd.FAIL_CLOSED_SNOOP, r.snoopId()));
+                for (Leg leg : r.legs()) {
+                    out.add(new StopRecording(RecordingEnd.FAIL_CLOSED_STOP, r.recordingNameOf(leg)));
+                    out.add(new HangupSnoop(RecordingEnd.FAIL_CLOSED_SNOOP, r.snoopIdOf(leg)));
+                }
                 return r.with(r.state(), null, null, known, PaymentTriggers.none(), List.of()).step(out);
             }
             case DISCARDED -> {
-                out.add(new DiscardRecording(RecordingEnd.DISCARD, r.recordingName()));
-                out.add(new HangupSnoop(RecordingEnd.DISCARD_SNOOP, r.snoopId()));
+                for (Leg leg : r.legs()) {
+                    out.add(new DiscardRecording(RecordingEnd.DISCARD, r.recordingNameOf(leg)));
+                    out.add(new HangupSnoop(RecordingEnd.DISCARD_SNOOP, r.snoopIdOf(leg)));
+                }
                 return r.with(r.state(), null, null, known, PaymentTriggers.none(), List.of()).step(out);
             }
             case ENDED -> {

@@ -108,7 +108,8 @@ final class ShellCommands {
         put(h, ArchiveRecording.class, (s, c) ->
                 // if this fails for good, the archive's reconciliation finds the file on Asterisk later
                 s.retrying(() -> s.registry().finishedRecordings().recordingFinished(s.callId(), c.recordingName(),
-                                c.consentId(), c.subject(), c.durationSeconds()).mapEmpty())
+                                c.outRecordingName(), c.outOffsetMillis(), c.consentId(), c.subject(),
+                                c.durationSeconds()).mapEmpty())
                         .onFailure(e -> LOG.error("call {}: recording {} could not be handed to the archive: {}",
                                 s.callId(), c.recordingName(), ExternalText.forLog(e.getMessage()))));
         put(h, ControlAnswered.class, (s, c) -> s.registry().answerControl(c.requestId(), c.status(), c.detail()));

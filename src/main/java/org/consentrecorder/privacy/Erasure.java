@@ -266,19 +266,23 @@ public final class Erasure {
         JsonArray done = new JsonArray();
         List<Future<Void>> deletions = new ArrayList<>();
         for (ErasureRepository.RecordingRef recording : recordings) {
-            String name = recording.name();
+            // a stereo recording's second leg is a file of its own, on the same server
+            List<String> files = recording.outName() == null ? List.of(recording.name())
+                    : List.of(recording.name(), recording.outName());
             // each file only through the server that holds it
             AriClient client = ari.client(recording.server());
             if (client == null) {
                 LOG.warn("erasure: ARI server '{}' is not connected here; Asterisk's copy {} is left to its "
-                        + "reconciliation", recording.server(), ExternalText.forLog(name));
+                        + "reconciliation", recording.server(), ExternalText.forLog(recording.name()));
                 continue;
             }
-            deletions.add(client.deleteStoredRecording(name)
-                    .recover(e -> AriClient.notFound(e) ? Future.succeededFuture() : Future.failedFuture(e))
-                    .onSuccess(v -> done.add(name))
-                    .onFailure(e -> LOG.warn("erasure: Asterisk's copy {} not deleted yet ({}); the reconciliation "
-                            + "deletes it", ExternalText.forLog(name), ExternalText.forLog(e.getMessage()))));
+            for (String name : files) {
+                deletions.add(client.deleteStoredRecording(name)
+                        .recover(e -> AriClient.notFound(e) ? Future.succeededFuture() : Future.failedFuture(e))
+                        .onSuccess(v -> done.add(name))
+                        .onFailure(e -> LOG.warn("erasure: Asterisk's copy {} not deleted yet ({}); the reconciliation "
+                                + "deletes it", ExternalText.forLog(name), ExternalText.forLog(e.getMessage()))));
+            }
         }
         return Future.join(deletions).transform(ignored -> Future.succeededFuture(done));
     }

@@ -30,8 +30,11 @@ public final class ErasureRepository {
     public record CallHold(UUID callId, UUID id, String reason) {
     }
 
-    /** A recording about to be erased: its name on Asterisk, its archive state and the server its file is on. */
-    public record RecordingRef(UUID id, String name, String state, String server) {
+    /**
+     * A recording about to be erased: its name on Asterisk, its archive state, the server its file is on, and
+     * outName: the second leg of a stereo recording on Asterisk (on the same server), null for mono.
+     */
+    public record RecordingRef(UUID id, String name, String state, String server, String outName) {
     }
 
     public Future<List<SubjectHold>> activeSubjectHolds(Tx tx, String subject) {
@@ -76,14 +79,14 @@ public final class ErasureRepository {
 
     /** The subject's recordings outside held calls, locked until the transaction ends. */
     public Future<List<RecordingRef>> lockRecordings(Tx tx, String subject, List<UUID> heldCalls) {
-        return tx.connection().preparedQuery("select id, name, state, server from recording where subject = $1 "
+        return tx.connection().preparedQuery("select id, name, state, server, out_name from recording where subject = $1 "
                         + "and not (call_id = any($2)) for update")
                 .execute(Tuple.of(subject, uuids(heldCalls)))
                 .map(rows -> {
                     List<RecordingRef> out = new ArrayList<>();
                     for (Row r : rows) {
                         out.add(new RecordingRef(r.getUUID("id"), r.getString("name"), r.getString("state"),
-                                r.getString("server")));
+                                r.getString("server"), r.getString("out_name")));
                     }
                     return out;
                 });

@@ -129,16 +129,21 @@ public final class ErasureVerificationRepository {
 
     /**
      * Names of the subject's erased (or still identified, unheld) recordings that began before the erasure, each
-     * with the Asterisk server its file was on.
+     * with the Asterisk server its file was on; a stereo recording's second leg is a file of its own there.
      */
     public Future<java.util.Map<String, String>> recordingNames(String subject, String token, List<UUID> heldCalls,
                                                                 Instant erasureBegan) {
-        return pool.preparedQuery("select name, server from recording where ((subject = $2 and state = 'erased') "
+        return pool.preparedQuery("select name, server, out_name from recording where ((subject = $2 and state = 'erased') "
                         + "or (subject = $1 and not (call_id = any($3)))) and finished_at < $4")
                 .execute(Tuple.of(subject, token, uuids(heldCalls), Sql.ts(erasureBegan)))
                 .map(rows -> {
                     java.util.Map<String, String> names = new java.util.HashMap<>();
-                    rows.forEach(r -> names.put(r.getString(0), r.getString(1)));
+                    rows.forEach(r -> {
+                        names.put(r.getString(0), r.getString(1));
+                        if (r.getString(2) != null) {
+                            names.put(r.getString(2), r.getString(1));
+                        }
+                    });
                     return names;
                 });
     }

@@ -83,6 +83,10 @@ public class SimulatedAsterisk implements AutoCloseable {
     private volatile Consumer<JsonObject> eventDecorator = e -> { };
     private volatile boolean synthesizeAudio = true;
     private volatile CallAudio audio = CallAudio.TONE;
+    /** Per-direction sound on the simulator's timeline; when set, it is what recordings hold instead of audio. */
+    private volatile CallSound sound;
+    /** Sample 0 of {@link CallSound}'s timeline. */
+    private final long originNanos = System.nanoTime();
     private volatile PhoneListener phoneListener = PhoneListener.NONE;
 
     // state, touched only on the simulator's context
@@ -286,6 +290,21 @@ public class SimulatedAsterisk implements AutoCloseable {
     public SimulatedAsterisk synthesizeRecordingAudio(boolean on) {
         this.synthesizeAudio = on;
         return this;
+    }
+
+    /**
+     * What recorded calls sound like in each direction, on one timeline for the whole simulator
+     * ({@link CallSound}): a spy=in recording holds the caller, spy=out what the caller hears. Replaces
+     * {@link #recordingAudio} while set; used while synthesis is on.
+     */
+    public SimulatedAsterisk callSound(CallSound callSound) {
+        this.sound = Objects.requireNonNull(callSound, "callSound");
+        return this;
+    }
+
+    /** Sample 0 of the {@link CallSound} timeline, in {@link System#nanoTime()}'s terms. */
+    public long timelineOriginNanos() {
+        return originNanos;
     }
 
     /** What recorded calls sound like (default {@link CallAudio#TONE}); used while synthesis is on. */
@@ -967,6 +986,7 @@ public class SimulatedAsterisk implements AutoCloseable {
         }
         String id = q.getOrDefault("snoopId", "1795538474." + (++channelSeq));
         SimulatedChannel s = newSnoop(spied, id);
+        s.spy = spy;
         Runnable enter = () -> enterStasis(s, app, q.get("appArgs"));
         JsonObject response = AriJson.channel(s);
         if (snoopStasisDelayMs > 0) {
@@ -1047,6 +1067,9 @@ public class SimulatedAsterisk implements AutoCloseable {
         }
         SimulatedRecording r = new SimulatedRecording(name, format, c.id, System.nanoTime());
         r.legacyMuteFlagBug = legacyMuteBug;
+        if (c.isSnoop() && c.spy != null) {
+            r.direction = c.spy;
+        }
         live.put(name, r);
         reply(req, q, 201, AriJson.recording(r, "queued", false));
         emitTo(c.audience(), "RecordingStarted", new JsonObject().put("recording", AriJson.recording(r, "recording", false)));
@@ -1273,6 +1296,10 @@ public class SimulatedAsterisk implements AutoCloseable {
     }
 
     private StoredFile storedFile(SimulatedRecording r) {
+        CallSound directional = sound;
+        if (synthesizeAudio && directional != null) {
+            return StoredFile.of(r.name, r.format, r.wav(directional, originNanos));
+        }
         return synthesizeAudio ? StoredFile.of(r.name, r.format, r.wav(audio))
                 : StoredFile.generated(r.name, r.format, r.wavSize(), r.startedNanos);
     }

@@ -31,6 +31,8 @@ final class SimulatedChannel {
     final Set<String> subscribedApps = new LinkedHashSet<>();
     /** For snoop channels: the channel they spy on. */
     String spiedChannelId;
+    /** For snoop channels: the direction they spy on (in, out, both, none). */
+    String spy;
     /** Playbacks on this channel: the head is playing, the rest are queued. */
     final Deque<SimulatedPlayback> playbacks = new ArrayDeque<>();
     /** Channel commands Asterisk holds until the current playback ends (command-queue-vs-playback). */

@@ -17,6 +17,8 @@ final class SimulatedRecording {
     final String format;
     final String channelId;
     final long startedNanos;
+    /** The direction of the snoop channel it records (in, out, both); "both" for any other channel. */
+    String direction = "both";
     boolean paused;
     boolean muted;
     /**
@@ -133,6 +135,29 @@ final class SimulatedRecording {
             ByteBuffer buf = ByteBuffer.allocate((int) samples * 2).order(ByteOrder.LITTLE_ENDIAN);
             for (long i = 0; i < samples; i++) {
                 buf.putShort(s[2] == 1 ? 0 : sound[(int) (firstSample + i)]);
+            }
+            pcm.writeBytes(buf.array());
+        }
+        return wav(pcm.toByteArray());
+    }
+
+    /**
+     * The finished file from a {@link CallSound}: each written stretch is that direction's sound at the
+     * stretch's place on the simulator's timeline ({@code originNanos} is its sample 0); a pause cuts the
+     * stretch out, a mute writes it as silence.
+     */
+    byte[] wav(CallSound sound, long originNanos) {
+        ByteArrayOutputStream pcm = new ByteArrayOutputStream();
+        for (long[] s : segments) {
+            long samples = (s[1] - s[0]) / 125_000;
+            if (samples > Integer.MAX_VALUE / 2) {
+                throw new IllegalStateException("recording " + name + " is too long to synthesize");
+            }
+            short[] part = s[2] == 1 ? new short[(int) samples]
+                    : sound.render(direction, (s[0] - originNanos) / 125_000, (int) samples);
+            ByteBuffer buf = ByteBuffer.allocate((int) samples * 2).order(ByteOrder.LITTLE_ENDIAN);
+            for (int i = 0; i < samples; i++) {
+                buf.putShort(part[i]);
             }
             pcm.writeBytes(buf.array());
         }

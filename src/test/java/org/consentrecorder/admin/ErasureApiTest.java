@@ -90,9 +90,11 @@ class ErasureApiTest {
         UUID pendingCall = UUID.randomUUID();
         String pendingName = "cr-" + pendingCall;
         h.asterisk.putStoredRecording(pendingName, new byte[] {1, 2, 3, 4});
-        h.rows("insert into recording (id, call_id, name, subject, format, state, finished_at, next_attempt_at) "
-                + "values ($1, $2, $3, $4, 'wav', 'finished', $5, 'infinity')", UUID.randomUUID(), pendingCall,
-                pendingName, caller, OffsetDateTime.now());
+        // recorded in stereo: its second leg is a file of its own on Asterisk
+        h.asterisk.putStoredRecording(pendingName + "-out", new byte[] {5, 6, 7, 8});
+        h.rows("insert into recording (id, call_id, name, subject, format, state, finished_at, next_attempt_at, "
+                + "out_name) values ($1, $2, $3, $4, 'wav', 'finished', $5, 'infinity', $6)", UUID.randomUUID(),
+                pendingCall, pendingName, caller, OffsetDateTime.now(), pendingName + "-out");
         // the caller wrote an email: withdrawal through the API; an operator looked them up; an earlier access request
         assertEquals(200, client.post("/api/v1/consent/withdraw", compliance,
                 new JsonObject().put("caller", caller).put("note", "ticket 4711")).status());
@@ -127,6 +129,7 @@ class ErasureApiTest {
         // no table holds the number any more: not the calls, evidence, preferences, requests, nor the audit trail
         assertEquals(List.of(), tablesMentioning("5558880001"));
         assertFalse(h.asterisk.storedRecordings().contains(pendingName), "Asterisk's copy is deleted");
+        assertFalse(h.asterisk.storedRecordings().contains(pendingName + "-out"), "both legs of a stereo recording");
         assertTrue(keys.find(caller).isEmpty());
         assertTrue(keys.find(other).isPresent());
 

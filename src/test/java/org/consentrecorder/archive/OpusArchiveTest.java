@@ -150,22 +150,46 @@ public class OpusArchiveTest {
 
     // ---- verification refuses what does not decode to the source's length -----------------------
 
+    /** Stores into the given stream; what a damaging storage wraps. */
+    @FunctionalInterface
+    private interface Storing {
+        EncodedRecording into(java.io.OutputStream stored) throws java.io.IOException;
+    }
+
+    /** A storage that stores as production does (mono or stereo), then damages what it wrote or says. */
+    private static AudioStorage damaging(java.util.function.BiFunction<Storing, java.io.OutputStream, Storing> damage) {
+        AudioStorage real = AudioStorage.transcoding(CodecSettings.defaults());
+        return new AudioStorage() {
+            @Override
+            public EncodedRecording store(String format, java.io.InputStream source, java.io.OutputStream stored)
+                    throws java.io.IOException {
+                return damage.apply(out -> real.store(format, source, out), stored).into(stored);
+            }
+
+            @Override
+            public EncodedRecording storeStereo(String format, java.io.InputStream in, java.io.InputStream out,
+                                                Long offset, java.io.OutputStream stored) throws java.io.IOException {
+                return damage.apply(o -> real.storeStereo(format, in, out, offset, o), stored).into(stored);
+            }
+        };
+    }
+
     /** Writes the real Ogg Opus stream without its last bytes: it decrypts fine, but is not whole. */
-    private static final AudioStorage TRUNCATING = (format, source, stored) -> {
+    static final AudioStorage TRUNCATING = damaging((real, stored) -> ignored -> {
         ByteArrayOutputStream whole = new ByteArrayOutputStream();
-        EncodedRecording encoded = AudioStorage.transcoding(CodecSettings.defaults()).store(format, source, whole);
+        EncodedRecording encoded = real.into(whole);
         byte[] ogg = whole.toByteArray();
         stored.write(ogg, 0, ogg.length - 150);
         return encoded;
-    };
+    });
 
     /** Stores a whole, valid stream but records the source one frame (1/8 ms) longer than it is. */
-    private static final AudioStorage ONE_FRAME_OFF = (format, source, stored) -> {
-        EncodedRecording encoded = AudioStorage.transcoding(CodecSettings.defaults()).store(format, source, stored);
+    static final AudioStorage ONE_FRAME_OFF = damaging((real, stored) -> ignored -> {
+        EncodedRecording encoded = real.into(stored);
         SourceAudio s = encoded.source();
         return new EncodedRecording(new SourceAudio(s.format(), s.frames() + 1, s.sha256(), s.sourceBytes(),
-                s.headerComplete()), encoded.parameters(), encoded.storedBytes());
-    };
+                s.headerComplete()), encoded.parameters(), encoded.storedBytes(), encoded.stereo());
+    });
 
     @Test
     void aTruncatedOggStreamIsRefusedAndAsterisksCopyStays() throws Exception {

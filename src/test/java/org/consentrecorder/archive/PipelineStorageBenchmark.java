@@ -44,7 +44,8 @@ public final class PipelineStorageBenchmark {
                 .append("| database | ").append(TestDatabase.kind()).append(", same machine |\n")
                 .append("| material | ").append(seconds).append(" s of synthetic conversation per recording "
                         + "(`audio.SyntheticConversation`: two talkers taking turns; mono = both voices mixed, as "
-                        + "one snoop with spy=both records them; stereo = caller left, agent right), 8 kHz 16-bit WAV "
+                        + "one snoop with spy=both records them; stereo = caller left, agent right, from two mono legs "
+                        + "as two snoop channels record them, through the archive's stereo path), 8 kHz 16-bit WAV "
                         + "as Asterisk writes it |\n")
                 .append("| pipeline | the application with the ARI double: fetch over loopback HTTP, encode on the "
                         + "archive's worker, AES-256-GCM STREAM in 64 KiB segments, 16 segments per chunk row, read "
@@ -63,8 +64,11 @@ public final class PipelineStorageBenchmark {
                 .append("|---|---|---:|---:|---:|---:|---:|---:|---:|\n");
         double wavPg = 0;
         for (boolean stereo : new boolean[] {false, true}) {
-            byte[] warm = SpeechMaterial.conversationWav(stereo, Math.min(120, seconds), 7);
-            byte[] wav = SpeechMaterial.conversationWav(stereo, seconds, 1);
+            // stereo: the two legs as two snoop channels write them, archived as CR_RECORDING_CHANNELS=stereo does
+            byte[][] warm = stereo ? SpeechMaterial.conversationLegs(Math.min(120, seconds), 7)
+                    : new byte[][] {SpeechMaterial.conversationWav(false, Math.min(120, seconds), 7)};
+            byte[][] wav = stereo ? SpeechMaterial.conversationLegs(seconds, 1)
+                    : new byte[][] {SpeechMaterial.conversationWav(false, seconds, 1)};
             for (String codec : new String[] {"wav", "alaw", "opus"}) {
                 try (AppHarness h = start(codec)) {
                     // two warm-up recordings: the JIT compiles the codec (Concentus) during the first
@@ -126,12 +130,17 @@ public final class PipelineStorageBenchmark {
         }
     }
 
-    private static UUID archive(AppHarness h, byte[] wav) throws Exception {
+    private static UUID archive(AppHarness h, byte[][] legs) throws Exception {
         UUID callId = UUID.randomUUID();
         String name = "cr-" + callId;
-        h.asterisk.putStoredRecording(name, wav);
-        UUID id = h.app.archivePipeline().recordingFinished(callId, name, UUID.randomUUID(), "+15550009999", "wav",
-                        wav.length / 16000).toCompletionStage().toCompletableFuture().get(20, TimeUnit.SECONDS);
+        h.asterisk.putStoredRecording(name, legs[0]);
+        String out = legs.length > 1 ? name + "-out" : null;
+        if (out != null) {
+            h.asterisk.putStoredRecording(out, legs[1]);
+        }
+        UUID id = h.app.archivePipeline().recordingFinished(callId, name, out, out == null ? null : 0L,
+                        UUID.randomUUID(), "+15550009999", "wav", legs[0].length / 16000)
+                .toCompletionStage().toCompletableFuture().get(20, TimeUnit.SECONDS);
         h.asterisk.await("archived", () -> !h.rows("select 1 from recording where id = $1 and state = 'archived'", id)
                 .isEmpty(), Duration.ofMinutes(10));
         return id;

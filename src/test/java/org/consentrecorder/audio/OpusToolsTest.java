@@ -175,4 +175,29 @@ class OpusToolsTest {
         assertTrue(AudioTestSupport.db(AudioTestSupport.goertzel(r, 800, 12800, 1477, 8000)
                 / AudioTestSupport.goertzel(r, 800, 12800, 697, 8000)) > 20, "the other tone is on the right");
     }
+
+    @Test
+    void aStereoCallsTwoLegsDecodeInLibopusToTwoChannelsWithTheMarkerOnOneSampleWithinAFrame() throws Exception {
+        // the two legs as two snoop channels wrote them, the second started 47 ms after the first (see
+        // StereoInterleaverTest): stored through the archive's stereo path, then read by opusinfo and opusdec
+        int instant = 2 * 8000 + 77;
+        byte[] in = AudioTestSupport.asteriskWav(AudioFormat.MONO_8K, StereoInterleaverTest.legWithMarker(32000, instant, 1));
+        byte[] out = AudioTestSupport.asteriskWav(AudioFormat.MONO_8K,
+                StereoInterleaverTest.legWithMarker(32000 - 376, instant - 376, 2));
+        java.io.ByteArrayOutputStream stored = new java.io.ByteArrayOutputStream();
+        EncodedRecording e = new RecordingTranscoder(CodecSettings.defaults()).transcodeStereo(
+                new java.io.ByteArrayInputStream(in), new java.io.ByteArrayInputStream(out),
+                47L, stored);
+        Path ogg = write("call-stereo.opus", stored.toByteArray());
+        Run info = run(dir, "opusinfo", ogg.toString());
+        assertEquals(0, info.exitCode(), info.output());
+        assertTrue(info.output().contains("Channels: 2"), info.output());
+        assertTrue(info.output().contains(expectedLength(e.source().frames(), 8000)), info.output());
+        short[] decoded = opusdec(ogg, 8000);
+        assertEquals(2 * e.source().frames(), decoded.length);
+        int left = StereoInterleaverTest.onset(decoded, 0);
+        int right = StereoInterleaverTest.onset(decoded, 1);
+        assertTrue(Math.abs(left - instant) <= 4, "left marker at " + left);
+        assertTrue(Math.abs(left - right) <= 160, "the channels are " + (left - right) + " samples apart");
+    }
 }

@@ -80,23 +80,25 @@ public final class StorageBenchmark {
         AudioFormat format = v.format();
         SyntheticConversation.Legs warmLegs = new SyntheticConversation(format.sampleRate(), 7).generate(WARMUP_SECONDS);
         SyntheticConversation.Legs legs = new SyntheticConversation(format.sampleRate(), 1).generate(SECONDS);
-        byte[] warmWav = AudioTestSupport.asteriskWav(format, format.channels() == 1 ? warmLegs.mixed()
-                : warmLegs.stereo());
         short[] source = format.channels() == 1 ? legs.mixed() : legs.stereo();
-        byte[] wav = AudioTestSupport.asteriskWav(format, source);
         RecordingTranscoder transcoder = new RecordingTranscoder(v.settings());
+        // mono: one snoop channel's file; stereo: the two legs as two snoop channels write them, through the
+        // archive's stereo path (aligned, interleaved, encoded), as CR_RECORDING_CHANNELS=stereo stores a call
+        Source warmSource = Source.of(format, warmLegs);
+        Source measured = Source.of(format, legs);
         for (int i = 0; i < 2; i++) { // JIT warm-up on other material
-            EncodedRecording warm = transcoder.transcode(new ByteArrayInputStream(warmWav), new ByteArrayOutputStream());
+            EncodedRecording warm = warmSource.store(transcoder, new ByteArrayOutputStream());
             sink += warm.storedBytes();
         }
+        long wavBytes = measured.bytes();
         double[] encodeCpu = new double[ROUNDS];
         double[] verifyCpu = new double[ROUNDS];
         byte[] stored = null;
         EncodedRecording recording = null;
         for (int round = 0; round < ROUNDS; round++) {
-            ByteArrayOutputStream out = new ByteArrayOutputStream(wav.length / 4);
+            ByteArrayOutputStream out = new ByteArrayOutputStream((int) (wavBytes / 4));
             long cpu0 = threads.getCurrentThreadCpuTime();
-            recording = transcoder.transcode(new ByteArrayInputStream(wav), out);
+            recording = measured.store(transcoder, out);
             long cpu1 = threads.getCurrentThreadCpuTime();
             stored = out.toByteArray();
             VerifiedAudio verified = StoredAudioVerifier.verify(new ByteArrayInputStream(stored),
@@ -118,7 +120,29 @@ public final class StorageBenchmark {
             quality[1] = SpectralDistance.of(legs.agent(), right, format.sampleRate());
             separation = separation(legs, left, right, format.sampleRate());
         }
-        return new Measured(v, wav.length, stored.length, encodeCpu, verifyCpu, quality, separation);
+        return new Measured(v, wavBytes, stored.length, encodeCpu, verifyCpu, quality, separation);
+    }
+
+    /** What Asterisk writes for a call: one mono file, or (stereo) one file per leg. */
+    private record Source(byte[] first, byte[] second) {
+        static Source of(AudioFormat format, SyntheticConversation.Legs legs) {
+            if (format.channels() == 1) {
+                return new Source(AudioTestSupport.asteriskWav(format, legs.mixed()), null);
+            }
+            AudioFormat mono = new AudioFormat(format.sampleRate(), 1);
+            return new Source(AudioTestSupport.asteriskWav(mono, legs.caller()),
+                    AudioTestSupport.asteriskWav(mono, legs.agent()));
+        }
+
+        long bytes() {
+            return first.length + (second == null ? 0 : second.length);
+        }
+
+        EncodedRecording store(RecordingTranscoder transcoder, ByteArrayOutputStream out) throws IOException {
+            return second == null ? transcoder.transcode(new ByteArrayInputStream(first), out)
+                    : transcoder.transcodeStereo(new ByteArrayInputStream(first), new ByteArrayInputStream(second),
+                            0L, out);
+        }
     }
 
     private static short[] decode(byte[] stored, EncodingParameters parameters, long frames) throws IOException {
@@ -309,7 +333,9 @@ public final class StorageBenchmark {
                 .append("fricatives; 120-250 ms syllables (about four per second) under raised-cosine envelopes, ")
                 .append("talk spurts of 2-6 s with pauses, 0.2-0.8 s gaps between turns, short overlapping ")
                 .append("backchannels; each leg high-passed at 200 Hz like a telephone channel, active speech at about -20 dBFS, a -65 dBFS noise floor throughout. Mono is ")
-                .append("both talkers mixed (what a snoop with spy=both records); stereo is caller left, agent right.\n");
+                .append("both talkers mixed (what a snoop with spy=both records); stereo is caller left, agent right, ")
+                .append("stored from the two legs as two mono files (two snoop channels) through the archive's stereo ")
+                .append("path (CR_RECORDING_CHANNELS=stereo; its wav row writes a 2-channel WAV from them).\n");
         return s.toString();
     }
 }

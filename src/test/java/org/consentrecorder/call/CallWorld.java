@@ -38,6 +38,10 @@ import org.consentrecorder.call.CommandKey.CallStep;
  * request may have been carried out all the same (the others are taken as not carried out).
  * The periodic sweep of stray snoop channels is modelled at the end of a run.
  *
+ * <p>Half the seeds record in stereo: two snoop channels and two recordings, each modelled on its
+ * own (a request to one leg may succeed while the other's fails or gets no answer), and every
+ * invariant about audio holds for each leg.
+ *
  * <p>After every step of the core the invariants are checked; a violation throws an
  * {@link AssertionError} naming the seed and the last steps.
  */
@@ -60,11 +64,13 @@ final class CallWorld {
     private Line line = Line.STASIS;
     private boolean subscribed;
     private final Map<String, Boolean> playing = new HashMap<>();
-    private boolean snoopExists;
-    private boolean recordingExists;
-    private boolean recordingEnded;
-    private boolean paused;
-    private boolean muted;
+    private final boolean stereo;
+    /** Per leg ({@link Leg#ordinal()}): the snoop channel, its recording, and whether the recording is paused or muted. */
+    private final boolean[] snoopExists = new boolean[2];
+    private final boolean[] recordingExists = new boolean[2];
+    private final boolean[] recordingEnded = new boolean[2];
+    private final boolean[] paused = new boolean[2];
+    private final boolean[] muted = new boolean[2];
     private boolean ariDown;
 
     // ---- what is pending ------------------------------------------------------------------------
@@ -81,8 +87,8 @@ final class CallWorld {
     private boolean finished;
     private boolean evidenceAllows;
     private boolean evidenceWritten;
-    private boolean snoopStartSeen;
-    private boolean snoopAnswerSeen;
+    private final boolean[] snoopStartSeen = new boolean[2];
+    private final boolean[] snoopAnswerSeen = new boolean[2];
     private boolean paymentActive;
     private boolean withdrawn;
     private boolean hangupSeen;
@@ -101,9 +107,10 @@ final class CallWorld {
                 rnd.nextBoolean() ? PauseStyle.SKIP : PauseStyle.SILENCE, d.pauseSequence(), d.resumeSequence(),
                 d.withdrawSequence(), d.sequenceGap(), d.pauseUserEvent(), d.resumeUserEvent(), d.pauseDeadline(),
                 d.maxPause(), d.burstGuard(), d.burstDigits(), d.burstWindow(), d.snoopTimeout(), d.teardownTimeout(),
-                d.pauseOnOutage());
+                d.pauseOnOutage(), d.channels());
+        this.stereo = rnd.nextBoolean();
         this.settings = FlowHarness.settings(rnd.nextInt(4) == 0 ? LawfulBasis.LEGITIMATE_INTEREST : LawfulBasis.CONSENT,
-                recording);
+                recording.withChannels(stereo ? RecordingChannels.STEREO : RecordingChannels.MONO));
         this.core = new CallCore(settings);
         this.state = CallState.initial(new UUID(seed, 1), new UUID(seed, 2));
     }
@@ -116,10 +123,12 @@ final class CallWorld {
             step(true);
         }
         drain();
-        if (snoopExists && (finished || !state.snoopExpected())) {
+        if (anySnoop() && (finished || !state.snoopExpected())) {
             // what the periodic sweep (CallRecovery) hangs up; it must not be recording anything
             check(!recordingLive(), "a recording runs on a snoop channel the call does not expect");
-            snoopGone();
+            for (Leg leg : Leg.values()) {
+                snoopGone(leg);
+            }
             drain();
         }
         if (recordingLive()) {
@@ -130,7 +139,7 @@ final class CallWorld {
             hangup();
             drain();
             check(finished, "the caller hung up and everything happened, but the call never finished");
-            check(!snoopExists, "a snoop channel outlived the call");
+            check(!anySnoop(), "a snoop channel outlived the call");
         }
     }
 
@@ -220,25 +229,54 @@ final class CallWorld {
                 later("a prompt cut short", () -> websocket.add(new CallEvent.PlaybackFinished(p.getKey(), true)));
             }
         }
-        if (snoopExists) {
-            later("the snoop channel torn down", this::snoopGone);
+        for (Leg leg : Leg.values()) {
+            if (snoopExists[leg.ordinal()]) {
+                later("the " + leg + " snoop channel torn down", () -> snoopGone(leg));
+            }
         }
     }
 
-    private void snoopGone() {
-        if (!snoopExists) {
+    private void snoopGone(Leg leg) {
+        if (!snoopExists[leg.ordinal()]) {
             return;
         }
-        snoopExists = false;
-        endRecording();
-        websocket.add(new CallEvent.SnoopLeftStasis(state.snoopChannelId()));
+        snoopExists[leg.ordinal()] = false;
+        endRecording(leg);
+        websocket.add(new CallEvent.SnoopLeftStasis(CallIds.snoopId(state.callId(), leg)));
     }
 
-    private void endRecording() {
-        if (recordingExists && !recordingEnded) {
-            recordingEnded = true;
-            websocket.add(new CallEvent.RecordingFinished(state.recordingName(), 3));
+    private void endRecording(Leg leg) {
+        int i = leg.ordinal();
+        if (recordingExists[i] && !recordingEnded[i]) {
+            recordingEnded[i] = true;
+            websocket.add(new CallEvent.RecordingFinished(CallIds.recordingName(state.callId(), leg), 3));
         }
+    }
+
+    private boolean anySnoop() {
+        return snoopExists[0] || snoopExists[1];
+    }
+
+    private Leg snoopLeg(String snoopId) {
+        for (Leg leg : Leg.values()) {
+            if (CallIds.snoopId(state.callId(), leg).equals(snoopId)) {
+                check(stereo || leg == Leg.IN, "a mono call asks for a second snoop channel");
+                return leg;
+            }
+        }
+        check(false, "a snoop channel id of no leg of this call: " + snoopId);
+        return null;
+    }
+
+    private Leg recordingLeg(String name) {
+        for (Leg leg : Leg.values()) {
+            if (CallIds.recordingName(state.callId(), leg).equals(name)) {
+                check(stereo || leg == Leg.IN, "a mono call touches a second recording");
+                return leg;
+            }
+        }
+        check(false, "a recording name of no leg of this call: " + name);
+        return null;
     }
 
     private void later(String what, Runnable r) {
@@ -270,18 +308,24 @@ final class CallWorld {
             evidenceWritten = true;
         }
         if (event instanceof CallEvent.CommandSucceeded s && s.key() == CallStep.SNOOP) {
-            snoopAnswerSeen = true;
+            snoopAnswerSeen[Leg.IN.ordinal()] = true;
         }
-        if (event instanceof CallEvent.SnoopEnteredStasis) {
-            snoopStartSeen = true;
-            order(answered.contains("snoop"), FixtureOrders.SNOOP_STASIS_START_AFTER_SNOOP_ANSWER,
-                    FixtureOrders.SNOOP_STASIS_START_BEFORE_SNOOP_ANSWER);
+        if (event instanceof CallEvent.CommandSucceeded s && s.key() == CallStep.SNOOP_OUT) {
+            snoopAnswerSeen[Leg.OUT.ordinal()] = true;
+        }
+        if (event instanceof CallEvent.SnoopEnteredStasis e) {
+            Leg leg = snoopLeg(e.snoopId());
+            snoopStartSeen[leg.ordinal()] = true;
+            if (leg == Leg.IN) {
+                order(answered.contains("snoop"), FixtureOrders.SNOOP_STASIS_START_AFTER_SNOOP_ANSWER,
+                        FixtureOrders.SNOOP_STASIS_START_BEFORE_SNOOP_ANSWER);
+            }
         }
         if (event instanceof CallEvent.PlaybackStarted p) {
             order(answered.contains("play:" + p.playbackId()), FixtureOrders.PLAYBACK_STARTED_AFTER_PLAY_ANSWER,
                     FixtureOrders.PLAYBACK_STARTED_BEFORE_PLAY_ANSWER);
         }
-        if (event instanceof CallEvent.RecordingStarted) {
+        if (event instanceof CallEvent.RecordingStarted r && recordingLeg(r.name()) == Leg.IN) {
             order(answered.contains("record"), FixtureOrders.RECORDING_STARTED_AFTER_RECORD_ANSWER,
                     FixtureOrders.RECORDING_STARTED_BEFORE_RECORD_ANSWER);
         }
@@ -355,15 +399,19 @@ final class CallWorld {
             }
             request(c, d.key(), () -> rnd.nextInt(20) > 0 ? 200 : 0);
         } else if (c instanceof StartRecording r) {
+            Leg leg = snoopLeg(r.snoopId());
+            check(r.recordingName().equals(CallIds.recordingName(state.callId(), leg)),
+                    "a leg recorded under another leg's name");
             check(evidenceWritten && evidenceAllows, "recording without stored evidence that allows it");
-            check(snoopStartSeen && snoopAnswerSeen, "recording before the snoop channel answered and entered Stasis");
+            check(snoopStartSeen[leg.ordinal()] && snoopAnswerSeen[leg.ordinal()],
+                    "recording before the snoop channel answered and entered Stasis");
             request(c, r.key(), () -> {
-                if (!snoopExists) {
+                if (!snoopExists[leg.ordinal()]) {
                     return 409;
                 }
                 int status = outcome();
                 if (status == 200 || (status == 0 && rnd.nextBoolean())) {
-                    recordingExists = true;
+                    recordingExists[leg.ordinal()] = true;
                     websocket.add(new CallEvent.RecordingStarted(r.recordingName()));
                     if (ariDown && line == Line.DIALPLAN) {
                         paymentActive = true;
@@ -429,52 +477,59 @@ final class CallWorld {
                 return status;
             });
         } else if (c instanceof CreateSnoop s) {
+            Leg leg = snoopLeg(s.snoopId());
+            check(s.spy().equals(stereo ? leg.spy() : settings.recording().spy()), "a snoop channel spying the wrong way");
             request(c, s.key(), () -> {
                 int status = line == Line.GONE ? 404 : outcome();
                 if (status == 200 || (status == 0 && rnd.nextBoolean())) {
-                    snoopExists = true;
+                    snoopExists[leg.ordinal()] = true;
                     websocket.add(new CallEvent.SnoopEnteredStasis(s.snoopId()));
                 }
                 return status;
             });
         } else if (c instanceof HangupSnoop h) {
             // 404 is success to the shell (the snoop is gone either way)
+            Leg leg = snoopLeg(h.snoopId());
             request(c, h.key(), () -> {
-                snoopGone();
+                snoopGone(leg);
                 return 200;
             });
         } else if (c instanceof PauseRecording p) {
+            int i = recordingLeg(p.recordingName()).ordinal();
             request(c, p.key(), () -> {
-                if (!recordingLive()) {
+                if (!recordingLive(i)) {
                     return 404;
                 }
                 int status = outcome();
                 if (status == 200 || (status == 0 && rnd.nextBoolean())) {
-                    paused |= p.style() == PauseStyle.SKIP;
-                    muted |= p.style() == PauseStyle.SILENCE;
+                    paused[i] |= p.style() == PauseStyle.SKIP;
+                    muted[i] |= p.style() == PauseStyle.SILENCE;
                 }
                 return status;
             });
         } else if (c instanceof ResumeRecording p) {
+            int i = recordingLeg(p.recordingName()).ordinal();
             request(c, p.key(), () -> {
-                if (!recordingLive()) {
+                if (!recordingLive(i)) {
                     return 404;
                 }
                 int status = outcome();
                 if (status == 200 || (status == 0 && rnd.nextBoolean())) {
-                    paused &= p.style() != PauseStyle.SKIP;
-                    muted &= p.style() != PauseStyle.SILENCE;
+                    paused[i] &= p.style() != PauseStyle.SKIP;
+                    muted[i] &= p.style() != PauseStyle.SILENCE;
                 }
                 return status;
             });
         } else if (c instanceof StopRecording s) {
+            Leg leg = recordingLeg(s.recordingName());
             request(c, s.key(), () -> {
-                endRecording();
+                endRecording(leg);
                 return 200;
             });
         } else if (c instanceof DiscardRecording d) {
+            Leg leg = recordingLeg(d.recordingName());
             request(c, d.key(), () -> {
-                endRecording();
+                endRecording(leg);
                 return 200;
             });
         } else if (c instanceof CallCommand.SetVariable v) {
@@ -512,22 +567,38 @@ final class CallWorld {
     }
 
     private boolean recordingLive() {
-        return recordingExists && !recordingEnded;
+        return recordingLive(0) || recordingLive(1);
+    }
+
+    private boolean recordingLive(int leg) {
+        return recordingExists[leg] && !recordingEnded[leg];
     }
 
     // ---- the invariants --------------------------------------------------------------------------
 
     private void checkAfterStep() {
-        boolean audio = recordingLive() && !paused && !muted;
-        if (audio && (paymentActive || withdrawn)) {
-            // the core has done all it can when a request that ends the audio is on its way. The one
-            // exception is by design: a pause triggered while a resume is on its way is queued behind it
-            // (two requests in flight could be applied in either order), so audio may flow from the moment
-            // Asterisk applies the resume until the queued pause, sent with the resume's answer, arrives
-            boolean handled = inFlight.stream().anyMatch(c -> c instanceof PauseRecording || c instanceof StopRecording
-                    || c instanceof DiscardRecording || c instanceof HangupSnoop
-                    || (!withdrawn && c instanceof ResumeRecording));
-            check(handled, "audio is recorded during a payment (or after a withdrawal) and nothing on its way stops it");
+        for (Leg leg : Leg.values()) {
+            int i = leg.ordinal();
+            boolean audio = recordingLive(i) && !paused[i] && !muted[i];
+            if (audio && (paymentActive || withdrawn)) {
+                // the core has done all it can when a request that ends this leg's audio is on its way. The one
+                // exception is by design: a pause triggered while a resume is on its way is queued behind it
+                // (two requests in flight could be applied in either order), so audio may flow from the moment
+                // Asterisk applies the resume until the queued pause, sent with the resume's answer (every
+                // leg's, in stereo), arrives
+                String name = CallIds.recordingName(state.callId(), leg);
+                String snoop = CallIds.snoopId(state.callId(), leg);
+                boolean handled = inFlight.stream().anyMatch(c -> (c instanceof PauseRecording p && p.recordingName().equals(name))
+                        || (c instanceof StopRecording st && st.recordingName().equals(name))
+                        || (c instanceof DiscardRecording d && d.recordingName().equals(name))
+                        || (c instanceof HangupSnoop h && h.snoopId().equals(snoop))
+                        || (!withdrawn && c instanceof ResumeRecording));
+                check(handled, "audio is recorded on the " + leg + " leg during a payment (or after a withdrawal)"
+                        + " and nothing on its way stops it");
+            }
+        }
+        if (state.recording() != null) {
+            check(state.recording().stereo() == stereo, "the recording's legs differ from the configured channels");
         }
         if (state.recording() != null && state.recording().state() == RecordingControl.State.PAUSE_PENDING) {
             check(timers.containsKey(TimerKey.PAUSE_DEADLINE), "a pause in flight without its deadline");

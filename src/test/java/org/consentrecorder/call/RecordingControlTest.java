@@ -55,7 +55,7 @@ class RecordingControlTest {
         return new RecordingSettings(d.format(), d.spy(), style, d.pauseSequence(), d.resumeSequence(),
                 d.withdrawSequence(), d.sequenceGap(), d.pauseUserEvent(), d.resumeUserEvent(), d.pauseDeadline(),
                 Duration.ofMinutes(5), d.burstGuard(), d.burstDigits(), d.burstWindow(), d.snoopTimeout(),
-                d.teardownTimeout(), true);
+                d.teardownTimeout(), true, d.channels());
     }
 
     private List<CallCommand> digits(String keys, Duration gap) {

@@ -90,7 +90,7 @@ class TakeOverTest {
         CallSettings settings = FlowHarness.settings(LawfulBasis.CONSENT, new RecordingSettings(d.format(), d.spy(),
                 d.pauseStyle(), d.pauseSequence(), d.resumeSequence(), d.withdrawSequence(), d.sequenceGap(),
                 d.pauseUserEvent(), d.resumeUserEvent(), d.pauseDeadline(), d.maxPause(), d.burstGuard(), d.burstDigits(),
-                d.burstWindow(), d.snoopTimeout(), d.teardownTimeout(), false));
+                d.burstWindow(), d.snoopTimeout(), d.teardownTimeout(), false, d.channels()));
         FlowHarness before = new FlowHarness(settings);
         before.toDialplanRecording();
         FlowHarness h = restarted(before, settings);
@@ -156,6 +156,6 @@ class TakeOverTest {
         return new RecordingSettings(d.format(), d.spy(), PauseStyle.SILENCE, d.pauseSequence(), d.resumeSequence(),
                 d.withdrawSequence(), d.sequenceGap(), d.pauseUserEvent(), d.resumeUserEvent(), d.pauseDeadline(),
                 d.maxPause(), d.burstGuard(), d.burstDigits(), d.burstWindow(), d.snoopTimeout(), d.teardownTimeout(),
-                d.pauseOnOutage());
+                d.pauseOnOutage(), d.channels());
     }
 }

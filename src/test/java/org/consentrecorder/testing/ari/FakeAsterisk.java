@@ -172,6 +172,11 @@ public final class FakeAsterisk extends SimulatedAsterisk {
     }
 
     @Override
+    public FakeAsterisk callSound(org.consentrecorder.simulator.CallSound callSound) {
+        super.callSound(callSound);
+        return this;
+    }
+
     public FakeAsterisk recordingAudio(CallAudio callAudio) {
         super.recordingAudio(callAudio);
         return this;
