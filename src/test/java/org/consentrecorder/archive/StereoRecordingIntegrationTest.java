@@ -225,11 +225,12 @@ class StereoRecordingIntegrationTest {
             assertTrue(Math.abs(left.get(i) - right.get(i)) <= FRAME, "marker " + i + " is at " + left.get(i)
                     + " on the left and " + right.get(i) + " on the right: more than a frame apart");
         }
-        // the same holds in our own decoder, which verification used
+        // the same holds in our own decoder, which verification used; onsets are found in 40-sample steps, and two
+        // decoders' output may cross the threshold one step apart
         OggOpusDecoder ours = OggOpusDecoder.open(new ByteArrayInputStream(Files.readAllBytes(ogg)));
         assertEquals(2, ours.format().channels());
         assertEquals(left, markerOnsets(decodeAll(ours), 0).stream().filter(o -> o >= bothFrom && o < bothTo)
-                .toList().stream().map(o -> left.stream().filter(l -> Math.abs(l - o) <= 8).findFirst().orElse(o))
+                .toList().stream().map(o -> left.stream().filter(l -> Math.abs(l - o) <= 40).findFirst().orElse(o))
                 .toList(), "our decoder finds the same markers");
     }
 
