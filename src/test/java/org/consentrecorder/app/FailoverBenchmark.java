@@ -11,13 +11,11 @@ import java.time.Duration;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
-import org.consentrecorder.testing.AppHarness;
 import org.consentrecorder.testing.ari.FakeAsterisk;
 
 /**
@@ -194,23 +192,7 @@ public final class FailoverBenchmark {
     }
 
     private AppProcess instance(String id) throws Exception {
-        Map<String, String> env = new HashMap<>();
-        env.put("CR_HA", "true");
-        env.put("CR_INSTANCE_ID", id);
-        env.put("CR_ARI_LEASE", lease.toMillis() + "ms");
-        env.put("CR_ARI_URL", asterisk.url());
-        env.put("CR_ARI_USER", FakeAsterisk.USER);
-        env.put("CR_ARI_PASSWORD", FakeAsterisk.PASSWORD);
-        env.put("CR_DB_URL", "postgresql://127.0.0.1:" + database.getPort() + "/postgres");
-        env.put("CR_DB_USER", "postgres");
-        env.put("CR_KEYSTORE_URL", "postgresql://127.0.0.1:" + database.getPort() + "/keys");
-        env.put("CR_KEYSTORE_USER", "postgres");
-        env.put("CR_KEYRING", AppHarness.TEST_KEYRING);
-        env.put("CR_HTTP_HOST", "127.0.0.1");
-        env.put("CR_HTTP_PORT", String.valueOf(AppProcess.freePort()));
-        env.put("CR_ADMIN_PASSWORD", "Failover-bench-secret-1");
-        env.put("CR_MFA_REQUIRED_ROLES", "none");
-        env.put("CR_IVR_TIMEOUT", "2s");
+        Map<String, String> env = HaEnvironment.of(id, lease, asterisk.url(), database.getPort());
         return AppProcess.jar(work.resolve(id + "-" + (started++) + ".log"), env);
     }
 

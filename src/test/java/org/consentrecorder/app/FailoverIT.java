@@ -16,7 +16,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Pattern;
-import org.consentrecorder.testing.AppHarness;
 import org.consentrecorder.testing.ari.FakeAsterisk;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -83,27 +82,7 @@ class FailoverIT {
     }
 
     private AppProcess instance(String id, Map<String, String> overrides) throws Exception {
-        Map<String, String> env = new HashMap<>();
-        env.put("CR_HA", "true");
-        env.put("CR_INSTANCE_ID", id);
-        env.put("CR_ARI_LEASE", LEASE.toMillis() + "ms");
-        env.put("CR_ARI_URL", asterisk.url());
-        env.put("CR_ARI_USER", FakeAsterisk.USER);
-        env.put("CR_ARI_PASSWORD", FakeAsterisk.PASSWORD);
-        env.put("CR_ARI_RECONNECT_MIN", "50ms");
-        env.put("CR_ARI_RECONNECT_MAX", "300ms");
-        env.put("CR_DB_URL", "postgresql://127.0.0.1:" + database.getPort() + "/postgres");
-        env.put("CR_DB_USER", "postgres");
-        env.put("CR_KEYSTORE_URL", "postgresql://127.0.0.1:" + database.getPort() + "/keys");
-        env.put("CR_KEYSTORE_USER", "postgres");
-        env.put("CR_KEYRING", AppHarness.TEST_KEYRING);
-        env.put("CR_HTTP_HOST", "127.0.0.1");
-        env.put("CR_HTTP_PORT", String.valueOf(AppProcess.freePort()));
-        env.put("CR_ADMIN_PASSWORD", "Failover-admin-secret-1");
-        env.put("CR_MFA_REQUIRED_ROLES", "none");
-        env.put("CR_IVR_TIMEOUT", "2s");
-        env.put("CR_TEARDOWN_TIMEOUT", "2s");
-        env.put("CR_ARCHIVE_POLL", "200ms");
+        Map<String, String> env = HaEnvironment.of(id, LEASE, asterisk.url(), database.getPort());
         env.putAll(overrides);
         AppProcess app = AppProcess.jar(base.resolve(id + "-" + apps.size() + ".log"), env);
         apps.add(app);
