@@ -40,6 +40,15 @@ final class AgentScope {
         return false;
     }
 
+    /** TECH/NAME: a technology without wildcard, and a name with something besides wildcards. */
+    static boolean namesAnEndpoint(String pattern) {
+        int slash = pattern.indexOf('/');
+        if (slash <= 0 || pattern.substring(0, slash).contains("*")) {
+            return false;
+        }
+        return !pattern.substring(slash + 1).replace("*", "").isEmpty();
+    }
+
     static boolean matches(String pattern, String channelName) {
         if (channelName == null) {
             return false;
@@ -73,6 +82,13 @@ final class AgentScope {
             if (!(o instanceof String s) || !VALID.matcher(s).matches()) {
                 throw ApiError.badRequest("field 'endpoints' holds channel-name patterns of 1 to " + MAX_LENGTH
                         + " characters (letters, digits, / _ . @ : + - and * as a wildcard)");
+            }
+            if (!namesAnEndpoint(s)) {
+                // "*" or "PJSIP/*" would let an agent control every live call: a supervisor's reach, which an admin
+                // may give only with a second admin's approval (the supervisor role), never through an agent's scope
+                throw ApiError.badRequest("field 'endpoints': '" + s + "' does not name an endpoint: a pattern is "
+                        + "TECHNOLOGY/NAME, with no wildcard in TECHNOLOGY and a literal character in NAME (PJSIP/agent-7, "
+                        + "PJSIP/agent-7*); one matching every channel would give an agent a supervisor's reach");
             }
             out.add(s);
         }

@@ -56,6 +56,13 @@ class AgentScopeTest {
         assertThrows(ApiError.class, () -> AgentScope.parse(new JsonArray().add("PJSIP/agent 7")));
         assertThrows(ApiError.class, () -> AgentScope.parse(new JsonArray().add(42)));
         assertThrows(ApiError.class, () -> AgentScope.parse(new JsonArray().add("")));
+        // a pattern that would reach every call is a supervisor's scope, which needs a second admin's approval
+        for (String everything : List.of("*", "**", "PJSIP/*", "PJSIP/**", "*/agent-7", "agent-7")) {
+            ApiError refused = assertThrows(ApiError.class, () -> AgentScope.parse(new JsonArray().add(everything)),
+                    everything);
+            assertTrue(refused.getMessage().contains("supervisor's reach"), refused.getMessage());
+        }
+        assertEquals(List.of("PJSIP/a*"), AgentScope.parse(new JsonArray().add("PJSIP/a*")));
         JsonArray many = new JsonArray();
         for (int i = 0; i < 33; i++) {
             many.add("PJSIP/agent-" + i);
