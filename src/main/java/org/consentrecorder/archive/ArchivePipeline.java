@@ -148,20 +148,14 @@ public final class ArchivePipeline {
                 .onSuccess(id -> kick());
     }
 
-    /** A mono recording on server {@code server}. */
-    public Future<UUID> recordingFinished(String server, UUID callId, String name, UUID consentId, String subject,
-                                          String format, Integer durationSeconds) {
-        return recordingFinished(server, callId, name, null, null, consentId, subject, format, durationSeconds);
-    }
-
     /**
      * A mono recording of a deployment of one Asterisk server under its default name
      * ({@value org.consentrecorder.ari.AriServer#DEFAULT_NAME}).
      */
     public Future<UUID> recordingFinished(UUID callId, String name, UUID consentId, String subject, String format,
                                           Integer durationSeconds) {
-        return recordingFinished(org.consentrecorder.ari.AriServer.DEFAULT_NAME, callId, name, consentId, subject,
-                format, durationSeconds);
+        return recordingFinished(org.consentrecorder.ari.AriServer.DEFAULT_NAME, callId, name, null, null, consentId,
+                subject, format, durationSeconds);
     }
 
     /** A stereo (or mono, with null second leg) recording of a one-server deployment. */

@@ -408,6 +408,20 @@ public final class AriConnection {
                 + "instance has stopped acting on that Asterisk and will not reconnect by itself: give each deployment "
                 + "its own application name ({}) or run several instances with CR_HA=true, then restart it",
                 ExternalText.forLog(endpoint.application()), ExternalText.forLog(endpoint.describe()), AriSettings.ARI_APP);
+        loseEvents();
+        change(State.REPLACED, "application '" + endpoint.application() + "' replaced by another client");
+    }
+
+    private void onClosed(String why) {
+        if (state == State.STOPPED || state == State.REPLACED) {
+            return;
+        }
+        loseEvents();
+        retryLater(why);
+    }
+
+    /** The events stop here: calls hear it if they were being told events, and this socket's late ones are dropped. */
+    private void loseEvents() {
         if (state == State.CONNECTED || state == State.RESYNCING) {
             try {
                 listener.onDisconnected();
@@ -418,24 +432,6 @@ public final class AriConnection {
         generation++;
         heldDuringResync.clear();
         closeEvents();
-        change(State.REPLACED, "application '" + endpoint.application() + "' replaced by another client");
-    }
-
-    private void onClosed(String why) {
-        if (state == State.STOPPED || state == State.REPLACED) {
-            return;
-        }
-        if (state == State.CONNECTED || state == State.RESYNCING) {
-            try {
-                listener.onDisconnected();
-            } catch (RuntimeException e) {
-                LOG.error("handling the disconnection failed", e);
-            }
-        }
-        generation++;
-        heldDuringResync.clear();
-        closeEvents();
-        retryLater(why);
     }
 
     private void retryLater(String why) {

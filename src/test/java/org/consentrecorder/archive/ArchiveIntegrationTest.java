@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.vertx.core.Future;
-import io.vertx.core.Promise;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.streams.ReadStream;
 import java.io.ByteArrayOutputStream;
@@ -19,7 +18,6 @@ import java.util.Random;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import org.consentrecorder.archive.ArchiveCheckpoints.Point;
 import org.consentrecorder.testing.AppHarness;
 import org.consentrecorder.testing.RestartablePostgres;
@@ -145,26 +143,6 @@ class ArchiveIntegrationTest {
         assertNotNull(e, "the stream must fail");
         assertTrue(out.size() <= 16_384, "nothing of the tampered segment is released: " + out.size());
         assertArrayEquals(Arrays.copyOfRange(bytes, 0, out.size()), out.toByteArray());
-    }
-
-    /** Stops the pipeline at one point the first time it is reached, as a crash would. */
-    private static final class HangAt implements ArchiveCheckpoints {
-        final Point point;
-        final CompletableFuture<UUID> reached = new CompletableFuture<>();
-        final AtomicBoolean armed = new AtomicBoolean(true);
-
-        HangAt(Point point) {
-            this.point = point;
-        }
-
-        @Override
-        public Future<Void> reached(Point p, UUID recordingId) {
-            if (p == point && armed.getAndSet(false)) {
-                reached.complete(recordingId);
-                return Promise.<Void>promise().future();
-            }
-            return Future.succeededFuture();
-        }
     }
 
     @ParameterizedTest

@@ -8,7 +8,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import io.vertx.core.Future;
-import io.vertx.core.Promise;
 import io.vertx.core.buffer.Buffer;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -25,7 +24,6 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import org.consentrecorder.archive.ArchiveCheckpoints.Point;
 import org.consentrecorder.audio.CodecSettings;
 import org.consentrecorder.audio.EncodedRecording;
@@ -231,26 +229,6 @@ public class OpusArchiveTest {
     }
 
     // ---- a crash while encoding ---------------------------------------------------------------
-
-    /** Stops the pipeline at one point the first time it is reached, as a crash would. */
-    private static final class HangAt implements ArchiveCheckpoints {
-        final Point point;
-        final CompletableFuture<UUID> reached = new CompletableFuture<>();
-        final AtomicBoolean armed = new AtomicBoolean(true);
-
-        HangAt(Point point) {
-            this.point = point;
-        }
-
-        @Override
-        public Future<Void> reached(Point p, UUID recordingId) {
-            if (p == point && armed.getAndSet(false)) {
-                reached.complete(recordingId);
-                return Promise.<Void>promise().future();
-            }
-            return Future.succeededFuture();
-        }
-    }
 
     @ParameterizedTest
     @EnumSource(value = Point.class, names = {"FETCH_STARTED", "ENCODING", "CHUNKS_WRITTEN", "STORED"})

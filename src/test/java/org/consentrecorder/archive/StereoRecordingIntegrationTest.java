@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import io.vertx.core.Future;
-import io.vertx.core.Promise;
 import io.vertx.core.buffer.Buffer;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
@@ -25,7 +24,6 @@ import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import org.consentrecorder.archive.ArchiveCheckpoints.Point;
 import org.consentrecorder.audio.OggOpusDecoder;
 import org.consentrecorder.audio.PcmSource;
@@ -317,26 +315,6 @@ class StereoRecordingIntegrationTest {
                 && h.asterisk.wasDeleted(c.out()), WAIT);
         assertEquals(0L, h.rows("select count(*) as n from recording_chunk").get(0).get("n"), "never archived");
         assertEquals(0L, h.rows("select count(*) as n from incident").get(0).get("n"), "an expected clean-up");
-    }
-
-    /** Stops the pipeline at one point the first time it is reached, as a crash would. */
-    private static final class HangAt implements ArchiveCheckpoints {
-        final Point point;
-        final CompletableFuture<UUID> reached = new CompletableFuture<>();
-        final AtomicBoolean armed = new AtomicBoolean(true);
-
-        HangAt(Point point) {
-            this.point = point;
-        }
-
-        @Override
-        public Future<Void> reached(Point p, UUID recordingId) {
-            if (p == point && armed.getAndSet(false)) {
-                reached.complete(recordingId);
-                return Promise.<Void>promise().future();
-            }
-            return Future.succeededFuture();
-        }
     }
 
     @ParameterizedTest
