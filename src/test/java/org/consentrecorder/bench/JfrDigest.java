@@ -17,22 +17,23 @@ import jdk.jfr.consumer.RecordedThread;
 import jdk.jfr.consumer.RecordingFile;
 
 /**
- * What a JFR recording of the application says about the measured windows (ramp and wind-down):
+ * What a JFR recording of the application says about the measured windows (the load benchmark's
+ * ramp and wind-down, the Asterisk benchmark's concurrent situations):
  * GC pauses, threads blocked on monitors, safepoint operations, CPU per thread, and where the
  * event loops spent their sampled time. Written into the results file as the run's profile.
  */
-final class JfrDigest {
+public final class JfrDigest {
     private JfrDigest() {
     }
 
     /** A time window of the run, wall clock. */
-    record Window(Instant from, Instant to) {
+    public record Window(Instant from, Instant to) {
         boolean contains(Instant t) {
             return !t.isBefore(from) && t.isBefore(to);
         }
     }
 
-    static String markdown(Path jfr, List<Window> windows) {
+    public static String markdown(Path jfr, List<Window> windows) {
         Predicate<RecordedEvent> inRun = e -> windows.stream().anyMatch(w -> w.contains(e.getStartTime()));
         double seconds = windows.stream().mapToDouble(w -> Duration.between(w.from(), w.to()).toMillis() / 1000.0).sum();
         List<RecordedEvent> events = new ArrayList<>();
@@ -47,8 +48,8 @@ final class JfrDigest {
             return "The JFR recording " + jfr + " could not be read: " + e + "\n";
         }
         StringBuilder md = new StringBuilder();
-        md.append(String.format(Locale.ROOT, "From the JFR recording of the application (settings `profile`), ramp and "
-                + "wind-down only (%.1f s):\n\n", seconds));
+        md.append(String.format(Locale.ROOT, "From the JFR recording of the application (settings `profile`), the "
+                + "measured windows only (%.1f s):\n\n", seconds));
 
         // GC
         long gcs = 0;
@@ -134,6 +135,70 @@ final class JfrDigest {
                 .forEach(en -> md.append(String.format(Locale.ROOT, "  - %d (%.0f%%) `%s`\n", en.getValue(),
                         100.0 * en.getValue() / Math.max(1, total), en.getKey())));
         return md.toString();
+    }
+
+    /** One slow pause to explain: its label and the time from its trigger until it was seen paused. */
+    public record Slow(String label, Window window) {
+    }
+
+    /**
+     * What the JVM did during each slow pause: GC pause time and safepoint operations overlapping it,
+     * and what the event loops were sampled running inside it. A pause whose window holds neither a
+     * JVM pause nor event-loop work waited outside the process (Asterisk, the scheduler).
+     */
+    public static String slowest(Path jfr, List<Slow> pauses) {
+        if (pauses.isEmpty()) {
+            return "";
+        }
+        Instant first = pauses.stream().map(p -> p.window().from()).min(Instant::compareTo).get().minusSeconds(1);
+        Instant last = pauses.stream().map(p -> p.window().to()).max(Instant::compareTo).get().plusSeconds(1);
+        List<RecordedEvent> events = new ArrayList<>();
+        try (RecordingFile f = new RecordingFile(jfr)) {
+            while (f.hasMoreEvents()) {
+                RecordedEvent e = f.readEvent();
+                String type = e.getEventType().getName();
+                if ((type.equals("jdk.GCPhasePause") || type.equals("jdk.ExecuteVMOperation") || type.equals("jdk.ExecutionSample"))
+                        && !e.getEndTime().isBefore(first) && e.getStartTime().isBefore(last)) {
+                    events.add(e);
+                }
+            }
+        } catch (Exception e) {
+            return "The JFR recording " + jfr + " could not be read: " + e + "\n";
+        }
+        StringBuilder md = new StringBuilder("The slowest pauses, and what the product's JVM did between their trigger and the poll "
+                + "reading `paused` (JFR: GC pause phases and safepoint operations overlapping that span, event-loop execution "
+                + "samples inside it, every 20 ms per thread):\n\n| pause | span ms | GC paused ms | safepoint ms | event-loop samples |\n"
+                + "|---|---:|---:|---:|---|\n");
+        for (Slow p : pauses) {
+            Window w = p.window();
+            double gc = 0;
+            double safepoint = 0;
+            Map<String, Integer> frames = new HashMap<>();
+            for (RecordedEvent e : events) {
+                String type = e.getEventType().getName();
+                double overlap = overlapMs(e, w);
+                if (type.equals("jdk.GCPhasePause")) {
+                    gc += overlap;
+                } else if (type.equals("jdk.ExecuteVMOperation") && e.getBoolean("safepoint")) {
+                    safepoint += overlap;
+                } else if (type.equals("jdk.ExecutionSample") && w.contains(e.getStartTime())
+                        && sampled(e).startsWith("vert.x-eventloop")) {
+                    frames.merge(firstOwnOrTopFrame(e.getStackTrace()), 1, Integer::sum);
+                }
+            }
+            List<String> parts = new ArrayList<>();
+            frames.entrySet().stream().sorted((a, b) -> b.getValue() - a.getValue()).limit(4)
+                    .forEach(en -> parts.add(en.getValue() + " x `" + en.getKey() + "`"));
+            md.append(String.format(Locale.ROOT, "| %s | %.1f | %.1f | %.1f | %s |%n", p.label(),
+                    Duration.between(w.from(), w.to()).toNanos() / 1e6, gc, safepoint, parts.isEmpty() ? "none" : String.join(", ", parts)));
+        }
+        return md.toString();
+    }
+
+    private static double overlapMs(RecordedEvent e, Window w) {
+        Instant from = e.getStartTime().isAfter(w.from()) ? e.getStartTime() : w.from();
+        Instant to = e.getEndTime().isBefore(w.to()) ? e.getEndTime() : w.to();
+        return to.isAfter(from) ? Duration.between(from, to).toNanos() / 1e6 : 0;
     }
 
     private static String sampled(RecordedEvent e) {

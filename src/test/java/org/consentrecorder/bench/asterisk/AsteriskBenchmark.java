@@ -75,19 +75,34 @@ public final class AsteriskBenchmark {
             try (CallerSimulator callers = new CallerSimulator(new RawAri(o.ari, o.user, o.password), "consent-recorder")) {
                 callers.start();
                 CallScript script = new CallScript(callers, s, o);
-                results.add(s.name(), "first call after start (cold)", script.run("cold", 1, 0));
-                results.add(s.name(), "one call at a time, warm", script.run("warm", o.warmCalls, 0));
+                Situations at = new Situations(results, s);
+                // each cold sample is the first call after a start of its own: one start says little (runs 1-6 of
+                // 2026-11-27 had single cold samples from 3.5 to 42 ms, for both subjects)
+                for (int i = 0; i < o.coldStarts; i++) {
+                    if (i > 0) {
+                        s.restart();
+                    }
+                    at.measure("first call after start (cold)", () -> script.run("cold", 1, 0));
+                }
+                at.measure("one call at a time, warm", () -> script.run("warm", o.warmCalls, 0));
                 if (sip != null && o.sipCalls > 0) {
-                    results.add(s.name(), "real SIP call (SIPp, RFC 4733 digits), one at a time", script.sipCalls(sip, o.sipCalls));
+                    at.measure("real SIP call (SIPp, RFC 4733 digits), one at a time", () -> script.sipCalls(sip, o.sipCalls));
                 }
                 for (int n : o.concurrency) {
-                    results.add(s.name(), n + " concurrent calls", script.run("c" + n, n, o.rampMs));
+                    for (int round = 0; round < o.rounds; round++) {
+                        at.measure(n + " concurrent calls", () -> script.run("c" + n, n, o.rampMs));
+                    }
                 }
                 if (s.canRestart()) {
-                    results.add(s.name(), "first pause after a crash, restart and take-over", script.afterRestart());
+                    for (int i = 0; i < o.restarts; i++) {
+                        at.measure("first pause after a crash, restart and take-over", script::afterRestart);
+                    }
                 }
             } finally {
                 s.stop();
+                if (s instanceof ProductSubject p) {
+                    p.profiles().forEach(results::addProfile);
+                }
             }
         }
         Path file = results.write(o.out, LocalDate.now());
@@ -106,6 +121,14 @@ public final class AsteriskBenchmark {
         int[] concurrency = {20, 60};
         int rampMs = 5000;
         int sipCalls = 5;
+        /** Starts of each subject whose first call is measured as "cold" (the subject is restarted between). */
+        int coldStarts = 5;
+        /** Rounds of each concurrency, for more samples in the tail. */
+        int rounds = 1;
+        /** SIGKILLs of the product, each followed by a restart, a take-over and one measured pause. */
+        int restarts = 3;
+        /** Record the product with JFR and add a digest of the concurrent situations to the results. */
+        boolean jfr;
         /** Extra JVM options for the product's process, e.g. a JFR recording. */
         List<String> productJvm = List.of();
         /** Appended to the results file's name (asterisk-<date>-<label>.md), so runs of one day do not overwrite each other. */
@@ -128,6 +151,10 @@ public final class AsteriskBenchmark {
                     case "--ramp-ms" -> o.rampMs = Integer.parseInt(args[++i]);
                     case "--out" -> o.out = Path.of(args[++i]);
                     case "--sip" -> o.sipCalls = Integer.parseInt(args[++i]);
+                    case "--cold" -> o.coldStarts = Math.max(1, Integer.parseInt(args[++i]));
+                    case "--rounds" -> o.rounds = Math.max(1, Integer.parseInt(args[++i]));
+                    case "--restarts" -> o.restarts = Integer.parseInt(args[++i]);
+                    case "--jfr" -> o.jfr = true;
                     case "--product-jvm" -> {
                         List<String> jvm = new ArrayList<>(o.productJvm);
                         jvm.add(args[++i]);
@@ -153,6 +180,40 @@ public final class AsteriskBenchmark {
         }
     }
 
+    /** Runs one situation's calls for a subject, with what the machine did meanwhile beside its samples. */
+    static final class Situations {
+        private final Results results;
+        private final Subject subject;
+
+        Situations(Results results, Subject subject) {
+            this.results = results;
+            this.subject = subject;
+        }
+
+        void measure(String situation, java.util.concurrent.Callable<List<CallScript.Sample>> calls) throws Exception {
+            Map<String, Long> pids = new java.util.LinkedHashMap<>();
+            pids.put("asterisk", MachineProfile.asteriskPid());
+            subject.pid().ifPresent(pid -> pids.put("subject", pid));
+            long database = MachineProfile.databasePid();
+            if (database > 0) {
+                pids.put("database", database);
+            }
+            pids.put("benchmark", ProcessHandle.current().pid());
+            java.time.Instant from = java.time.Instant.now();
+            List<CallScript.Sample> samples;
+            MachineProfile.Delta during;
+            try (MachineProfile.Watch watch = new MachineProfile.Watch(pids)) {
+                samples = calls.call();
+                // the subject may have been restarted during the situation (take-over): its new pid has no delta
+                subject.pid().ifPresent(pid -> pids.put("subject", pid));
+                during = watch.stop(pids);
+            }
+            java.time.Instant to = java.time.Instant.now();
+            subject.situation(situation, from, to, samples);
+            results.add(subject.name(), situation, samples, during);
+        }
+    }
+
     /** What is being measured: the product or the reference app. */
     interface Subject {
         String name();
@@ -173,6 +234,21 @@ public final class AsteriskBenchmark {
 
         /** The finished recording's audio (WAV), fetched the way this subject keeps it. */
         byte[] recordingAudio(String recordingName) throws Exception;
+
+        /** The recording's pauses as the subject stamped them (handled the trigger, had Asterisk's answer). */
+        List<CallScript.PauseStamps> pauseStamps(String recordingName) throws Exception;
+
+        /** Stops the subject cleanly and starts it again on the same state, for one more cold start. */
+        void restart() throws Exception;
+
+        /** The subject's own process, when it has one (the reference runs inside the benchmark). */
+        default java.util.OptionalLong pid() {
+            return java.util.OptionalLong.empty();
+        }
+
+        /** Marks a situation, its span and its samples, in the subject's own profile, if it keeps one. */
+        default void situation(String name, java.time.Instant from, java.time.Instant to, List<CallScript.Sample> samples) {
+        }
 
         void stop() throws Exception;
     }

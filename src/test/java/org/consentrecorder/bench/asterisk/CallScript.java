@@ -17,8 +17,35 @@ final class CallScript {
     static final int USER_EVENT_TONE_HZ = 1500;
     static final int DTMF_TONE_HZ = 2200;
 
-    /** One measured pause. latencyMs < 0 means the pause was never seen. */
-    record Sample(String trigger, double latencyMs, double leakMs, String error) {
+    /**
+     * One measured pause. latencyMs < 0 means the pause was never seen. triggeredAt and seenAt are
+     * wall-clock instants (the same clock the subject stamps its own steps with, one machine), and
+     * steps is where the time went, when the subject could say (see {@link #withSteps}).
+     */
+    record Sample(String trigger, double latencyMs, double leakMs, String error, String recording,
+                  java.time.Instant triggeredAt, Steps steps) {
+        Sample(String trigger, double latencyMs, double leakMs, String error) {
+            this(trigger, latencyMs, leakMs, error, null, null, null);
+        }
+
+        Sample withLeak(double leak, String why) {
+            return new Sample(trigger, latencyMs, leak, error != null ? error : why, recording, triggeredAt, steps);
+        }
+    }
+
+    /**
+     * The pause's latency split at the subject's own two stamps: the trigger until the subject acted
+     * on it (Asterisk raising the event, the WebSocket, decoding and dispatch), its request until
+     * Asterisk's answer reached it (Asterisk's HTTP server, and the subject's event loop getting to
+     * the answer), and that answer until the benchmark's poll read {@code paused} (the poll's period
+     * and its own request). The first can be slightly negative for a DTMF trigger: the benchmark's
+     * caller and the subject receive the same digit on two sockets.
+     */
+    record Steps(double toHandledMs, double toAnsweredMs, double toSeenMs) {
+    }
+
+    /** One pause as the subject stamped it: when it handled the trigger, when Asterisk's 2xx reached it. */
+    record PauseStamps(String trigger, java.time.Instant handled, java.time.Instant answered) {
     }
 
     private final CallerSimulator callers;
@@ -32,7 +59,12 @@ final class CallScript {
         this.options = options;
     }
 
-    /** n calls, started evenly over rampMs, all measured. */
+    /**
+     * n calls, started evenly over rampMs, all measured. The recordings are fetched and their leak
+     * counted once every call of the situation has ended: fetching them while other calls run loaded
+     * the product's event loops (decrypting, serving) and Asterisk's HTTP server (the reference's
+     * files) during the very pauses being measured, differently for each subject (up to run 7).
+     */
     List<Sample> run(String label, int n, int rampMs) throws Exception {
         ExecutorService pool = AsteriskBenchmark.threads(n);
         try {
@@ -45,14 +77,24 @@ final class CallScript {
                     return oneCall(id);
                 });
             }
-            List<Sample> out = new ArrayList<>();
+            List<Sample> measured = new ArrayList<>();
             if (rampMs == 0 && n > 1) {
                 // "one call at a time": sequential, each after the previous ended
                 for (Callable<List<Sample>> t : tasks) {
-                    out.addAll(t.call());
+                    measured.addAll(t.call());
                 }
             } else {
-                AsteriskBenchmark.all(pool, tasks).forEach(out::addAll);
+                AsteriskBenchmark.all(pool, tasks).forEach(measured::addAll);
+            }
+            List<Sample> out = new ArrayList<>();
+            java.util.Map<String, byte[]> audio = new java.util.HashMap<>();
+            for (Sample s : measured) {
+                if (s.recording() == null) {
+                    out.add(s);
+                    continue;
+                }
+                byte[] wav = audio.computeIfAbsent(s.recording(), this::audio);
+                out.add(withLeak(s, wav, s.trigger().equals("dtmf") ? DTMF_TONE_HZ : USER_EVENT_TONE_HZ));
             }
             return out;
         } finally {
@@ -132,8 +174,9 @@ final class CallScript {
         // but it is drained so the subject's archive does not keep a backlog for the next situation
         Thread.sleep(5000);
         audio(rec);
-        return paused < 0 ? new Sample("dtmf (SIP)", -1, -1, "never paused")
-                : new Sample("dtmf (SIP)", Math.max(0, (paused - t0) / 1e6), -1, null);
+        Sample s = paused < 0 ? new Sample("dtmf (SIP)", -1, -1, "never paused")
+                : new Sample("dtmf (SIP)", Math.max(0, (paused - t0) / 1e6), -1, null, rec, wallOf(t0), null);
+        return withSteps(s);
     }
 
     private List<Sample> oneCall(String id) throws Exception {
@@ -151,8 +194,8 @@ final class CallScript {
         Thread.sleep(4500); // DTMF bursts: keep the next digits more than the burst window apart
         Sample dtmf = pauseByDtmf(c, rec, "tone-" + id + "-dtmf");
         finish(c);
-        byte[] audio = audio(rec);
-        return List.of(withLeak(ue, audio, USER_EVENT_TONE_HZ), withLeak(dtmf, audio, DTMF_TONE_HZ));
+        // the leak is counted by run(), once the situation's calls have all ended
+        return List.of(ue, dtmf);
     }
 
     private String untilRecording(CallerSimulator.Call c) throws Exception {
@@ -167,15 +210,17 @@ final class CallScript {
     private Sample pauseByUserEvent(CallerSimulator.Call c, String rec, String tone) throws Exception {
         c.userEvent("PaymentStart");
         long t0 = System.nanoTime();
-        c.playTone(tone, USER_EVENT_TONE_HZ + "");
+        java.time.Instant t0Wall = java.time.Instant.now();
+        var playing = c.startTone(tone, USER_EVENT_TONE_HZ + "");
         long paused = callers.awaitState(rec, "paused", 3000);
+        playing.join();
         Thread.sleep(700);
         c.stopPlayback(tone);
         Thread.sleep(200);
         c.userEvent("PaymentEnd");
         callers.awaitState(rec, "recording", 3000);
-        return paused < 0 ? new Sample("user event", -1, -1, "never paused")
-                : new Sample("user event", (paused - t0) / 1e6, -1, null);
+        return paused < 0 ? new Sample("user event", -1, -1, "never paused", rec, t0Wall, null)
+                : new Sample("user event", (paused - t0) / 1e6, -1, null, rec, t0Wall, null);
     }
 
     private Sample pauseByDtmf(CallerSimulator.Call c, String rec, String tone) throws Exception {
@@ -188,16 +233,17 @@ final class CallScript {
             c.dtmf("*8");
             return new Sample("dtmf", -1, -1, "the caller's 7 was not reported within 10 s");
         }
-        c.playTone(tone, DTMF_TONE_HZ + "");
+        var playing = c.startTone(tone, DTMF_TONE_HZ + "");
         long paused = callers.awaitState(rec, "paused", 3000);
+        playing.join();
         Thread.sleep(700);
         c.stopPlayback(tone);
         Thread.sleep(200);
         c.digitSeen.remove("8");
         c.dtmf("*8");
         callers.awaitState(rec, "recording", 3000);
-        return paused < 0 ? new Sample("dtmf", -1, -1, "never paused")
-                : new Sample("dtmf", Math.max(0, (paused - t0) / 1e6), -1, null);
+        return paused < 0 ? new Sample("dtmf", -1, -1, "never paused", rec, wallOf(t0), null)
+                : new Sample("dtmf", Math.max(0, (paused - t0) / 1e6), -1, null, rec, wallOf(t0), null);
     }
 
     private void finish(CallerSimulator.Call c) throws Exception {
@@ -216,10 +262,54 @@ final class CallScript {
         }
     }
 
-    private static Sample withLeak(Sample s, byte[] audio, int toneHz) {
+    private Sample withLeak(Sample s, byte[] audio, int toneHz) {
+        Sample stepped = withSteps(s);
         if (audio == null) {
-            return new Sample(s.trigger(), s.latencyMs(), -1, s.error() != null ? s.error() : "recording audio unavailable");
+            return stepped.withLeak(-1, "recording audio unavailable");
         }
-        return new Sample(s.trigger(), s.latencyMs(), ToneMeter.toneMillis(audio, toneHz), s.error());
+        return stepped.withLeak(ToneMeter.toneMillis(audio, toneHz), null);
+    }
+
+    /**
+     * The sample with its latency split at the subject's stamps: the subject's pause of this trigger
+     * kind handled closest after the trigger (within 100 ms before it, for the DTMF race above).
+     */
+    private Sample withSteps(Sample s) {
+        if (s.recording() == null || s.triggeredAt() == null || s.latencyMs() < 0) {
+            return s;
+        }
+        List<PauseStamps> stamps;
+        try {
+            stamps = subject.pauseStamps(s.recording());
+        } catch (Exception e) {
+            System.err.println("bench: the subject's stamps of " + s.recording() + " could not be read: " + e.getMessage());
+            return s;
+        }
+        String kind = s.trigger().startsWith("dtmf") ? "dtmf" : "user event";
+        java.time.Instant from = s.triggeredAt().minusMillis(100);
+        PauseStamps best = null;
+        for (PauseStamps p : stamps) {
+            if (p.trigger().equals(kind) && p.handled() != null && p.answered() != null && !p.handled().isBefore(from)
+                    && (best == null || p.handled().isBefore(best.handled()))) {
+                best = p;
+            }
+        }
+        if (best == null) {
+            return s;
+        }
+        double handled = micros(s.triggeredAt(), best.handled()) / 1e3;
+        double answered = micros(best.handled(), best.answered()) / 1e3;
+        Steps steps = new Steps(handled, answered, s.latencyMs() - handled - answered);
+        return new Sample(s.trigger(), s.latencyMs(), s.leakMs(), s.error(), s.recording(), s.triggeredAt(), steps);
+    }
+
+    private static long micros(java.time.Instant from, java.time.Instant to) {
+        return java.time.Duration.between(from, to).toNanos() / 1000;
+    }
+
+    /** A System.nanoTime() reading as a wall-clock instant (the offset is read now; both clocks run together). */
+    private static java.time.Instant wallOf(long nanoTime) {
+        long ago = System.nanoTime() - nanoTime;
+        return java.time.Instant.now().minusNanos(ago);
     }
 }

@@ -78,6 +78,16 @@ final class ProductSubject implements AsteriskBenchmark.Subject {
     }
 
     private boolean hookAdded;
+    private int launches;
+    private Path jfr;
+    /** Situations measured while the current process ran, for its JFR digest. */
+    private final List<String> situations = new ArrayList<>();
+    private final List<org.consentrecorder.bench.JfrDigest.Window> windows = new ArrayList<>();
+    /** The slowest pauses of each concurrent situation, explained from the JFR recording. */
+    private static final int SLOWEST = 5;
+    private final List<org.consentrecorder.bench.JfrDigest.Slow> slowest = new ArrayList<>();
+    /** Digests of the product processes' JFR recordings, by process, in order. */
+    private final List<String> profiles = new ArrayList<>();
 
     private void launch() throws Exception {
         var opts = db.connectOptions();
@@ -102,6 +112,11 @@ final class ProductSubject implements AsteriskBenchmark.Subject {
         List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Xms512m", "-Xmx512m", "-Dlogback.configurationFile=logback.xml"));
         cmd.addAll(o.productJvm.stream().filter(a -> !a.isBlank()).toList());
+        if (o.jfr) {
+            // one file per process: a crash restart or a cold restart starts a new one, dumped before it is stopped
+            jfr = work.resolve("product-" + (++launches) + ".jfr");
+            cmd.add("-XX:StartFlightRecording=name=bench,filename=" + jfr + ",settings=profile,dumponexit=true");
+        }
         cmd.addAll(List.of("-cp", classPath(), "org.consentrecorder.app.Main", "run"));
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(work.resolve("product.log").toFile()));
@@ -138,8 +153,100 @@ final class ProductSubject implements AsteriskBenchmark.Subject {
     @Override
     public void crashAndRestart() throws Exception {
         keepMetrics("before-crash");
+        dumpJfr();
         process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+        digestJfr();
         launch();
+    }
+
+    @Override
+    public void restart() throws Exception {
+        process.destroy();
+        if (!process.waitFor(20, TimeUnit.SECONDS)) {
+            process.destroyForcibly();
+        }
+        digestJfr();
+        launch();
+    }
+
+    @Override
+    public java.util.OptionalLong pid() {
+        Process p = process;
+        return p == null ? java.util.OptionalLong.empty() : java.util.OptionalLong.of(p.pid());
+    }
+
+    @Override
+    public void situation(String name, java.time.Instant from, java.time.Instant to, List<CallScript.Sample> samples) {
+        // the concurrent situations are the ones a profile explains; a window spanning a restart is left out
+        if (o.jfr && name.contains("concurrent")) {
+            situations.add(name);
+            windows.add(new org.consentrecorder.bench.JfrDigest.Window(from, to));
+            samples.stream().filter(s -> s.triggeredAt() != null && s.latencyMs() >= 0)
+                    .sorted(java.util.Comparator.comparingDouble(CallScript.Sample::latencyMs).reversed()).limit(SLOWEST)
+                    .forEach(s -> slowest.add(new org.consentrecorder.bench.JfrDigest.Slow(String.format(java.util.Locale.ROOT,
+                            "%s, %s, %.1f ms (A %s)", name, s.trigger(), s.latencyMs(), s.steps() == null ? "?"
+                                    : String.format(java.util.Locale.ROOT, "%.1f, B %.1f, C %.1f", s.steps().toHandledMs(),
+                                    s.steps().toAnsweredMs(), s.steps().toSeenMs())),
+                            new org.consentrecorder.bench.JfrDigest.Window(s.triggeredAt(),
+                                    s.triggeredAt().plusNanos((long) (s.latencyMs() * 1e6))))));
+        }
+    }
+
+    /** Digests of the JFR recordings of the product processes that ran a concurrent situation. */
+    List<String> profiles() {
+        return List.copyOf(profiles);
+    }
+
+    /** A SIGKILL leaves no recording behind: dump it first (jcmd, from this JDK). */
+    private void dumpJfr() throws Exception {
+        if (jfr == null || !process.isAlive()) {
+            return;
+        }
+        Process jcmd = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "jcmd").toString(),
+                String.valueOf(process.pid()), "JFR.dump", "name=bench", "filename=" + jfr)
+                .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+        jcmd.waitFor(60, TimeUnit.SECONDS);
+    }
+
+    private void digestJfr() {
+        if (jfr != null && !windows.isEmpty() && java.nio.file.Files.exists(jfr)) {
+            try {
+                // kept for a closer look (jfr print, JDK Mission Control); the working directory is removed
+                Path kept = Path.of("target", "bench-asterisk", "product-" + process.pid() + ".jfr");
+                java.nio.file.Files.createDirectories(kept.getParent());
+                java.nio.file.Files.copy(jfr, kept, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            } catch (IOException e) {
+                System.out.println("bench-asterisk: could not keep " + jfr + ": " + e);
+            }
+            profiles.add("## Profile of the product during " + String.join(", ", new java.util.LinkedHashSet<>(situations))
+                    + " (JFR, pid " + process.pid() + ")\n\n" + org.consentrecorder.bench.JfrDigest.markdown(jfr, windows)
+                    + "\n" + org.consentrecorder.bench.JfrDigest.slowest(jfr, slowest));
+        }
+        situations.clear();
+        windows.clear();
+        slowest.clear();
+    }
+
+    @Override
+    public List<org.consentrecorder.bench.asterisk.CallScript.PauseStamps> pauseStamps(String recordingName) throws Exception {
+        // the pause timeline, as the product wrote it: requested_at when it handled the trigger, accepted_at at Asterisk's 2xx
+        List<CallScript.PauseStamps> out = new ArrayList<>();
+        try (java.sql.Connection c = java.sql.DriverManager.getConnection(db.jdbcUrl(), db.ownerUser(), db.ownerPassword());
+             java.sql.PreparedStatement st = c.prepareStatement("select trigger_kind, requested_at, accepted_at from "
+                     + "recording_timeline where recording_name = ? and change = 'paused' order by id")) {
+            st.setString(1, recordingName);
+            try (java.sql.ResultSet rs = st.executeQuery()) {
+                while (rs.next()) {
+                    String kind = rs.getString(1);
+                    String trigger = "user_event".equals(kind) ? "user event" : "dtmf_sequence".equals(kind) ? "dtmf" : kind;
+                    java.sql.Timestamp handled = rs.getTimestamp(2);
+                    java.sql.Timestamp answered = rs.getTimestamp(3);
+                    out.add(new CallScript.PauseStamps(trigger, handled == null ? null : handled.toInstant(),
+                            answered == null ? null : answered.toInstant()));
+                }
+            }
+        }
+        return out;
     }
 
     @Override
@@ -170,6 +277,7 @@ final class ProductSubject implements AsteriskBenchmark.Subject {
             if (!process.waitFor(20, TimeUnit.SECONDS)) {
                 process.destroyForcibly();
             }
+            digestJfr();
         }
         if (db != null) {
             db.close();

@@ -22,6 +22,8 @@ final class ReferencePauseApp implements AutoCloseable {
     /** caller channel id → recording name (one per call). */
     private final Map<String, String> recordings = new ConcurrentHashMap<>();
     private final Map<String, StringBuilder> digits = new ConcurrentHashMap<>();
+    /** recording name → its pauses, stamped when handled and when Asterisk's answer arrived (as the product stamps them). */
+    private final Map<String, java.util.List<CallScript.PauseStamps>> stamps = new ConcurrentHashMap<>();
 
     ReferencePauseApp(RawAri ari, String app, String continueContext) {
         this.ari = ari;
@@ -59,7 +61,7 @@ final class ReferencePauseApp implements AutoCloseable {
                 String name = recordings.get(channel);
                 String event = e.path("eventname").asText();
                 if (name != null && event.equals("PaymentStart")) {
-                    ari.request("POST", "/recordings/live/" + name + "/pause", Map.of());
+                    pause(name, "user event");
                 } else if (name != null && event.equals("PaymentEnd")) {
                     ari.request("DELETE", "/recordings/live/" + name + "/pause", Map.of());
                 }
@@ -75,7 +77,7 @@ final class ReferencePauseApp implements AutoCloseable {
                     seq.delete(0, seq.length() - 2);
                 }
                 if (seq.toString().equals("*7")) {
-                    ari.request("POST", "/recordings/live/" + name + "/pause", Map.of());
+                    pause(name, "dtmf");
                 } else if (seq.toString().equals("*8")) {
                     ari.request("DELETE", "/recordings/live/" + name + "/pause", Map.of());
                 }
@@ -89,6 +91,18 @@ final class ReferencePauseApp implements AutoCloseable {
             default -> {
             }
         }
+    }
+
+    private void pause(String name, String trigger) {
+        java.time.Instant handled = java.time.Instant.now();
+        ari.request("POST", "/recordings/live/" + name + "/pause", Map.of()).thenAccept(r -> stamps
+                .computeIfAbsent(name, k -> new java.util.concurrent.CopyOnWriteArrayList<>())
+                .add(new CallScript.PauseStamps(trigger, handled, java.time.Instant.now())));
+    }
+
+    /** The pauses of a recording, as stamped. */
+    java.util.List<CallScript.PauseStamps> pauseStamps(String name) {
+        return java.util.List.copyOf(stamps.getOrDefault(name, java.util.List.of()));
     }
 
     /** The stored recording made for a caller channel, if any. */

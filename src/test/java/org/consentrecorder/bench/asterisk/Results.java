@@ -17,10 +17,23 @@ final class Results {
     private final String loadAtStart = loadAverage();
     /** situation → subject → samples, in the order they were measured. */
     private final Map<String, Map<String, List<CallScript.Sample>>> samples = new LinkedHashMap<>();
+    /** situation → subject → what the machine did while it ran (one delta per measured round). */
+    private final Map<String, Map<String, List<MachineProfile.Delta>>> machine = new LinkedHashMap<>();
+    private final List<String> profiles = new ArrayList<>();
 
     Results(String asteriskVersion, AsteriskBenchmark.Options options) {
         this.asteriskVersion = asteriskVersion;
         this.options = options;
+    }
+
+    void add(String subject, String situation, List<CallScript.Sample> s, MachineProfile.Delta during) {
+        machine.computeIfAbsent(situation, k -> new LinkedHashMap<>()).computeIfAbsent(subject, k -> new ArrayList<>()).add(during);
+        add(subject, situation, s);
+    }
+
+    /** A subject's own profile of the run (JFR), as Markdown. */
+    void addProfile(String markdown) {
+        profiles.add(markdown);
     }
 
     void add(String subject, String situation, List<CallScript.Sample> s) {
@@ -53,7 +66,7 @@ final class Results {
                     leakMax, leakTotal, errors);
         }
 
-        private static double pct(double[] sorted, double p) {
+        static double pct(double[] sorted, double p) {
             if (sorted.length == 0) {
                 return Double.NaN;
             }
@@ -71,12 +84,94 @@ final class Results {
         }
     }
 
+    /** Where each subject's time went, from its own stamps (see CallScript.Steps). */
+    private void steps(StringBuilder md) {
+        md.append("\n## Where the time went\n\n")
+                .append("Each pause split at the subject's own stamps (wall clock, one machine): **A** the trigger until the ")
+                .append("subject acted on it (Asterisk raising the event, the WebSocket, decoding, dispatch), **B** its pause ")
+                .append("request until Asterisk's answer reached it (Asterisk's HTTP server, and the subject's event loop getting ")
+                .append("to the answer), **C** that answer until the benchmark's poll read `paused` (the poll's period and ")
+                .append("request). The product stamps A's end and B's end in its pause timeline (`requested_at`, ")
+                .append("`accepted_at`); the reference app stamps the same two moments in memory. p50 / p99 of each part, ")
+                .append("and the split of the slowest pause.\n\n");
+        md.append("| situation | trigger | subject | n | A ms | B ms | C ms | slowest: A + B + C ms |\n");
+        md.append("|---|---|---|---:|---:|---:|---:|---|\n");
+        for (var situation : samples.entrySet()) {
+            for (String trigger : List.of("user event", "dtmf", "dtmf (SIP)")) {
+                for (var subject : situation.getValue().entrySet()) {
+                    List<CallScript.Sample> s = subject.getValue().stream()
+                            .filter(x -> x.trigger().equals(trigger) && x.steps() != null).toList();
+                    if (s.isEmpty()) {
+                        continue;
+                    }
+                    CallScript.Sample slowest = s.stream().max(java.util.Comparator.comparingDouble(CallScript.Sample::latencyMs)).get();
+                    CallScript.Steps w = slowest.steps();
+                    md.append(String.format(Locale.ROOT, "| %s | %s | %s | %d | %s | %s | %s | %.1f + %.1f + %.1f = %.1f |%n",
+                            situation.getKey(), trigger, subject.getKey(), s.size(),
+                            pair(s, CallScript.Steps::toHandledMs), pair(s, CallScript.Steps::toAnsweredMs),
+                            pair(s, CallScript.Steps::toSeenMs), w.toHandledMs(), w.toAnsweredMs(), w.toSeenMs(),
+                            slowest.latencyMs()));
+                }
+            }
+        }
+    }
+
+    private static String pair(List<CallScript.Sample> s, java.util.function.ToDoubleFunction<CallScript.Steps> part) {
+        double[] v = s.stream().mapToDouble(x -> part.applyAsDouble(x.steps())).sorted().toArray();
+        return String.format(Locale.ROOT, "%.1f / %.1f", Stats.pct(v, 0.50), Stats.pct(v, 0.99));
+    }
+
+    /** How busy the two cores were, and how long each process's threads waited for one, per situation. */
+    private void machine(StringBuilder md) {
+        if (machine.isEmpty()) {
+            return;
+        }
+        md.append("\n## What the machine did meanwhile\n\n")
+                .append("From /proc, over each situation's whole duration (calls, pauses, fetching the recordings): the ")
+                .append("machine's busy share of its cores, and per process its CPU (percent of one core) and the time its ")
+                .append("threads were ready to run but waited for a core (run-queue wait, `/proc/PID/task/*/schedstat`, in ")
+                .append("ms per second of the situation, summed over the threads). The subject is the product's process; the ")
+                .append("database is the product's PostgreSQL (embedded, on the same cores) with its backends; the reference app ")
+                .append("runs inside the benchmark, whose figures include SIPp's.\n\n");
+        md.append("| situation | subject | duration | machine busy | Asterisk CPU / wait | subject CPU / wait | database CPU / wait | benchmark CPU / wait |\n");
+        md.append("|---|---|---:|---:|---:|---:|---:|---:|\n");
+        for (var situation : machine.entrySet()) {
+            for (var subject : situation.getValue().entrySet()) {
+                md.append("| ").append(situation.getKey()).append(" | ").append(subject.getKey()).append(" | ")
+                        .append(merged(subject.getValue()).markdownCells()).append('\n');
+            }
+        }
+    }
+
+    /** Rounds of one situation as one: durations added, rates weighted by duration. */
+    private static MachineProfile.Delta merged(List<MachineProfile.Delta> rounds) {
+        double seconds = rounds.stream().mapToDouble(MachineProfile.Delta::seconds).sum();
+        double busy = rounds.stream().mapToDouble(d -> d.machineBusyPercent() * d.seconds()).sum() / seconds;
+        Map<String, double[]> processes = new LinkedHashMap<>();
+        Map<String, Double> covered = new LinkedHashMap<>();
+        for (MachineProfile.Delta d : rounds) {
+            d.processes().forEach((role, v) -> {
+                double[] acc = processes.computeIfAbsent(role, k -> new double[2]);
+                acc[0] += v[0] * d.seconds();
+                acc[1] += v[1] * d.seconds();
+                covered.merge(role, d.seconds(), Double::sum);
+            });
+        }
+        processes.forEach((role, acc) -> {
+            acc[0] /= covered.get(role);
+            acc[1] /= covered.get(role);
+        });
+        return new MachineProfile.Delta(seconds, busy, processes);
+    }
+
     Path write(Path dir, LocalDate date) throws IOException {
         StringBuilder md = new StringBuilder();
         md.append("# Trigger-to-paused on a real Asterisk (").append(date).append(")\n\n");
         md.append("Command: `").append(options.command).append("`");
         md.append(" (options: warm calls ").append(options.warmCalls).append(", concurrency ")
-                .append(java.util.Arrays.toString(options.concurrency)).append(", ramp ").append(options.rampMs).append(" ms)\n\n");
+                .append(java.util.Arrays.toString(options.concurrency)).append(" x ").append(options.rounds)
+                .append(" rounds, ramp ").append(options.rampMs).append(" ms, cold starts ").append(options.coldStarts)
+                .append(", crash restarts ").append(options.restarts).append(")\n\n");
         md.append("Machine: ").append(Runtime.getRuntime().availableProcessors()).append(" cores, ")
                 .append(System.getProperty("os.name")).append(' ').append(System.getProperty("os.version"))
                 .append(", Java ").append(System.getProperty("java.version")).append("; Asterisk ").append(asteriskVersion)
@@ -120,6 +215,9 @@ final class Results {
                 }
             }
         }
+        steps(md);
+        machine(md);
+        profiles.forEach(p -> md.append('\n').append(p));
         List<String> errors = new ArrayList<>();
         samples.forEach((sit, bySubject) -> bySubject.forEach((subj, s) -> s.stream().filter(x -> x.error() != null)
                 .forEach(x -> errors.add(sit + " / " + subj + " / " + x.trigger() + ": " + x.error()))));
@@ -127,8 +225,29 @@ final class Results {
             md.append("\n## Errors\n\n");
             errors.forEach(e -> md.append("- ").append(e).append('\n'));
         }
-        Path file = dir.resolve("asterisk-" + date + (options.label.isBlank() ? "" : "-" + options.label) + ".md");
+        String stem = "asterisk-" + date + (options.label.isBlank() ? "" : "-" + options.label);
+        md.append("\nEvery sample, with its split and the wall-clock instant of its trigger (to find it in a JFR ")
+                .append("recording or a log): `").append(stem).append("-samples.csv`.\n");
+        Path file = dir.resolve(stem + ".md");
         AsteriskBenchmark.writeString(file, md.toString());
+        AsteriskBenchmark.writeString(dir.resolve(stem + "-samples.csv"), csv());
         return file;
+    }
+
+    /** One line per sample; recording names carry call ids only (no caller data). */
+    String csv() {
+        StringBuilder b = new StringBuilder("situation,subject,trigger,triggered_at,recording,latency_ms,a_ms,b_ms,c_ms,leak_ms,error\n");
+        samples.forEach((situation, bySubject) -> bySubject.forEach((subject, list) -> {
+            for (CallScript.Sample s : list) {
+                CallScript.Steps st = s.steps();
+                b.append(String.format(Locale.ROOT, "%s,%s,%s,%s,%s,%.2f,%s,%s,%s,%.0f,%s%n", situation, subject, s.trigger(),
+                        s.triggeredAt() == null ? "" : s.triggeredAt(), s.recording() == null ? "" : s.recording(),
+                        s.latencyMs(), st == null ? "" : String.format(Locale.ROOT, "%.2f", st.toHandledMs()),
+                        st == null ? "" : String.format(Locale.ROOT, "%.2f", st.toAnsweredMs()),
+                        st == null ? "" : String.format(Locale.ROOT, "%.2f", st.toSeenMs()), s.leakMs(),
+                        s.error() == null ? "" : s.error().replace(',', ';')));
+            }
+        }));
+        return b.toString();
     }
 }
