@@ -67,6 +67,8 @@ public final class Application implements AutoCloseable {
     private static final int ARI_CONNECTIONS = 32;
     /** Per event loop, for pause/unpause/mute/unmute/stop only (see VertxAriHttpClient). */
     private static final int ARI_CONTROL_CONNECTIONS_PER_LOOP = 2;
+    /** Below Asterisk's default session_keep_alive (15 s), above ControlConnectionKeepAlive's interval. */
+    private static final int CLIENT_KEEP_ALIVE_SECONDS = 10;
 
     private final AppConfig config;
     private final DatabaseServer database;
@@ -241,6 +243,10 @@ public final class Application implements AutoCloseable {
                                 ArchivePipeline.subjectOf(subject, callId), format, duration));
                 unit.registry = registry;
                 unit.ari = await(deployConnection(vertx, config.ari(), config.calls(), unit, shards, pipeline, holder, perLoop));
+                ControlConnectionKeepAlive.start(vertx, shards.contexts(), () -> {
+                    AriClient client = unit.client();
+                    return client == null ? null : client.http();
+                }, ARI_CONTROL_CONNECTIONS_PER_LOOP, ControlConnectionKeepAlive.INTERVAL, name);
                 if (unit.standby != null) {
                     unit.ari.identifyAs(leaseSettings.instanceId());
                 }
@@ -395,12 +401,16 @@ public final class Application implements AutoCloseable {
                 // a client per event loop, so that a call's requests and their answers stay on the
                 // call's thread; ARI_CONNECTIONS shared among the loops (http.conf sessionlimit: 100)
                 // TCP_NODELAY (Vert.x's default, set here so it stays): a pause is one small request
-                // that must leave at once, not wait for Nagle to coalesce it with nothing
+                // that must leave at once, not wait for Nagle to coalesce it with nothing. An idle
+                // connection is dropped after 10 s, before Asterisk drops it (session_keep_alive, 15 s
+                // by default): a request sent as Asterisk closes the connection would fail
                 AriConnection connection = new AriConnection(vertx, context, unit.server.endpoint(),
                         () -> vertx.createHttpClient(a.tls(new HttpClientOptions().setKeepAlive(true).setTcpNoDelay(true)
+                                        .setKeepAliveTimeout(CLIENT_KEEP_ALIVE_SECONDS)
                                         .setConnectTimeout((int) a.requestTimeout().toMillis())),
                                 new PoolOptions().setHttp1MaxSize(perLoop)),
                         () -> vertx.createHttpClient(a.tls(new HttpClientOptions().setKeepAlive(true).setTcpNoDelay(true)
+                                        .setKeepAliveTimeout(CLIENT_KEEP_ALIVE_SECONDS)
                                         .setConnectTimeout((int) a.requestTimeout().toMillis())),
                                 new PoolOptions().setHttp1MaxSize(ARI_CONTROL_CONNECTIONS_PER_LOOP)),
                         vertx.createWebSocketClient(a.tls(new WebSocketClientOptions().setMaxFrameSize(1 << 20)

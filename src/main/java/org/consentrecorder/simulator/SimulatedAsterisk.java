@@ -9,6 +9,7 @@ import io.vertx.core.VertxOptions;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpConnection;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.ServerWebSocket;
@@ -107,6 +108,11 @@ public class SimulatedAsterisk implements AutoCloseable {
     private final List<ServerWebSocket> replaced = new ArrayList<>();
     /** Every application that ever connected: Asterisk keeps them registered, inactive, after a disconnect (ws-reconnect). */
     private final Set<String> registeredApps = new LinkedHashSet<>();
+    /** Asterisk's default session_keep_alive (main/http.c, DEFAULT_SESSION_KEEP_ALIVE). */
+    private volatile long keepAliveMillis = 15_000;
+    private final java.util.concurrent.atomic.AtomicInteger connectionsOpened = new java.util.concurrent.atomic.AtomicInteger();
+    /** Connections waiting for their next request, and the timer that closes them (the simulator's context only). */
+    private final Map<HttpConnection, Long> idleTimers = new java.util.HashMap<>();
     private long channelSeq = 40;
     private long snoopSeq = 8;
 
@@ -145,6 +151,15 @@ public class SimulatedAsterisk implements AutoCloseable {
             public void start(Promise<Void> started) {
                 SimulatedAsterisk.this.context = context;
                 server = vertx.createHttpServer(options)
+                        .connectionHandler(c -> {
+                            connectionsOpened.incrementAndGet();
+                            c.closeHandler(v -> {
+                                Long idle = idleTimers.remove(c);
+                                if (idle != null) {
+                                    vertx.cancelTimer(idle);
+                                }
+                            });
+                        })
                         .webSocketHandshakeHandler(SimulatedAsterisk.this::onHandshake)
                         .webSocketHandler(SimulatedAsterisk.this::onWebSocket)
                         .requestHandler(SimulatedAsterisk.this::onRequest);
@@ -158,6 +173,19 @@ public class SimulatedAsterisk implements AutoCloseable {
 
     public int port() {
         return port;
+    }
+
+    /**
+     * How long a connection may sit after an answer without a new request before the double closes
+     * it: http.conf's {@code session_keep_alive}, 15 s unless a test shortens it (0: never).
+     */
+    public void keepAliveMillis(long millis) {
+        keepAliveMillis = millis;
+    }
+
+    /** TCP connections accepted so far (REST and WebSocket alike). */
+    public int connectionsOpened() {
+        return connectionsOpened.get();
     }
 
     public String url() {
@@ -614,6 +642,22 @@ public class SimulatedAsterisk implements AutoCloseable {
 
     private void onRequest(HttpServerRequest req) {
         long arrived = System.nanoTime();
+        HttpConnection connection = req.connection();
+        Long idle = idleTimers.remove(connection);
+        if (idle != null) {
+            vertx.cancelTimer(idle);
+        }
+        // as Asterisk's main/http.c: a connection that carries no new request for session_keep_alive after an
+        // answer is closed by the server
+        req.response().endHandler(v -> {
+            long keepAlive = keepAliveMillis;
+            if (keepAlive > 0 && !idleTimers.containsKey(connection)) {
+                idleTimers.put(connection, vertx.setTimer(keepAlive, t -> {
+                    idleTimers.remove(connection);
+                    connection.close();
+                }));
+            }
+        });
         req.body().onSuccess(body -> {
             Map<String, String> query = query(req.query());
             requestArrived(req.method().name(), req.path(), query, arrived);
@@ -641,6 +685,10 @@ public class SimulatedAsterisk implements AutoCloseable {
         if (m == HttpMethod.GET && path.equals("/ari/api-docs/resources.json")) {
             reply(req, q, 200, new JsonObject().put("apiVersion", ariVersion).put("swaggerVersion", "1.1")
                     .put("basePath", url() + "/ari").put("apis", new JsonArray()));
+        } else if (m == HttpMethod.GET && path.equals("/ari/asterisk/ping")) {
+            // shape of Asterisk 22.10.1's answer (src/test/resources/ari-captures/README.md)
+            reply(req, q, 200, new JsonObject().put("ping", "pong").put("timestamp", AriJson.timestamp(java.time.Instant.now()))
+                    .put("asterisk_id", ENTITY_ID));
         } else if (m == HttpMethod.GET && path.equals("/ari/asterisk/info")) {
             reply(req, q, 200, new JsonObject().put("system", new JsonObject().put("version", asteriskVersion)
                     .put("entity_id", ENTITY_ID)).put("config", new JsonObject().put("default_language", "en")));
