@@ -129,6 +129,11 @@ public final class AsteriskBenchmark {
         int restarts = 3;
         /** Record the product with JFR and add a digest of the concurrent situations to the results. */
         boolean jfr;
+        /**
+         * An experiment, not a setting the product ships: run the product's PostgreSQL and the product's JIT compiler
+         * threads at this nice level (0: untouched), to see how much of the tail is their CPU on Asterisk's cores.
+         */
+        int niceBackground;
         /** Extra JVM options for the product's process, e.g. a JFR recording. */
         List<String> productJvm = List.of();
         /** Appended to the results file's name (asterisk-<date>-<label>.md), so runs of one day do not overwrite each other. */
@@ -155,6 +160,7 @@ public final class AsteriskBenchmark {
                     case "--rounds" -> o.rounds = Math.max(1, Integer.parseInt(args[++i]));
                     case "--restarts" -> o.restarts = Integer.parseInt(args[++i]);
                     case "--jfr" -> o.jfr = true;
+                    case "--nice-background" -> o.niceBackground = Integer.parseInt(args[++i]);
                     case "--product-jvm" -> {
                         List<String> jvm = new ArrayList<>(o.productJvm);
                         jvm.add(args[++i]);

@@ -140,6 +140,7 @@ final class ProductSubject implements AsteriskBenchmark.Subject {
             try {
                 if (http.send(HttpRequest.newBuilder(uri("/health/ready")).build(), HttpResponse.BodyHandlers.discarding())
                         .statusCode() == 200) {
+                    niceBackground();
                     return;
                 }
             } catch (IOException e) {
@@ -148,6 +149,33 @@ final class ProductSubject implements AsteriskBenchmark.Subject {
             Thread.sleep(50);
         }
         throw new IllegalStateException("the product was not ready within 60 s; see " + work.resolve("product.log"));
+    }
+
+    /** See Options.niceBackground: renice the database's processes and the product's compiler threads. */
+    private void niceBackground() throws Exception {
+        if (o.niceBackground == 0) {
+            return;
+        }
+        List<String> ids = new ArrayList<>();
+        long database = MachineProfile.databasePid();
+        if (database > 0) {
+            ids.add(String.valueOf(database));
+            ProcessHandle.of(database).ifPresent(h -> h.descendants().forEach(d -> ids.add(String.valueOf(d.pid()))));
+        }
+        try (java.util.stream.Stream<Path> tasks = java.nio.file.Files.list(Path.of("/proc", String.valueOf(process.pid()), "task"))) {
+            for (Path t : tasks.toList()) {
+                String name = java.nio.file.Files.readString(t.resolve("comm")).trim();
+                if (name.startsWith("C1 CompilerThre") || name.startsWith("C2 CompilerThre")) {
+                    ids.add(t.getFileName().toString());
+                }
+            }
+        }
+        List<String> cmd = new ArrayList<>(List.of("renice", "-n", String.valueOf(o.niceBackground), "-p"));
+        cmd.addAll(ids);
+        new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start()
+                .waitFor(10, TimeUnit.SECONDS);
+        System.out.println("bench-asterisk: reniced to " + o.niceBackground + ": the database (" + (database > 0 ? "pid " + database
+                + " and its backends" : "not found") + ") and the product's JIT compiler threads (" + ids.size() + " ids in all)");
     }
 
     @Override
