@@ -125,7 +125,7 @@ final class MachineProfile {
         }
     }
 
-    /** pids by role ("asterisk", "subject", "benchmark"); a missing or dead process is left out. Wait: its live threads'. */
+    /** pids by role ("asterisk", "subject", "benchmark"); a missing or dead process is left out. Wait: 0 (see Watch). */
     static Reading read(Map<String, Long> pids) {
         long busy = 0;
         long total = 0;
@@ -199,7 +199,7 @@ final class MachineProfile {
         return new Delta(seconds, busy, processes);
     }
 
-    /** utime + stime in ticks, the sum of its threads' run-queue wait in ns, and the pid; null when it cannot be read. */
+    /** CPU ticks (utime + stime), a zero left for Watch's run-queue wait, and the pid; null when it cannot be read. */
     private static long[] process(long pid, boolean withReapedChildren) {
         try {
             String stat = Files.readString(Path.of("/proc", String.valueOf(pid), "stat"));
@@ -210,18 +210,8 @@ final class MachineProfile {
             // is the product it restarted)
             long cpu = Long.parseLong(f[11]) + Long.parseLong(f[12])
                     + (withReapedChildren ? Long.parseLong(f[13]) + Long.parseLong(f[14]) : 0);
-            long wait = 0;
-            try (Stream<Path> tasks = Files.list(Path.of("/proc", String.valueOf(pid), "task"))) {
-                for (Path t : tasks.toList()) {
-                    try {
-                        String[] s = Files.readString(t.resolve("schedstat")).trim().split("\\s+");
-                        wait += Long.parseLong(s[1]);
-                    } catch (IOException | RuntimeException e) {
-                        // the thread ended between the listing and the read
-                    }
-                }
-            }
-            return new long[] {cpu, wait, pid};
+            // the run-queue wait is summed by Watch, which reads the threads every 50 ms
+            return new long[] {cpu, 0, pid};
         } catch (IOException | RuntimeException e) {
             return null;
         }
