@@ -60,7 +60,7 @@ public final class AsteriskBenchmark {
             return;
         }
         String version = info.body().path("system").path("version").asText();
-        Results results = new Results(version, o);
+        Results results = new Results(version, MachineProfile.schedulingOf(MachineProfile.asteriskPid()), o);
 
         Path sipWork = Path.of(System.getProperty("java.io.tmpdir"), "cr-bench-sipp-" + ProcessHandle.current().pid());
         SipCaller sip = SipCaller.find(sipWork);

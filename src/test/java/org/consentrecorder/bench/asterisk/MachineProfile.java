@@ -44,11 +44,20 @@ final class MachineProfile {
      * Watches the processes through one situation. CPU time comes from /proc/PID/stat, which keeps
      * the time of threads that ended; the run-queue wait is per thread only, and Asterisk and the JVMs
      * start and end threads all the time (a channel, an HTTP worker), so it is summed from readings
-     * every 50 ms, each thread's growth since the last one: a thread that ends loses at most its last
-     * 50 ms (reading the threads only at the start and end gave negative waits in run 7).
+     * every {@link #PERIOD_MS} ms, each thread's growth since the last one: a thread that ends loses
+     * what it waited in its last period (reading the threads only at the start and end gave negative
+     * waits in run 7). The period is a trade: every reading opens a file per thread (several hundred
+     * of Asterisk's at 60 calls), and at 50 ms this sampler alone used 14 s of CPU in an 8-minute run
+     * (read from the benchmark's own threads), on the cores it measures. The database's backends are listed again once a
+     * second, not every reading (listing descendants walks all of /proc).
      */
     static final class Watch implements AutoCloseable {
+        static final int PERIOD_MS = 100;
+        private static final long MEMBERS_REFRESH_NANOS = 1_000_000_000L;
         private final Map<String, Long> pids;
+        /** role → its processes as last listed, and when. */
+        private final Map<String, java.util.List<Long>> members = new java.util.HashMap<>();
+        private long membersListedAt;
         /** role → thread id → its run-queue wait at the last reading, ns. */
         private final Map<String, Map<String, Long>> last = new java.util.HashMap<>();
         /** role → run-queue wait summed since the start, ns. */
@@ -64,7 +73,7 @@ final class MachineProfile {
             sampler = new Thread(() -> {
                 while (running) {
                     try {
-                        Thread.sleep(50);
+                        Thread.sleep(PERIOD_MS);
                     } catch (InterruptedException e) {
                         return;
                     }
@@ -94,14 +103,19 @@ final class MachineProfile {
         }
 
         private synchronized void sample(boolean baseline) {
+            long now = System.nanoTime();
+            if (members.isEmpty() || now - membersListedAt > MEMBERS_REFRESH_NANOS) {
+                pids.forEach((role, pid) -> members.put(role, members(role, pid)));
+                membersListedAt = now;
+            }
             pids.forEach((role, pid) -> {
                 Map<String, Long> threads = last.computeIfAbsent(role, k -> new java.util.HashMap<>());
                 long grown = 0;
-                for (long p : members(role, pid)) {
+                for (long p : members.get(role)) {
                     try (Stream<Path> tasks = Files.list(Path.of("/proc", String.valueOf(p), "task"))) {
                         for (Path t : tasks.toList()) {
                             try {
-                                long w = Long.parseLong(Files.readString(t.resolve("schedstat")).trim().split("\\s+")[1]);
+                                long w = runQueueWait(Files.readAllBytes(t.resolve("schedstat")));
                                 // a thread first seen after the start was born during the situation: all its wait counts
                                 Long before = threads.put(t.getFileName().toString(), w);
                                 grown += w - (before != null ? before : baseline ? w : 0);
@@ -123,6 +137,27 @@ final class MachineProfile {
             r.processes().forEach((role, p) -> processes.put(role, new long[] {p[0], waited.getOrDefault(role, 0L), p[2]}));
             return new Reading(r.atNanos(), r.busyTicks(), r.totalTicks(), processes);
         }
+    }
+
+    /** The second field of a schedstat line ("run-time wait-time timeslices"), in ns; parsed by hand, it is read often. */
+    static long runQueueWait(byte[] schedstat) {
+        int i = 0;
+        while (i < schedstat.length && schedstat[i] != ' ') {
+            i++;
+        }
+        i++;
+        if (i >= schedstat.length) {
+            throw new IllegalArgumentException("not a schedstat line");
+        }
+        long v = 0;
+        int digits = 0;
+        for (; i < schedstat.length && schedstat[i] >= '0' && schedstat[i] <= '9'; i++, digits++) {
+            v = v * 10 + (schedstat[i] - '0');
+        }
+        if (digits == 0) {
+            throw new IllegalArgumentException("not a schedstat line");
+        }
+        return v;
     }
 
     /** pids by role ("asterisk", "subject", "benchmark"); a missing or dead process is left out. Wait: 0 (see Watch). */
@@ -218,6 +253,52 @@ final class MachineProfile {
     }
 
     /** The lab Asterisk's pid, from its pid file or else a process named asterisk; -1 when none is found. */
+    /**
+     * How the kernel schedules a process's threads, from field 41 (policy), 40 (real-time priority) and
+     * 19 (nice) of /proc/PID/task/TID/stat, counted over its threads: e.g. "SCHED_RR priority 10: 42 of 42
+     * threads". Asterisk's {@code highpriority = yes} (or {@code -p}) puts every thread at SCHED_RR 10; the
+     * figures of a run depend on it, so the results say which it was.
+     */
+    static String schedulingOf(long pid) {
+        Map<String, Integer> counts = new java.util.TreeMap<>();
+        int threads = 0;
+        try (Stream<Path> tasks = Files.list(Path.of("/proc", String.valueOf(pid), "task"))) {
+            for (Path t : tasks.toList()) {
+                try {
+                    counts.merge(scheduling(Files.readString(t.resolve("stat"))), 1, Integer::sum);
+                    threads++;
+                } catch (IOException | RuntimeException e) {
+                    // the thread ended between the listing and the read
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            return "unknown (no /proc/" + pid + ")";
+        }
+        StringBuilder b = new StringBuilder();
+        for (var e : counts.entrySet()) {
+            b.append(b.length() == 0 ? "" : ", ").append(e.getKey()).append(": ").append(e.getValue()).append(" of ")
+                    .append(threads).append(" threads");
+        }
+        return b.toString();
+    }
+
+    /** One stat line's policy, as proc(5) and sched(7) name it. */
+    static String scheduling(String statLine) {
+        String[] f = statLine.substring(statLine.lastIndexOf(')') + 2).trim().split("\\s+");
+        // fields from 3 on: field n is f[n - 3]
+        long nice = Long.parseLong(f[19 - 3]);
+        long rtPriority = Long.parseLong(f[40 - 3]);
+        int policy = Integer.parseInt(f[41 - 3]);
+        return switch (policy) {
+            case 0 -> "SCHED_OTHER nice " + nice;
+            case 1 -> "SCHED_FIFO priority " + rtPriority;
+            case 2 -> "SCHED_RR priority " + rtPriority;
+            case 3 -> "SCHED_BATCH nice " + nice;
+            case 5 -> "SCHED_IDLE";
+            default -> "policy " + policy;
+        };
+    }
+
     static long asteriskPid() {
         try {
             return Long.parseLong(Files.readString(Path.of("/opt/asterisk/var/run/asterisk-lab.pid")).trim());

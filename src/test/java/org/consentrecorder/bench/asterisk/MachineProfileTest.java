@@ -71,4 +71,38 @@ class MachineProfileTest {
         assertFalse(d.processes().containsKey("subject"));
         assertEquals("1 s | 50% | – | – | – | – |", d.markdownCells());
     }
+    @Test
+    void theRunQueueWaitIsTheSecondFieldOfSchedstat() {
+        assertEquals(987654321L, MachineProfile.runQueueWait("123456789 987654321 42\n".getBytes()));
+        assertEquals(0L, MachineProfile.runQueueWait("5 0 1".getBytes()));
+        org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> MachineProfile.runQueueWait("123456789".getBytes()));
+        // and it reads this very thread's own line
+        long ownWait = MachineProfile.runQueueWait(readOwn("schedstat"));
+        assertTrue(ownWait >= 0);
+    }
+
+    @Test
+    void aThreadsPolicyIsReadFromFields19To41OfItsStatLine() {
+        // a real SCHED_RR line of Asterisk 22 with highpriority = yes (comm with a space and a parenthesis)
+        String rr = "3624 (asterisk (x)) S 1 3624 3624 0 -1 4194624 1167 0 0 0 12 9 0 0 -11 0 42 0 1234 "
+                + "300000000 5000 18446744073709551615 1 1 0 0 0 0 0 4096 0 0 0 0 17 1 10 2 0 0 0 0 0 0 0 0 0 0 0";
+        assertEquals("SCHED_RR priority 10", MachineProfile.scheduling(rr));
+        String other = rr.replace(" 17 1 10 2 0 ", " 17 1 0 0 0 ").replace(" -11 0 42 ", " 20 0 42 ");
+        assertEquals("SCHED_OTHER nice 0", MachineProfile.scheduling(other));
+        String niced = other.replace(" 20 0 42 ", " 39 19 42 ");
+        assertEquals("SCHED_OTHER nice 19", MachineProfile.scheduling(niced));
+        // this JVM's threads are ordinary ones
+        String self = MachineProfile.schedulingOf(ProcessHandle.current().pid());
+        assertTrue(self.startsWith("SCHED_OTHER nice "), self);
+        assertTrue(self.contains(" threads"), self);
+    }
+
+    private static byte[] readOwn(String file) {
+        try {
+            return java.nio.file.Files.readAllBytes(java.nio.file.Path.of("/proc/thread-self", file));
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
 }

@@ -13,6 +13,7 @@ import java.util.Map;
 /** The run's samples by subject and situation, written as Markdown with the command and the machine. */
 final class Results {
     private final String asteriskVersion;
+    private final String asteriskScheduling;
     private final AsteriskBenchmark.Options options;
     private final String loadAtStart = loadAverage();
     /** situation → subject → samples, in the order they were measured. */
@@ -22,7 +23,13 @@ final class Results {
     private final List<String> profiles = new ArrayList<>();
 
     Results(String asteriskVersion, AsteriskBenchmark.Options options) {
+        this(asteriskVersion, "unknown", options);
+    }
+
+    /** asteriskScheduling: how the kernel scheduled Asterisk's threads at the start (see MachineProfile.schedulingOf). */
+    Results(String asteriskVersion, String asteriskScheduling, AsteriskBenchmark.Options options) {
         this.asteriskVersion = asteriskVersion;
+        this.asteriskScheduling = asteriskScheduling;
         this.options = options;
     }
 
@@ -177,6 +184,8 @@ final class Results {
                 .append(", Java ").append(System.getProperty("java.version")).append("; Asterisk ").append(asteriskVersion)
                 .append(" (lab configuration; Local channels, and SIPp calls through chan_pjsip) on the same machine; benchmark JVM ")
                 .append(ManagementFactory.getRuntimeMXBean().getName()).append(".\n\n");
+        md.append("Asterisk's threads at the start (policy from /proc; `highpriority = yes` in asterisk.conf gives SCHED_RR 10): ")
+                .append(asteriskScheduling).append(".\n\n");
         // the machine is shared: the figures only mean something beside how busy it was
         md.append("Load average (1, 5, 15 min; /proc/loadavg): at the start ").append(loadAtStart)
                 .append(", at the end ").append(loadAverage()).append(".\n\n");
@@ -234,20 +243,31 @@ final class Results {
         return file;
     }
 
-    /** One line per sample; recording names carry call ids only (no caller data). */
+    /**
+     * One line per sample (RFC 4180: a field with a comma, such as the situation "one call at a time, warm", is
+     * quoted); recording names carry call ids only (no caller data).
+     */
     String csv() {
         StringBuilder b = new StringBuilder("situation,subject,trigger,triggered_at,recording,latency_ms,a_ms,b_ms,c_ms,leak_ms,error\n");
         samples.forEach((situation, bySubject) -> bySubject.forEach((subject, list) -> {
             for (CallScript.Sample s : list) {
                 CallScript.Steps st = s.steps();
-                b.append(String.format(Locale.ROOT, "%s,%s,%s,%s,%s,%.2f,%s,%s,%s,%.0f,%s%n", situation, subject, s.trigger(),
-                        s.triggeredAt() == null ? "" : s.triggeredAt(), s.recording() == null ? "" : s.recording(),
+                b.append(String.format(Locale.ROOT, "%s,%s,%s,%s,%s,%.2f,%s,%s,%s,%.0f,%s%n", csvField(situation),
+                        csvField(subject), csvField(s.trigger()), s.triggeredAt() == null ? "" : s.triggeredAt(),
+                        s.recording() == null ? "" : csvField(s.recording()),
                         s.latencyMs(), st == null ? "" : String.format(Locale.ROOT, "%.2f", st.toHandledMs()),
                         st == null ? "" : String.format(Locale.ROOT, "%.2f", st.toAnsweredMs()),
                         st == null ? "" : String.format(Locale.ROOT, "%.2f", st.toSeenMs()), s.leakMs(),
-                        s.error() == null ? "" : s.error().replace(',', ';')));
+                        s.error() == null ? "" : csvField(s.error())));
             }
         }));
         return b.toString();
+    }
+
+    static String csvField(String value) {
+        if (value.indexOf(',') < 0 && value.indexOf('"') < 0 && value.indexOf('\n') < 0 && value.indexOf('\r') < 0) {
+            return value;
+        }
+        return '"' + value.replace("\"", "\"\"") + '"';
     }
 }

@@ -1,5 +1,6 @@
 package org.consentrecorder.bench.asterisk;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
@@ -55,5 +56,14 @@ class ResultsTest {
                 new MachineProfile.Delta(30, 90, Map.of("subject", new double[] {80, 30})));
         String md = Files.readString(r.write(dir, LocalDate.of(2026, 11, 27)));
         assertTrue(md.contains("| 60 concurrent calls | product | 40 s | 80% | – | 70% / 25 ms/s | – | – |"), md);
+    }
+    @Test
+    void aSituationWithACommaStaysOneCsvField(@TempDir Path dir) throws Exception {
+        Results r = new Results("22.10.1", AsteriskBenchmark.Options.parse(new String[] {"--label", "c"}));
+        r.add("product", "one call at a time, warm", List.of(new CallScript.Sample("dtmf", 4, 0, "a \"quoted\", error")));
+        r.write(dir, LocalDate.of(2026, 11, 27));
+        List<String> lines = Files.readAllLines(dir.resolve("asterisk-2026-11-27-c-samples.csv"));
+        assertEquals("\"one call at a time, warm\",product,dtmf,,,4.00,,,,0,\"a \"\"quoted\"\", error\"", lines.get(1));
+        assertEquals("plain", Results.csvField("plain"));
     }
 }
