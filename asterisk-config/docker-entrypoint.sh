@@ -118,4 +118,8 @@ if grep -Eq "$placeholder_re" "$conf_dir/ari.conf" "$conf_dir/pjsip.conf"; then
     die "a placeholder was left in ari.conf or pjsip.conf after rendering."
 fi
 
+# Asterisk itself runs at real-time priority (ASTERISK_REALTIME); any other command as it is
+if [ "${1:-}" = asterisk ]; then
+    exec /usr/local/bin/asterisk-realtime "$@"
+fi
 exec "$@"
