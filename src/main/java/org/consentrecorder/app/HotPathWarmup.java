@@ -46,8 +46,9 @@ import org.slf4j.LoggerFactory;
  * type the translator acts on is decoded through ari4java exactly as a live frame is, the call
  * core runs a whole consent → record → pause → resume → hang-up on a throwaway state (no I/O),
  * and on every call shard's event loop every recording control (pause, unpause, mute, unmute,
- * stop, cancel) is sent for a recording that does not exist (harmless 404s on the control pool)
- * and as many GET /asterisk/info as the main pool holds, so every pooled connection is open and
+ * stop, cancel) is sent for a recording that does not exist (harmless 404s on the control pool;
+ * {@link #FIRST_CONTROL_ROUNDS} rounds at a start, so that the client code is compiled, not
+ * only loaded) and as many GET /asterisk/info as the main pool holds, so every pooled connection is open and
  * the client code is warm. Channel commands are not sent: they are not on the pause path, and a
  * request about a channel, even a missing one, is more than a harmless question to Asterisk.
  */
@@ -57,7 +58,16 @@ final class HotPathWarmup {
     /** Enough for the C1/C2 compilers to pick the decode and core methods up on a 2-core machine. */
     static final int FIRST_ROUNDS = 150;
     static final int LATER_ROUNDS = 20;
-    private static final int CONTROL_ROUNDS = 3;
+    /**
+     * Rounds of the six recording controls on each loop at a start. Why this many: on a real Asterisk
+     * the pause request's round trip through the HTTP client took 4–8 ms for a fresh process's first
+     * calls and about 1 ms from roughly its 200th request on (the client, Netty and ari4java code
+     * compiled by then); 25 rounds on each of the 4 loops are 600 requests, 404s Asterisk answers in
+     * well under a millisecond each, before the first call. A take-over in a process that already ran
+     * (LATER) finds that code compiled, and needs only its connections opened.
+     */
+    static final int FIRST_CONTROL_ROUNDS = 25;
+    static final int LATER_CONTROL_ROUNDS = 3;
 
     /** What one exercise ran: the event types decoded and translated, the commands the core issued. */
     record Exercise(Set<String> decodedTypes, Set<String> routedTypes, Set<String> commands, boolean callEnded) {
@@ -179,11 +189,12 @@ final class HotPathWarmup {
      * GET /asterisk/info as the pool holds, so every pooled connection is open. Completes with the
      * number of answers (any status) once all are in.
      */
-    static Future<Integer> exerciseConnections(List<Context> contexts, Supplier<AriClient> client, int poolSize) {
+    static Future<Integer> exerciseConnections(List<Context> contexts, Supplier<AriClient> client, int poolSize,
+                                               int controlRounds) {
         List<Future<Integer>> all = new ArrayList<>();
         for (Context context : contexts) {
             Promise<Integer> done = Promise.promise();
-            context.runOnContext(v -> onThisLoop(client.get(), poolSize).onComplete(done));
+            context.runOnContext(v -> onThisLoop(client.get(), poolSize, controlRounds).onComplete(done));
             all.add(done.future());
         }
         return Future.join(all).map(cf -> {
@@ -195,7 +206,7 @@ final class HotPathWarmup {
         });
     }
 
-    private static Future<Integer> onThisLoop(AriClient ari, int poolSize) {
+    private static Future<Integer> onThisLoop(AriClient ari, int poolSize, int controlRounds) {
         String missing = "warmup-" + UUID.randomUUID();
         List<Future<?>> requests = new ArrayList<>();
         for (int i = 0; i < poolSize; i++) {
@@ -204,7 +215,7 @@ final class HotPathWarmup {
         requests.add(ari.liveRecording(missing));
         Future<Void> controls = Future.succeededFuture();
         int[] answered = {0};
-        for (int round = 0; round < CONTROL_ROUNDS; round++) {
+        for (int round = 0; round < controlRounds; round++) {
             // one after the other, as a call sends them: each round reuses the control connection
             controls = controls.transform(x -> answeredCount(answered, List.of(ari.pauseRecording(missing),
                     ari.unpauseRecording(missing), ari.muteRecording(missing), ari.unmuteRecording(missing),
@@ -240,7 +251,8 @@ final class HotPathWarmup {
         return vertx.executeBlocking(() -> exercise(decoder, settings, rounds), false)
                 .compose(ex -> {
                     long cpu = System.nanoTime();
-                    return exerciseConnections(contexts, client, poolSize).map(answered -> {
+                    return exerciseConnections(contexts, client, poolSize,
+                            first ? FIRST_CONTROL_ROUNDS : LATER_CONTROL_ROUNDS).map(answered -> {
                         LOG.info("hot path warmed in {} ms ({} rounds of {} event types and a call through the core "
                                         + "in {} ms; {} ARI requests answered over {} event loops)",
                                 Duration.ofNanos(System.nanoTime() - started).toMillis(), rounds,

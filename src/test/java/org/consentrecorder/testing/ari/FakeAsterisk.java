@@ -30,6 +30,7 @@ public final class FakeAsterisk extends SimulatedAsterisk {
     public static final String PASSWORD = "ari-test-secret";
     /** The names the application's warm-up uses for recordings that do not exist. */
     public static final String WARMUP_PREFIX = "warmup-";
+    private final java.util.concurrent.atomic.AtomicInteger warmupRequests = new java.util.concurrent.atomic.AtomicInteger();
 
     /** One REST request as the double received it. */
     public record Request(String method, String path, Map<String, String> query, int status, long atNanos,
@@ -293,6 +294,11 @@ public final class FakeAsterisk extends SimulatedAsterisk {
 
     // ---- the simulator's hooks -----------------------------------------------------------------
 
+    /** Requests of the application's warm-up (about recordings named warmup-…) answered so far; they are not in requests(). */
+    public int warmupRequests() {
+        return warmupRequests.get();
+    }
+
     @Override
     protected void requestArrived(String method, String path, Map<String, String> query, long atNanos) {
         probe.requestArrived(method, path, query, atNanos);
@@ -305,6 +311,7 @@ public final class FakeAsterisk extends SimulatedAsterisk {
         if (path.contains("/" + WARMUP_PREFIX)) {
             // the application's start-up warm-up (app.HotPathWarmup) asks about recordings that do not
             // exist; answered like any other request, but kept out of the log the tests count
+            warmupRequests.incrementAndGet();
             return;
         }
         if (keepHistory) {
