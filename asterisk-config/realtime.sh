@@ -22,7 +22,7 @@ case "${ASTERISK_REALTIME:-yes}" in
             echo "asterisk-realtime: running $1 at SCHED_RR priority 10" >&2
             exec chrt -r 10 "$@"
         fi
-        echo "asterisk-realtime: WARNING: cannot use SCHED_RR priority 10 (needs \"ulimits: rtprio: 10\" as in docker-compose.yml, or CAP_SYS_NICE); running $1 at normal priority, where other work on this machine delays its pauses" >&2
+        echo "asterisk-realtime: WARNING: cannot use SCHED_RR priority 10 (needs \"ulimits: rtprio: 10\" as in docker-compose.yml, or CAP_SYS_NICE; under cgroup v1 real-time group scheduling also a cpu_rt_runtime budget); running $1 at normal priority, where other work on this machine delays its pauses" >&2
         exec "$@"
         ;;
     no)
