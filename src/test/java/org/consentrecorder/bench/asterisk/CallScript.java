@@ -81,7 +81,7 @@ final class CallScript {
             if (rampMs == 0 && n > 1) {
                 // "one call at a time": sequential, each after the previous ended
                 for (Callable<List<Sample>> t : tasks) {
-                    measured.addAll(t.call());
+                    measured.addAll(pool.submit(t).get());
                 }
             } else {
                 AsteriskBenchmark.all(pool, tasks).forEach(measured::addAll);
@@ -104,6 +104,10 @@ final class CallScript {
 
     /** A call recording while the subject is killed and restarted; the first pause after the take-over. */
     List<Sample> afterRestart() throws Exception {
+        return InstrumentPriority.onInstrumentThread(this::restartAndPause);
+    }
+
+    private List<Sample> restartAndPause() throws Exception {
         String id = "bench-restart-" + System.nanoTime() % 100000;
         CallerSimulator.Call c = callers.place(id, "+15550100999");
         String rec = untilRecording(c);
@@ -139,7 +143,7 @@ final class CallScript {
                     sip.call("+1555020" + String.format("%04d", (int) (System.nanoTime() % 10000)));
                     return null;
                 });
-                out.add(oneSipCall());
+                out.add(InstrumentPriority.onInstrumentThread(this::oneSipCall));
                 try {
                     running.get(30, TimeUnit.SECONDS);
                 } catch (java.util.concurrent.ExecutionException e) {

@@ -38,14 +38,39 @@ final class RawAri implements AutoCloseable {
     private final String credentials;
     private final HttpClient http;
     private WebSocket ws;
+    /** The instrument client's executor: completes requests and hands over events; the polls block callers, not it. */
+    private static final int INSTRUMENT_THREADS = 8;
 
     RawAri(URI base, String user, String password) {
+        this(base, user, password, false);
+    }
+
+    /**
+     * instrument: every thread of this client (its selector, and the executor that completes its requests and
+     * hands over its events) runs at the instrument's priority ({@link InstrumentPriority}); the reference app's
+     * client is not one.
+     */
+    RawAri(URI base, String user, String password, boolean instrument) {
         this.base = base;
         this.credentials = user + ":" + password;
         this.authorization = "Basic " + Base64.getEncoder().encodeToString(credentials.getBytes(StandardCharsets.UTF_8));
         // HTTP/1.1 keep-alive; Asterisk serves one request at a time per connection, the client pools
-        this.http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-                .connectTimeout(Duration.ofSeconds(3)).build();
+        HttpClient.Builder builder = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+                .connectTimeout(Duration.ofSeconds(3));
+        if (!instrument || InstrumentPriority.priority() <= 0) {
+            this.http = builder.build();
+            return;
+        }
+        // a fixed pool, every thread promoted before the first request (see InstrumentPriority.prestarted)
+        builder.executor(InstrumentPriority.prestarted(INSTRUMENT_THREADS, "instrument-http"));
+        // the selector thread starts while the client is built: it is the one that appears
+        java.util.Set<Long> before = InstrumentPriority.threads();
+        this.http = builder.build();
+        java.util.Set<Long> started = InstrumentPriority.threads();
+        started.removeAll(before);
+        for (long tid : started) {
+            InstrumentPriority.promote(tid);
+        }
     }
 
     URI base() {

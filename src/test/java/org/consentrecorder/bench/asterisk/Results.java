@@ -14,6 +14,7 @@ import java.util.Map;
 final class Results {
     private final String asteriskVersion;
     private final String asteriskScheduling;
+    private String instrument = "normal priority";
     private final AsteriskBenchmark.Options options;
     private final String loadAtStart = loadAverage();
     /** situation → subject → samples, in the order they were measured. */
@@ -31,6 +32,11 @@ final class Results {
         this.asteriskVersion = asteriskVersion;
         this.asteriskScheduling = asteriskScheduling;
         this.options = options;
+    }
+
+    /** How the benchmark's phones and poller were scheduled (InstrumentPriority.check). */
+    void instrument(String description) {
+        this.instrument = description;
     }
 
     void add(String subject, String situation, List<CallScript.Sample> s, MachineProfile.Delta during) {
@@ -185,7 +191,7 @@ final class Results {
                 .append(" (lab configuration; Local channels, and SIPp calls through chan_pjsip) on the same machine; benchmark JVM ")
                 .append(ManagementFactory.getRuntimeMXBean().getName()).append(".\n\n");
         md.append("Asterisk's threads at the start (policy from /proc; `highpriority = yes` in asterisk.conf gives SCHED_RR 10): ")
-                .append(asteriskScheduling).append(".\n\n");
+                .append(asteriskScheduling).append(". The benchmark's instrument: ").append(instrument).append(".\n\n");
         // the machine is shared: the figures only mean something beside how busy it was
         md.append("Load average (1, 5, 15 min; /proc/loadavg): at the start ").append(loadAtStart)
                 .append(", at the end ").append(loadAverage()).append(".\n\n");
