@@ -62,8 +62,8 @@ final class HotPathWarmup {
      * Rounds of the six recording controls on each loop at a start. Why this many: on a real Asterisk
      * the pause request's round trip through the HTTP client took 4–8 ms for a fresh process's first
      * calls and about 1 ms from roughly its 200th request on (the client, Netty and ari4java code
-     * compiled by then); 25 rounds on each of the 4 loops are 600 requests, 404s Asterisk answers in
-     * well under a millisecond each, before the first call. A take-over in a process that already ran
+     * compiled by then); 25 rounds on each of a 2-core machine's 4 loops are 600 requests, 404s
+     * Asterisk answers in well under a millisecond each, before the first call. A take-over in a process that already ran
      * (LATER) finds that code compiled, and needs only its connections opened.
      */
     static final int FIRST_CONTROL_ROUNDS = 25;

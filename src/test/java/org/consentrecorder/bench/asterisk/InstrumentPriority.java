@@ -113,7 +113,7 @@ final class InstrumentPriority {
         String got = onInstrumentThread(() -> schedulingOf(currentThread()));
         if (!got.startsWith("SCHED_RR")) {
             priority = 0;
-            return "normal priority (SCHED_RR " + "refused here: " + got + ")";
+            return "normal priority (SCHED_RR refused here: " + got + ")";
         }
         return got + " (its phones, poller and event reader; the subjects at normal priority)";
     }
