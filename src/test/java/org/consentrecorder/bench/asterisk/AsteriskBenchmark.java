@@ -77,6 +77,10 @@ public final class AsteriskBenchmark {
         SipCaller sip = SipCaller.find(sipWork);
         Subject reference = new ReferenceSubject(o);
         Subject product = new ProductSubject(o);
+        int ariPort = o.ari.getPort() > 0 ? o.ari.getPort() : 80;
+        LoopbackCapture capture = o.wire
+                ? LoopbackCapture.start(ariPort, Path.of("target", "bench-asterisk", "wire-" + ProcessHandle.current().pid() + ".pcap"))
+                : null;
         for (Subject s : List.of(reference, product)) {
             if (!o.subjects.contains(s.name())) {
                 continue;
@@ -116,6 +120,13 @@ public final class AsteriskBenchmark {
                 }
             }
         }
+        if (capture != null) {
+            capture.close();
+            System.out.println("bench-asterisk: reading the wire capture " + capture.file());
+            results.witness(WireTimeline.read(capture.file(), ariPort), capture.summary());
+        } else {
+            results.witness(null, o.wire ? "none (tcpdump unavailable, see the run's output)" : "none (--wire no)");
+        }
         Path file = results.write(o.out, LocalDate.now());
         deleteTree(sipWork);
         System.out.println("bench-asterisk: results in " + file);
@@ -151,6 +162,11 @@ public final class AsteriskBenchmark {
          * Asterisk's answer), so it is not the instrument's queueing alone, and the default stays as runs 1-16 had it.
          */
         int instrumentRt = 0;
+        /**
+         * Capture ARI's port on the loopback with tcpdump and report every pause on the wire beside the poll
+         * (WireTimeline); --wire no runs without it.
+         */
+        boolean wire = true;
         /** Extra JVM options for the product's process, e.g. a JFR recording. */
         List<String> productJvm = List.of();
         /** Appended to the results file's name (asterisk-<date>-<label>.md), so runs of one day do not overwrite each other. */
@@ -184,6 +200,11 @@ public final class AsteriskBenchmark {
                         jvm.add(args[++i]);
                         o.productJvm = List.copyOf(jvm);
                     }
+                    case "--wire" -> o.wire = switch (args[++i]) {
+                        case "yes" -> true;
+                        case "no" -> false;
+                        default -> throw new IllegalArgumentException("--wire takes yes or no, not " + args[i]);
+                    };
                     case "--label" -> o.label = args[++i];
                     case "--subjects" -> o.subjects = List.of(args[++i].split(","));
                     default -> throw new IllegalArgumentException("unknown option " + args[i]);

@@ -20,16 +20,35 @@ final class CallScript {
     /**
      * One measured pause. latencyMs < 0 means the pause was never seen. triggeredAt and seenAt are
      * wall-clock instants (the same clock the subject stamps its own steps with, one machine), and
-     * steps is where the time went, when the subject could say (see {@link #withSteps}).
+     * steps is where the time went, when the subject could say (see {@link #withSteps}). call is the
+     * callee's channel and wire the same pause as the loopback saw it ({@link WireTimeline}), when known.
      */
     record Sample(String trigger, double latencyMs, double leakMs, String error, String recording,
-                  java.time.Instant triggeredAt, Steps steps) {
+                  java.time.Instant triggeredAt, Steps steps, String call, WireTimeline.Wire wire) {
         Sample(String trigger, double latencyMs, double leakMs, String error) {
             this(trigger, latencyMs, leakMs, error, null, null, null);
         }
 
+        Sample(String trigger, double latencyMs, double leakMs, String error, String recording,
+               java.time.Instant triggeredAt, Steps steps) {
+            this(trigger, latencyMs, leakMs, error, recording, triggeredAt, steps, null, null);
+        }
+
         Sample withLeak(double leak, String why) {
-            return new Sample(trigger, latencyMs, leak, error != null ? error : why, recording, triggeredAt, steps);
+            return new Sample(trigger, latencyMs, leak, error != null ? error : why, recording, triggeredAt, steps, call, wire);
+        }
+
+        Sample withSteps(Steps split) {
+            return new Sample(trigger, latencyMs, leakMs, error, recording, triggeredAt, split, call, wire);
+        }
+
+        /** callee: the callee's channel id, which the wire witness finds the trigger by. */
+        Sample onCall(String callee) {
+            return new Sample(trigger, latencyMs, leakMs, error, recording, triggeredAt, steps, callee, wire);
+        }
+
+        Sample withWire(WireTimeline.Wire seen) {
+            return new Sample(trigger, latencyMs, leakMs, error, recording, triggeredAt, steps, call, seen);
         }
     }
 
@@ -180,7 +199,7 @@ final class CallScript {
         audio(rec);
         Sample s = paused < 0 ? new Sample("dtmf (SIP)", -1, -1, "never paused")
                 : new Sample("dtmf (SIP)", Math.max(0, (paused - t0) / 1e6), -1, null, rec, wallOf(t0), null);
-        return withSteps(s);
+        return withSteps(s.onCall(c.callee));
     }
 
     private List<Sample> oneCall(String id) throws Exception {
@@ -223,8 +242,8 @@ final class CallScript {
         Thread.sleep(200);
         c.userEvent("PaymentEnd");
         callers.awaitState(rec, "recording", 3000);
-        return paused < 0 ? new Sample("user event", -1, -1, "never paused", rec, t0Wall, null)
-                : new Sample("user event", (paused - t0) / 1e6, -1, null, rec, t0Wall, null);
+        return (paused < 0 ? new Sample("user event", -1, -1, "never paused", rec, t0Wall, null)
+                : new Sample("user event", (paused - t0) / 1e6, -1, null, rec, t0Wall, null)).onCall(c.callee);
     }
 
     private Sample pauseByDtmf(CallerSimulator.Call c, String rec, String tone) throws Exception {
@@ -246,8 +265,8 @@ final class CallScript {
         c.digitSeen.remove("8");
         c.dtmf("*8");
         callers.awaitState(rec, "recording", 3000);
-        return paused < 0 ? new Sample("dtmf", -1, -1, "never paused", rec, wallOf(t0), null)
-                : new Sample("dtmf", Math.max(0, (paused - t0) / 1e6), -1, null, rec, wallOf(t0), null);
+        return (paused < 0 ? new Sample("dtmf", -1, -1, "never paused", rec, wallOf(t0), null)
+                : new Sample("dtmf", Math.max(0, (paused - t0) / 1e6), -1, null, rec, wallOf(t0), null)).onCall(c.callee);
     }
 
     private void finish(CallerSimulator.Call c) throws Exception {
@@ -304,7 +323,7 @@ final class CallScript {
         double handled = micros(s.triggeredAt(), best.handled()) / 1e3;
         double answered = micros(best.handled(), best.answered()) / 1e3;
         Steps steps = new Steps(handled, answered, s.latencyMs() - handled - answered);
-        return new Sample(s.trigger(), s.latencyMs(), s.leakMs(), s.error(), s.recording(), s.triggeredAt(), steps);
+        return s.withSteps(steps);
     }
 
     private static long micros(java.time.Instant from, java.time.Instant to) {

@@ -22,6 +22,8 @@ final class Results {
     /** situation → subject → what the machine did while it ran (one delta per measured round). */
     private final Map<String, Map<String, List<MachineProfile.Delta>>> machine = new LinkedHashMap<>();
     private final List<String> profiles = new ArrayList<>();
+    /** What the loopback capture said of itself, or why there was none; null until {@link #witness}. */
+    private String wireAccount;
 
     Results(String asteriskVersion, AsteriskBenchmark.Options options) {
         this(asteriskVersion, "unknown", options);
@@ -56,6 +58,21 @@ final class Results {
                 situation, subject, st.n, st.p50, st.p99, st.max, st.leakMax, st.errors);
         s.stream().filter(x -> x.error() != null).map(CallScript.Sample::error).distinct()
                 .forEach(e -> System.out.println("    error: " + e));
+    }
+
+    /**
+     * Every sample with its pause as the loopback saw it (WireTimeline), where the capture holds it. account: the
+     * capture's own counts, or why there was no capture.
+     */
+    void witness(WireTimeline wire, String account) {
+        this.wireAccount = account;
+        if (wire == null) {
+            return;
+        }
+        samples.values().forEach(bySubject -> bySubject.replaceAll((subject, list) -> list.stream()
+                .map(x -> x.latencyMs() < 0 ? x : wire.pause(x.trigger(), x.call(), x.recording(), x.triggeredAt())
+                        .map(x::withWire).orElse(x))
+                .toList()));
     }
 
     int failures() {
@@ -132,6 +149,100 @@ final class Results {
     private static String pair(List<CallScript.Sample> s, java.util.function.ToDoubleFunction<CallScript.Steps> part) {
         double[] v = s.stream().mapToDouble(x -> part.applyAsDouble(x.steps())).sorted().toArray();
         return String.format(Locale.ROOT, "%.1f / %.1f", Stats.pct(v, 0.50), Stats.pct(v, 0.99));
+    }
+
+    /**
+     * The same pauses on the wire (WireTimeline): from the trigger leaving Asterisk to Asterisk's answer to the
+     * subject's pause leaving it, kernel-stamped, so that neither JVM's queueing is in the figure; and the goal's
+     * two tests on both figures.
+     */
+    private void wire(StringBuilder md) {
+        if (wireAccount == null) {
+            return;
+        }
+        md.append("\n## On the wire\n\n");
+        md.append("A loopback capture of ARI's port (tcpdump, kernel timestamps) beside the poll: **wire** is the trigger ")
+                .append("leaving Asterisk (its answer to `POST /events/user/PaymentStart`, or its first `ChannelDtmfReceived` ")
+                .append("frame for the `7`) until its answer to the subject's `POST /recordings/live/{name}/pause` left it. ")
+                .append("Asterisk marks the recording paused before it answers (res_stasis_recording.c), so this bounds the ")
+                .append("pause from above without the benchmark's JVM in it. **subject** is the trigger until the subject's ")
+                .append("pause request arrived (its WebSocket, decoding, decision, HTTP client), **Asterisk** that request ")
+                .append("until the answer. **poll lag** is the poll's figure minus the wire's: the benchmark's own queueing ")
+                .append("(its next poll sent late, its answer read late). Capture: ").append(wireAccount).append(".\n\n");
+        boolean any = samples.values().stream().flatMap(m -> m.values().stream()).flatMap(List::stream)
+                .anyMatch(x -> x.wire() != null);
+        if (!any) {
+            md.append("No pause was found in the capture.\n");
+            return;
+        }
+        md.append("| situation | trigger | subject | found | wire p50 ms | wire p99 ms | wire max ms | subject p99 ms | Asterisk p99 ms | poll lag p50 / p99 ms |\n");
+        md.append("|---|---|---|---:|---:|---:|---:|---:|---:|---:|\n");
+        for (var situation : samples.entrySet()) {
+            for (String trigger : List.of("user event", "dtmf", "dtmf (SIP)")) {
+                for (var subject : situation.getValue().entrySet()) {
+                    List<CallScript.Sample> all = subject.getValue().stream().filter(x -> x.trigger().equals(trigger)).toList();
+                    List<CallScript.Sample> seen = all.stream().filter(x -> x.wire() != null).toList();
+                    if (all.isEmpty()) {
+                        continue;
+                    }
+                    if (seen.isEmpty()) {
+                        md.append(String.format(Locale.ROOT, "| %s | %s | %s | 0 of %d | – | – | – | – | – | – |%n",
+                                situation.getKey(), trigger, subject.getKey(), all.size()));
+                        continue;
+                    }
+                    double[] w = sorted(seen, x -> x.wire().latencyMs());
+                    md.append(String.format(Locale.ROOT, "| %s | %s | %s | %d of %d | %.1f | %.1f | %.1f | %.1f | %.1f | %.1f / %.1f |%n",
+                            situation.getKey(), trigger, subject.getKey(), seen.size(), all.size(),
+                            Stats.pct(w, 0.50), Stats.pct(w, 0.99), w[w.length - 1],
+                            Stats.pct(sorted(seen, x -> x.wire().subjectMs()), 0.99),
+                            Stats.pct(sorted(seen, x -> x.wire().asteriskMs()), 0.99),
+                            Stats.pct(sorted(seen, x -> x.latencyMs() - x.wire().latencyMs()), 0.50),
+                            Stats.pct(sorted(seen, x -> x.latencyMs() - x.wire().latencyMs()), 0.99)));
+                }
+            }
+        }
+        md.append("\n### The goal (p99 ≤ 20 ms and ≤ 1.5 × the reference's, same run), on both figures\n\n");
+        md.append("| situation | trigger | poll: product / reference p99 ms | ratio | wire: product / reference p99 ms | ratio |\n");
+        md.append("|---|---|---:|---:|---:|---:|\n");
+        for (var situation : samples.entrySet()) {
+            List<CallScript.Sample> ref = situation.getValue().get("reference");
+            List<CallScript.Sample> prod = situation.getValue().get("product");
+            if (ref == null || prod == null) {
+                continue;
+            }
+            for (String trigger : List.of("user event", "dtmf", "dtmf (SIP)")) {
+                Goal poll = Goal.of(ref, prod, trigger, CallScript.Sample::latencyMs);
+                Goal onWire = Goal.of(ref, prod, trigger, x -> x.wire() == null ? -1 : x.wire().latencyMs());
+                if (poll == null) {
+                    continue;
+                }
+                md.append("| ").append(situation.getKey()).append(" | ").append(trigger).append(" | ")
+                        .append(poll.cells()).append(" | ").append(onWire == null ? "– | –" : onWire.cells()).append(" |\n");
+            }
+        }
+    }
+
+    /** One situation's p99s against the goal; a cell that misses it is marked. */
+    record Goal(double product, double reference) {
+        static Goal of(List<CallScript.Sample> ref, List<CallScript.Sample> prod, String trigger,
+                       java.util.function.ToDoubleFunction<CallScript.Sample> figure) {
+            double[] r = ref.stream().filter(x -> x.trigger().equals(trigger)).mapToDouble(figure).filter(v -> v >= 0).sorted().toArray();
+            double[] p = prod.stream().filter(x -> x.trigger().equals(trigger)).mapToDouble(figure).filter(v -> v >= 0).sorted().toArray();
+            return r.length == 0 || p.length == 0 ? null : new Goal(Stats.pct(p, 0.99), Stats.pct(r, 0.99));
+        }
+
+        boolean met() {
+            return product <= 20 && product <= 1.5 * reference;
+        }
+
+        String cells() {
+            String mark = met() ? "" : " ✗";
+            return String.format(Locale.ROOT, "%.1f / %.1f | %.2f%s", product, reference, product / reference, mark);
+        }
+    }
+
+    private static double[] sorted(List<CallScript.Sample> s, java.util.function.ToDoubleFunction<CallScript.Sample> f) {
+        return s.stream().mapToDouble(f).sorted().toArray();
     }
 
     /** How busy the two cores were, and how long each process's threads waited for one, per situation. */
@@ -231,6 +342,7 @@ final class Results {
             }
         }
         steps(md);
+        wire(md);
         machine(md);
         profiles.forEach(p -> md.append('\n').append(p));
         List<String> errors = new ArrayList<>();
@@ -254,17 +366,20 @@ final class Results {
      * quoted); recording names carry call ids only (no caller data).
      */
     String csv() {
-        StringBuilder b = new StringBuilder("situation,subject,trigger,triggered_at,recording,latency_ms,a_ms,b_ms,c_ms,leak_ms,error\n");
+        StringBuilder b = new StringBuilder("situation,subject,trigger,triggered_at,recording,latency_ms,a_ms,b_ms,c_ms,leak_ms,error,"
+                + "wire_ms,wire_subject_ms,wire_asterisk_ms\n");
         samples.forEach((situation, bySubject) -> bySubject.forEach((subject, list) -> {
             for (CallScript.Sample s : list) {
                 CallScript.Steps st = s.steps();
-                b.append(String.format(Locale.ROOT, "%s,%s,%s,%s,%s,%.2f,%s,%s,%s,%.0f,%s%n", csvField(situation),
+                WireTimeline.Wire w = s.wire();
+                b.append(String.format(Locale.ROOT, "%s,%s,%s,%s,%s,%.2f,%s,%s,%s,%.0f,%s,%s%n", csvField(situation),
                         csvField(subject), csvField(s.trigger()), s.triggeredAt() == null ? "" : s.triggeredAt(),
                         s.recording() == null ? "" : csvField(s.recording()),
                         s.latencyMs(), st == null ? "" : String.format(Locale.ROOT, "%.2f", st.toHandledMs()),
                         st == null ? "" : String.format(Locale.ROOT, "%.2f", st.toAnsweredMs()),
                         st == null ? "" : String.format(Locale.ROOT, "%.2f", st.toSeenMs()), s.leakMs(),
-                        s.error() == null ? "" : csvField(s.error())));
+                        s.error() == null ? "" : csvField(s.error()),
+                        w == null ? ",," : String.format(Locale.ROOT, "%.2f,%.2f,%.2f", w.latencyMs(), w.subjectMs(), w.asteriskMs())));
             }
         }));
         return b.toString();

@@ -43,7 +43,7 @@ class ResultsTest {
         assertTrue(md.contains("| 20 concurrent calls | user event | product | 10 | 0.5 / 0.5 | 5.0 / 10.0 | 4.5 / 9.5 | 0.5 + 10.0 + 9.5 = 20.0 |"), md);
         assertTrue(md.contains("| 20 concurrent calls | product | 10 s | 80% | 60% / 120 ms/s | – | – | – |"), md);
         String csv = Files.readString(dir.resolve("asterisk-2026-11-27-t-samples.csv"));
-        assertTrue(csv.contains("20 concurrent calls,product,user event,1970-01-01T00:00:00Z,cr-x,20.00,0.50,10.00,9.50,0,\n"), csv);
+        assertTrue(csv.contains("20 concurrent calls,product,user event,1970-01-01T00:00:00Z,cr-x,20.00,0.50,10.00,9.50,0,,,,\n"), csv);
         assertTrue(csv.lines().count() == 21, csv);
     }
 
@@ -63,7 +63,67 @@ class ResultsTest {
         r.add("product", "one call at a time, warm", List.of(new CallScript.Sample("dtmf", 4, 0, "a \"quoted\", error")));
         r.write(dir, LocalDate.of(2026, 11, 27));
         List<String> lines = Files.readAllLines(dir.resolve("asterisk-2026-11-27-c-samples.csv"));
-        assertEquals("\"one call at a time, warm\",product,dtmf,,,4.00,,,,0,\"a \"\"quoted\"\", error\"", lines.get(1));
+        assertEquals("\"one call at a time, warm\",product,dtmf,,,4.00,,,,0,\"a \"\"quoted\"\", error\",,,", lines.get(1));
         assertEquals("plain", Results.csvField("plain"));
+    }
+
+    /**
+     * The wire witness's table and the goal on both figures: here the poll says the product misses the ratio
+     * (its figure 30 ms against the reference's 10) while the wire says it meets it (3 against 2.5).
+     */
+    @Test
+    void theWireIsWrittenBesideThePollWithTheGoalOnBoth(@TempDir Path dir) throws Exception {
+        long t0 = 1_795_825_000_000_000_000L;
+        List<Pcap.Segment> wire = new ArrayList<>();
+        List<CallScript.Sample> reference = new ArrayList<>();
+        List<CallScript.Sample> product = new ArrayList<>();
+        for (int i = 0; i < 4; i++) {
+            long base = t0 + i * 1_000_000_000L;
+            String call = "bench-" + i + "-2";
+            // the reference pauses 2.5 ms after the trigger on the wire, the product 3 ms
+            for (String subject : List.of("reference", "product")) {
+                long at = base + (subject.equals("product") ? 500_000_000L : 0);
+                int port = 43000 + i * 4 + (subject.equals("product") ? 2 : 0);
+                String rec = subject.substring(0, 3) + "-" + i;
+                wire.add(new Pcap.Segment(at, port, 8088, ("POST /ari/events/user/PaymentStart?source=channel%3A" + call
+                        + "&application=a HTTP/1.1\r\n\r\n").getBytes(), false));
+                wire.add(new Pcap.Segment(at + 100_000, 8088, port, "HTTP/1.1 204 No Content\r\n\r\n".getBytes(), false));
+                double pauseMs = subject.equals("product") ? 3.0 : 2.5;
+                long pauseAt = at + 100_000 + (long) ((pauseMs - 0.1) * 1e6);
+                wire.add(new Pcap.Segment(pauseAt, port + 1, 8088, ("POST /ari/recordings/live/" + rec
+                        + "/pause HTTP/1.1\r\n\r\n").getBytes(), false));
+                wire.add(new Pcap.Segment(pauseAt + 100_000, 8088, port + 1, "HTTP/1.1 204 No Content\r\n\r\n".getBytes(), false));
+                long stamped = at + 1_100_000; // the benchmark's JVM saw the POST return 1 ms after the wire
+                Instant t = Instant.ofEpochSecond(stamped / 1_000_000_000L, stamped % 1_000_000_000L);
+                double poll = subject.equals("product") ? 30 : 10;
+                (subject.equals("product") ? product : reference)
+                        .add(new CallScript.Sample("user event", poll, 0, null, rec, t, null).onCall(call));
+            }
+        }
+        // a pause the capture does not hold is counted, not guessed
+        product.add(new CallScript.Sample("user event", 5, 0, null, "pro-9", Instant.ofEpochSecond(t0 / 1_000_000_000L), null)
+                .onCall("bench-9-2"));
+        Results r = new Results("22.10.1", AsteriskBenchmark.Options.parse(new String[] {"--label", "w"}));
+        r.add("reference", "60 concurrent calls", reference);
+        r.add("product", "60 concurrent calls", product);
+        r.witness(WireTimeline.of(wire, 8088), "3 packets captured, 0 packets dropped by kernel");
+        String md = Files.readString(r.write(dir, LocalDate.of(2026, 11, 28)));
+
+        assertTrue(md.contains("Capture: 3 packets captured, 0 packets dropped by kernel."), md);
+        assertTrue(md.contains("| 60 concurrent calls | user event | reference | 4 of 4 | 2.5 | 2.5 | 2.5 | 2.4 | 0.1 | 7.5 / 7.5 |"), md);
+        assertTrue(md.contains("| 60 concurrent calls | user event | product | 4 of 5 | 3.0 | 3.0 | 3.0 | 2.9 | 0.1 | 27.0 / 27.0 |"), md);
+        assertTrue(md.contains("| 60 concurrent calls | user event | 30.0 / 10.0 | 3.00 ✗ | 3.0 / 2.5 | 1.20 |"), md);
+        String csv = Files.readString(dir.resolve("asterisk-2026-11-28-w-samples.csv"));
+        assertTrue(csv.contains(",pro-0,30.00,,,,0,,3.00,2.90,0.10\n"), csv);
+    }
+
+    @Test
+    void withoutACaptureTheResultsSayWhy(@TempDir Path dir) throws Exception {
+        Results r = new Results("22.10.1", AsteriskBenchmark.Options.parse(new String[] {"--label", "n"}));
+        r.add("product", "60 concurrent calls", List.of(sample(5, 1, 2)));
+        r.witness(null, "none (--wire no)");
+        String md = Files.readString(r.write(dir, LocalDate.of(2026, 11, 28)));
+        assertTrue(md.contains("Capture: none (--wire no)."), md);
+        assertTrue(md.contains("No pause was found in the capture."), md);
     }
 }
