@@ -39,6 +39,8 @@ RUN set -eux; \
     install -d -o consent -g consent -m 0700 /app/data
 
 COPY --from=build --chown=root:root /build/consent-recorder.jar /app/consent-recorder.jar
+# the JVM options the product ships with (a low-pause collector, the JIT niced; why: in the file)
+COPY --chown=root:root deploy/jvm.options /app/jvm.options
 
 USER consent
 WORKDIR /app
@@ -47,4 +49,4 @@ EXPOSE 8080
 HEALTHCHECK --interval=15s --timeout=5s --start-period=40s --retries=3 \
     CMD curl -fsS --max-time 3 "http://127.0.0.1:${CR_HTTP_PORT:-8080}/health/ready" >/dev/null || exit 1
 
-ENTRYPOINT ["java", "-jar", "/app/consent-recorder.jar"]
+ENTRYPOINT ["java", "@/app/jvm.options", "-jar", "/app/consent-recorder.jar"]
