@@ -390,6 +390,11 @@ public final class Application implements AutoCloseable {
             }
 
             @Override
+            public boolean onTrigger(org.consentrecorder.ari.TriggerFrame trigger) {
+                return registry.onTrigger(trigger);
+            }
+
+            @Override
             public void onDisconnected() {
                 registry.onDisconnected();
             }

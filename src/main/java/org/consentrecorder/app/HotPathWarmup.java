@@ -70,7 +70,8 @@ final class HotPathWarmup {
     static final int LATER_CONTROL_ROUNDS = 3;
 
     /** What one exercise ran: the event types decoded and translated, the commands the core issued. */
-    record Exercise(Set<String> decodedTypes, Set<String> routedTypes, Set<String> commands, boolean callEnded) {
+    record Exercise(Set<String> decodedTypes, Set<String> routedTypes, Set<String> shortcutTypes, Set<String> commands,
+                    boolean callEnded) {
     }
 
     private HotPathWarmup() {
@@ -93,6 +94,7 @@ final class HotPathWarmup {
         List<String> frames = cannedEvents();
         Set<String> decoded = new TreeSet<>();
         Set<String> routed = new TreeSet<>();
+        Set<String> shortcut = new TreeSet<>();
         Set<String> commands = new TreeSet<>();
         boolean ended = true;
         for (int i = 0; i < rounds; i++) {
@@ -108,10 +110,15 @@ final class HotPathWarmup {
                 if (r.route() != RoutedEvent.Route.IGNORED) {
                     routed.add(m.getType());
                 }
+                // the triggers' shortcut (TriggerFrame) is the pause path's first step: warm it as a frame takes it
+                org.consentrecorder.ari.TriggerFrame trigger = org.consentrecorder.ari.TriggerFrame.read(frame);
+                if (trigger != null && AriEventTranslator.translate(trigger).route() != RoutedEvent.Route.IGNORED) {
+                    shortcut.add(trigger.type());
+                }
             }
             ended &= runCall(settings, commands);
         }
-        return new Exercise(decoded, routed, commands, ended);
+        return new Exercise(decoded, routed, shortcut, commands, ended);
     }
 
     /** One call through the core, every request answered at once; true when the call ended. */

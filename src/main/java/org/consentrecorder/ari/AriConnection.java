@@ -65,6 +65,15 @@ public final class AriConnection {
         /** An event as Asterisk sent it; what it means for a call is the listener's business. */
         void onEvent(Message event);
 
+        /**
+         * A payment trigger read straight off its frame ({@link TriggerFrame}), before ari4java maps it, so that
+         * the pause is decided without that cost. False hands the frame back: it is then decoded and delivered
+         * through {@link #onEvent} like any other, in the same order.
+         */
+        default boolean onTrigger(TriggerFrame trigger) {
+            return false;
+        }
+
         /** The event WebSocket is gone: whatever happens on Asterisk now is not reported to us. */
         default void onDisconnected() {
         }
@@ -95,6 +104,7 @@ public final class AriConnection {
     private long reconnectTimer = -1;
     private final AtomicLong eventsHandled = new AtomicLong();
     private final AtomicLong eventsDropped = new AtomicLong();
+    private final AtomicLong triggersStraight = new AtomicLong();
     private volatile AriMetrics metrics = AriMetrics.NOOP;
 
     public AriConnection(Vertx vertx, Context context, AriEndpoint endpoint, HttpClientAgent httpClient,
@@ -133,7 +143,38 @@ public final class AriConnection {
         this.backoff = new Backoff(reconnectMin, reconnectMax, () -> ThreadLocalRandom.current().nextDouble());
         this.resyncTimeout = requestTimeout.multipliedBy(6);
         this.listener = listener;
+        ws.intercept(this::onFrame);
         enableLenientDecoding();
+    }
+
+    /**
+     * The pause path's shortcut (issue 14): a trigger frame goes to the listener without ari4java's model
+     * mapping, but only while connected. During a resynchronization every event is held in order, and a held
+     * trigger must not overtake them, so there it takes the ordinary path; so does every frame that is not
+     * a well-formed trigger (TriggerFrame#read). Runs on the socket's context, as the ordinary path does, so
+     * the order of a call's events stays the order of the frames.
+     */
+    private boolean onFrame(String frame) {
+        if (state != State.CONNECTED) {
+            return false;
+        }
+        TriggerFrame trigger = TriggerFrame.read(frame);
+        if (trigger == null) {
+            return false;
+        }
+        boolean taken;
+        try {
+            taken = listener.onTrigger(trigger);
+        } catch (RuntimeException e) {
+            LOG.error("handling ARI event {} failed", trigger.type(), e);
+            taken = true;
+        }
+        if (taken) {
+            eventsHandled.incrementAndGet();
+            triggersStraight.incrementAndGet();
+            metrics.triggerDelivered(trigger);
+        }
+        return taken;
     }
 
     /** Unknown fields (newer Asterisk) must not cost us an event: ari4java drops them by default. */
@@ -207,6 +248,11 @@ public final class AriConnection {
 
     public long eventsDropped() {
         return eventsDropped.get();
+    }
+
+    /** Of the events handled, the triggers that went straight from their frame to the calls (TriggerFrame). */
+    public long triggersStraight() {
+        return triggersStraight.get();
     }
 
     // ---- connecting ----------------------------------------------------------------------------

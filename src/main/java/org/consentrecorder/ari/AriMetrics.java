@@ -21,6 +21,10 @@ public interface AriMetrics {
     default void eventDelivered(Message event) {
     }
 
+    /** A trigger was handed to the application straight off its frame (TriggerFrame); counted as an event. */
+    default void triggerDelivered(TriggerFrame trigger) {
+    }
+
     /** A REST request completed; status is the HTTP status, or 0 when no answer came (timeout, connection lost). */
     default void requestCompleted(String method, String path, int status, long durationNanos) {
     }

@@ -36,6 +36,8 @@ public final class VertxAriWsClient implements WsClient {
     private final AriEndpoint endpoint;
     private final Duration connectTimeout;
     private final AtomicReference<WebSocket> socket = new AtomicReference<>();
+    /** Offered every frame of the current socket before ari4java decodes it; true takes the frame (see {@link #intercept}). */
+    private volatile java.util.function.Predicate<String> interceptor = frame -> false;
 
     /** {@code liveness}: how often the open socket is pinged; silence for twice that counts as a disconnection. */
     public VertxAriWsClient(Vertx vertx, WebSocketClient client, AriEndpoint endpoint, Duration connectTimeout, Duration liveness) {
@@ -44,6 +46,15 @@ public final class VertxAriWsClient implements WsClient {
         this.client = client;
         this.endpoint = endpoint;
         this.connectTimeout = connectTimeout;
+    }
+
+    /**
+     * Frames of the open socket are offered to this first, on the socket's context; one it answers true to is
+     * not handed to ari4java. Frames of a socket being replaced are not offered: they go the ordinary way,
+     * where the connection tells its generations apart.
+     */
+    public void intercept(java.util.function.Predicate<String> frames) {
+        this.interceptor = java.util.Objects.requireNonNull(frames);
     }
 
     @Override
@@ -76,6 +87,9 @@ public final class VertxAriWsClient implements WsClient {
             ws.textMessageHandler(text -> {
                 lastHeard[0] = System.nanoTime();
                 callback.onResponseReceived();
+                if (socket.get() == ws && interceptor.test(text)) {
+                    return;
+                }
                 callback.onSuccess(text);
             });
             ws.pongHandler(b -> lastHeard[0] = System.nanoTime());

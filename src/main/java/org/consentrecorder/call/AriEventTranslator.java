@@ -131,6 +131,24 @@ public final class AriEventTranslator {
         return RoutedEvent.ignored(type);
     }
 
+    /**
+     * A trigger read straight off its frame (TriggerFrame), by the same rules as the decoded event above: the
+     * digit must be one character, the event name is bounded, the channel routes it.
+     */
+    public static RoutedEvent translate(org.consentrecorder.ari.TriggerFrame t) {
+        if (org.consentrecorder.ari.TriggerFrame.DTMF.equals(t.type())) {
+            String digit = t.digit();
+            if (digit == null || digit.length() != 1) {
+                return RoutedEvent.ignored(t.type());
+            }
+            return channel(t.channelId(), new CallEvent.DtmfReceived(digit.charAt(0)), t.type());
+        }
+        if (org.consentrecorder.ari.TriggerFrame.USER_EVENT.equals(t.type())) {
+            return channel(t.channelId(), new CallEvent.UserEvent(ExternalText.bounded(t.eventName(), MAX_EVENT_NAME)), t.type());
+        }
+        return RoutedEvent.ignored(t.type());
+    }
+
     /** What the call flow keeps of a channel, every string bounded and cleaned. */
     public static ChannelSnapshot snapshot(Channel ch) {
         CallerID caller = ch.getCaller();

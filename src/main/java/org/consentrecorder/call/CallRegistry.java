@@ -107,6 +107,20 @@ public final class CallRegistry implements AriConnection.Listener {
         onEvent(routed);
     }
 
+    /**
+     * A trigger straight off its frame: routed as its decoded event would be. One this registry would ignore
+     * (a digit of two characters, say) is handed back, so it is counted and logged the ordinary way.
+     */
+    @Override
+    public boolean onTrigger(org.consentrecorder.ari.TriggerFrame trigger) {
+        RoutedEvent routed = AriEventTranslator.translate(trigger);
+        if (routed.route() == RoutedEvent.Route.IGNORED) {
+            return false;
+        }
+        onEvent(routed);
+        return true;
+    }
+
     /** The Asterisk server whose calls these are. */
     public String server() {
         return server;

@@ -28,6 +28,8 @@ class HotPathWarmupTest {
         assertEquals(AriEventTranslator.HANDLED_TYPES, ex.decodedTypes(), "a canned event for every handled type");
         assertEquals(AriEventTranslator.HANDLED_TYPES, ex.routedTypes(),
                 "every canned event reaches a call (none is ignored, so the routing code runs too)");
+        assertEquals(Set.of("ChannelDtmfReceived", "ChannelUserevent"), ex.shortcutTypes(),
+                "the triggers' canned frames, as Asterisk writes them, take the shortcut (TriggerFrame) too");
         assertEquals(AriEventTranslator.HANDLED_TYPES.size(), HotPathWarmup.cannedEvents().size()
                         - 1 /* the snoop's own StasisStart */,
                 "one frame per type, plus the snoop channel's StasisStart");

@@ -57,6 +57,41 @@ class AriConnectionIntegrationTest {
         assertEquals("1", rows.get(0).get("keys_pressed"), "the digit raised while disconnected never arrived");
     }
 
+    /** The pause path's shortcut (TriggerFrame): a digit goes straight from its frame to the call. */
+    @Test
+    void givenADigitWhileConnected_thenItGoesStraightFromItsFrameAndDecides() {
+        h = AppHarness.start(Map.of("CR_IVR_TIMEOUT", "10s"));
+        String ch = h.asterisk.placeCall("+15551230111");
+        awaitChoicePrompt(2);
+        long before = h.app.ari().triggersStraight();
+        // a trigger in a shape the shortcut does not take (the digit a number) goes the ordinary way, as before
+        h.asterisk.sendRaw(FakeAsterisk.USER, "{\"type\":\"ChannelDtmfReceived\",\"digit\":9,\"channel\":"
+                + "{\"id\":\"" + ch + "\"},\"application\":\"consent-recorder\"}");
+        h.asterisk.pressDtmf(ch, '1');
+        assertEquals("granted", outcome(ch));
+        assertEquals(before + 1, h.app.ari().triggersStraight(), "the 1 went straight, the malformed 9 did not");
+    }
+
+    /**
+     * While the connection resynchronizes, events are held in order; a trigger among them must not overtake
+     * them, so it takes the ordinary path and is delivered after the resync, still in order.
+     */
+    @Test
+    void givenADigitDuringAResync_thenItIsHeldWithTheOthersAndDeliveredAfter() {
+        h = AppHarness.start(Map.of("CR_IVR_TIMEOUT", "10s"));
+        String ch = h.asterisk.placeCall("+15551230112");
+        awaitChoicePrompt(2);
+        // the resync lists the application's channels first; a sweep in between may take one of the delays
+        h.asterisk.delay("GET", "/ari/applications/consent-recorder", Duration.ofMillis(1500), 3);
+        h.asterisk.dropWebSockets();
+        h.asterisk.await("the socket open again with the app still resynchronizing",
+                () -> h.asterisk.connected(FakeAsterisk.USER) && !h.app.ari().connected(), WAIT);
+        long straight = h.app.ari().triggersStraight();
+        h.asterisk.pressDtmf(ch, '1');
+        assertEquals("granted", outcome(ch));
+        assertEquals(straight, h.app.ari().triggersStraight(), "held with the others, not taken straight");
+    }
+
     @Test
     void givenACallArrivesWhileDisconnected_thenResyncFindsItInStasisAndRunsItsIvr() {
         h = AppHarness.start(Map.of());

@@ -12,7 +12,6 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -62,6 +61,6 @@ class ShippedJvmOptionsTest {
         while (m.find()) {
             flags.put(m.group(1), m.group(2));
         }
-        return flags.entrySet().stream().collect(Collectors.toMap(Map.Entry::getKey, Map.Entry::getValue));
+        return flags;
     }
 }
