@@ -167,6 +167,11 @@ public final class AsteriskBenchmark {
          * (WireTimeline); --wire no runs without it.
          */
         boolean wire = true;
+        /**
+         * Start the product with the JVM options it ships with (deploy/jvm.options); --shipped-jvm no starts it
+         * with the JVM's defaults instead (G1, the JIT at normal priority), for a comparison.
+         */
+        boolean shippedJvm = true;
         /** Extra JVM options for the product's process, e.g. a JFR recording. */
         List<String> productJvm = List.of();
         /** Appended to the results file's name (asterisk-<date>-<label>.md), so runs of one day do not overwrite each other. */
@@ -200,11 +205,8 @@ public final class AsteriskBenchmark {
                         jvm.add(args[++i]);
                         o.productJvm = List.copyOf(jvm);
                     }
-                    case "--wire" -> o.wire = switch (args[++i]) {
-                        case "yes" -> true;
-                        case "no" -> false;
-                        default -> throw new IllegalArgumentException("--wire takes yes or no, not " + args[i]);
-                    };
+                    case "--wire" -> o.wire = yesNo("--wire", args[++i]);
+                    case "--shipped-jvm" -> o.shippedJvm = yesNo("--shipped-jvm", args[++i]);
                     case "--label" -> o.label = args[++i];
                     case "--subjects" -> o.subjects = List.of(args[++i].split(","));
                     default -> throw new IllegalArgumentException("unknown option " + args[i]);
@@ -222,6 +224,14 @@ public final class AsteriskBenchmark {
                 o.command = o.command + " -Dbench.args=\"" + String.join(" ", shown) + "\"";
             }
             return o;
+        }
+
+        private static boolean yesNo(String option, String value) {
+            return switch (value) {
+                case "yes" -> true;
+                case "no" -> false;
+                default -> throw new IllegalArgumentException(option + " takes yes or no, not " + value);
+            };
         }
     }
 

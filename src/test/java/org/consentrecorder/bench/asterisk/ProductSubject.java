@@ -110,12 +110,15 @@ final class ProductSubject implements AsteriskBenchmark.Subject {
         env.put("CR_MFA_REQUIRED_ROLES", "none");
         env.put("CR_ADMIN_PASSWORD", ADMIN_PASSWORD);
         // the product as shipped: the image's JVM options (deploy/jvm.options), then the benchmark's fixed heap
-        Path shipped = Path.of("deploy", "jvm.options").toAbsolutePath();
-        if (!java.nio.file.Files.isRegularFile(shipped)) {
-            throw new IllegalStateException("the product's JVM options are missing: " + shipped + " (run from the repository root)");
+        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
+        if (o.shippedJvm) {
+            Path shipped = Path.of("deploy", "jvm.options").toAbsolutePath();
+            if (!java.nio.file.Files.isRegularFile(shipped)) {
+                throw new IllegalStateException("the product's JVM options are missing: " + shipped + " (run from the repository root)");
+            }
+            cmd.add("@" + shipped);
         }
-        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "@" + shipped, "-Xms512m", "-Xmx512m", "-Dlogback.configurationFile=logback.xml"));
+        cmd.addAll(List.of("-Xms512m", "-Xmx512m", "-Dlogback.configurationFile=logback.xml"));
         cmd.addAll(o.productJvm.stream().filter(a -> !a.isBlank()).toList());
         if (o.jfr) {
             // one file per process: a crash restart or a cold restart starts a new one, dumped before it is stopped

@@ -105,6 +105,23 @@ final class Results {
         }
     }
 
+    /** The product's JVM options as this run started it: the shipped file's flags or the JVM's defaults, then the rest. */
+    String productJvm() {
+        List<String> flags = new ArrayList<>();
+        if (options.shippedJvm) {
+            try {
+                java.nio.file.Files.readAllLines(Path.of("deploy", "jvm.options")).stream().map(String::strip)
+                        .filter(l -> !l.isEmpty() && !l.startsWith("#")).forEach(flags::add);
+            } catch (IOException e) {
+                flags.add("(deploy/jvm.options unreadable: " + e.getMessage() + ")");
+            }
+        }
+        String shipped = options.shippedJvm ? "as shipped, deploy/jvm.options (`" + String.join(" ", flags) + "`)"
+                : "the JVM's defaults (`--shipped-jvm no`: G1, the JIT at normal priority)";
+        String extra = options.productJvm.isEmpty() ? "" : ", then `" + String.join(" ", options.productJvm) + "`";
+        return shipped + ", with the benchmark's fixed heap `-Xms512m -Xmx512m`" + extra;
+    }
+
     static String loadAverage() {
         try {
             String[] f = java.nio.file.Files.readString(Path.of("/proc/loadavg")).trim().split("\\s+");
@@ -303,6 +320,7 @@ final class Results {
                 .append(ManagementFactory.getRuntimeMXBean().getName()).append(".\n\n");
         md.append("Asterisk's threads at the start (policy from /proc; `highpriority = yes` in asterisk.conf gives SCHED_RR 10): ")
                 .append(asteriskScheduling).append(". The benchmark's instrument: ").append(instrument).append(".\n\n");
+        md.append("The product's JVM: ").append(productJvm()).append(".\n\n");
         // the machine is shared: the figures only mean something beside how busy it was
         md.append("Load average (1, 5, 15 min; /proc/loadavg): at the start ").append(loadAtStart)
                 .append(", at the end ").append(loadAverage()).append(".\n\n");
