@@ -21,6 +21,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import org.consentrecorder.ari.TriggerFrame;
 import org.consentrecorder.config.ExternalText;
 
 /**
@@ -135,15 +136,15 @@ public final class AriEventTranslator {
      * A trigger read straight off its frame (TriggerFrame), by the same rules as the decoded event above: the
      * digit must be one character, the event name is bounded, the channel routes it.
      */
-    public static RoutedEvent translate(org.consentrecorder.ari.TriggerFrame t) {
-        if (org.consentrecorder.ari.TriggerFrame.DTMF.equals(t.type())) {
+    public static RoutedEvent translate(TriggerFrame t) {
+        if (TriggerFrame.DTMF.equals(t.type())) {
             String digit = t.digit();
             if (digit == null || digit.length() != 1) {
                 return RoutedEvent.ignored(t.type());
             }
             return channel(t.channelId(), new CallEvent.DtmfReceived(digit.charAt(0)), t.type());
         }
-        if (org.consentrecorder.ari.TriggerFrame.USER_EVENT.equals(t.type())) {
+        if (TriggerFrame.USER_EVENT.equals(t.type())) {
             return channel(t.channelId(), new CallEvent.UserEvent(ExternalText.bounded(t.eventName(), MAX_EVENT_NAME)), t.type());
         }
         return RoutedEvent.ignored(t.type());

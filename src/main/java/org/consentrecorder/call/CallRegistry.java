@@ -14,6 +14,7 @@ import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
+import org.consentrecorder.ari.TriggerFrame;
 import org.consentrecorder.ari.AriClient;
 import org.consentrecorder.ari.AriConnection;
 import org.slf4j.Logger;
@@ -112,7 +113,7 @@ public final class CallRegistry implements AriConnection.Listener {
      * (a digit of two characters, say) is handed back, so it is counted and logged the ordinary way.
      */
     @Override
-    public boolean onTrigger(org.consentrecorder.ari.TriggerFrame trigger) {
+    public boolean onTrigger(TriggerFrame trigger) {
         RoutedEvent routed = AriEventTranslator.translate(trigger);
         if (routed.route() == RoutedEvent.Route.IGNORED) {
             return false;
