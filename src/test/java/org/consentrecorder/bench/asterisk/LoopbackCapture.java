@@ -46,6 +46,9 @@ final class LoopbackCapture implements AutoCloseable {
                     + "); apt-get install -y tcpdump, or --wire no");
             return null;
         }
+        // a run that fails half-way must not leave tcpdump capturing behind it
+        Process started = p;
+        Runtime.getRuntime().addShutdownHook(new Thread(started::destroy, "bench-tcpdump-stop"));
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
         while (System.nanoTime() < deadline) {
             if (Files.exists(log) && Files.readString(log).contains("listening on")) {
