@@ -12,6 +12,8 @@ import java.util.Map;
 
 /** The run's samples by subject and situation, written as Markdown with the command and the machine. */
 final class Results {
+    /** The trigger kinds of CallScript's samples, in the order every table lists them. */
+    private static final List<String> TRIGGERS = List.of("user event", "dtmf", "dtmf (SIP)");
     private final String asteriskVersion;
     private final String asteriskScheduling;
     private String instrument = "normal priority";
@@ -144,7 +146,7 @@ final class Results {
         md.append("| situation | trigger | subject | n | A ms | B ms | C ms | slowest: A + B + C ms |\n");
         md.append("|---|---|---|---:|---:|---:|---:|---|\n");
         for (var situation : samples.entrySet()) {
-            for (String trigger : List.of("user event", "dtmf", "dtmf (SIP)")) {
+            for (String trigger : TRIGGERS) {
                 for (var subject : situation.getValue().entrySet()) {
                     List<CallScript.Sample> s = subject.getValue().stream()
                             .filter(x -> x.trigger().equals(trigger) && x.steps() != null).toList();
@@ -195,7 +197,7 @@ final class Results {
         md.append("| situation | trigger | subject | found | wire p50 ms | wire p99 ms | wire max ms | subject p99 ms | Asterisk p99 ms | poll lag p50 / p99 ms |\n");
         md.append("|---|---|---|---:|---:|---:|---:|---:|---:|---:|\n");
         for (var situation : samples.entrySet()) {
-            for (String trigger : List.of("user event", "dtmf", "dtmf (SIP)")) {
+            for (String trigger : TRIGGERS) {
                 for (var subject : situation.getValue().entrySet()) {
                     List<CallScript.Sample> all = subject.getValue().stream().filter(x -> x.trigger().equals(trigger)).toList();
                     List<CallScript.Sample> seen = all.stream().filter(x -> x.wire() != null).toList();
@@ -227,7 +229,7 @@ final class Results {
             if (ref == null || prod == null) {
                 continue;
             }
-            for (String trigger : List.of("user event", "dtmf", "dtmf (SIP)")) {
+            for (String trigger : TRIGGERS) {
                 Goal poll = Goal.of(ref, prod, trigger, CallScript.Sample::latencyMs);
                 Goal onWire = Goal.of(ref, prod, trigger, x -> x.wire() == null ? -1 : x.wire().latencyMs());
                 if (poll == null) {
@@ -332,7 +334,7 @@ final class Results {
         md.append("| situation | trigger | subject | n | p50 ms | p99 ms | max ms | leak max ms | errors |\n");
         md.append("|---|---|---|---:|---:|---:|---:|---:|---:|\n");
         for (var situation : samples.entrySet()) {
-            for (String trigger : List.of("user event", "dtmf", "dtmf (SIP)")) {
+            for (String trigger : TRIGGERS) {
                 for (var subject : situation.getValue().entrySet()) {
                     Stats st = Stats.of(subject.getValue(), trigger);
                     if (st.n == 0) {
@@ -351,7 +353,7 @@ final class Results {
             if (ref == null || prod == null) {
                 continue;
             }
-            for (String trigger : List.of("user event", "dtmf", "dtmf (SIP)")) {
+            for (String trigger : TRIGGERS) {
                 Stats r = Stats.of(ref, trigger);
                 Stats p = Stats.of(prod, trigger);
                 if (r.n > 0 && p.n > 0) {
