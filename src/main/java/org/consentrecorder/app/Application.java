@@ -385,6 +385,11 @@ public final class Application implements AutoCloseable {
             }
 
             @Override
+            public java.util.Set<String> eventTypes() {
+                return org.consentrecorder.call.AriEventTranslator.HANDLED_TYPES;
+            }
+
+            @Override
             public void onEvent(ch.loway.oss.ari4java.generated.models.Message event) {
                 registry.onEvent(event);
             }

@@ -62,6 +62,15 @@ public final class AriConnection {
             return Future.succeededFuture();
         }
 
+        /**
+         * The event types the listener acts on. After every connect Asterisk is asked to send only these (and
+         * {@code ApplicationReplaced}, which the connection acts on itself); see {@link EventFilter}. Empty, the
+         * default: every type.
+         */
+        default java.util.Set<String> eventTypes() {
+            return java.util.Set.of();
+        }
+
         /** An event as Asterisk sent it; what it means for a call is the listener's business. */
         void onEvent(Message event);
 
@@ -105,6 +114,7 @@ public final class AriConnection {
     private final AtomicLong eventsHandled = new AtomicLong();
     private final AtomicLong eventsDropped = new AtomicLong();
     private final AtomicLong triggersStraight = new AtomicLong();
+    private volatile boolean eventsFiltered;
     private volatile AriMetrics metrics = AriMetrics.NOOP;
 
     public AriConnection(Vertx vertx, Context context, AriEndpoint endpoint, HttpClientAgent httpClient,
@@ -250,6 +260,11 @@ public final class AriConnection {
         return eventsDropped.get();
     }
 
+    /** Whether Asterisk took the event filter on the current connection (see {@link EventFilter}). */
+    public boolean eventsFiltered() {
+        return eventsFiltered;
+    }
+
     /** Of the events handled, the triggers that went straight from their frame to the calls (TriggerFrame). */
     public long triggersStraight() {
         return triggersStraight.get();
@@ -383,6 +398,7 @@ public final class AriConnection {
         backoff.reset();
         change(State.RESYNCING, "event WebSocket open to Asterisk " + server.asteriskVersion()
                 + " (ARI " + server.reportedAriVersion() + ", binding " + server.binding() + "); resynchronizing");
+        filterEvents(gen);
         Future<Void> resync;
         try {
             resync = listener.resync(client);
@@ -404,6 +420,40 @@ public final class AriConnection {
             change(State.CONNECTED, "connected; " + heldDuringResync.size() + " event(s) held during resync now delivered");
             while (!heldDuringResync.isEmpty() && gen == generation) {
                 deliver(heldDuringResync.removeFirst());
+            }
+        });
+    }
+
+    /**
+     * Asks Asterisk for the listener's event types only. The application exists on Asterisk only once its
+     * WebSocket is open, and Asterisk forgets the filter with the application, so this is done on every open.
+     * Events sent before the answer are decoded and ignored as before; so is everything when Asterisk refuses
+     * the filter (it is then logged), which costs time but loses nothing.
+     */
+    private void filterEvents(long gen) {
+        eventsFiltered = false;
+        java.util.Set<String> types;
+        try {
+            types = listener.eventTypes();
+        } catch (RuntimeException e) {
+            LOG.error("reading the listener's event types failed; every event type stays subscribed", e);
+            return;
+        }
+        if (types.isEmpty()) {
+            return;
+        }
+        EventFilter filter = EventFilter.allowing(types, REPLACED_EVENT);
+        http.send("PUT", filter.path(endpoint.application()), List.of(), filter.body()).onComplete(ar -> {
+            if (gen != generation) {
+                return;
+            }
+            if (ar.succeeded() && ar.result().ok()) {
+                eventsFiltered = true;
+                LOG.info("Asterisk sends this application {} event types only", filter.size());
+            } else {
+                LOG.warn("Asterisk did not take the event filter ({}): it sends every event type, and those not acted "
+                        + "on are decoded and ignored", ar.succeeded() ? "HTTP " + ar.result().status()
+                        : ExternalText.forLog(ar.cause().getMessage()));
             }
         });
     }

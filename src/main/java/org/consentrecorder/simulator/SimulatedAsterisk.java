@@ -53,7 +53,7 @@ public class SimulatedAsterisk implements AutoCloseable {
     private static final Pattern STORED = Pattern.compile("/ari/recordings/stored/([^/]+)(/file|/copy)?");
     private static final Pattern CHANNEL = Pattern.compile("/ari/channels/([^/]+)(/[a-z]+)?");
     private static final Pattern PLAYBACK = Pattern.compile("/ari/playbacks/([^/]+)");
-    private static final Pattern APPLICATION = Pattern.compile("/ari/applications/([^/]+)(/subscription)?");
+    private static final Pattern APPLICATION = Pattern.compile("/ari/applications/([^/]+)(/subscription|/eventFilter)?");
     private static final Pattern USER_EVENT = Pattern.compile("/ari/events/user/([^/]+)");
 
     /**
@@ -108,6 +108,9 @@ public class SimulatedAsterisk implements AutoCloseable {
     private final List<ServerWebSocket> replaced = new ArrayList<>();
     /** Every application that ever connected: Asterisk keeps them registered, inactive, after a disconnect (ws-reconnect). */
     private final Set<String> registeredApps = new LinkedHashSet<>();
+    /** PUT /applications/{app}/eventFilter, per application: its allowed and disallowed type lists. */
+    private final Map<String, JsonArray> eventsAllowed = new HashMap<>();
+    private final Map<String, JsonArray> eventsDisallowed = new HashMap<>();
     /** Asterisk's default session_keep_alive (main/http.c, DEFAULT_SESSION_KEEP_ALIVE). */
     private volatile long keepAliveMillis = 15_000;
     private final java.util.concurrent.atomic.AtomicInteger connectionsOpened = new java.util.concurrent.atomic.AtomicInteger();
@@ -511,6 +514,15 @@ public class SimulatedAsterisk implements AutoCloseable {
         return call(() -> sockets.containsKey(app) && !sockets.get(app).isEmpty());
     }
 
+    /** The types an application's event filter allows (PUT /applications/{app}/eventFilter); empty: every type. */
+    public Set<String> eventsAllowed(String app) {
+        return call(() -> {
+            Set<String> types = new java.util.TreeSet<>();
+            eventsAllowed.getOrDefault(app, new JsonArray()).forEach(o -> types.add(((JsonObject) o).getString("type")));
+            return types;
+        });
+    }
+
     public boolean channelExists(String id) {
         return call(() -> channels.containsKey(id));
     }
@@ -585,9 +597,11 @@ public class SimulatedAsterisk implements AutoCloseable {
             List<ServerWebSocket> list = sockets.computeIfAbsent(app, k -> new ArrayList<>());
             for (ServerWebSocket old : list) {
                 // app_update() in res/stasis/app.c: the old handler hears it, then hears nothing more
-                old.writeTextMessage(new JsonObject().put("type", "ApplicationReplaced")
-                        .put("timestamp", AriJson.timestamp(Instant.now())).put("application", app)
-                        .put("asterisk_id", ENTITY_ID).encode());
+                if (eventAllowed(app, "ApplicationReplaced")) {
+                    old.writeTextMessage(new JsonObject().put("type", "ApplicationReplaced")
+                            .put("timestamp", AriJson.timestamp(Instant.now())).put("application", app)
+                            .put("asterisk_id", ENTITY_ID).encode());
+                }
             }
             replaced.addAll(list);
             list.clear();
@@ -601,6 +615,13 @@ public class SimulatedAsterisk implements AutoCloseable {
                 list.remove(ws);
                 if (list.isEmpty()) {
                     sockets.remove(app);
+                    if (appChannels(app).isEmpty()) {
+                        // event-filter.jsonl: an application left with no socket and no channel is gone (404),
+                        // and its filter with it; registered again, it starts unfiltered
+                        registeredApps.remove(app);
+                        eventsAllowed.remove(app);
+                        eventsDisallowed.remove(app);
+                    }
                 }
             }
         }));
@@ -628,6 +649,10 @@ public class SimulatedAsterisk implements AutoCloseable {
         if (list == null || list.isEmpty()) {
             // Asterisk: "Inactive Stasis app ... missed message" - nothing is replayed later
             eventLost(app, type);
+            return;
+        }
+        if (!eventAllowed(app, type)) {
+            // stasis_app_event_allowed(): dropped before it is written, and not "missed" either
             return;
         }
         String text = event.encode();
@@ -695,10 +720,14 @@ public class SimulatedAsterisk implements AutoCloseable {
         } else if (m == HttpMethod.GET && path.equals("/ari/applications")) {
             // ws-reconnect: while disconnected, GET /applications still lists the app with its channel_ids
             JsonArray apps = new JsonArray();
-            registeredApps.forEach(a -> apps.add(AriJson.application(a, appChannels(a))));
+            registeredApps.forEach(a -> apps.add(applicationJson(a)));
             reply(req, q, 200, apps);
         } else if ((mm = APPLICATION.matcher(path)).matches()) {
-            application(req, q, mm.group(1), mm.group(2) != null);
+            if ("/eventFilter".equals(mm.group(2))) {
+                eventFilter(req, q, mm.group(1), body);
+            } else {
+                application(req, q, mm.group(1), mm.group(2) != null);
+            }
         } else if (m == HttpMethod.GET && path.equals("/ari/channels")) {
             JsonArray list = new JsonArray();
             channels.values().forEach(c -> list.add(AriJson.channel(c)));
@@ -733,7 +762,7 @@ public class SimulatedAsterisk implements AutoCloseable {
         }
         if (!subscription) {
             if (req.method() == HttpMethod.GET) {
-                reply(req, q, 200, AriJson.application(app, appChannels(app)));
+                reply(req, q, 200, applicationJson(app));
             } else {
                 reply(req, q, 405, null);
             }
@@ -755,16 +784,104 @@ public class SimulatedAsterisk implements AutoCloseable {
                 return;
             }
             c.subscribedApps.add(app);
-            reply(req, q, 200, AriJson.application(app, appChannels(app)));
+            reply(req, q, 200, applicationJson(app));
         } else if (req.method() == HttpMethod.DELETE) {
             if (c == null || !c.subscribedApps.remove(app)) {
                 reply(req, q, 422, AriJson.error("Event source was not subscribed to"));
                 return;
             }
-            reply(req, q, 200, AriJson.application(app, appChannels(app)));
+            reply(req, q, 200, applicationJson(app));
         } else {
             reply(req, q, 405, null);
         }
+    }
+
+    /**
+     * PUT /applications/{app}/eventFilter as res/stasis/app.c's app_event_filter_set and event-filter.jsonl: the
+     * body is the filter; {} clears both lists; a list given replaces that list, one not given is kept; a list
+     * that is not an array of objects with a non-empty string "type" is refused with 400 and changes nothing
+     * (Asterisk checks the disallowed list first and may have set it when the allowed one fails: ASSUMPTION, not
+     * captured, the double changes nothing). An application without a socket or channel is 404.
+     */
+    private void eventFilter(HttpServerRequest req, Map<String, String> q, String app, Buffer body) {
+        if (req.method() != HttpMethod.PUT) {
+            reply(req, q, 405, null);
+            return;
+        }
+        if (!registeredApps.contains(app) && appChannels(app).isEmpty()) {
+            reply(req, q, 404, AriJson.error("Application not found"));
+            return;
+        }
+        JsonObject filter;
+        try {
+            filter = body == null || body.length() == 0 ? new JsonObject() : new JsonObject(body);
+        } catch (RuntimeException e) {
+            reply(req, q, 400, AriJson.error("Invalid format definition"));
+            return;
+        }
+        JsonArray allowed = filterList(filter, "allowed");
+        JsonArray disallowed = filterList(filter, "disallowed");
+        if (allowed == INVALID_FILTER || disallowed == INVALID_FILTER) {
+            reply(req, q, 400, AriJson.error("Invalid format definition"));
+            return;
+        }
+        if (filter.isEmpty()) {
+            eventsAllowed.remove(app);
+            eventsDisallowed.remove(app);
+        }
+        if (allowed != null) {
+            eventsAllowed.put(app, allowed);
+        }
+        if (disallowed != null) {
+            eventsDisallowed.put(app, disallowed);
+        }
+        reply(req, q, 200, applicationJson(app));
+    }
+
+    private static final JsonArray INVALID_FILTER = new JsonArray();
+
+    /** The list under {@code key}: null when absent, INVALID_FILTER when not a list of {"type": "..."}. */
+    private static JsonArray filterList(JsonObject filter, String key) {
+        if (!filter.containsKey(key)) {
+            return null;
+        }
+        if (!(filter.getValue(key) instanceof JsonArray list)) {
+            return INVALID_FILTER;
+        }
+        for (Object item : list) {
+            if (!(item instanceof JsonObject o) || !(o.getValue("type") instanceof String t) || t.isEmpty()) {
+                return INVALID_FILTER;
+            }
+        }
+        return list.copy();
+    }
+
+    /** stasis_app_event_allowed(): not disallowed, and allowed (an empty or absent allowed list allows all). */
+    private boolean eventAllowed(String app, String type) {
+        if (listsType(eventsDisallowed.get(app), type)) {
+            return false;
+        }
+        JsonArray allowed = eventsAllowed.get(app);
+        return allowed == null || allowed.isEmpty() || listsType(allowed, type);
+    }
+
+    private static boolean listsType(JsonArray list, String type) {
+        if (list == null) {
+            return false;
+        }
+        for (Object item : list) {
+            if (type.equals(((JsonObject) item).getString("type"))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** The Application model, with the filter's lists as Asterisk shows them. */
+    private JsonObject applicationJson(String app) {
+        return AriJson.application(app, appChannels(app))
+                .put("events_allowed", eventsAllowed.getOrDefault(app, new JsonArray()).copy())
+                .put("events_disallowed", eventsDisallowed.getOrDefault(app, new JsonArray()).copy());
     }
 
     private List<String> appChannels(String app) {

@@ -92,6 +92,51 @@ class AriConnectionIntegrationTest {
         assertEquals(straight, h.app.ari().triggersStraight(), "held with the others, not taken straight");
     }
 
+    /**
+     * Asterisk is asked for the types the application acts on and nothing else (EventFilter), at every connect:
+     * it forgets the filter with the application. The double drops the rest before writing them, as Asterisk
+     * does (EventFilterConformanceTest), so every other test here also shows that no other type is needed.
+     */
+    @Test
+    void givenAConnection_thenAsteriskSendsOnlyTheTypesActedOn_andIsAskedAgainAfterAReconnect() {
+        h = AppHarness.start(Map.of("CR_IVR_TIMEOUT", "10s"));
+        h.asterisk.await("the filter taken", () -> h.app.ari().eventsFiltered(), WAIT);
+        java.util.Set<String> expected = new java.util.TreeSet<>(org.consentrecorder.call.AriEventTranslator.HANDLED_TYPES);
+        expected.add("ApplicationReplaced");
+        assertEquals(expected, h.asterisk.eventsAllowed(FakeAsterisk.USER));
+        String ch = h.asterisk.placeCall("+15551230113");
+        awaitChoicePrompt(2);
+        h.asterisk.pressDtmf(ch, '1');
+        assertEquals("granted", outcome(ch));
+        h.asterisk.awaitRequest("POST", "/ari/channels/.*/continue", WAIT);
+        assertTrue(h.asterisk.requests("POST", "/ari/channels/.*/variable").size() >= 1, "the consent variables were set");
+        assertTrue(h.asterisk.sentEvents().stream().noneMatch(e -> e.type().equals("ChannelVarset")
+                        || e.type().equals("ChannelDialplan") || e.type().equals("ChannelStateChange")),
+                "no ignored type was written: " + h.asterisk.sentEvents().stream().map(FakeAsterisk.SentEvent::type).distinct().toList());
+
+        h.asterisk.dropWebSockets();
+        h.asterisk.await("reconnect and resync", () -> h.app.ari().connected(), WAIT);
+        h.asterisk.await("the filter put again", () -> h.asterisk.requests("PUT", ".*/eventFilter").size() == 2
+                && h.app.ari().eventsFiltered(), WAIT);
+    }
+
+    /** An Asterisk that refuses the filter (older than 13.26/16.3 answers 404) sends every type: nothing is lost. */
+    @Test
+    void givenAsteriskRefusesTheFilter_thenEveryTypeArrivesAndCallsGoOn() {
+        FakeAsterisk fake = FakeAsterisk.start().fail("PUT", ".*/eventFilter", 404, "Resource not found", 1);
+        h = AppHarness.start(fake, TestDatabase.fresh(), Map.of("CR_IVR_TIMEOUT", "10s"));
+        h.asterisk.await("connected", () -> h.app.ari().connected(), WAIT);
+        String ch = h.asterisk.placeCall("+15551230114");
+        awaitChoicePrompt(2);
+        h.asterisk.pressDtmf(ch, '1');
+        assertEquals("granted", outcome(ch));
+        h.asterisk.awaitRequest("POST", "/ari/channels/.*/continue", WAIT);
+        assertEquals(1, h.asterisk.requests("PUT", ".*/eventFilter").size());
+        assertTrue(!h.app.ari().eventsFiltered() && h.asterisk.eventsAllowed(FakeAsterisk.USER).isEmpty());
+        h.asterisk.await("an ignored type written and survived", () -> h.asterisk.sentEvents().stream()
+                .anyMatch(e -> e.type().equals("ChannelVarset")), WAIT);
+    }
+
     @Test
     void givenACallArrivesWhileDisconnected_thenResyncFindsItInStasisAndRunsItsIvr() {
         h = AppHarness.start(Map.of());
