@@ -81,7 +81,8 @@ final class HealthDetail implements Handler<RoutingContext> {
                     .put("state", standby ? "standby" : connection.state().name().toLowerCase())
                     .put("live_calls", liveByServer.getOrDefault(name, 0L))
                     .put("events_handled", connection.eventsHandled())
-                    .put("events_dropped", connection.eventsDropped());
+                    .put("events_dropped", connection.eventsDropped())
+                    .put("events_filtered", connection.eventsFiltered());
             AriConnection.ServerInfo info = connection.server();
             if (info != null) {
                 server.put("asterisk_version", info.asteriskVersion()).put("ari_version", info.reportedAriVersion())

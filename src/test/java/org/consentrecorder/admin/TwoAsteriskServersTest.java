@@ -216,6 +216,7 @@ class TwoAsteriskServersTest {
         assertEquals("pbx1", servers.getJsonObject(0).getString("name"));
         assertEquals("connected", servers.getJsonObject(0).getString("state"));
         assertEquals(1L, servers.getJsonObject(0).getLong("live_calls"));
+        assertEquals(true, servers.getJsonObject(0).getBoolean("events_filtered"), "pbx1 sends only the types acted on");
         assertEquals("pbx2", servers.getJsonObject(1).getString("name"));
         assertNotEquals("connected", servers.getJsonObject(1).getString("state"));
         assertTrue(detail.getJsonArray("problems").encode().contains("ARI server 'pbx2' is not connected"),

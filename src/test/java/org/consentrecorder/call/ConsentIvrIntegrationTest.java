@@ -52,6 +52,8 @@ class ConsentIvrIntegrationTest {
         h.asterisk.awaitRequest("POST", "/ari/channels/.*/continue", WAIT);
 
         assertEquals(List.of(
+                // the connection's, at its connect: only the event types the application acts on (EventFilter)
+                "PUT /ari/applications/consent-recorder/eventFilter",
                 "POST /ari/channels/{ch}/answer",
                 "POST /ari/channels/{ch}/play",
                 "POST /ari/channels/{ch}/play",
