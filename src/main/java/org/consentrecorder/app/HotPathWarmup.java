@@ -55,8 +55,11 @@ import org.slf4j.LoggerFactory;
 final class HotPathWarmup {
     private static final Logger LOG = LoggerFactory.getLogger(HotPathWarmup.class);
     static final String EVENTS_RESOURCE = "/warmup/ari-events.jsonl";
-    /** Enough for the C1/C2 compilers to pick the decode and core methods up on a 2-core machine. */
-    static final int FIRST_ROUNDS = 150;
+    /**
+     * Enough for C2 to compile the decode, shortcut and core methods at the shipped compile thresholds
+     * (deploy/jvm.options: a tenth of HotSpot's, so C2 after about 500 calls of a method).
+     */
+    static final int FIRST_ROUNDS = 600;
     static final int LATER_ROUNDS = 20;
     /**
      * Rounds of the six recording controls on each loop at a start. Why this many: on a real Asterisk
@@ -250,7 +253,14 @@ final class HotPathWarmup {
         });
     }
 
-    /** The whole warm-up: the CPU part on a worker thread (it takes a while cold), then the connections. */
+    /** How long to wait for the compilers to go quiet after the warm-up (CompilerQuiet), at a start and later. */
+    static final Duration FIRST_COMPILER_WAIT = Duration.ofSeconds(5);
+    static final Duration LATER_COMPILER_WAIT = Duration.ofSeconds(1);
+
+    /**
+     * The whole warm-up: the CPU part on a worker thread (it takes a while cold), then the connections, then a
+     * wait for the JIT compilers to finish what the two gave them (CompilerQuiet).
+     */
     static Future<Void> run(Vertx vertx, AriEventDecoder decoder, CallSettings settings, List<Context> contexts,
                             Supplier<AriClient> client, int poolSize, boolean first) {
         long started = System.nanoTime();
@@ -259,14 +269,18 @@ final class HotPathWarmup {
                 .compose(ex -> {
                     long cpu = System.nanoTime();
                     return exerciseConnections(contexts, client, poolSize,
-                            first ? FIRST_CONTROL_ROUNDS : LATER_CONTROL_ROUNDS).map(answered -> {
+                            first ? FIRST_CONTROL_ROUNDS : LATER_CONTROL_ROUNDS)
+                            .compose(answered -> CompilerQuiet.await(vertx, CompilerQuiet.jvmCompilationMillis(),
+                                    Duration.ofMillis(50), 3, first ? FIRST_COMPILER_WAIT : LATER_COMPILER_WAIT)
+                                    .map(waited -> {
                         LOG.info("hot path warmed in {} ms ({} rounds of {} event types and a call through the core "
-                                        + "in {} ms; {} ARI requests answered over {} event loops)",
+                                        + "in {} ms; {} ARI requests answered over {} event loops; {} ms for the "
+                                        + "compilers to go quiet)",
                                 Duration.ofNanos(System.nanoTime() - started).toMillis(), rounds,
                                 ex.decodedTypes().size(), Duration.ofNanos(cpu - started).toMillis(), answered,
-                                contexts.size());
+                                contexts.size(), waited.toMillis());
                         return null;
-                    });
+                    }));
                 });
     }
 }
