@@ -16,7 +16,7 @@ class CompilerQuietTest {
     private final Vertx vertx = Vertx.vertx();
 
     @AfterEach
-    void close() {
+    void close() throws Exception {
         vertx.close().await(10, TimeUnit.SECONDS);
     }
 
