@@ -432,17 +432,17 @@ public final class AriConnection {
      */
     private void filterEvents(long gen) {
         eventsFiltered = false;
-        java.util.Set<String> types;
+        EventFilter filter;
         try {
-            types = listener.eventTypes();
+            java.util.Set<String> types = listener.eventTypes();
+            if (types.isEmpty()) {
+                return;
+            }
+            filter = EventFilter.allowing(types, REPLACED_EVENT);
         } catch (RuntimeException e) {
             LOG.error("reading the listener's event types failed; every event type stays subscribed", e);
             return;
         }
-        if (types.isEmpty()) {
-            return;
-        }
-        EventFilter filter = EventFilter.allowing(types, REPLACED_EVENT);
         http.send("PUT", filter.path(endpoint.application()), List.of(), filter.body()).onComplete(ar -> {
             if (gen != generation) {
                 return;
