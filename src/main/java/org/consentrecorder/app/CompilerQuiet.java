@@ -14,11 +14,12 @@ import java.util.function.LongSupplier;
  *
  * <p>Why: the warm-up hands the compilers the pause path's methods (issue 14), and they compile in the
  * background at nice 19 (deploy/jvm.options). A call that arrives while they are still at it runs the
- * interpreter's or the profiling tier's code, and its pause pays for it: on a real Asterisk, with compile
- * thresholds lowered, the first pause after a start took 7 ms from its frame to its request against 0.7 ms
- * for the next ones (temporary probes, 2026-11-28, README Performance). So the application subscribes once
- * the queue has drained. The limit keeps a busy machine from holding the start back: past it the application
- * subscribes anyway, its first calls a little slower, nothing lost.
+ * interpreter's or the profiling tier's code. On a real Asterisk, with compile thresholds lowered and no such
+ * wait, the first pause after a start took 7 ms from its frame to its request against 0.7 ms for the next
+ * ones (temporary probes, 2026-11-28, README Performance). With the wait, four starts' first pauses took
+ * 2.2–10.6 ms: most of that cost is the call's own first-time work on its event loop, which no wait removes,
+ * and so few samples do not show how much the wait saves. It costs 2–5 s of start-up on a 2-core machine.
+ * The limit keeps a busy machine from holding the start back: past it the application subscribes anyway.
  */
 final class CompilerQuiet {
     /** The JVM's total compilation time in ms, or null when this JVM does not report one. */
