@@ -79,8 +79,7 @@ final class MicrometerAriMetrics implements AriMetrics {
     public void eventDelivered(Message event) {
         events.get(event.getType()).increment();
         if (event instanceof Event e && e.getTimestamp() != null) {
-            long lag = System.currentTimeMillis() - e.getTimestamp().getTime();
-            eventLag.record(Math.max(0, lag), TimeUnit.MILLISECONDS);
+            recordLag(e.getTimestamp().getTime());
         }
     }
 
@@ -90,12 +89,16 @@ final class MicrometerAriMetrics implements AriMetrics {
         events.get(trigger.type()).increment();
         if (trigger.timestamp() != null) {
             try {
-                long at = java.time.OffsetDateTime.parse(trigger.timestamp(), ASTERISK_TIME).toInstant().toEpochMilli();
-                eventLag.record(Math.max(0, System.currentTimeMillis() - at), TimeUnit.MILLISECONDS);
+                recordLag(java.time.OffsetDateTime.parse(trigger.timestamp(), ASTERISK_TIME).toInstant().toEpochMilli());
             } catch (java.time.format.DateTimeParseException e) {
                 // no lag for a timestamp Asterisk did not write as it does (ari4java would not have one either)
             }
         }
+    }
+
+    /** From Asterisk's stamp (epoch ms) to now; a stamp ahead of our clock counts as no lag. */
+    private void recordLag(long stampedAtMillis) {
+        eventLag.record(Math.max(0, System.currentTimeMillis() - stampedAtMillis), TimeUnit.MILLISECONDS);
     }
 
     /** How Asterisk writes an event's timestamp: 2026-11-24T16:41:27.427+0000. */
