@@ -749,7 +749,7 @@ public class SimulatedAsterisk implements AutoCloseable {
         } else if ((mm = STORED.matcher(path)).matches()) {
             storedRecording(req, q, mm.group(1), mm.group(2) == null ? "" : mm.group(2));
         } else if ((mm = USER_EVENT.matcher(path)).matches() && m == HttpMethod.POST) {
-            userEventRequest(req, q, mm.group(1));
+            userEventRequest(req, q, mm.group(1), body);
         } else {
             reply(req, q, 404, AriJson.error("Resource not found"));
         }
@@ -1359,7 +1359,7 @@ public class SimulatedAsterisk implements AutoCloseable {
         pump[0].run();
     }
 
-    private void userEventRequest(HttpServerRequest req, Map<String, String> q, String eventName) {
+    private void userEventRequest(HttpServerRequest req, Map<String, String> q, String eventName, Buffer body) {
         String app = q.get("application");
         // application-replaced (captured): once its last consumer closed, an application with nothing subscribed
         // answers 404 "Application not found". ASSUMPTION: one that still has channels subscribed is found (as
@@ -1374,14 +1374,25 @@ public class SimulatedAsterisk implements AutoCloseable {
             reply(req, q, 422, AriJson.error("Event source not found"));
             return;
         }
-        // success answers 204 (application-replaced, captured)
-        reply(req, q, 204, null);
-        JsonObject fields = new JsonObject().put("eventname", eventName)
-                .put("userevent", new JsonObject().put("eventname", eventName));
+        // a body's variables go into the event's userevent beside its name (event-rehearsal, captured)
+        JsonObject userevent = new JsonObject();
+        try {
+            JsonObject variables = body == null || body.length() == 0 ? null : new JsonObject(body).getJsonObject("variables");
+            if (variables != null) {
+                variables.forEach(v -> userevent.put(v.getKey(), String.valueOf(v.getValue())));
+            }
+        } catch (RuntimeException e) {
+            reply(req, q, 400, AriJson.error("Request body is not valid JSON"));
+            return;
+        }
+        userevent.put("eventname", eventName);
+        // the frame is written before the 204 (event-rehearsal, captured); success answers 204 (application-replaced)
+        JsonObject fields = new JsonObject().put("eventname", eventName).put("userevent", userevent);
         if (c != null) {
             fields.put("channel", AriJson.channel(c));
         }
         send(app, "ChannelUserevent", fields);
+        reply(req, q, 204, null);
     }
 
     /** Hang-up order from the fixtures: HangupRequest, PlaybackFinished(failed), StasisEnd, snoops, Destroyed. */

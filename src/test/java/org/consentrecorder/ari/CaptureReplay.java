@@ -59,8 +59,13 @@ final class CaptureReplay {
     }
 
     Socket open(String name) {
+        return open(name, APP);
+    }
+
+    /** An event WebSocket for another application than the product's. */
+    Socket open(String name, String app) {
         Socket s = new Socket();
-        String url = "ws://127.0.0.1:" + fake.port() + "/ari/events?app=" + APP + "&subscribeAll=false&api_key="
+        String url = "ws://127.0.0.1:" + fake.port() + "/ari/events?app=" + app + "&subscribeAll=false&api_key="
                 + URLEncoder.encode(FakeAsterisk.USER + ":" + FakeAsterisk.PASSWORD, StandardCharsets.UTF_8);
         s.ws = http.newWebSocketBuilder().buildAsync(URI.create(url), new WebSocket.Listener() {
             private final StringBuilder text = new StringBuilder();
