@@ -11,9 +11,10 @@ import java.util.concurrent.CompletionStage;
 
 /**
  * Captures what a real Asterisk does with user events addressed to an application of their own that has
- * no channel ({@code POST /events/user/{name}?application=…} with no {@code source}), as the product's
- * event rehearsal sends them before it subscribes (ari.EventRehearsal): the answer, the frame on the
- * application's socket, and what happens once that socket closes. Line format of ../shared/ari-fixtures
+ * no channel ({@code POST /events/user/{name}?application=…} with no {@code source}): the answer, the frame on
+ * the application's socket, a body's variables in it, and what happens once that socket closes. Taken to
+ * rehearse events through Asterisk before subscribing (2026-11-28; tried, and not kept: README Performance);
+ * the double follows it. Line format of ../shared/ari-fixtures
  * (README "Line format"), with a {@code socket} field as in application-replaced.jsonl.
  *
  * <p>Run against the lab Asterisk (../shared/asterisk): {@code java EventRehearsalCapture.java >

@@ -37,14 +37,6 @@ import org.consentrecorder.config.ExternalText;
 public final class AriConnection {
     private static final Logger LOG = LoggerFactory.getLogger(AriConnection.class);
     private static final Object LENIENT_ONCE = new Object();
-    /**
-     * User events rehearsed before subscribing (EventRehearsal), at this connection's first connect and at later
-     * ones. Why 300: at the shipped compile thresholds (deploy/jvm.options) C2 compiles a method after about 500
-     * calls, and each event runs the WebSocket's frame path once and the HTTP client's twice or more (request,
-     * answer); 300 answered in about 0.1-0.3 s on the lab Asterisk.
-     */
-    static final int FIRST_REHEARSAL_EVENTS = 300;
-    static final int LATER_REHEARSAL_EVENTS = 20;
     /** Sent to the old socket when another client registers the same application. */
     static final String REPLACED_EVENT = "ApplicationReplaced";
     private static boolean lenient;
@@ -105,9 +97,6 @@ public final class AriConnection {
     private final AriEndpoint endpoint;
     private final VertxAriHttpClient http;
     private final VertxAriWsClient ws;
-    private final WebSocketClient wsClient;
-    private final Duration requestTimeout;
-    private boolean rehearsed;
     private final Backoff backoff;
     private final Duration resyncTimeout;
     private final Listener listener;
@@ -159,8 +148,6 @@ public final class AriConnection {
         this.endpoint = endpoint;
         this.http = http;
         // pinged as often as a request may take: a silent Asterisk is noticed within two of them
-        this.wsClient = wsClient;
-        this.requestTimeout = requestTimeout;
         this.ws = new VertxAriWsClient(vertx, wsClient, endpoint, requestTimeout,
                 requestTimeout.compareTo(Duration.ofSeconds(1)) < 0 ? Duration.ofSeconds(1) : requestTimeout);
         this.backoff = new Backoff(reconnectMin, reconnectMax, () -> ThreadLocalRandom.current().nextDouble());
@@ -300,31 +287,7 @@ public final class AriConnection {
         });
     }
 
-    /**
-     * Events through Asterisk and a socket of the rehearsal's own first (EventRehearsal; more at the first connect of
-     * this connection, when nothing has run yet), then the listener's warm-up, and only then the subscription.
-     */
     private void warmThenOpen(long gen) {
-        int events = rehearsed ? LATER_REHEARSAL_EVENTS : FIRST_REHEARSAL_EVENTS;
-        rehearsed = true;
-        EventRehearsal.run(vertx, wsClient, endpoint, http, ari.getVersion(), events, requestTimeout.multipliedBy(3))
-                .onComplete(ar -> {
-                    EventRehearsal.Result r = ar.result();
-                    if (r.answered() == events && r.received() == events) {
-                        LOG.info("{} events rehearsed through Asterisk and a WebSocket of their own in {} ms", events,
-                                r.took().toMillis());
-                    } else {
-                        LOG.warn("event rehearsal incomplete: {} of {} user events to application {} answered, {} "
-                                + "received in {} ms; subscribing anyway", r.answered(), events, r.application(),
-                                r.received(), r.took().toMillis());
-                    }
-                    if (gen == generation) {
-                        warmListenerThenOpen(gen);
-                    }
-                });
-    }
-
-    private void warmListenerThenOpen(long gen) {
         Future<Void> warm;
         try {
             if (decoder == null || decoder.binding() != ari.getVersion()) {

@@ -1382,6 +1382,7 @@ public class SimulatedAsterisk implements AutoCloseable {
                 variables.forEach(v -> userevent.put(v.getKey(), String.valueOf(v.getValue())));
             }
         } catch (RuntimeException e) {
+            // ASSUMPTION (not captured): a body that is not a JSON object of variables is refused and nothing is sent
             reply(req, q, 400, AriJson.error("Request body is not valid JSON"));
             return;
         }
