@@ -32,6 +32,7 @@ import org.consentrecorder.call.CallState;
 import org.consentrecorder.call.ChannelSnapshot;
 import org.consentrecorder.call.CommandKey;
 import org.consentrecorder.call.RoutedEvent;
+import org.consentrecorder.call.ShellWarmup;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -49,7 +50,8 @@ import org.slf4j.LoggerFactory;
  * stop, cancel) is sent for a recording that does not exist (harmless 404s on the control pool;
  * {@link #FIRST_CONTROL_ROUNDS} rounds at a start, so that the client code is compiled, not
  * only loaded) and as many GET /asterisk/info as the main pool holds, so every pooled connection is open and
- * the client code is warm. Channel commands are not sent: they are not on the pause path, and a
+ * the client code is warm; then as many rounds of pause and resume go through a call shell's session
+ * on each loop ({@link ShellWarmup}), the same missing recording, so the shell's part runs too. Channel commands are not sent: they are not on the pause path, and a
  * request about a channel, even a missing one, is more than a harmless question to Asterisk.
  */
 final class HotPathWarmup {
@@ -268,14 +270,16 @@ final class HotPathWarmup {
         return vertx.executeBlocking(() -> exercise(decoder, settings, rounds), false)
                 .compose(ex -> {
                     long cpu = System.nanoTime();
-                    return exerciseConnections(contexts, client, poolSize,
-                            first ? FIRST_CONTROL_ROUNDS : LATER_CONTROL_ROUNDS)
+                    int controlRounds = first ? FIRST_CONTROL_ROUNDS : LATER_CONTROL_ROUNDS;
+                    return exerciseConnections(contexts, client, poolSize, controlRounds)
+                            .compose(answered -> ShellWarmup.run(vertx, contexts, client, controlRounds)
+                                    .map(shell -> answered + shell))
                             .compose(answered -> CompilerQuiet.await(vertx, CompilerQuiet.jvmCompilationMillis(),
                                     Duration.ofMillis(50), 3, first ? FIRST_COMPILER_WAIT : LATER_COMPILER_WAIT)
                                     .map(waited -> {
                         LOG.info("hot path warmed in {} ms ({} rounds of {} event types and a call through the core "
-                                        + "in {} ms; {} ARI requests answered over {} event loops; {} ms for the "
-                                        + "compilers to go quiet)",
+                                        + "in {} ms; {} ARI requests answered over {} event loops, through the call "
+                                        + "shell's pause and resume too; {} ms for the compilers to go quiet)",
                                 Duration.ofNanos(System.nanoTime() - started).toMillis(), rounds,
                                 ex.decodedTypes().size(), Duration.ofNanos(cpu - started).toMillis(), answered,
                                 contexts.size(), waited.toMillis());

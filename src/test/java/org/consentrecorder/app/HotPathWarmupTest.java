@@ -92,15 +92,16 @@ class HotPathWarmupTest {
 
             HotPathWarmup.run(vertx, newestBinding(), SETTINGS, loops, () -> client, 2, true)
                     .toCompletionStage().toCompletableFuture().get(60, java.util.concurrent.TimeUnit.SECONDS);
-            // per loop: six controls a round, and one GET of the missing recording
+            // per loop: six controls a round, four more through a call shell's session, and one GET of the missing recording
+            int perRound = 6 + org.consentrecorder.call.ShellWarmup.REQUESTS_PER_ROUND;
             int atStart = asterisk.warmupRequests();
-            assertEquals(loops.size() * (HotPathWarmup.FIRST_CONTROL_ROUNDS * 6 + 1), atStart);
+            assertEquals(loops.size() * (HotPathWarmup.FIRST_CONTROL_ROUNDS * perRound + 1), atStart);
             assertTrue(loops.size() * HotPathWarmup.FIRST_CONTROL_ROUNDS * 6 >= 200,
                     "past the point where the client got fast on a real Asterisk");
 
             HotPathWarmup.run(vertx, newestBinding(), SETTINGS, loops, () -> client, 2, false)
                     .toCompletionStage().toCompletableFuture().get(60, java.util.concurrent.TimeUnit.SECONDS);
-            assertEquals(loops.size() * (HotPathWarmup.LATER_CONTROL_ROUNDS * 6 + 1), asterisk.warmupRequests() - atStart);
+            assertEquals(loops.size() * (HotPathWarmup.LATER_CONTROL_ROUNDS * perRound + 1), asterisk.warmupRequests() - atStart);
             // besides them only GET /asterisk/info, as many as the pools hold: no request about a channel or a real recording
             assertTrue(asterisk.requests().stream().allMatch(r -> r.method().equals("GET") && r.path().endsWith("/asterisk/info")),
                     "only the warm-up's own requests: " + asterisk.requests());

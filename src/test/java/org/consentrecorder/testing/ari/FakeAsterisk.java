@@ -31,6 +31,7 @@ public final class FakeAsterisk extends SimulatedAsterisk {
     /** The names the application's warm-up uses for recordings that do not exist. */
     public static final String WARMUP_PREFIX = "warmup-";
     private final java.util.concurrent.atomic.AtomicInteger warmupRequests = new java.util.concurrent.atomic.AtomicInteger();
+    private final List<String> warmupLines = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     /** One REST request as the double received it. */
     public record Request(String method, String path, Map<String, String> query, int status, long atNanos,
@@ -299,6 +300,11 @@ public final class FakeAsterisk extends SimulatedAsterisk {
         return warmupRequests.get();
     }
 
+    /** Those requests themselves, method and path, in the order they were answered. */
+    public List<String> warmupRequestLines() {
+        return List.copyOf(warmupLines);
+    }
+
     @Override
     protected void requestArrived(String method, String path, Map<String, String> query, long atNanos) {
         probe.requestArrived(method, path, query, atNanos);
@@ -312,6 +318,7 @@ public final class FakeAsterisk extends SimulatedAsterisk {
             // the application's start-up warm-up (app.HotPathWarmup) asks about recordings that do not
             // exist; answered like any other request, but kept out of the log the tests count
             warmupRequests.incrementAndGet();
+            warmupLines.add(method + " " + path + " " + status);
             return;
         }
         if (keepHistory) {
