@@ -13,7 +13,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The double against {@code src/test/resources/ari-captures/application-replaced.jsonl}, captured from the
- * lab's Asterisk 22.10.1 by {@code bench/asterisk-captures/ApplicationReplacedCapture.java}: the same steps,
+ * lab's Asterisk 22.10.1 by {@code bench/asterisk-captures/AriCaptures.java application-replaced}: the same steps,
  * and the same answers (which socket sees what, the event's fields, the statuses).
  */
 class ApplicationReplacedConformanceTest {

@@ -17,7 +17,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The double against {@code src/test/resources/ari-captures/event-filter.jsonl}, captured from the lab's Asterisk
- * 22.10.1 by {@code bench/asterisk-captures/EventFilterCapture.java}: the same filter requests get the same
+ * 22.10.1 by {@code bench/asterisk-captures/AriCaptures.java event-filter}: the same filter requests get the same
  * statuses and lists, a filtered application hears only the allowed types, and the filter is gone once the
  * application's last WebSocket closes.
  *

@@ -13,7 +13,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The double against {@code src/test/resources/ari-captures/event-rehearsal.jsonl}, captured from the lab's Asterisk
- * 22.10.1 by {@code bench/asterisk-captures/EventRehearsalCapture.java}: user events with no source, addressed to an
+ * 22.10.1 by {@code bench/asterisk-captures/AriCaptures.java event-rehearsal}: user events with no source, addressed to an
  * application of their own, are answered and arrive on its socket as Asterisk's did, an application nobody
  * registered is refused, and the application is gone once its socket closes.
  */
