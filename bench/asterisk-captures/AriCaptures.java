@@ -35,8 +35,6 @@ public class AriCaptures {
     static final String BASE = System.getProperty("ari", "http://127.0.0.1:8088");
     static final String CREDENTIALS = System.getProperty("credentials", "ari:ari-secret");
     static final String APP = "consent-recorder";
-    /** The application the current scenario registers: the product's name, or one of the scenario's own. */
-    static String app = APP;
     static final HttpClient HTTP = HttpClient.newHttpClient();
     static final long T0 = System.nanoTime();
     static int seq;
@@ -49,7 +47,12 @@ public class AriCaptures {
         return "\"" + s.replace("\\", "\\\\").replace("\"", "\\\"") + "\"";
     }
 
+    /** An event WebSocket for the product's application. */
     static WebSocket open(String socket) {
+        return open(socket, APP);
+    }
+
+    static WebSocket open(String socket, String app) {
         String path = "/ari/events?app=" + app + "&subscribeAll=false&api_key=";
         WebSocket ws = HTTP.newWebSocketBuilder().buildAsync(URI.create(BASE.replaceFirst("^http", "ws") + path
                 + URLEncoder.encode(CREDENTIALS, StandardCharsets.UTF_8)), new WebSocket.Listener() {
@@ -165,11 +168,11 @@ public class AriCaptures {
     }
 
     static void eventRehearsal() throws Exception {
-        app = "consent-recorder-warmup-capture";
+        String app = "consent-recorder-warmup-capture";
         note("scenario: event-rehearsal. Socket 'rehearsal' registers an application of its own; user events "
                 + "without a source are posted to it, one with a JSON body of variables; an application nobody "
                 + "registered is refused; the socket closes and the application is gone");
-        WebSocket ws = open("rehearsal");
+        WebSocket ws = open("rehearsal", app);
         Thread.sleep(300);
         rest("GET", "/applications/" + app, null);
         for (int i = 0; i < 3; i++) {
