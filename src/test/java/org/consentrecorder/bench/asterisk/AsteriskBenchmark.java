@@ -174,6 +174,13 @@ public final class AsteriskBenchmark {
         boolean shippedJvm = true;
         /** Extra JVM options for the product's process, e.g. a JFR recording. */
         List<String> productJvm = List.of();
+        /**
+         * Run the reference app inside the benchmark's JVM, as runs 1-26 did (--reference in-jvm), instead of in a JVM
+         * of its own started afresh for each cold start (--reference process, the default; ReferenceMain says why).
+         */
+        boolean referenceInJvm;
+        /** Extra JVM options for the reference app's own process. */
+        List<String> referenceJvm = List.of();
         /** Appended to the results file's name (asterisk-<date>-<label>.md), so runs of one day do not overwrite each other. */
         String label = "";
         /** Which subjects run; both unless narrowed for a diagnosis (ratios need both). */
@@ -204,6 +211,16 @@ public final class AsteriskBenchmark {
                         List<String> jvm = new ArrayList<>(o.productJvm);
                         jvm.add(args[++i]);
                         o.productJvm = List.copyOf(jvm);
+                    }
+                    case "--reference" -> o.referenceInJvm = switch (args[++i]) {
+                        case "process" -> false;
+                        case "in-jvm" -> true;
+                        default -> throw new IllegalArgumentException("--reference takes process or in-jvm, not " + args[i]);
+                    };
+                    case "--reference-jvm" -> {
+                        List<String> jvm = new ArrayList<>(o.referenceJvm);
+                        jvm.add(args[++i]);
+                        o.referenceJvm = List.copyOf(jvm);
                     }
                     case "--wire" -> o.wire = yesNo("--wire", args[++i]);
                     case "--shipped-jvm" -> o.shippedJvm = yesNo("--shipped-jvm", args[++i]);
@@ -296,7 +313,7 @@ public final class AsteriskBenchmark {
         /** Stops the subject cleanly and starts it again on the same state, for one more cold start. */
         void restart() throws Exception;
 
-        /** The subject's own process, when it has one (the reference runs inside the benchmark). */
+        /** The subject's own process, when it has one (not the reference run with --reference in-jvm). */
         default java.util.OptionalLong pid() {
             return java.util.OptionalLong.empty();
         }

@@ -369,7 +369,7 @@ final class ProductSubject implements AsteriskBenchmark.Subject {
         return RawAri.JSON.readTree(r.body()).path("token").asText();
     }
 
-    private static String classPath() {
+    static String classPath() {
         String surefire = System.getProperty("surefire.test.class.path");
         return surefire != null && !surefire.isBlank() ? surefire : System.getProperty("java.class.path");
     }

@@ -24,11 +24,19 @@ final class ReferencePauseApp implements AutoCloseable {
     private final Map<String, StringBuilder> digits = new ConcurrentHashMap<>();
     /** recording name → its pauses, stamped when handled and when Asterisk's answer arrived (as the product stamps them). */
     private final Map<String, java.util.List<CallScript.PauseStamps>> stamps = new ConcurrentHashMap<>();
+    /** Told of each pause once stamped: the app in a process of its own reports it to the benchmark (ReferenceMain). */
+    private final java.util.function.BiConsumer<String, CallScript.PauseStamps> stamped;
 
     ReferencePauseApp(RawAri ari, String app, String continueContext) {
+        this(ari, app, continueContext, (name, stamp) -> { });
+    }
+
+    ReferencePauseApp(RawAri ari, String app, String continueContext,
+                      java.util.function.BiConsumer<String, CallScript.PauseStamps> stamped) {
         this.ari = ari;
         this.app = app;
         this.continueContext = continueContext;
+        this.stamped = stamped;
     }
 
     void start() {
@@ -95,9 +103,11 @@ final class ReferencePauseApp implements AutoCloseable {
 
     private void pause(String name, String trigger) {
         java.time.Instant handled = java.time.Instant.now();
-        ari.request("POST", "/recordings/live/" + name + "/pause", Map.of()).thenAccept(r -> stamps
-                .computeIfAbsent(name, k -> new java.util.concurrent.CopyOnWriteArrayList<>())
-                .add(new CallScript.PauseStamps(trigger, handled, java.time.Instant.now())));
+        ari.request("POST", "/recordings/live/" + name + "/pause", Map.of()).thenAccept(r -> {
+            CallScript.PauseStamps stamp = new CallScript.PauseStamps(trigger, handled, java.time.Instant.now());
+            stamps.computeIfAbsent(name, k -> new java.util.concurrent.CopyOnWriteArrayList<>()).add(stamp);
+            stamped.accept(name, stamp);
+        });
     }
 
     /** The pauses of a recording, as stamped. */

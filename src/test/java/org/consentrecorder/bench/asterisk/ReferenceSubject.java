@@ -1,12 +1,35 @@
 package org.consentrecorder.bench.asterisk;
 
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 
-/** The minimal reference app, in the benchmark's JVM; its recordings stay on Asterisk until fetched. */
+/**
+ * The minimal reference app, by default in a JVM of its own started afresh for each cold start
+ * ({@link ReferenceMain} says why); {@code --reference in-jvm} runs it inside the benchmark's JVM as
+ * runs 1-26 did. Its recordings stay on Asterisk until fetched; the benchmark fetches them itself.
+ */
 final class ReferenceSubject implements AsteriskBenchmark.Subject {
+    static final String APPLICATION = "consent-recorder";
     private final AsteriskBenchmark.Options o;
-    private RawAri ari;
+    /** The benchmark's own client for the recordings' files: not the app's, which may be in another process. */
+    private RawAri files;
+    /** In-JVM mode: the app itself. */
     private ReferencePauseApp app;
+    /** Process mode: the app's JVM, and the pauses it reported. */
+    private Process process;
+    private final Map<String, List<CallScript.PauseStamps>> stamps = new ConcurrentHashMap<>();
+    private Path log;
 
     ReferenceSubject(AsteriskBenchmark.Options o) {
         this.o = o;
@@ -18,10 +41,74 @@ final class ReferenceSubject implements AsteriskBenchmark.Subject {
     }
 
     @Override
-    public void start() {
-        ari = new RawAri(o.ari, o.user, o.password);
-        app = new ReferencePauseApp(ari, "consent-recorder", o.continueTarget);
-        app.start();
+    public void start() throws Exception {
+        if (files == null) {
+            files = new RawAri(o.ari, o.user, o.password);
+        }
+        if (o.referenceInJvm) {
+            app = new ReferencePauseApp(new RawAri(o.ari, o.user, o.password), APPLICATION, o.continueTarget);
+            app.start();
+        } else {
+            launch();
+        }
+    }
+
+    /** The command that starts the reference's JVM: the JVM's defaults, the product's fixed heap, then --reference-jvm. */
+    static List<String> command(AsteriskBenchmark.Options o, String classPath) {
+        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xms512m", "-Xmx512m"));
+        cmd.addAll(o.referenceJvm.stream().filter(a -> !a.isBlank()).toList());
+        cmd.addAll(List.of("-cp", classPath, ReferenceMain.class.getName(), o.ari.toString(), o.user, APPLICATION,
+                o.continueTarget));
+        return cmd;
+    }
+
+    private void launch() throws Exception {
+        if (log == null) {
+            log = Path.of("target", "bench-asterisk", "reference-" + ProcessHandle.current().pid() + ".log").toAbsolutePath();
+            Files.createDirectories(log.getParent());
+        }
+        ProcessBuilder pb = new ProcessBuilder(command(o, ProductSubject.classPath())).redirectErrorStream(true);
+        pb.environment().put(ReferenceMain.PASSWORD_ENV, o.password);
+        Process started = pb.start();
+        process = started;
+        CountDownLatch ready = new CountDownLatch(1);
+        Thread reader = new Thread(() -> read(started, ready), "reference-output-" + started.pid());
+        reader.setDaemon(true);
+        reader.start();
+        if (!ready.await(60, TimeUnit.SECONDS)) {
+            started.destroyForcibly();
+            throw new IllegalStateException("the reference app did not connect within 60 s; see " + log);
+        }
+        if (!started.isAlive()) {
+            throw new IllegalStateException("the reference app exited with " + started.exitValue() + "; see " + log);
+        }
+    }
+
+    /** The child's output: its stamps into the map, READY into the latch, every other line into the log. */
+    private void read(Process child, CountDownLatch ready) {
+        try (BufferedReader in = new BufferedReader(new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8));
+             PrintWriter out = new PrintWriter(Files.newBufferedWriter(log, StandardCharsets.UTF_8,
+                     java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.APPEND), true)) {
+            out.println("--- reference pid " + child.pid());
+            for (String line; (line = in.readLine()) != null; ) {
+                if (line.equals(ReferenceMain.READY)) {
+                    ready.countDown();
+                    continue;
+                }
+                var stamped = ReferenceMain.parse(line);
+                if (stamped.isPresent()) {
+                    stamps.computeIfAbsent(stamped.get().recording(), k -> new CopyOnWriteArrayList<>()).add(stamped.get().stamp());
+                } else {
+                    out.println(line);
+                }
+            }
+        } catch (java.io.IOException e) {
+            System.err.println("bench: the reference app's output could not be read: " + e.getMessage());
+        } finally {
+            // a child that died before it was ready must not keep the benchmark waiting a minute
+            ready.countDown();
+        }
     }
 
     @Override
@@ -34,13 +121,13 @@ final class ReferenceSubject implements AsteriskBenchmark.Subject {
         // the stored file exists while Asterisk still writes it, and serving a growing file sends more bytes than its
         // Content-Length said, which breaks the next response on that connection (seen in run 7 with 60 calls): fetch
         // only once the live recording is gone, as the product does on RecordingFinished
-        for (int i = 0; i < 100 && ari.call("GET", "/recordings/live/" + name, Map.of()).ok(); i++) {
+        for (int i = 0; i < 100 && files.call("GET", "/recordings/live/" + name, Map.of()).ok(); i++) {
             Thread.sleep(100);
         }
         for (int i = 0; i < 100; i++) {
-            RawAri.Response r = ari.call("GET", "/recordings/stored/" + name + "/file", Map.of());
+            RawAri.Response r = files.call("GET", "/recordings/stored/" + name + "/file", Map.of());
             if (r.ok()) {
-                ari.call("DELETE", "/recordings/stored/" + name, Map.of());
+                files.call("DELETE", "/recordings/stored/" + name, Map.of());
                 return r.bytes();
             }
             Thread.sleep(100);
@@ -49,19 +136,44 @@ final class ReferenceSubject implements AsteriskBenchmark.Subject {
     }
 
     @Override
-    public java.util.List<CallScript.PauseStamps> pauseStamps(String name) {
-        return app.pauseStamps(name);
+    public List<CallScript.PauseStamps> pauseStamps(String name) {
+        if (app != null) {
+            return app.pauseStamps(name);
+        }
+        return List.copyOf(stamps.getOrDefault(name, List.of()));
     }
 
-    /** A new WebSocket and HTTP client; the benchmark's JVM itself stays warm (the reference has no process of its own). */
+    /** A fresh JVM (process mode), or a new WebSocket and HTTP client in the benchmark's warm JVM (in-JVM mode). */
     @Override
-    public void restart() {
-        app.close();
+    public void restart() throws Exception {
+        stopApp();
         start();
     }
 
     @Override
-    public void stop() {
-        app.close();
+    public java.util.OptionalLong pid() {
+        Process p = process;
+        return p == null ? java.util.OptionalLong.empty() : java.util.OptionalLong.of(p.pid());
+    }
+
+    @Override
+    public void stop() throws Exception {
+        stopApp();
+    }
+
+    private void stopApp() throws Exception {
+        if (app != null) {
+            app.close();
+            app = null;
+        }
+        Process p = process;
+        if (p != null) {
+            process = null;
+            // its standard input closing is its signal to close its WebSocket and exit
+            p.getOutputStream().close();
+            if (!p.waitFor(10, TimeUnit.SECONDS)) {
+                p.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+            }
+        }
     }
 }

@@ -124,6 +124,17 @@ final class Results {
         return shipped + ", with the benchmark's fixed heap `-Xms512m -Xmx512m`" + extra;
     }
 
+    /** Where the reference app ran, and with which JVM options. */
+    String referenceJvm() {
+        if (options.referenceInJvm) {
+            return "inside the benchmark's JVM (`--reference in-jvm`, as runs 1-26): its code is compiled by the benchmark's own "
+                    + "callers, so its first call after a start is not a fresh JVM's";
+        }
+        String extra = options.referenceJvm.isEmpty() ? "" : ", then `" + String.join(" ", options.referenceJvm) + "`";
+        return "a JVM of its own, started afresh for each cold start as the product is: the JVM's defaults with the product's "
+                + "fixed heap `-Xms512m -Xmx512m`" + extra;
+    }
+
     static String loadAverage() {
         try {
             String[] f = java.nio.file.Files.readString(Path.of("/proc/loadavg")).trim().split("\\s+");
@@ -273,9 +284,9 @@ final class Results {
                 .append("From /proc, over each situation's whole duration (calls, pauses, fetching the recordings): the ")
                 .append("machine's busy share of its cores, and per process its CPU (percent of one core) and the time its ")
                 .append("threads were ready to run but waited for a core (run-queue wait, `/proc/PID/task/*/schedstat`, in ")
-                .append("ms per second of the situation, summed over the threads). The subject is the product's process; the ")
-                .append("database is the product's PostgreSQL (embedded, on the same cores) with its backends; the reference app ")
-                .append("runs inside the benchmark, whose figures include SIPp's.\n\n");
+                .append("ms per second of the situation, summed over the threads). The subject is the product's or the reference's process; ")
+                .append("the database is the product's PostgreSQL (embedded, on the same cores) with its backends; the benchmark's ")
+                .append("figures include SIPp's, and the reference's when it runs inside the benchmark (`--reference in-jvm`).\n\n");
         md.append("| situation | subject | duration | machine busy | Asterisk CPU / wait | subject CPU / wait | database CPU / wait | benchmark CPU / wait |\n");
         md.append("|---|---|---:|---:|---:|---:|---:|---:|\n");
         for (var situation : machine.entrySet()) {
@@ -322,14 +333,15 @@ final class Results {
                 .append(ManagementFactory.getRuntimeMXBean().getName()).append(".\n\n");
         md.append("Asterisk's threads at the start (policy from /proc; `highpriority = yes` in asterisk.conf gives SCHED_RR 10): ")
                 .append(asteriskScheduling).append(". The benchmark's instrument: ").append(instrument).append(".\n\n");
-        md.append("The product's JVM: ").append(productJvm()).append(".\n\n");
+        md.append("The product's JVM: ").append(productJvm()).append(". The reference app's: ").append(referenceJvm())
+                .append(".\n\n");
         // the machine is shared: the figures only mean something beside how busy it was
         md.append("Load average (1, 5, 15 min; /proc/loadavg): at the start ").append(loadAtStart)
                 .append(", at the end ").append(loadAverage()).append(".\n\n");
         md.append("Figure: from the trigger (`POST /events/user/PaymentStart` returned, or the caller's `7` of `*7` seen as ")
                 .append("`ChannelDtmfReceived` on the callee) to `GET /recordings/live/{name}` first reading `paused` (polled every ms). ")
                 .append("Leak: milliseconds of the tone the caller starts right after the trigger that reached the recording ")
-                .append("(Goertzel, 10 ms windows). The reference is a minimal ARI app in the benchmark (raw WebSocket and HTTP, ")
+                .append("(Goertzel, 10 ms windows). The reference is a minimal ARI app written in the benchmark (raw WebSocket and HTTP, ")
                 .append("no ari4java, no database, no consent dialogue) run on the same calls in the same run.\n\n");
         md.append("| situation | trigger | subject | n | p50 ms | p99 ms | max ms | leak max ms | errors |\n");
         md.append("|---|---|---|---:|---:|---:|---:|---:|---:|\n");
