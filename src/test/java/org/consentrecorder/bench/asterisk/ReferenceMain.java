@@ -5,11 +5,12 @@ import java.time.Instant;
 import java.util.Optional;
 
 /**
- * The reference app in a JVM of its own, as the product runs in one: a "first call after a start"
- * is then the first call of a fresh JVM for both subjects. Inside the benchmark's JVM the
- * reference's code (the JDK's HTTP client and WebSocket, Jackson) was already compiled by the
- * benchmark's own callers, so its "cold" start was warm and the ratio of the first call compared a
- * fresh product with a warm yardstick.
+ * The reference app in a JVM of its own ({@code --reference process}), as the product runs in one: a
+ * "first call after a start" is then the first call of a fresh JVM for both subjects. Inside the
+ * benchmark's JVM (the default) the reference's code (the JDK's HTTP client and WebSocket, Jackson)
+ * is already compiled by the benchmark's own callers, so its "cold" start is warm. This mode says
+ * what a minimal app pays for being a fresh JVM (run 27: more than the product, in every situation);
+ * the goal is judged against the warm one.
  *
  * <p>The protocol with the benchmark ({@link ReferenceSubject}) is its standard streams: it prints
  * {@value #READY} once its WebSocket is open, one {@link #line} per pause once Asterisk answered it,

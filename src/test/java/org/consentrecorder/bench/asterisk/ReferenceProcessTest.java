@@ -3,6 +3,7 @@ package org.consentrecorder.bench.asterisk;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.net.URI;
@@ -36,7 +37,9 @@ class ReferenceProcessTest {
     @Test
     void theCommandLineCarriesNoPassword() {
         AsteriskBenchmark.Options o = AsteriskBenchmark.Options.parse(new String[] {"--password", "s3cret-pw",
-                "--reference-jvm", "-XX:+UseSerialGC"});
+                "--reference", "process", "--reference-jvm", "-XX:+UseSerialGC"});
+
+        assertFalse(o.referenceInJvm);
 
         List<String> cmd = ReferenceSubject.command(o, "classes");
 
@@ -46,9 +49,17 @@ class ReferenceProcessTest {
     }
 
     @Test
+    void theReferenceRunsInsideTheBenchmarkUnlessAsked() {
+        assertTrue(AsteriskBenchmark.Options.parse(new String[0]).referenceInJvm);
+        assertTrue(AsteriskBenchmark.Options.parse(new String[] {"--reference", "in-jvm"}).referenceInJvm);
+        assertThrows(IllegalArgumentException.class,
+                () -> AsteriskBenchmark.Options.parse(new String[] {"--reference", "elsewhere"}));
+    }
+
+    @Test
     void aPauseInTheReferencesOwnJvmReachesTheBenchmark() throws Exception {
         SimulatedAsterisk asterisk = SimulatedAsterisk.start("ari", "ari-secret", 0);
-        AsteriskBenchmark.Options o = AsteriskBenchmark.Options.parse(new String[0]);
+        AsteriskBenchmark.Options o = AsteriskBenchmark.Options.parse(new String[] {"--reference", "process"});
         o.ari = URI.create(asterisk.url());
         ReferenceSubject reference = new ReferenceSubject(o);
         try {

@@ -15,9 +15,10 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The minimal reference app, by default in a JVM of its own started afresh for each cold start
- * ({@link ReferenceMain} says why); {@code --reference in-jvm} runs it inside the benchmark's JVM as
- * runs 1-26 did. Its recordings stay on Asterisk until fetched; the benchmark fetches them itself.
+ * The minimal reference app: by default inside the benchmark's JVM, warm from the benchmark's own
+ * callers (the stricter yardstick, see {@code Options.referenceInJvm}); with {@code --reference process}
+ * in a JVM of its own started afresh for each cold start ({@link ReferenceMain}). Its recordings stay
+ * on Asterisk until fetched; the benchmark fetches them itself.
  */
 final class ReferenceSubject implements AsteriskBenchmark.Subject {
     static final String APPLICATION = "consent-recorder";

@@ -127,12 +127,12 @@ final class Results {
     /** Where the reference app ran, and with which JVM options. */
     String referenceJvm() {
         if (options.referenceInJvm) {
-            return "inside the benchmark's JVM (`--reference in-jvm`, as runs 1-26): its code is compiled by the benchmark's own "
-                    + "callers, so its first call after a start is not a fresh JVM's";
+            return "inside the benchmark's JVM (the default, `--reference in-jvm`): its code is compiled by the benchmark's own "
+                    + "callers, so even its first call after a start runs warm code";
         }
         String extra = options.referenceJvm.isEmpty() ? "" : ", then `" + String.join(" ", options.referenceJvm) + "`";
-        return "a JVM of its own, started afresh for each cold start as the product is: the JVM's defaults with the product's "
-                + "fixed heap `-Xms512m -Xmx512m`" + extra;
+        return "a JVM of its own (`--reference process`), started afresh for each cold start as the product is: the JVM's "
+                + "defaults with the product's fixed heap `-Xms512m -Xmx512m`" + extra;
     }
 
     static String loadAverage() {
