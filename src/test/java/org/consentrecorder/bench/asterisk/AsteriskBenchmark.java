@@ -77,12 +77,18 @@ public final class AsteriskBenchmark {
         SipCaller sip = SipCaller.find(sipWork);
         Subject reference = new ReferenceSubject(o);
         Subject product = new ProductSubject(o);
+        List<Subject> subjects = new ArrayList<>(List.of(reference));
+        if (o.freshReferenceStarts > 0 && o.subjects.contains("reference")) {
+            subjects.add(new ReferenceSubject(o, true, ReferenceSubject.OWN_JVM));
+        }
+        subjects.add(product);
         int ariPort = o.ari.getPort() > 0 ? o.ari.getPort() : 80;
         LoopbackCapture capture = o.wire
                 ? LoopbackCapture.start(ariPort, Path.of("target", "bench-asterisk", "wire-" + ProcessHandle.current().pid() + ".pcap"))
                 : null;
-        for (Subject s : List.of(reference, product)) {
-            if (!o.subjects.contains(s.name())) {
+        for (Subject s : subjects) {
+            boolean freshOnly = s.name().equals(ReferenceSubject.OWN_JVM);
+            if (!freshOnly && !o.subjects.contains(s.name())) {
                 continue;
             }
             System.out.println("bench-asterisk: " + s.name());
@@ -93,11 +99,15 @@ public final class AsteriskBenchmark {
                 Situations at = new Situations(results, s);
                 // each cold sample is the first call after a start of its own: one start says little (runs 1-6 of
                 // 2026-11-27 had single cold samples from 3.5 to 42 ms, for both subjects)
-                for (int i = 0; i < o.coldStarts; i++) {
+                for (int i = 0; i < (freshOnly ? o.freshReferenceStarts : o.coldStarts); i++) {
                     if (i > 0) {
                         s.restart();
                     }
                     at.measure("first call after start (cold)", () -> script.run("cold", 1, 0));
+                }
+                if (freshOnly) {
+                    // beside the first calls only: warm, its code is what a minimal app's is, not what Asterisk allows
+                    continue;
                 }
                 at.measure("one call at a time, warm", () -> script.run("warm", o.warmCalls, 0));
                 if (sip != null && o.sipCalls > 0) {
@@ -184,6 +194,11 @@ public final class AsteriskBenchmark {
         boolean referenceInJvm = true;
         /** Extra JVM options for the reference app's own process. */
         List<String> referenceJvm = List.of();
+        /**
+         * Starts of a second reference, in a JVM of its own, whose first calls are measured beside the others ("first
+         * call after start" only): what a fresh JVM costs a minimal app, in the same run. -1: as many as --cold; 0: none.
+         */
+        int freshReferenceStarts = -1;
         /** Appended to the results file's name (asterisk-<date>-<label>.md), so runs of one day do not overwrite each other. */
         String label = "";
         /** Which subjects run; both unless narrowed for a diagnosis (ratios need both). */
@@ -225,6 +240,7 @@ public final class AsteriskBenchmark {
                         jvm.add(args[++i]);
                         o.referenceJvm = List.copyOf(jvm);
                     }
+                    case "--fresh-reference" -> o.freshReferenceStarts = Math.max(0, Integer.parseInt(args[++i]));
                     case "--wire" -> o.wire = yesNo("--wire", args[++i]);
                     case "--shipped-jvm" -> o.shippedJvm = yesNo("--shipped-jvm", args[++i]);
                     case "--label" -> o.label = args[++i];
@@ -239,6 +255,9 @@ public final class AsteriskBenchmark {
                 } else {
                     shown.add(args[i]);
                 }
+            }
+            if (o.freshReferenceStarts < 0) {
+                o.freshReferenceStarts = o.referenceInJvm ? o.coldStarts : 0;
             }
             if (!shown.isEmpty()) {
                 o.command = o.command + " -Dbench.args=\"" + String.join(" ", shown) + "\"";

@@ -22,7 +22,11 @@ import java.util.concurrent.TimeUnit;
  */
 final class ReferenceSubject implements AsteriskBenchmark.Subject {
     static final String APPLICATION = "consent-recorder";
+    /** The name of the reference in a JVM of its own when it runs beside the in-JVM one (--fresh-reference). */
+    static final String OWN_JVM = "reference (own JVM)";
     private final AsteriskBenchmark.Options o;
+    private final boolean ownJvm;
+    private final String name;
     /** The benchmark's own client for the recordings' files: not the app's, which may be in another process. */
     private RawAri files;
     /** In-JVM mode: the app itself. */
@@ -32,13 +36,20 @@ final class ReferenceSubject implements AsteriskBenchmark.Subject {
     private final Map<String, List<CallScript.PauseStamps>> stamps = new ConcurrentHashMap<>();
     private Path log;
 
+    /** The reference the goal is judged against: inside the benchmark's JVM unless --reference process. */
     ReferenceSubject(AsteriskBenchmark.Options o) {
+        this(o, !o.referenceInJvm, "reference");
+    }
+
+    ReferenceSubject(AsteriskBenchmark.Options o, boolean ownJvm, String name) {
         this.o = o;
+        this.ownJvm = ownJvm;
+        this.name = name;
     }
 
     @Override
     public String name() {
-        return "reference";
+        return name;
     }
 
     @Override
@@ -46,7 +57,7 @@ final class ReferenceSubject implements AsteriskBenchmark.Subject {
         if (files == null) {
             files = new RawAri(o.ari, o.user, o.password);
         }
-        if (o.referenceInJvm) {
+        if (!ownJvm) {
             app = new ReferencePauseApp(new RawAri(o.ari, o.user, o.password), APPLICATION, o.continueTarget);
             app.start();
         } else {

@@ -250,6 +250,39 @@ final class Results {
                         .append(poll.cells()).append(" | ").append(onWire == null ? "– | –" : onWire.cells()).append(" |\n");
             }
         }
+        ownJvm(md);
+    }
+
+    /**
+     * The first calls beside a reference that, like the product, is a fresh JVM at each start: not the goal (that
+     * is judged against the warm reference above), but how much of the first call is a fresh JVM's for any app.
+     */
+    private void ownJvm(StringBuilder md) {
+        StringBuilder rows = new StringBuilder();
+        for (var situation : samples.entrySet()) {
+            List<CallScript.Sample> fresh = situation.getValue().get(ReferenceSubject.OWN_JVM);
+            List<CallScript.Sample> prod = situation.getValue().get("product");
+            if (fresh == null || prod == null) {
+                continue;
+            }
+            for (String trigger : TRIGGERS) {
+                Goal poll = Goal.of(fresh, prod, trigger, CallScript.Sample::latencyMs);
+                Goal onWire = Goal.of(fresh, prod, trigger, x -> x.wire() == null ? -1 : x.wire().latencyMs());
+                if (poll != null) {
+                    rows.append("| ").append(situation.getKey()).append(" | ").append(trigger).append(" | ")
+                            .append(poll.cells()).append(" | ").append(onWire == null ? "– | –" : onWire.cells()).append(" |\n");
+                }
+            }
+        }
+        if (rows.length() == 0) {
+            return;
+        }
+        md.append("\n### Beside a reference that is a fresh JVM at each start too (not the goal's yardstick)\n\n")
+                .append("The same minimal app in a JVM of its own on the JVM's defaults, started afresh for each of its first ")
+                .append("calls (`").append(ReferenceSubject.OWN_JVM).append("` above), as the product is; the reference ")
+                .append("the goal is judged by runs warm inside the benchmark.\n\n")
+                .append("| situation | trigger | poll: product / own-JVM reference p99 ms | ratio | wire: product / own-JVM reference p99 ms | ratio |\n")
+                .append("|---|---|---:|---:|---:|---:|\n").append(rows);
     }
 
     /** One situation's p99s against the goal; a cell that misses it is marked. */

@@ -58,6 +58,33 @@ class ResultsTest {
         assertTrue(md.contains("| 60 concurrent calls | product | 40 s | 80% | – | 70% / 25 ms/s | – | – |"), md);
     }
     @Test
+    void theFirstCallsAreAlsoSetBesideAReferenceThatIsAFreshJvm(@TempDir Path dir) throws Exception {
+        Results r = new Results("22.10.1", AsteriskBenchmark.Options.parse(new String[] {"--label", "f"}));
+        r.add("reference", "first call after start (cold)", List.of(sample(2, 0.5, 1).withWire(new WireTimeline.Wire(1.0, 0.9, 0.1))));
+        r.add(ReferenceSubject.OWN_JVM, "first call after start (cold)",
+                List.of(sample(8, 0.5, 4).withWire(new WireTimeline.Wire(6.0, 5.9, 0.1))));
+        r.add("product", "first call after start (cold)", List.of(sample(4, 0.5, 2).withWire(new WireTimeline.Wire(3.0, 2.9, 0.1))));
+        r.witness(null, "a test's");
+        String md = Files.readString(r.write(dir, LocalDate.of(2026, 11, 27)));
+
+        // the goal against the warm reference: 4 against 2, missed
+        assertTrue(md.contains("| first call after start (cold) | user event | 4.0 / 2.0 | 2.00 ✗ | 3.0 / 1.0 | 3.00 ✗ |"), md);
+        // beside the fresh-JVM reference, in its own table, not the goal's
+        String own = md.substring(md.indexOf("### Beside a reference that is a fresh JVM"));
+        assertTrue(own.contains("| first call after start (cold) | user event | 4.0 / 8.0 | 0.50 | 3.0 / 6.0 | 0.50 |"), own);
+        assertTrue(md.contains("| first call after start (cold) | user event | reference (own JVM) | 1 | 8.0 | 8.0 | 8.0 | 0 | 0 |"), md);
+    }
+
+    @Test
+    void theFreshReferenceFollowsTheColdStartsUnlessAsked() {
+        assertEquals(8, AsteriskBenchmark.Options.parse(new String[] {"--cold", "8"}).freshReferenceStarts);
+        assertEquals(0, AsteriskBenchmark.Options.parse(new String[] {"--fresh-reference", "0"}).freshReferenceStarts);
+        assertEquals(3, AsteriskBenchmark.Options.parse(new String[] {"--cold", "8", "--fresh-reference", "3"}).freshReferenceStarts);
+        // with the reference already in a JVM of its own, a second one would measure the same thing
+        assertEquals(0, AsteriskBenchmark.Options.parse(new String[] {"--reference", "process"}).freshReferenceStarts);
+    }
+
+    @Test
     void aSituationWithACommaStaysOneCsvField(@TempDir Path dir) throws Exception {
         Results r = new Results("22.10.1", AsteriskBenchmark.Options.parse(new String[] {"--label", "c"}));
         r.add("product", "one call at a time, warm", List.of(new CallScript.Sample("dtmf", 4, 0, "a \"quoted\", error")));
