@@ -233,9 +233,15 @@ final class Results {
         }
         md.append("\n### The goal (p99 ≤ 20 ms and ≤ 1.5 × the reference's, same run), on both figures\n\n");
         md.append("| situation | trigger | poll: product / reference p99 ms | ratio | wire: product / reference p99 ms | ratio |\n");
-        md.append("|---|---|---:|---:|---:|---:|\n");
+        md.append("|---|---|---:|---:|---:|---:|\n").append(goalRows("reference"));
+        ownJvm(md);
+    }
+
+    /** The goal's cells, poll and wire, of every situation the product and the given reference both ran. */
+    private String goalRows(String reference) {
+        StringBuilder rows = new StringBuilder();
         for (var situation : samples.entrySet()) {
-            List<CallScript.Sample> ref = situation.getValue().get("reference");
+            List<CallScript.Sample> ref = situation.getValue().get(reference);
             List<CallScript.Sample> prod = situation.getValue().get("product");
             if (ref == null || prod == null) {
                 continue;
@@ -243,14 +249,13 @@ final class Results {
             for (String trigger : TRIGGERS) {
                 Goal poll = Goal.of(ref, prod, trigger, CallScript.Sample::latencyMs);
                 Goal onWire = Goal.of(ref, prod, trigger, x -> x.wire() == null ? -1 : x.wire().latencyMs());
-                if (poll == null) {
-                    continue;
+                if (poll != null) {
+                    rows.append("| ").append(situation.getKey()).append(" | ").append(trigger).append(" | ")
+                            .append(poll.cells()).append(" | ").append(onWire == null ? "– | –" : onWire.cells()).append(" |\n");
                 }
-                md.append("| ").append(situation.getKey()).append(" | ").append(trigger).append(" | ")
-                        .append(poll.cells()).append(" | ").append(onWire == null ? "– | –" : onWire.cells()).append(" |\n");
             }
         }
-        ownJvm(md);
+        return rows.toString();
     }
 
     /**
@@ -258,23 +263,8 @@ final class Results {
      * is judged against the warm reference above), but how much of the first call is a fresh JVM's for any app.
      */
     private void ownJvm(StringBuilder md) {
-        StringBuilder rows = new StringBuilder();
-        for (var situation : samples.entrySet()) {
-            List<CallScript.Sample> fresh = situation.getValue().get(ReferenceSubject.OWN_JVM);
-            List<CallScript.Sample> prod = situation.getValue().get("product");
-            if (fresh == null || prod == null) {
-                continue;
-            }
-            for (String trigger : TRIGGERS) {
-                Goal poll = Goal.of(fresh, prod, trigger, CallScript.Sample::latencyMs);
-                Goal onWire = Goal.of(fresh, prod, trigger, x -> x.wire() == null ? -1 : x.wire().latencyMs());
-                if (poll != null) {
-                    rows.append("| ").append(situation.getKey()).append(" | ").append(trigger).append(" | ")
-                            .append(poll.cells()).append(" | ").append(onWire == null ? "– | –" : onWire.cells()).append(" |\n");
-                }
-            }
-        }
-        if (rows.length() == 0) {
+        String rows = goalRows(ReferenceSubject.OWN_JVM);
+        if (rows.isEmpty()) {
             return;
         }
         md.append("\n### Beside a reference that is a fresh JVM at each start too (not the goal's yardstick)\n\n")
