@@ -104,6 +104,9 @@ public final class AsteriskBenchmark {
                         s.restart();
                     }
                     at.measure("first call after start (cold)", () -> script.run("cold", 1, 0));
+                    if (o.nextCalls > 0) {
+                        at.measure(nextCallsSituation(o.nextCalls), () -> script.run("next", o.nextCalls, 0));
+                    }
                 }
                 if (freshOnly) {
                     // beside the first calls only: warm, its code is what a minimal app's is, not what Asterisk allows
@@ -199,6 +202,12 @@ public final class AsteriskBenchmark {
          * call after start" only): what a fresh JVM costs a minimal app, in the same run. -1: as many as --cold; 0: none.
          */
         int freshReferenceStarts = -1;
+        /**
+         * Calls measured after each start's first, one at a time, as a situation of their own: a fresh process is
+         * still compiling what its first call ran (runs 26-29: the product's slowest "warm" pause was the call right
+         * after the last start's), so "warm" begins after them and they are reported, not left out.
+         */
+        int nextCalls = 2;
         /** Appended to the results file's name (asterisk-<date>-<label>.md), so runs of one day do not overwrite each other. */
         String label = "";
         /** Which subjects run; both unless narrowed for a diagnosis (ratios need both). */
@@ -240,6 +249,7 @@ public final class AsteriskBenchmark {
                         jvm.add(args[++i]);
                         o.referenceJvm = List.copyOf(jvm);
                     }
+                    case "--next" -> o.nextCalls = Math.max(0, Integer.parseInt(args[++i]));
                     case "--fresh-reference" -> o.freshReferenceStarts = Math.max(0, Integer.parseInt(args[++i]));
                     case "--wire" -> o.wire = yesNo("--wire", args[++i]);
                     case "--shipped-jvm" -> o.shippedJvm = yesNo("--shipped-jvm", args[++i]);
@@ -272,6 +282,11 @@ public final class AsteriskBenchmark {
                 default -> throw new IllegalArgumentException(option + " takes yes or no, not " + value);
             };
         }
+    }
+
+    /** The name of the situation of the calls right after each start's first (Options.nextCalls). */
+    static String nextCallsSituation(int n) {
+        return n == 1 ? "second call after start" : "calls 2-" + (n + 1) + " after start, one at a time";
     }
 
     /** Runs one situation's calls for a subject, with what the machine did meanwhile beside its samples. */

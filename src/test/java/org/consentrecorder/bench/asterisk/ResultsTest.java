@@ -76,6 +76,14 @@ class ResultsTest {
     }
 
     @Test
+    void theCallsAfterEachStartsFirstAreASituationOfTheirOwn() {
+        assertEquals(2, AsteriskBenchmark.Options.parse(new String[0]).nextCalls);
+        assertEquals(0, AsteriskBenchmark.Options.parse(new String[] {"--next", "0"}).nextCalls);
+        assertEquals("calls 2-3 after start, one at a time", AsteriskBenchmark.nextCallsSituation(2));
+        assertEquals("second call after start", AsteriskBenchmark.nextCallsSituation(1));
+    }
+
+    @Test
     void theFreshReferenceFollowsTheColdStartsUnlessAsked() {
         assertEquals(8, AsteriskBenchmark.Options.parse(new String[] {"--cold", "8"}).freshReferenceStarts);
         assertEquals(0, AsteriskBenchmark.Options.parse(new String[] {"--fresh-reference", "0"}).freshReferenceStarts);
