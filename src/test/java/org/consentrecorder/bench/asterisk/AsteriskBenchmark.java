@@ -109,7 +109,8 @@ public final class AsteriskBenchmark {
                     }
                 }
                 if (freshOnly) {
-                    // beside the first calls only: warm, its code is what a minimal app's is, not what Asterisk allows
+                    // beside the first calls only: past them, a minimal app in a fresh JVM runs interpreted for most of a
+                    // run (run 27), a yardstick too easy for the warm situations
                     continue;
                 }
                 at.measure("one call at a time, warm", () -> script.run("warm", o.warmCalls, 0));
