@@ -219,6 +219,20 @@ public final class AriConnection {
         return stopped.future();
     }
 
+    /**
+     * The event types this connection expects from Asterisk: the listener's, with {@code ApplicationReplaced}
+     * (empty when the listener takes every type).
+     */
+    public java.util.Set<String> expectedEventTypes() {
+        java.util.Set<String> types = listener.eventTypes();
+        if (types.isEmpty()) {
+            return java.util.Set.of();
+        }
+        java.util.Set<String> all = new java.util.TreeSet<>(types);
+        all.add(REPLACED_EVENT);
+        return java.util.Collections.unmodifiableSet(all);
+    }
+
     public State state() {
         return state;
     }

@@ -19,6 +19,12 @@ public final class AriOperation {
             "transfer_progress", "deviceStates", "mailboxes", "playbacks", "control", "recordings", "stored", "live",
             "file", "copy", "stop", "pause", "sounds", "applications", "subscription", "eventFilter", "events", "user");
 
+    /** The recording controls a call sends (VertxAriHttpClient#isControl): pause, mute, their undoing, stop, cancel. */
+    public static final java.util.List<String> RECORDING_CONTROLS = java.util.List.of(
+            "POST /recordings/live/{id}/pause", "DELETE /recordings/live/{id}/pause",
+            "POST /recordings/live/{id}/mute", "DELETE /recordings/live/{id}/mute",
+            "POST /recordings/live/{id}/stop", "DELETE /recordings/live/{id}");
+
     private AriOperation() {
     }
 

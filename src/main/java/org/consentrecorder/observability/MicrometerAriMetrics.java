@@ -34,6 +34,21 @@ final class MicrometerAriMetrics implements AriMetrics {
     private final BoundedLabels<Timer> requests;
 
     MicrometerAriMetrics(MeterRegistry registry, String server, Supplier<AriConnection.State> state) {
+        this(registry, server, state, java.util.Set.of());
+    }
+
+    /**
+     * As above, with the series known in advance registered now: an event counter for each type in
+     * {@code expectedEvents}, and the answered (2xx) timer of each recording control.
+     *
+     * <p>Why: a series that appears on first use is missing from the first {@code rate()} over it (Prometheus'
+     * instrumentation guide: initialise the label values you know). And registered on first use, the first
+     * pause's answered timer took a fresh process 0.24-7.2 ms of the call's event loop between Asterisk's answer
+     * and the call hearing it, and the first user event's counter was registered on the event socket's loop as
+     * the trigger went to its call (issue 14; bench/results/asterisk-2026-11-28-exp-first-calls.md).
+     */
+    MicrometerAriMetrics(MeterRegistry registry, String server, Supplier<AriConnection.State> state,
+                         java.util.Set<String> expectedEvents) {
         // strong references: a gauge holds its object weakly, and nothing else holds this supplier
         Gauge.builder("consent_recorder.ari.connected", state, s -> s.get() == AriConnection.State.CONNECTED ? 1 : 0)
                 .description("1 while the ARI event WebSocket is open and resynchronized").tag("server", server)
@@ -62,6 +77,8 @@ final class MicrometerAriMetrics implements AriMetrics {
                     .tag("operation", key.substring(0, sep)).tag("status", key.substring(sep + 1)).tag("server", server)
                     .serviceLevelObjectives(REQUEST_BUCKETS).register(registry);
         });
+        expectedEvents.forEach(events::get);
+        AriOperation.RECORDING_CONTROLS.forEach(operation -> requests.get(operation + " " + statusClass(204)));
     }
 
     @Override

@@ -98,7 +98,8 @@ public final class Observability implements AutoCloseable {
     public void attach(Observed o) {
         this.vertx = o.vertx();
         o.ari().forEach((server, connection) -> {
-            connection.useMetrics(new MicrometerAriMetrics(registry, server, connection::state));
+            connection.useMetrics(new MicrometerAriMetrics(registry, server, connection::state,
+                    connection.expectedEventTypes()));
             FunctionCounter.builder("consent_recorder.ari.events.dropped", connection, AriConnection::eventsDropped)
                     .description("ARI events that could not be decoded or made sense of, by reason")
                     .tag("reason", "undecodable").tag("server", server).register(registry);

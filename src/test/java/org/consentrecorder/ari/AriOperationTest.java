@@ -1,6 +1,11 @@
 package org.consentrecorder.ari;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.ArrayList;
+import java.util.List;
 
 import org.junit.jupiter.api.Test;
 
@@ -18,5 +23,21 @@ class AriOperationTest {
         assertEquals("POST /channels/{id}/variable", AriOperation.of("POST", "/channels/+4930123456/variable?variable=X"));
         assertEquals("GET /", AriOperation.of("GET", ""));
         assertEquals("GET /{id}/{id}/{id}/{id}/{id}/{id}/...", AriOperation.of("GET", "/a/b/c/d/e/f/g/h"));
+    }
+
+    @Test
+    void theRecordingControlsAreTheRequestsThatTakeTheControlPools() {
+        List<String> sent = List.of("POST /recordings/live/cr-1/pause", "DELETE /recordings/live/cr-1/pause",
+                "POST /recordings/live/cr-1/mute", "DELETE /recordings/live/cr-1/mute", "POST /recordings/live/cr-1/stop",
+                "DELETE /recordings/live/cr-1");
+        List<String> operations = new ArrayList<>();
+        for (String request : sent) {
+            String method = request.substring(0, request.indexOf(' '));
+            String path = request.substring(request.indexOf(' ') + 1);
+            assertTrue(VertxAriHttpClient.isControl(method, path), request);
+            operations.add(AriOperation.of(method, path));
+        }
+        assertEquals(operations, AriOperation.RECORDING_CONTROLS);
+        assertFalse(VertxAriHttpClient.isControl("GET", "/recordings/live/cr-1"));
     }
 }

@@ -19,6 +19,7 @@ import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
+import org.consentrecorder.ari.AriOperation;
 import org.consentrecorder.call.Outcome;
 import org.consentrecorder.call.TriggerKind;
 import org.consentrecorder.testing.AppHarness;
@@ -187,6 +188,21 @@ class MetricsIntegrationTest {
         assertEquals(1, delta(req, "operation", "DELETE /recordings/live/{id}/pause", "status", "2xx"));
         assertEquals(1, delta(req, "operation", "POST /channels/{id}/answer", "status", "2xx"));
         assertEquals(1, delta(req, "operation", "POST /channels/{id}/snoop", "status", "2xx"));
+    }
+
+    @Test
+    void theSeriesAPauseUsesExistBeforeTheFirstCall() {
+        // registered at the start, not on the trigger's or the answer's way: each is there, at zero, before any call
+        for (String type : List.of("StasisStart", "ChannelDtmfReceived", "ChannelUserevent", "ChannelHangupRequest",
+                "RecordingFinished", "ApplicationReplaced")) {
+            assertEquals(0, before.value("consent_recorder_ari_events_total", "type", type), type);
+        }
+        for (String operation : AriOperation.RECORDING_CONTROLS) {
+            assertEquals(0, before.value("consent_recorder_ari_request_duration_seconds_count", "operation", operation,
+                    "status", "2xx"), operation);
+        }
+        // an event type the application does not ask Asterisk for appears only if it ever arrives
+        assertTrue(before.find("consent_recorder_ari_events_total", "type", "ChannelVarset").isEmpty());
     }
 
     @Test
