@@ -8,6 +8,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import java.time.Duration;
 import java.util.Locale;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import org.consentrecorder.ari.AriConnection;
@@ -33,13 +34,10 @@ final class MicrometerAriMetrics implements AriMetrics {
     private final Timer eventLag;
     private final BoundedLabels<Timer> requests;
 
-    MicrometerAriMetrics(MeterRegistry registry, String server, Supplier<AriConnection.State> state) {
-        this(registry, server, state, java.util.Set.of());
-    }
-
     /**
-     * As above, with the series known in advance registered now: an event counter for each type in
-     * {@code expectedEvents}, and the answered (2xx) timer of each recording control.
+     * The meters of one server's connection, with the series known in advance registered now: an event counter for
+     * each type in {@code expectedEvents} (none when the connection takes every type), and the answered (2xx) timer
+     * of each recording control.
      *
      * <p>Why: a series that appears on first use is missing from the first {@code rate()} over it (Prometheus'
      * instrumentation guide: initialise the label values you know). And registered on first use, the first
@@ -48,7 +46,7 @@ final class MicrometerAriMetrics implements AriMetrics {
      * the trigger went to its call (issue 14; bench/results/asterisk-2026-11-28-exp-first-calls.md).
      */
     MicrometerAriMetrics(MeterRegistry registry, String server, Supplier<AriConnection.State> state,
-                         java.util.Set<String> expectedEvents) {
+                         Set<String> expectedEvents) {
         // strong references: a gauge holds its object weakly, and nothing else holds this supplier
         Gauge.builder("consent_recorder.ari.connected", state, s -> s.get() == AriConnection.State.CONNECTED ? 1 : 0)
                 .description("1 while the ARI event WebSocket is open and resynchronized").tag("server", server)
