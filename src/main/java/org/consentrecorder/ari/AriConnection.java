@@ -182,7 +182,10 @@ public final class AriConnection {
         if (taken) {
             eventsHandled.incrementAndGet();
             triggersStraight.incrementAndGet();
-            metrics.triggerDelivered(trigger);
+            // queued behind the call's turn: when the call lives on this loop, its pause goes out first (the
+            // count and the lag took 0.2-2 ms of this loop in a fresh process, temporary probes, 2026-11-28)
+            AriMetrics m = metrics;
+            context.runOnContext(v -> m.triggerDelivered(trigger));
         }
         return taken;
     }

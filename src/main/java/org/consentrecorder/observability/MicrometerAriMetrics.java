@@ -98,16 +98,13 @@ final class MicrometerAriMetrics implements AriMetrics {
         }
     }
 
-    /** Counted and lagged as eventDelivered counts a decoded event; the frame's timestamp is parsed after the pause left. */
+    /** Counted and lagged as eventDelivered counts a decoded event (AriConnection calls it after the call's turn). */
     @Override
     public void triggerDelivered(org.consentrecorder.ari.TriggerFrame trigger) {
         events.get(trigger.type()).increment();
-        if (trigger.timestamp() != null) {
-            try {
-                recordLag(java.time.OffsetDateTime.parse(trigger.timestamp(), ASTERISK_TIME).toInstant().toEpochMilli());
-            } catch (java.time.format.DateTimeParseException e) {
-                // no lag for a timestamp Asterisk did not write as it does (ari4java would not have one either)
-            }
+        long stamped = trigger.timestampMillis();
+        if (stamped >= 0) {
+            recordLag(stamped);
         }
     }
 
@@ -115,10 +112,6 @@ final class MicrometerAriMetrics implements AriMetrics {
     private void recordLag(long stampedAtMillis) {
         eventLag.record(Math.max(0, System.currentTimeMillis() - stampedAtMillis), TimeUnit.MILLISECONDS);
     }
-
-    /** How Asterisk writes an event's timestamp: 2026-11-24T16:41:27.427+0000. */
-    static final java.time.format.DateTimeFormatter ASTERISK_TIME =
-            java.time.format.DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSSZ");
 
     @Override
     public void requestCompleted(String method, String path, int status, long durationNanos) {

@@ -152,4 +152,16 @@ class TriggerFrameTest {
         }
         return out;
     }
+
+    @Test
+    void theTimestampAsAsteriskWritesItInEpochMillis_orMinusOne() {
+        TriggerFrame t = new TriggerFrame(TriggerFrame.USER_EVENT, "1.2", null, "PaymentStart",
+                "2026-11-24T16:41:27.427+0000");
+        assertEquals(java.time.Instant.parse("2026-11-24T16:41:27.427Z").toEpochMilli(), t.timestampMillis());
+        assertEquals(java.time.Instant.parse("2026-11-24T15:41:27.427Z").toEpochMilli(),
+                new TriggerFrame(TriggerFrame.DTMF, "1.2", "7", null, "2026-11-24T16:41:27.427+0100").timestampMillis());
+        for (String odd : new String[] {null, "", "yesterday", "2026-11-24T16:41:27Z", "2026-11-24T16:41:27.427"}) {
+            assertEquals(-1, new TriggerFrame(TriggerFrame.DTMF, "1.2", "7", null, odd).timestampMillis(), odd);
+        }
+    }
 }
