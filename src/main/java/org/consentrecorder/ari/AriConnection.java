@@ -223,8 +223,8 @@ public final class AriConnection {
     }
 
     /**
-     * The event types this connection expects from Asterisk: the listener's, with {@code ApplicationReplaced}
-     * (empty when the listener takes every type).
+     * The event types this connection asks Asterisk for (its event filter) and so expects: the listener's, with
+     * {@code ApplicationReplaced}; empty when the listener takes every type.
      */
     public java.util.Set<String> expectedEventTypes() {
         java.util.Set<String> types = listener.eventTypes();
@@ -451,11 +451,11 @@ public final class AriConnection {
         eventsFiltered = false;
         EventFilter filter;
         try {
-            java.util.Set<String> types = listener.eventTypes();
+            java.util.Set<String> types = expectedEventTypes();
             if (types.isEmpty()) {
                 return;
             }
-            filter = EventFilter.allowing(types, REPLACED_EVENT);
+            filter = EventFilter.allowing(types);
         } catch (RuntimeException e) {
             LOG.error("reading the listener's event types failed; every event type stays subscribed", e);
             return;
