@@ -6,7 +6,6 @@ import org.consentrecorder.ari.AriSettings;
 import org.consentrecorder.call.CallDirectory;
 import org.consentrecorder.call.CallSettingsLoader;
 import io.vertx.core.AbstractVerticle;
-import io.vertx.core.Context;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -22,7 +21,6 @@ import io.vertx.ext.web.Router;
 import io.vertx.pgclient.PgBuilder;
 import io.vertx.sqlclient.Pool;
 import java.time.Clock;
-import java.util.List;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -66,17 +64,9 @@ import org.consentrecorder.config.ExternalText;
  */
 public final class Application implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Application.class);
-    /**
-     * Connections to one Asterisk (http.conf sessionlimit: 100 by default, the event socket one of them). The loop
-     * that carries a server's calls sends nearly all requests: its pool, and its own pool for the recording controls
-     * (pause, unpause, mute, unmute, stop, cancel; see VertxAriHttpClient). Any other loop, and any thread off the
-     * loops, sends the odd request (an archive download, the admin API's): a small pool each. With 2 x cores loops
-     * that is at most 28 + 4 x 2 x cores, 92 on 8 cores.
-     */
-    private static final int CALL_LOOP_CONNECTIONS = 24;
-    private static final int CALL_LOOP_CONTROL_CONNECTIONS = 4;
-    private static final int OTHER_LOOP_CONNECTIONS = 3;
-    private static final int OTHER_LOOP_CONTROL_CONNECTIONS = 1;
+    private static final int ARI_CONNECTIONS = 32;
+    /** Per event loop, for pause/unpause/mute/unmute/stop only (see VertxAriHttpClient). */
+    private static final int ARI_CONTROL_CONNECTIONS_PER_LOOP = 2;
     /** Below Asterisk's default session_keep_alive (15 s), above ControlConnectionKeepAlive's interval. */
     private static final int CLIENT_KEEP_ALIVE_SECONDS = 10;
 
@@ -217,7 +207,7 @@ public final class Application implements AutoCloseable {
             CallRepository repository = units.values().iterator().next().repository;
             await(repository.registerNotices(config.calls().ivr().notices().all()));
 
-            CallShards loops = await(CallShards.deploy(vertx, VertxOptions.DEFAULT_EVENT_LOOP_POOL_SIZE));
+            CallShards shards = await(CallShards.deploy(vertx, VertxOptions.DEFAULT_EVENT_LOOP_POOL_SIZE));
             // each server's client, withheld whenever this instance may not act on that server (standby, or its
             // lease past its own deadline)
             AriClients ariClients = new AriClients() {
@@ -243,24 +233,20 @@ public final class Application implements AutoCloseable {
             }, new DeploymentOptions()));
             ArchivePipeline pipeline = await(pipelineReady.future());
             String format = config.calls().recording().format();
-            int serverIndex = 0;
+            int perLoop = Math.max(4, ARI_CONNECTIONS / VertxOptions.DEFAULT_EVENT_LOOP_POOL_SIZE);
             for (ServerUnit unit : units.values()) {
                 String name = unit.server.name();
-                // the server's calls and its event socket on one loop, the servers spread over the loops (CallShards)
-                Context home = loops.contexts().get(serverIndex++ % loops.size());
-                CallShards shards = CallShards.on(home);
                 CallRegistry registry = new CallRegistry(vertx, shards, config.calls(), unit.repository, unit::client,
                         Clock.systemUTC(), config.ari().application(),
                         (callId, recording, outName, outOffset, consentId, subject, duration) -> pipeline.recordingFinished(
                                 name, callId, recording, outName, outOffset, consentId,
                                 ArchivePipeline.subjectOf(subject, callId), format, duration));
                 unit.registry = registry;
-                unit.ari = connect(vertx, config.ari(), config.calls(), unit, home, await(threadOf(home)), pipeline,
-                        holder);
+                unit.ari = await(deployConnection(vertx, config.ari(), config.calls(), unit, shards, pipeline, holder, perLoop));
                 ControlConnectionKeepAlive.start(vertx, shards.contexts(), () -> {
                     AriClient client = unit.client();
                     return client == null ? null : client.http();
-                }, CALL_LOOP_CONTROL_CONNECTIONS, ControlConnectionKeepAlive.INTERVAL, name);
+                }, ARI_CONTROL_CONNECTIONS_PER_LOOP, ControlConnectionKeepAlive.INTERVAL, name);
                 if (unit.standby != null) {
                     unit.ari.identifyAs(leaseSettings.instanceId());
                 }
@@ -345,7 +331,7 @@ public final class Application implements AutoCloseable {
 
     /**
      * One Asterisk server as this instance serves it: its lease (with CR_HA), its calls and its ARI connection. The
-     * connection is created after the callbacks that read it through this.
+     * connection is created inside a verticle; the callbacks read it through this.
      */
     private static final class ServerUnit {
         final AriServer server;
@@ -369,13 +355,13 @@ public final class Application implements AutoCloseable {
     }
 
     /**
-     * The ARI connection of one server on {@code home}, the context its calls live on: its events leave it in the
-     * order Asterisk sent them, each handled on the thread that read it. After every (re)connect: that server's calls
-     * first (its events wait for it), then its stored recordings.
+     * The ARI connection of one server, owning one context: its events leave it in the order Asterisk sent them.
+     * After every (re)connect: that server's calls first (its events wait for it), then its stored recordings.
      */
-    private static AriConnection connect(Vertx vertx, AriSettings a, org.consentrecorder.call.CallSettings callSettings,
-                                         ServerUnit unit, Context home, Thread callThread, ArchivePipeline pipeline,
-                                         Holder holder) {
+    private static Future<AriConnection> deployConnection(Vertx vertx, AriSettings a,
+                                                          org.consentrecorder.call.CallSettings callSettings,
+                                                          ServerUnit unit, CallShards shards, ArchivePipeline pipeline, Holder holder,
+                                                          int perLoop) {
         CallRegistry registry = unit.registry;
         String name = unit.server.name();
         AriConnection.Listener listener = new AriConnection.Listener() {
@@ -387,8 +373,8 @@ public final class Application implements AutoCloseable {
                 // unopened connections (issue 14): warm the path before any event can arrive
                 boolean first = !warmed && !holder.prewarmed;
                 warmed = true;
-                return HotPathWarmup.run(vertx, decoder, callSettings, List.of(home), () -> client,
-                        CALL_LOOP_CONNECTIONS, first);
+                return HotPathWarmup.run(vertx, decoder, callSettings, shards.contexts(), () -> client,
+                        perLoop, first);
             }
 
             @Override
@@ -418,37 +404,32 @@ public final class Application implements AutoCloseable {
                 registry.onDisconnected();
             }
         };
-        // a client per event loop, so that a request and its answer stay on the thread that sent it; the calls' loop
-        // gets the large pools. The factories run on the thread asking (this one, for requests off the loops)
-        AriConnection connection = new AriConnection(vertx, home, unit.server.endpoint(),
-                () -> ariHttpClient(vertx, a, Thread.currentThread() == callThread
-                        ? CALL_LOOP_CONNECTIONS : OTHER_LOOP_CONNECTIONS),
-                () -> ariHttpClient(vertx, a, Thread.currentThread() == callThread
-                        ? CALL_LOOP_CONTROL_CONNECTIONS : OTHER_LOOP_CONTROL_CONNECTIONS),
-                vertx.createWebSocketClient(a.tls(new WebSocketClientOptions().setMaxFrameSize(1 << 20)
-                        .setMaxMessageSize(16 << 20).setTcpNoDelay(true))),
-                a.requestTimeout(), a.reconnectMin(), a.reconnectMax(), listener);
-        home.runOnContext(v -> registry.scheduleSweep(a.sweepInterval(), connection::connected));
-        return connection;
-    }
-
-    /** The event-loop thread {@code context} runs on. */
-    private static Future<Thread> threadOf(Context context) {
-        Promise<Thread> thread = Promise.promise();
-        context.runOnContext(v -> thread.complete(Thread.currentThread()));
-        return thread.future();
-    }
-
-    /**
-     * TCP_NODELAY (Vert.x's default, set here so it stays): a pause is one small request that must leave at once, not
-     * wait for Nagle to coalesce it with nothing. An idle connection is dropped after 10 s, before Asterisk drops it
-     * (session_keep_alive, 15 s by default): a request sent as Asterisk closes the connection would fail.
-     */
-    private static io.vertx.core.http.HttpClientAgent ariHttpClient(Vertx vertx, AriSettings a, int connections) {
-        return vertx.createHttpClient(a.tls(new HttpClientOptions().setKeepAlive(true).setTcpNoDelay(true)
-                        .setKeepAliveTimeout(CLIENT_KEEP_ALIVE_SECONDS)
-                        .setConnectTimeout((int) a.requestTimeout().toMillis())),
-                new PoolOptions().setHttp1MaxSize(connections));
+        Promise<AriConnection> ariReady = Promise.promise();
+        return vertx.deployVerticle(new AbstractVerticle() {
+            @Override
+            public void start() {
+                // a client per event loop, so that a call's requests and their answers stay on the
+                // call's thread; ARI_CONNECTIONS shared among the loops (http.conf sessionlimit: 100)
+                // TCP_NODELAY (Vert.x's default, set here so it stays): a pause is one small request
+                // that must leave at once, not wait for Nagle to coalesce it with nothing. An idle
+                // connection is dropped after 10 s, before Asterisk drops it (session_keep_alive, 15 s
+                // by default): a request sent as Asterisk closes the connection would fail
+                AriConnection connection = new AriConnection(vertx, context, unit.server.endpoint(),
+                        () -> vertx.createHttpClient(a.tls(new HttpClientOptions().setKeepAlive(true).setTcpNoDelay(true)
+                                        .setKeepAliveTimeout(CLIENT_KEEP_ALIVE_SECONDS)
+                                        .setConnectTimeout((int) a.requestTimeout().toMillis())),
+                                new PoolOptions().setHttp1MaxSize(perLoop)),
+                        () -> vertx.createHttpClient(a.tls(new HttpClientOptions().setKeepAlive(true).setTcpNoDelay(true)
+                                        .setKeepAliveTimeout(CLIENT_KEEP_ALIVE_SECONDS)
+                                        .setConnectTimeout((int) a.requestTimeout().toMillis())),
+                                new PoolOptions().setHttp1MaxSize(ARI_CONTROL_CONNECTIONS_PER_LOOP)),
+                        vertx.createWebSocketClient(a.tls(new WebSocketClientOptions().setMaxFrameSize(1 << 20)
+                                .setMaxMessageSize(16 << 20).setTcpNoDelay(true))),
+                        a.requestTimeout(), a.reconnectMin(), a.reconnectMax(), listener);
+                registry.scheduleSweep(a.sweepInterval(), connection::connected);
+                ariReady.complete(connection);
+            }
+        }, new DeploymentOptions()).compose(id -> ariReady.future());
     }
 
     /** True while this instance holds the lease of every Asterisk server it serves (without CR_HA: always). */

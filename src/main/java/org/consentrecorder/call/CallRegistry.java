@@ -1,7 +1,6 @@
 package org.consentrecorder.call;
 
 import ch.loway.oss.ari4java.generated.models.Message;
-import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
@@ -121,11 +120,6 @@ public final class CallRegistry implements AriConnection.Listener {
         }
         onEvent(routed);
         return true;
-    }
-
-    /** The context the call on {@code channelId} lives on (or would, were it ours). */
-    public Context loopFor(String channelId) {
-        return shards.contextFor(channelId);
     }
 
     /** The Asterisk server whose calls these are. */

@@ -189,29 +189,6 @@ class TwoAsteriskServersTest {
                 "longer than any server name");
     }
 
-    /**
-     * Issue 14: a server's calls live on the loop that reads its event socket, so an event reaches its call (and a
-     * pause leaves) on the thread that read the frame; the servers take different loops.
-     */
-    @Test
-    void eachServersCallsLiveOnTheLoopThatReadsItsEvents_andTheServersOnDifferentLoops() throws Exception {
-        start();
-        java.util.Map<String, Thread> threads = new HashMap<>();
-        for (String server : List.of("pbx1", "pbx2")) {
-            io.vertx.core.Context socket = h.app.ari(server).context();
-            org.consentrecorder.call.CallRegistry registry = h.app.calls().registry(server).orElseThrow();
-            for (String channel : List.of("1700000000.1", "1700000000.2", "1700000000.3", "1700000000.4",
-                    "channel-" + server)) {
-                assertTrue(registry.loopFor(channel) == socket, server + "'s call on " + channel
-                        + " lives on another context than the one reading " + server + "'s events");
-            }
-            java.util.concurrent.CompletableFuture<Thread> thread = new java.util.concurrent.CompletableFuture<>();
-            socket.runOnContext(v -> thread.complete(Thread.currentThread()));
-            threads.put(server, thread.get(10, TimeUnit.SECONDS));
-        }
-        assertNotEquals(threads.get("pbx1"), threads.get("pbx2"), "both servers' calls on one event loop");
-    }
-
     @Test
     void losingOneServer_leavesTheOthersCallsAlone_andReadinessSaysWhich() {
         start();

@@ -21,8 +21,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * A trigger taken straight off its frame is counted, and its lag measured, only after the call's own turn on the
- * event socket's loop: a call that lives on that loop (the application puts every call there) sends its pause
- * before the metrics run, which took 0.2-2 ms of the loop in a fresh process (issue 14).
+ * event socket's loop: a call that lives on that loop (one in four on a 2-core machine) sends its pause before the
+ * metrics run, which took 0.2-2 ms of the loop in a fresh process (issue 14).
  */
 class TriggerMetricsAfterTheCallTest {
 

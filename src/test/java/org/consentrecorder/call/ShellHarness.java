@@ -1,6 +1,9 @@
 package org.consentrecorder.call;
 
+import io.vertx.core.AbstractVerticle;
+import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.PoolOptions;
@@ -77,16 +80,22 @@ final class ShellHarness implements AutoCloseable {
                             org.consentrecorder.crypto.KekId.parse("shell-test:1"), new byte[32]))));
             CallRepository repository = new CallRepository(pool, keys::suppressionDigest);
             await(repository.registerNotices(settings.ivr().notices().all()));
-            // as the application wires a server: its calls on the context that reads its events
-            io.vertx.core.Context home = await(CallShards.deploy(vertx, 1)).contexts().get(0);
+            CallShards shards = await(CallShards.deploy(vertx, 2));
             AriConnection[] holder = new AriConnection[1];
-            CallRegistry registry = new CallRegistry(vertx, CallShards.on(home), settings, repository,
+            CallRegistry registry = new CallRegistry(vertx, shards, settings, repository,
                     () -> holder[0] == null ? null : holder[0].client(), Clock.systemUTC(),
                     ariSettings.endpoint().application(), FinishedRecordings.NONE, core.apply(settings), commands);
-            AriConnection ari = new AriConnection(vertx, home, ariSettings.endpoint(),
-                    () -> vertx.createHttpClient(new HttpClientOptions().setKeepAlive(true), new PoolOptions()),
-                    vertx.createWebSocketClient(new WebSocketClientOptions()), ariSettings.requestTimeout(),
-                    ariSettings.reconnectMin(), ariSettings.reconnectMax(), registry);
+            Promise<AriConnection> ready = Promise.promise();
+            await(vertx.deployVerticle(new AbstractVerticle() {
+                @Override
+                public void start() {
+                    ready.complete(new AriConnection(vertx, context, ariSettings.endpoint(),
+                            () -> vertx.createHttpClient(new HttpClientOptions().setKeepAlive(true), new PoolOptions()),
+                            vertx.createWebSocketClient(new WebSocketClientOptions()), ariSettings.requestTimeout(),
+                            ariSettings.reconnectMin(), ariSettings.reconnectMax(), registry));
+                }
+            }, new DeploymentOptions()));
+            AriConnection ari = await(ready.future());
             holder[0] = ari;
             ari.start();
             asterisk.await("the ARI connection", ari::connected, AppHarness.WAIT);
