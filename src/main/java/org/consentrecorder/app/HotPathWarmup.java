@@ -119,7 +119,7 @@ final class HotPathWarmup {
                 // the triggers' shortcut (TriggerFrame) is the pause path's first step: warm it as a frame takes it
                 org.consentrecorder.ari.TriggerFrame trigger = org.consentrecorder.ari.TriggerFrame.read(frame);
                 if (trigger != null && AriEventTranslator.translate(trigger).route() != RoutedEvent.Route.IGNORED
-                        && trigger.timestampMillis() > 0) {
+                        && trigger.timestampMillis() >= 0) {
                     // the timestamp's parse is the event lag's, run after each trigger (AriConnection)
                     shortcut.add(trigger.type());
                 }

@@ -86,7 +86,7 @@ public record TriggerFrame(String type, String channelId, String digit, String e
     }
 
     /** How Asterisk writes an event's timestamp: 2026-11-24T16:41:27.427+0000. */
-    static final DateTimeFormatter ASTERISK_TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSSZ");
+    private static final DateTimeFormatter ASTERISK_TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSSZ");
 
     /**
      * When Asterisk raised the event, in epoch milliseconds; -1 when the frame has no timestamp or one Asterisk
