@@ -16,11 +16,12 @@ matched to the first pause answer after its trigger), in ms, p50 / p99 per cell:
 Reads an Ethernet-framed pcap (what tcpdump writes for `lo`) of ARI's port 8088, HTTP/1.1 without pipelining.
 """
 import csv
-import math
 import re
 import struct
 import sys
 from datetime import datetime, timezone
+
+from benchstats import nearest_rank
 
 ARI_PORT = 8088
 GET = re.compile(rb"^GET /ari/recordings/live/([^ /?]+) ")
@@ -74,10 +75,6 @@ def epoch(iso):
     base, _, fraction = iso.rstrip("Z").partition(".")
     return datetime.fromisoformat(base).replace(tzinfo=timezone.utc).timestamp() + float("0." + (fraction or "0"))
 
-
-def nearest_rank(values, p):
-    ordered = sorted(values)
-    return ordered[max(0, math.ceil(p / 100 * len(ordered)) - 1)] if ordered else float("nan")
 
 
 def main(pcap, samples):

@@ -15,17 +15,14 @@ latency_ms (by the poll), wire_ms (on the wire: trigger leaving Asterisk to its 
 pause) and wire_subject_ms (the subject's part of it). p99 is the nearest-rank percentile.
 """
 import csv
-import math
 import sys
+
+from benchstats import nearest_rank
 
 COLUMNS = [("wire_ms", "on the wire"), ("wire_subject_ms", "the subject's part on the wire"),
            ("latency_ms", "by the poll")]
 GOAL_RATIO = 1.5
 
-
-def nearest_rank(values, p):
-    ordered = sorted(values)
-    return ordered[max(0, math.ceil(p / 100 * len(ordered)) - 1)]
 
 
 def load(spec):
