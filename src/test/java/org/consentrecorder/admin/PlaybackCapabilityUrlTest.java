@@ -6,10 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ch.qos.logback.classic.Level;
-import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.classic.spi.IThrowableProxy;
-import ch.qos.logback.core.read.ListAppender;
 import io.vertx.core.json.JsonObject;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -19,11 +17,11 @@ import java.util.Map;
 import java.util.Random;
 import java.util.UUID;
 import org.consentrecorder.testing.AppHarness;
+import org.consentrecorder.testing.CapturedLogs;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
-import org.slf4j.LoggerFactory;
 
 /**
  * The playback ticket as a capability URL: without an Authorization header it opens the audio of
@@ -216,12 +214,7 @@ class PlaybackCapabilityUrlTest {
 
     @Test
     void noTicketReachesALogLine_whateverBecomesOfTheRequest() {
-        ListAppender<ILoggingEvent> logs = new ListAppender<>();
-        Logger root = (Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
-        Level before = root.getLevel();
-        logs.start();
-        root.addAppender(logs);
-        root.setLevel(Level.DEBUG);
+        CapturedLogs logs = CapturedLogs.everything(Level.DEBUG);
         List<String> tickets = new ArrayList<>();
         try {
             String good = ticket(supervisor, "ticket 8006 logs");
@@ -248,13 +241,13 @@ class PlaybackCapabilityUrlTest {
             h.awaitRows("select 1 from audit_log where action = 'recordings.play' and target_id = $1 "
                     + "and outcome = 'failed'", broken.toString());
         } finally {
-            root.detachAppender(logs);
-            root.setLevel(before);
+            logs.close();
         }
-        assertFalse(logs.list.isEmpty(), "the capture works: the application logged at DEBUG meanwhile");
-        assertTrue(logs.list.stream().anyMatch(e -> e.getFormattedMessage().contains("stream ended early")),
+        List<ILoggingEvent> logged = logs.events();
+        assertFalse(logged.isEmpty(), "the capture works: the application logged at DEBUG meanwhile");
+        assertTrue(logged.stream().anyMatch(e -> e.getFormattedMessage().contains("stream ended early")),
                 "the server-side failure was logged");
-        for (ILoggingEvent e : logs.list) {
+        for (ILoggingEvent e : logged) {
             String text = e.getFormattedMessage() + " " + e.getMDCPropertyMap() + " " + throwable(e.getThrowableProxy());
             for (String t : tickets) {
                 assertFalse(text.contains(t) || text.contains(t.substring(4)), "a ticket in a log line: " + text);

@@ -5,9 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import ch.qos.logback.classic.Logger;
-import ch.qos.logback.classic.spi.ILoggingEvent;
-import ch.qos.logback.core.read.ListAppender;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.time.Duration;
@@ -20,9 +17,9 @@ import org.consentrecorder.archive.ArchivePipeline;
 import org.consentrecorder.testing.AppHarness;
 import org.consentrecorder.testing.TestDatabase;
 import org.consentrecorder.testing.ari.FakeAsterisk;
+import org.consentrecorder.testing.CapturedLogs;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.slf4j.LoggerFactory;
 
 /**
  * One application instance serving two Asterisk servers (two ARI doubles, CR_ARI_SERVERS) whose channel ids collide,
@@ -252,22 +249,19 @@ class TwoAsteriskServersTest {
         h.rows("insert into recording (id, call_id, name, subject, format, state, finished_at, server) "
                 + "values ($1, $2, $3, $4, 'wav', 'finished', now(), 'retired')",
                 org.consentrecorder.archive.ArchiveRepository.recordingId(name), callId, name, "call:" + callId);
-        Logger logger = (Logger) LoggerFactory.getLogger(ArchivePipeline.class);
-        ListAppender<ILoggingEvent> logs = new ListAppender<>();
-        logs.start();
-        logger.addAppender(logs);
+        CapturedLogs logs = CapturedLogs.of(ArchivePipeline.class);
         try {
             for (int i = 0; i < 3; i++) {
                 h.app.archivePipeline().reconcile().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
             }
-            pbx1.await("the warning", () -> logs.list.stream()
+            pbx1.await("the warning", () -> logs.events().stream()
                     .anyMatch(e -> e.getFormattedMessage().contains("'retired'")), WAIT);
             h.app.archivePipeline().reconcile().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
             Thread.sleep(500); // several polls of the pipeline (CR_ARCHIVE_POLL=100ms)
         } finally {
-            logger.detachAppender(logs);
+            logs.close();
         }
-        assertEquals(1, logs.list.stream().filter(e -> e.getFormattedMessage().contains("'retired'")).count(),
+        assertEquals(1, logs.events().stream().filter(e -> e.getFormattedMessage().contains("'retired'")).count(),
                 "said once, not at every reconciliation");
         Map<String, Object> row = h.rows("select state, attempts from recording where name = $1", name).get(0);
         assertEquals("finished", row.get("state"), "never claimed, never deleted");

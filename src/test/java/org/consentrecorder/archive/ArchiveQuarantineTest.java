@@ -9,9 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
-import ch.qos.logback.core.read.ListAppender;
 import io.vertx.core.Future;
 import java.time.Clock;
 import java.time.Duration;
@@ -31,10 +29,10 @@ import java.util.concurrent.TimeUnit;
 import org.consentrecorder.archive.QuarantineDecision.Kind;
 import org.consentrecorder.archive.QuarantinedRecording.Status;
 import org.consentrecorder.testing.AppHarness;
+import org.consentrecorder.testing.CapturedLogs;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.slf4j.LoggerFactory;
 
 /**
  * Reconciliation never destroys what it does not understand: a recording on Asterisk whose call is
@@ -47,18 +45,16 @@ class ArchiveQuarantineTest {
     /** Stored unchanged (CR_ARCHIVE_CODEC=wav), so what comes back can be compared byte for byte with what Asterisk recorded. */
     private static final Map<String, String> FAST_RECONCILE = Map.of("CR_ARCHIVE_RECONCILE", "300ms", "CR_ARCHIVE_CODEC", "wav");
     private AppHarness h;
-    private final ListAppender<ILoggingEvent> logs = new ListAppender<>();
-    private final Logger quarantineLog = (Logger) LoggerFactory.getLogger(RecordingQuarantine.class);
+    private CapturedLogs logs;
 
     @BeforeEach
     void captureLogs() {
-        logs.start();
-        quarantineLog.addAppender(logs);
+        logs = CapturedLogs.of(RecordingQuarantine.class);
     }
 
     @AfterEach
     void stop() {
-        quarantineLog.detachAppender(logs);
+        logs.close();
         if (h != null) {
             h.close();
         }
@@ -125,7 +121,7 @@ class ArchiveQuarantineTest {
         assertEquals(after.callId(), q.callId());
         assertEquals(q.foundAt().plus(Duration.ofDays(30)), q.deleteAfter(), "the default grace period");
         assertNull(q.lastDecision());
-        List<ILoggingEvent> reported = logs.list.stream()
+        List<ILoggingEvent> reported = logs.events().stream()
                 .filter(e -> e.getFormattedMessage().contains(after.name()) && e.getFormattedMessage().contains("quarantined"))
                 .toList();
         assertEquals(1, reported.size(), "reported once, not at every reconciliation: " + reported);
@@ -212,7 +208,7 @@ class ArchiveQuarantineTest {
         assertEquals(RecordingQuarantine.GRACE_PERIOD, gone.lastDecision().decidedBy());
         assertEquals("no decision within the grace period of 30d", gone.lastDecision().reason());
         assertEquals(clock.now.truncatedTo(ChronoUnit.MILLIS), gone.lastDecision().decidedAt(), "the injected clock's time");
-        assertTrue(logs.list.stream().anyMatch(e -> e.getLevel() == ch.qos.logback.classic.Level.WARN
+        assertTrue(logs.events().stream().anyMatch(e -> e.getLevel() == ch.qos.logback.classic.Level.WARN
                 && e.getFormattedMessage().contains(undecided) && e.getFormattedMessage().contains("grace period")),
                 "a warning names what the grace period deleted");
         assertEquals(0, await(thirtyDays.deleteOverdue()), "done once");
@@ -229,7 +225,7 @@ class ArchiveQuarantineTest {
         // the decider's name comes from outside (an account or token name); whatever it holds, one log line
         String forged = "carol\r\n2026-11-27T00:00:00.000Z INFO  [main] archive - all recordings verified";
         await(quarantine().decide(name, Kind.KEEP, forged, "ticket 4712"));
-        List<String> lines = logs.list.stream().map(ILoggingEvent::getFormattedMessage)
+        List<String> lines = logs.events().stream().map(ILoggingEvent::getFormattedMessage)
                 .filter(m -> m.contains("decided by")).toList();
         assertEquals(1, lines.size(), lines.toString());
         assertTrue(lines.get(0).endsWith("decided by carol\\r\\n2026-11-27T00:00:00.000Z INFO  [main] archive - all "

@@ -4,9 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ch.qos.logback.classic.Level;
-import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
-import ch.qos.logback.core.read.ListAppender;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
@@ -23,9 +21,9 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import org.consentrecorder.ari.AriConnection;
 import org.consentrecorder.testing.AppHarness;
 import org.consentrecorder.testing.ari.FakeAsterisk;
+import org.consentrecorder.testing.CapturedLogs;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.slf4j.LoggerFactory;
 
 /**
  * Another client registers our ARI application on the same Asterisk (a second deployment with the same
@@ -76,11 +74,7 @@ class ApplicationReplacedTest {
     @Test
     void replacedInstance_stopsActing_pausesItsRecording_neverSweepsTheOthersSnoops_andStaysDown() throws Exception {
         h = AppHarness.start(Map.of("CR_ARI_SWEEP_INTERVAL", "1s"));
-        Logger log = (Logger) LoggerFactory.getLogger(AriConnection.class);
-        ListAppender<ILoggingEvent> logged = new ListAppender<>();
-        logged.start();
-        log.addAppender(logged);
-        try {
+        try (CapturedLogs logged = CapturedLogs.of(AriConnection.class)) {
             String ch = h.asterisk.placeCall("+15551230390");
             String esc = ch.replace(".", "\\.");
             h.asterisk.await("the choice prompt", () -> h.asterisk.requests("POST", "/ari/channels/" + esc + "/play").size() >= 2, WAIT);
@@ -121,12 +115,10 @@ class ApplicationReplacedTest {
             assertEquals(503, ready.statusCode(), ready.body());
             assertTrue(ready.body().contains("replaced"), ready.body());
 
-            List<ILoggingEvent> errors = logged.list.stream().filter(e -> e.getLevel() == Level.ERROR
+            List<ILoggingEvent> errors = logged.events().stream().filter(e -> e.getLevel() == Level.ERROR
                     && e.getFormattedMessage().contains("another client registered ARI application")).toList();
             assertEquals(1, errors.size(), "said once, loudly");
             assertTrue(errors.get(0).getFormattedMessage().contains("CR_ARI_APP"), "names the key to change");
-        } finally {
-            log.detachAppender(logged);
         }
     }
 }

@@ -5,9 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ch.qos.logback.classic.Level;
-import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
-import ch.qos.logback.core.read.ListAppender;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
@@ -16,10 +14,10 @@ import java.util.UUID;
 import java.util.stream.Collectors;
 import org.consentrecorder.testing.AppHarness;
 import org.consentrecorder.testing.ari.FakeAsterisk.Request;
+import org.consentrecorder.testing.CapturedLogs;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.slf4j.LoggerFactory;
 
 /**
  * The shell fails closed: when the core throws, or returns a command the shell has no handler
@@ -31,20 +29,16 @@ class CallSessionFailClosedTest {
     private static final Duration WAIT = AppHarness.WAIT;
     private static final String CALLER = "+15551230901";
     private ShellHarness h;
-    private ListAppender<ILoggingEvent> logs;
-    private Logger root;
+    private CapturedLogs logs;
 
     @BeforeEach
     void captureLogs() {
-        root = (Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
-        logs = new ListAppender<>();
-        logs.start();
-        root.addAppender(logs);
+        logs = CapturedLogs.everything();
     }
 
     @AfterEach
     void stop() {
-        root.detachAppender(logs);
+        logs.close();
         if (h != null) {
             h.close();
         }
@@ -122,13 +116,14 @@ class CallSessionFailClosedTest {
     }
 
     private void assertLoggedOnce(UUID callId, String cause) {
-        List<String> failClosed = logs.list.stream()
+        List<ILoggingEvent> logged = logs.events();
+        List<String> failClosed = logged.stream()
                 .filter(e -> e.getLevel() == Level.ERROR && e.getFormattedMessage().contains("failing closed"))
                 .map(ILoggingEvent::getFormattedMessage).toList();
         assertEquals(1, failClosed.size(), failClosed.toString());
         assertTrue(failClosed.get(0).contains(callId.toString()), failClosed.get(0));
         assertTrue(failClosed.get(0).contains(cause), failClosed.get(0));
-        for (ILoggingEvent e : logs.list) {
+        for (ILoggingEvent e : logged) {
             String line = e.getFormattedMessage() + (e.getThrowableProxy() == null ? "" : e.getThrowableProxy().getMessage());
             assertFalse(line.contains(CALLER.substring(1)), "the caller's number in a log line: " + line);
         }

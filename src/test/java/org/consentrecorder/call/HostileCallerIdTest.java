@@ -5,18 +5,16 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ch.qos.logback.classic.Level;
-import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
-import ch.qos.logback.core.read.ListAppender;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import org.consentrecorder.testing.AppHarness;
 import org.consentrecorder.testing.ari.FakeAsterisk;
+import org.consentrecorder.testing.CapturedLogs;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.slf4j.LoggerFactory;
 
 /**
  * A caller ID is whatever the far end sent. One with NUL, CR/LF, ten kilobytes and an escape
@@ -29,22 +27,16 @@ class HostileCallerIdTest {
     private static final String NUMBER = "+15551230777\u0000" + FORGED;
     private static final String NAME = "\u001b[31mMallory\u0000" + FORGED + "\uD83D\uDE00" + "X".repeat(10_000);
     private AppHarness h;
-    private final ListAppender<ILoggingEvent> logs = new ListAppender<>();
-    private final Logger root = (Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
-    private Level before;
+    private CapturedLogs logs;
 
     @BeforeEach
     void captureLogs() {
-        logs.start();
-        root.addAppender(logs);
-        before = root.getLevel();
-        root.setLevel(Level.DEBUG);
+        logs = CapturedLogs.everything(Level.DEBUG);
     }
 
     @AfterEach
     void stop() {
-        root.detachAppender(logs);
-        root.setLevel(before);
+        logs.close();
         if (h != null) {
             h.close();
         }
@@ -84,8 +76,9 @@ class HostileCallerIdTest {
             assertFalse(stored.chars().anyMatch(c -> c < 0x20), "no control character stored: " + stored);
         }
 
-        assertFalse(logs.list.isEmpty());
-        for (ILoggingEvent e : logs.list) {
+        List<ILoggingEvent> logged = logs.events();
+        assertFalse(logged.isEmpty());
+        for (ILoggingEvent e : logged) {
             String line = e.getFormattedMessage() + (e.getThrowableProxy() == null ? "" : e.getThrowableProxy().getMessage());
             assertFalse(line.contains("\n2026-11-27T00:00:00.000Z INFO"), "a forged log line: " + line);
             if (e.getLoggerName().startsWith("org.consentrecorder")) {

@@ -6,22 +6,20 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
-import ch.qos.logback.core.read.ListAppender;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import org.consentrecorder.call.CallRegistry.ControlResult;
 import org.consentrecorder.testing.AppHarness;
+import org.consentrecorder.testing.CapturedLogs;
 import org.consentrecorder.testing.ari.FakeAsterisk;
 import org.consentrecorder.testing.ari.FakeAsterisk.Request;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
-import org.slf4j.LoggerFactory;
 
 /**
  * Consent-gated recording against the ARI double and PostgreSQL: the exact ARI requests for
@@ -213,13 +211,7 @@ class RecordingIntegrationTest {
 
     @Test
     void digitsWhilePausedNeverReachLogsOrRows() {
-        Logger root = (Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
-        ListAppender<ILoggingEvent> logs = new ListAppender<>();
-        logs.start();
-        root.addAppender(logs);
-        ch.qos.logback.classic.Level before = root.getLevel();
-        root.setLevel(ch.qos.logback.classic.Level.DEBUG);
-        try {
+        try (CapturedLogs logs = CapturedLogs.everything(ch.qos.logback.classic.Level.DEBUG)) {
             h = AppHarness.start(Map.of());
             Recorded c = recordedCall("+15551230307");
             h.asterisk.userEvent(c.channel(), "PaymentStart");
@@ -236,7 +228,7 @@ class RecordingIntegrationTest {
             awaitTimeline(c.callId(), "resumed");
             h.asterisk.callerHangsUp(c.channel());
             h.awaitRows("select 1 from call where id = $1 and ended_at is not null", c.callId());
-            for (ILoggingEvent e : logs.list) {
+            for (ILoggingEvent e : logs.events()) {
                 String line = e.getFormattedMessage() + (e.getThrowableProxy() == null ? "" : e.getThrowableProxy().getMessage());
                 assertFalse(line.contains("411111") || line.contains("90817263"), "digits in a log line: " + line);
             }
@@ -244,9 +236,6 @@ class RecordingIntegrationTest {
                     + "|" + h.rows("select string_agg(c::text, '|') as all from call c").get(0).get("all")
                     + "|" + h.rows("select string_agg(d::text, '|') as all from consent_decision d").get(0).get("all");
             assertFalse(dump.contains("411111") || dump.contains("90817263"), "digits in a row: " + dump);
-        } finally {
-            root.detachAppender(logs);
-            root.setLevel(before);
         }
     }
 
