@@ -69,6 +69,7 @@ final class CallerSimulator implements AutoCloseable {
     }
 
     private final RawAri ari;
+    private final StatePoller poller;
     private final String targetApp;
     private final Map<String, Call> byPhone = new ConcurrentHashMap<>();
     private final Map<String, Call> byCallee = new ConcurrentHashMap<>();
@@ -79,6 +80,7 @@ final class CallerSimulator implements AutoCloseable {
 
     CallerSimulator(RawAri ari, String targetApp) {
         this.ari = ari;
+        this.poller = new StatePoller(ari.base(), ari.authorization());
         this.targetApp = targetApp;
     }
 
@@ -160,25 +162,12 @@ final class CallerSimulator implements AutoCloseable {
 
     /** Polls the live recording until Asterisk reports the state; returns System.nanoTime() of the first such answer. */
     long awaitState(String recording, String state, long timeoutMs) {
-        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMs);
-        while (System.nanoTime() < deadline) {
-            RawAri.Response r = ari.call("GET", "/recordings/live/" + recording, Map.of());
-            long at = System.nanoTime();
-            if (r.ok() && r.body() != null && state.equals(r.body().path("state").asText())) {
-                return at;
-            }
-            try {
-                Thread.sleep(1);
-            } catch (InterruptedException ie) {
-                Thread.currentThread().interrupt();
-                return -1;
-            }
-        }
-        return -1;
+        return poller.awaitState(recording, state, timeoutMs);
     }
 
     @Override
     public void close() {
+        poller.close();
         ari.close();
     }
 }

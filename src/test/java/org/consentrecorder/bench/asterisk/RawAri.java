@@ -77,6 +77,11 @@ final class RawAri implements AutoCloseable {
         return base;
     }
 
+    /** The Basic credentials header value, for the benchmark's own poller (never logged). */
+    String authorization() {
+        return authorization;
+    }
+
     static String query(Map<String, String> params) {
         StringJoiner j = new StringJoiner("&", "?", "");
         j.setEmptyValue("");

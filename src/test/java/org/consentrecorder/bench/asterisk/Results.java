@@ -362,7 +362,9 @@ final class Results {
         md.append("Load average (1, 5, 15 min; /proc/loadavg): at the start ").append(loadAtStart)
                 .append(", at the end ").append(loadAverage()).append(".\n\n");
         md.append("Figure: from the trigger (`POST /events/user/PaymentStart` returned, or the caller's `7` of `*7` seen as ")
-                .append("`ChannelDtmfReceived` on the callee) to `GET /recordings/live/{name}` first reading `paused` (polled every ms). ")
+                .append("`ChannelDtmfReceived` on the callee) to `GET /recordings/live/{name}` first reading `paused` (polled every ms by the ")
+                .append("calling thread itself, on a blocking keep-alive connection of its own since 2026-11-28; before, through ")
+                .append("`java.net.http`, whose selector and executor threads each had to get a core first). ")
                 .append("Leak: milliseconds of the tone the caller starts right after the trigger that reached the recording ")
                 .append("(Goertzel, 10 ms windows). The reference is a minimal ARI app written in the benchmark (raw WebSocket and HTTP, ")
                 .append("no ari4java, no database, no consent dialogue) run on the same calls in the same run.\n\n");
