@@ -83,13 +83,9 @@ final class StatePoller implements AutoCloseable {
             return -1;
         } catch (IOException e) {
             System.err.println("bench: the state poll failed: " + e.getMessage());
-            c.close();
-            c = null;
             return -1;
         } finally {
-            if (c != null) {
-                idle.add(c);
-            }
+            idle.add(c);
         }
     }
 
@@ -97,12 +93,9 @@ final class StatePoller implements AutoCloseable {
     Reading read(String recording) throws IOException {
         Connection c = take();
         try {
-            Reading r = c.read(recording);
+            return c.read(recording);
+        } finally {
             idle.add(c);
-            return r;
-        } catch (IOException e) {
-            c.close();
-            throw e;
         }
     }
 
@@ -122,7 +115,10 @@ final class StatePoller implements AutoCloseable {
         idle.clear();
     }
 
-    /** One keep-alive connection, used by one thread at a time. */
+    /**
+     * One keep-alive connection, used by one thread at a time. A failed exchange closes it; closed, it opens a new
+     * socket at its next use, so it goes back to the pool either way.
+     */
     private final class Connection {
         private Socket socket;
         private InputStream in;
