@@ -189,13 +189,10 @@ public final class AsteriskBenchmark {
         /** Extra JVM options for the product's process, e.g. a JFR recording. */
         List<String> productJvm = List.of();
         /**
-         * Run the reference app inside the benchmark's JVM (--reference in-jvm, the default), or in a JVM of its own
-         * started afresh for each cold start (--reference process). The default is the stricter yardstick and the one
-         * the goal is judged by: inside the benchmark the reference's code is compiled by the benchmark's callers, so
-         * it is warm even on its "first call after a start". In a JVM of its own on the JVM's defaults it was slower
-         * than the product in every situation (run 27), because it then runs interpreted for most of a run.
+         * Where the reference app runs (--reference in-jvm, process or warm-process); see {@link ReferenceMode}. In-JVM
+         * is the default and the stricter yardstick; warm-process keeps the benchmark's own threads out of its JVM.
          */
-        boolean referenceInJvm = true;
+        ReferenceMode reference = ReferenceMode.IN_JVM;
         /** Extra JVM options for the reference app's own process. */
         List<String> referenceJvm = List.of();
         /**
@@ -240,11 +237,7 @@ public final class AsteriskBenchmark {
                         jvm.add(args[++i]);
                         o.productJvm = List.copyOf(jvm);
                     }
-                    case "--reference" -> o.referenceInJvm = switch (args[++i]) {
-                        case "process" -> false;
-                        case "in-jvm" -> true;
-                        default -> throw new IllegalArgumentException("--reference takes process or in-jvm, not " + args[i]);
-                    };
+                    case "--reference" -> o.reference = ReferenceMode.of(args[++i]);
                     case "--reference-jvm" -> {
                         List<String> jvm = new ArrayList<>(o.referenceJvm);
                         jvm.add(args[++i]);
@@ -268,7 +261,7 @@ public final class AsteriskBenchmark {
                 }
             }
             if (o.freshReferenceStarts < 0) {
-                o.freshReferenceStarts = o.referenceInJvm ? o.coldStarts : 0;
+                o.freshReferenceStarts = o.reference == ReferenceMode.IN_JVM ? o.coldStarts : 0;
             }
             if (!shown.isEmpty()) {
                 o.command = o.command + " -Dbench.args=\"" + String.join(" ", shown) + "\"";
@@ -282,6 +275,42 @@ public final class AsteriskBenchmark {
                 case "no" -> false;
                 default -> throw new IllegalArgumentException(option + " takes yes or no, not " + value);
             };
+        }
+    }
+
+    /** Where the reference app runs. */
+    enum ReferenceMode {
+        /**
+         * Inside the benchmark's JVM: its code is compiled by the benchmark's own callers, so it is warm even on its
+         * "first call after a start"; but it shares its JVM with the benchmark's phones and poll (2026-11-28: with the
+         * poll on a blocking connection of its own it got slower on the wire than beside the old poll).
+         */
+        IN_JVM("in-jvm"),
+        /**
+         * A JVM of its own on the JVM's defaults, started afresh for each cold start: what a fresh JVM costs a minimal
+         * app (run 27: it then runs interpreted for most of a run, a yardstick too easy for the warm situations).
+         */
+        PROCESS("process"),
+        /**
+         * A JVM of its own with the product's JVM options, started afresh for each cold start, that warms itself
+         * before it serves as the product does (ReferenceWarmup): two fresh processes that both warmed up, and
+         * nothing of the benchmark in either JVM.
+         */
+        WARM_PROCESS("warm-process");
+
+        final String option;
+
+        ReferenceMode(String option) {
+            this.option = option;
+        }
+
+        static ReferenceMode of(String option) {
+            for (ReferenceMode m : values()) {
+                if (m.option.equals(option)) {
+                    return m;
+                }
+            }
+            throw new IllegalArgumentException("--reference takes in-jvm, process or warm-process, not " + option);
         }
     }
 

@@ -112,11 +112,7 @@ final class ProductSubject implements AsteriskBenchmark.Subject {
         // the product as shipped: the image's JVM options (deploy/jvm.options), then the benchmark's fixed heap
         List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
         if (o.shippedJvm) {
-            Path shipped = Path.of("deploy", "jvm.options").toAbsolutePath();
-            if (!java.nio.file.Files.isRegularFile(shipped)) {
-                throw new IllegalStateException("the product's JVM options are missing: " + shipped + " (run from the repository root)");
-            }
-            cmd.add("@" + shipped);
+            cmd.add("@" + shippedJvmOptions());
         }
         cmd.addAll(List.of("-Xms512m", "-Xmx512m", "-Dlogback.configurationFile=logback.xml"));
         cmd.addAll(o.productJvm.stream().filter(a -> !a.isBlank()).toList());
@@ -367,6 +363,15 @@ final class ProductSubject implements AsteriskBenchmark.Subject {
     private String login(String user, String password) throws Exception {
         HttpResponse<String> r = post("/api/v1/auth/login", "{\"username\":\"" + user + "\",\"password\":\"" + password + "\"}", null);
         return RawAri.JSON.readTree(r.body()).path("token").asText();
+    }
+
+    /** The JVM options the product ships with (deploy/jvm.options), for a java command's @-file. */
+    static Path shippedJvmOptions() {
+        Path shipped = Path.of("deploy", "jvm.options").toAbsolutePath();
+        if (!java.nio.file.Files.isRegularFile(shipped)) {
+            throw new IllegalStateException("the product's JVM options are missing: " + shipped + " (run from the repository root)");
+        }
+        return shipped;
     }
 
     static String classPath() {

@@ -20,22 +20,33 @@ import java.util.Optional;
 public final class ReferenceMain {
     static final String READY = "ready";
     static final String PASSWORD_ENV = "REFERENCE_ARI_PASSWORD";
+    static final String WARM = "warm";
     private static final String STAMP = "stamp";
 
     private ReferenceMain() {
     }
 
-    /** Arguments: ARI's base URI, the ARI user, the Stasis application, the dialplan context to continue calls to. */
+    /**
+     * Arguments: ARI's base URI, the ARI user, the Stasis application, the dialplan context to continue calls to,
+     * and optionally {@value #WARM}: run {@link ReferenceWarmup} before saying it is ready.
+     */
     public static void main(String[] args) throws Exception {
-        if (args.length != 4 || System.getenv(PASSWORD_ENV) == null) {
-            System.err.println("usage: ReferenceMain <ari-uri> <user> <application> <continue-context>, password in "
-                    + PASSWORD_ENV);
+        boolean warm = args.length == 5 && args[4].equals(WARM);
+        if (!(args.length == 4 || warm) || System.getenv(PASSWORD_ENV) == null) {
+            System.err.println("usage: ReferenceMain <ari-uri> <user> <application> <continue-context> [" + WARM
+                    + "], password in " + PASSWORD_ENV);
             System.exit(2);
         }
         RawAri ari = new RawAri(URI.create(args[0]), args[1], System.getenv(PASSWORD_ENV));
-        ReferencePauseApp app = new ReferencePauseApp(ari, args[2], args[3],
-                (name, stamp) -> System.out.println(line(name, stamp)));
+        ReferencePauseApp app = new ReferencePauseApp(ari, args[2], args[3], (name, stamp) -> {
+            if (!name.equals(ReferenceWarmup.RECORDING)) {
+                System.out.println(line(name, stamp));
+            }
+        });
         app.start();
+        if (warm) {
+            System.out.println(ReferenceWarmup.run(app, ari, args[2]).line());
+        }
         System.out.println(READY);
         while (System.in.read() >= 0) {
             // nothing is sent on standard input; its end is the signal to stop

@@ -26,6 +26,7 @@ final class ReferencePauseApp implements AutoCloseable {
     private final Map<String, java.util.List<CallScript.PauseStamps>> stamps = new ConcurrentHashMap<>();
     /** Told of each pause once stamped: the app in a process of its own reports it to the benchmark (ReferenceMain). */
     private final java.util.function.BiConsumer<String, CallScript.PauseStamps> stamped;
+    private final java.util.concurrent.atomic.AtomicInteger received = new java.util.concurrent.atomic.AtomicInteger();
 
     ReferencePauseApp(RawAri ari, String app, String continueContext) {
         this(ari, app, continueContext, (name, stamp) -> { });
@@ -40,10 +41,19 @@ final class ReferencePauseApp implements AutoCloseable {
     }
 
     void start() {
-        ari.connect(app, false, this::onEvent);
+        ari.connect(app, false, e -> {
+            received.incrementAndGet();
+            onEvent(e);
+        });
     }
 
-    private void onEvent(JsonNode e) {
+    /** Events that came over the WebSocket so far (the warm-up checks its own frames arrived). */
+    int received() {
+        return received.get();
+    }
+
+    /** One event, as a frame from the WebSocket is handled; the warm-up hands it canned ones too. */
+    void onEvent(JsonNode e) {
         String type = e.path("type").asText();
         String channel = e.path("channel").path("id").asText();
         switch (type) {
@@ -113,6 +123,18 @@ final class ReferencePauseApp implements AutoCloseable {
     /** The pauses of a recording, as stamped. */
     java.util.List<CallScript.PauseStamps> pauseStamps(String name) {
         return java.util.List.copyOf(stamps.getOrDefault(name, java.util.List.of()));
+    }
+
+    /** Treats a channel as a recorded call's, so that its triggers pause the given recording (the warm-up's). */
+    void adopt(String callerChannel, String recording) {
+        recordings.put(callerChannel, recording);
+    }
+
+    /** Forgets an adopted channel and its recording's stamps. */
+    void forget(String callerChannel, String recording) {
+        recordings.remove(callerChannel);
+        digits.remove(callerChannel);
+        stamps.remove(recording);
     }
 
     /** The stored recording made for a caller channel, if any. */

@@ -39,7 +39,7 @@ class ReferenceProcessTest {
         AsteriskBenchmark.Options o = AsteriskBenchmark.Options.parse(new String[] {"--password", "s3cret-pw",
                 "--reference", "process", "--reference-jvm", "-XX:+UseSerialGC"});
 
-        assertFalse(o.referenceInJvm);
+        assertEquals(AsteriskBenchmark.ReferenceMode.PROCESS, o.reference);
 
         List<String> cmd = ReferenceSubject.command(o, "classes");
 
@@ -50,8 +50,11 @@ class ReferenceProcessTest {
 
     @Test
     void theReferenceRunsInsideTheBenchmarkUnlessAsked() {
-        assertTrue(AsteriskBenchmark.Options.parse(new String[0]).referenceInJvm);
-        assertTrue(AsteriskBenchmark.Options.parse(new String[] {"--reference", "in-jvm"}).referenceInJvm);
+        assertEquals(AsteriskBenchmark.ReferenceMode.IN_JVM, AsteriskBenchmark.Options.parse(new String[0]).reference);
+        assertEquals(AsteriskBenchmark.ReferenceMode.IN_JVM,
+                AsteriskBenchmark.Options.parse(new String[] {"--reference", "in-jvm"}).reference);
+        assertEquals(AsteriskBenchmark.ReferenceMode.WARM_PROCESS,
+                AsteriskBenchmark.Options.parse(new String[] {"--reference", "warm-process"}).reference);
         assertThrows(IllegalArgumentException.class,
                 () -> AsteriskBenchmark.Options.parse(new String[] {"--reference", "elsewhere"}));
     }
@@ -87,6 +90,69 @@ class ReferenceProcessTest {
             reference.stop();
             assertFalse(ProcessHandle.of(second).map(ProcessHandle::isAlive).orElse(false), "the second JVM is gone");
             await(() -> !asterisk.connected(ReferenceSubject.APPLICATION), "its WebSocket is closed");
+        } finally {
+            reference.stop();
+            asterisk.close();
+        }
+    }
+
+    @Test
+    void theWarmReferenceStartsWithTheProductsJvmOptionsAndWarmsItself() {
+        AsteriskBenchmark.Options o = AsteriskBenchmark.Options.parse(new String[] {"--reference", "warm-process"});
+
+        List<String> cmd = ReferenceSubject.command(o, "classes");
+
+        assertTrue(cmd.contains("@" + ProductSubject.shippedJvmOptions()), cmd.toString());
+        assertEquals(ReferenceMain.WARM, cmd.get(cmd.size() - 1));
+        assertFalse(ReferenceSubject.command(AsteriskBenchmark.Options.parse(new String[] {"--reference", "process"}), "classes")
+                .contains(ReferenceMain.WARM));
+    }
+
+    @Test
+    void theWarmUpsFramesAreThePausePathsTriggers() throws Exception {
+        List<String> frames = ReferenceWarmup.frames();
+        List<String> types = new java.util.ArrayList<>();
+        List<String> digits = new java.util.ArrayList<>();
+        List<String> events = new java.util.ArrayList<>();
+        for (String frame : frames) {
+            var e = RawAri.JSON.readTree(frame);
+            types.add(e.path("type").asText());
+            if (e.has("digit")) {
+                digits.add(e.path("digit").asText());
+            }
+            if (e.has("eventname")) {
+                events.add(e.path("eventname").asText());
+            }
+        }
+
+        assertFalse(types.contains("StasisStart"), types.toString());
+        assertEquals(List.of("*", "7", "*", "8"), digits);
+        assertEquals(List.of("PaymentStart", "PaymentEnd"), events);
+        assertEquals("warmup.1", ReferenceWarmup.channelOf(frames));
+    }
+
+    @Test
+    void theWarmReferenceWarmsOnTheRealPathAndReportsNoneOfItsWarmUpPauses() throws Exception {
+        SimulatedAsterisk asterisk = SimulatedAsterisk.start("ari", "ari-secret", 0);
+        AsteriskBenchmark.Options o = AsteriskBenchmark.Options.parse(new String[] {"--reference", "warm-process"});
+        o.ari = URI.create(asterisk.url());
+        ReferenceSubject reference = new ReferenceSubject(o);
+        try {
+            reference.start();
+            java.nio.file.Path log = reference.log();
+            String warmed = java.nio.file.Files.readAllLines(log).stream().filter(l -> l.startsWith("reference warmed in"))
+                    .reduce((a, b) -> b).orElseThrow(() -> new AssertionError("no warm-up line in " + log));
+            int rounds = ReferenceWarmup.ROUNDS;
+            assertTrue(warmed.contains(" " + 2 * rounds + " pause requests answered"), warmed);
+            assertTrue(warmed.contains(" " + rounds + " of its own frames received"), warmed);
+            assertTrue(reference.pauseStamps(ReferenceWarmup.RECORDING).isEmpty(), "the warm-up's pauses are not reported");
+
+            String caller = asterisk.placeCall(ReferenceSubject.APPLICATION, "100", "bench", "100", "en");
+            String recording = "ref-" + caller;
+            await(() -> asterisk.liveRecordings().contains(recording), "the warmed reference records the call");
+            asterisk.userEvent(caller, "PaymentStart");
+            await(() -> "paused".equals(asterisk.liveState(recording)), "the user event pauses the recording");
+            await(() -> !reference.pauseStamps(recording).isEmpty(), "the pause's stamps reach the benchmark");
         } finally {
             reference.stop();
             asterisk.close();

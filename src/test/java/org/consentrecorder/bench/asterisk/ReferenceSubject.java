@@ -16,8 +16,8 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * The minimal reference app: by default inside the benchmark's JVM, warm from the benchmark's own
- * callers (the stricter yardstick, see {@code Options.referenceInJvm}); with {@code --reference process}
- * in a JVM of its own started afresh for each cold start ({@link ReferenceMain}). Its recordings stay
+ * callers (the stricter yardstick, see {@link AsteriskBenchmark.ReferenceMode}); with {@code --reference
+ * process} or {@code warm-process} in a JVM of its own started afresh for each cold start ({@link ReferenceMain}). Its recordings stay
  * on Asterisk until fetched; the benchmark fetches them itself.
  */
 final class ReferenceSubject implements AsteriskBenchmark.Subject {
@@ -38,7 +38,7 @@ final class ReferenceSubject implements AsteriskBenchmark.Subject {
 
     /** The reference the goal is judged against: inside the benchmark's JVM unless --reference process. */
     ReferenceSubject(AsteriskBenchmark.Options o) {
-        this(o, !o.referenceInJvm, "reference");
+        this(o, o.reference != AsteriskBenchmark.ReferenceMode.IN_JVM, "reference");
     }
 
     ReferenceSubject(AsteriskBenchmark.Options o, boolean ownJvm, String name) {
@@ -65,13 +65,23 @@ final class ReferenceSubject implements AsteriskBenchmark.Subject {
         }
     }
 
-    /** The command that starts the reference's JVM: the JVM's defaults, the product's fixed heap, then --reference-jvm. */
+    /**
+     * The command that starts the reference's JVM: the JVM's defaults (process), or the product's JVM options and a
+     * warm-up before it is ready (warm-process); then the product's fixed heap, then --reference-jvm.
+     */
     static List<String> command(AsteriskBenchmark.Options o, String classPath) {
-        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xms512m", "-Xmx512m"));
+        boolean warm = o.reference == AsteriskBenchmark.ReferenceMode.WARM_PROCESS;
+        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
+        if (warm && o.shippedJvm) {
+            cmd.add("@" + ProductSubject.shippedJvmOptions());
+        }
+        cmd.addAll(List.of("-Xms512m", "-Xmx512m"));
         cmd.addAll(o.referenceJvm.stream().filter(a -> !a.isBlank()).toList());
         cmd.addAll(List.of("-cp", classPath, ReferenceMain.class.getName(), o.ari.toString(), o.user, APPLICATION,
                 o.continueTarget));
+        if (warm) {
+            cmd.add(ReferenceMain.WARM);
+        }
         return cmd;
     }
 
@@ -95,6 +105,11 @@ final class ReferenceSubject implements AsteriskBenchmark.Subject {
         if (!started.isAlive()) {
             throw new IllegalStateException("the reference app exited with " + started.exitValue() + "; see " + log);
         }
+    }
+
+    /** Where the reference's own JVM writes what is not a stamp (null until it was first launched). */
+    Path log() {
+        return log;
     }
 
     /** The child's output: its stamps into the map, READY into the latch, every other line into the log. */

@@ -126,13 +126,22 @@ final class Results {
 
     /** Where the reference app ran, and with which JVM options. */
     String referenceJvm() {
-        if (options.referenceInJvm) {
-            return "inside the benchmark's JVM (the default, `--reference in-jvm`): its code is compiled by the benchmark's own "
-                    + "callers, so even its first call after a start runs warm code";
-        }
         String extra = options.referenceJvm.isEmpty() ? "" : ", then `" + String.join(" ", options.referenceJvm) + "`";
-        return "a JVM of its own (`--reference process`), started afresh for each cold start as the product is: the JVM's "
-                + "defaults with the product's fixed heap `-Xms512m -Xmx512m`" + extra;
+        return switch (options.reference) {
+            case IN_JVM -> "inside the benchmark's JVM (the default, `--reference in-jvm`): its code is compiled by the "
+                    + "benchmark's own callers, so even its first call after a start runs warm code";
+            case PROCESS -> "a JVM of its own (`--reference process`), started afresh for each cold start as the product is: "
+                    + "the JVM's defaults with the product's fixed heap `-Xms512m -Xmx512m`" + extra;
+            case WARM_PROCESS -> "a JVM of its own (`--reference warm-process`), started afresh for each cold start as the "
+                    + "product is, with the product's JVM options and fixed heap (" + productJvmFlags() + ")" + extra
+                    + ", warming itself before it is ready as the product does (ReferenceWarmup: "
+                    + ReferenceWarmup.ROUNDS + " rounds of its pause path's frames, with real pause and resume requests "
+                    + "for a missing recording, and its own user events over its WebSocket; then the compilers' quiet)";
+        };
+    }
+
+    private String productJvmFlags() {
+        return options.shippedJvm ? "deploy/jvm.options" : "the JVM's defaults, `--shipped-jvm no`";
     }
 
     static String loadAverage() {
