@@ -106,6 +106,17 @@ class StatePollerTest {
     }
 
     @Test
+    void warmsUpOnOneConnection_countingTheMissingRecordingsAnswers() throws Exception {
+        URI base = serve(i -> i == 7 ? answer(200, recording("recording")) : answer(404, "{\"message\":\"Recording not found\"}"), 1000);
+        try (StatePoller poller = new StatePoller(base, "Basic x")) {
+            assertEquals(19, poller.warmUp(20), "the one answer that was not 404 is not counted");
+        }
+        assertEquals(20, requests.size());
+        assertEquals(1, connections.get());
+        assertTrue(requests.get(0).startsWith("GET /ari/recordings/live/" + StatePoller.WARMUP_RECORDING + " HTTP/1.1\n"));
+    }
+
+    @Test
     void givesUp_whenTheStateNeverComes() throws Exception {
         URI base = serve(i -> answer(404, "{\"message\":\"Recording not found\"}"), 1000);
         try (StatePoller poller = new StatePoller(base, "Basic x")) {
