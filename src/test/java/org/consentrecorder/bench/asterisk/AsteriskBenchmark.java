@@ -79,7 +79,10 @@ public final class AsteriskBenchmark {
         Subject product = new ProductSubject(o);
         List<Subject> subjects = new ArrayList<>(List.of(reference));
         if (o.freshReferenceStarts > 0 && o.subjects.contains("reference")) {
-            subjects.add(new ReferenceSubject(o, true, ReferenceSubject.OWN_JVM));
+            subjects.add(new ReferenceSubject(o, ReferenceMode.PROCESS, ReferenceSubject.OWN_JVM));
+        }
+        if (o.secondReference != null && o.secondReference != o.reference) {
+            subjects.add(new ReferenceSubject(o, o.secondReference, ReferenceSubject.secondName(o.secondReference)));
         }
         subjects.add(product);
         int ariPort = o.ari.getPort() > 0 ? o.ari.getPort() : 80;
@@ -88,7 +91,8 @@ public final class AsteriskBenchmark {
                 : null;
         for (Subject s : subjects) {
             boolean freshOnly = s.name().equals(ReferenceSubject.OWN_JVM);
-            if (!freshOnly && !o.subjects.contains(s.name())) {
+            boolean second = o.secondReference != null && s.name().equals(ReferenceSubject.secondName(o.secondReference));
+            if (!freshOnly && !second && !o.subjects.contains(s.name())) {
                 continue;
             }
             System.out.println("bench-asterisk: " + s.name());
@@ -193,6 +197,11 @@ public final class AsteriskBenchmark {
          * is the default and the stricter yardstick; warm-process keeps the benchmark's own threads out of its JVM.
          */
         ReferenceMode reference = ReferenceMode.IN_JVM;
+        /**
+         * A second reference measured in every situation beside the first (--second-reference in-jvm, process or
+         * warm-process), with a goal table of its own: how much the yardstick's choice moves the ratios, in one run.
+         */
+        ReferenceMode secondReference;
         /** Extra JVM options for the reference app's own process. */
         List<String> referenceJvm = List.of();
         /**
@@ -238,6 +247,7 @@ public final class AsteriskBenchmark {
                         o.productJvm = List.copyOf(jvm);
                     }
                     case "--reference" -> o.reference = ReferenceMode.of(args[++i]);
+                    case "--second-reference" -> o.secondReference = ReferenceMode.of(args[++i]);
                     case "--reference-jvm" -> {
                         List<String> jvm = new ArrayList<>(o.referenceJvm);
                         jvm.add(args[++i]);

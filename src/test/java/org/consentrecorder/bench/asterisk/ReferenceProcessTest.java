@@ -41,7 +41,7 @@ class ReferenceProcessTest {
 
         assertEquals(AsteriskBenchmark.ReferenceMode.PROCESS, o.reference);
 
-        List<String> cmd = ReferenceSubject.command(o, "classes");
+        List<String> cmd = ReferenceSubject.command(o, o.reference, "classes");
 
         assertFalse(String.join(" ", cmd).contains("s3cret-pw"), cmd.toString());
         assertTrue(cmd.contains("-XX:+UseSerialGC"), cmd.toString());
@@ -100,12 +100,11 @@ class ReferenceProcessTest {
     void theWarmReferenceStartsWithTheProductsJvmOptionsAndWarmsItself() {
         AsteriskBenchmark.Options o = AsteriskBenchmark.Options.parse(new String[] {"--reference", "warm-process"});
 
-        List<String> cmd = ReferenceSubject.command(o, "classes");
+        List<String> cmd = ReferenceSubject.command(o, o.reference, "classes");
 
         assertTrue(cmd.contains("@" + ProductSubject.shippedJvmOptions()), cmd.toString());
         assertEquals(ReferenceMain.WARM, cmd.get(cmd.size() - 1));
-        assertFalse(ReferenceSubject.command(AsteriskBenchmark.Options.parse(new String[] {"--reference", "process"}), "classes")
-                .contains(ReferenceMain.WARM));
+        assertFalse(ReferenceSubject.command(o, AsteriskBenchmark.ReferenceMode.PROCESS, "classes").contains(ReferenceMain.WARM));
     }
 
     @Test

@@ -25,7 +25,7 @@ final class ReferenceSubject implements AsteriskBenchmark.Subject {
     /** The name of the reference in a JVM of its own when it runs beside the in-JVM one (--fresh-reference). */
     static final String OWN_JVM = "reference (own JVM)";
     private final AsteriskBenchmark.Options o;
-    private final boolean ownJvm;
+    private final AsteriskBenchmark.ReferenceMode mode;
     private final String name;
     /** The benchmark's own client for the recordings' files: not the app's, which may be in another process. */
     private RawAri files;
@@ -38,13 +38,18 @@ final class ReferenceSubject implements AsteriskBenchmark.Subject {
 
     /** The reference the goal is judged against: inside the benchmark's JVM unless --reference process. */
     ReferenceSubject(AsteriskBenchmark.Options o) {
-        this(o, o.reference != AsteriskBenchmark.ReferenceMode.IN_JVM, "reference");
+        this(o, o.reference, "reference");
     }
 
-    ReferenceSubject(AsteriskBenchmark.Options o, boolean ownJvm, String name) {
+    ReferenceSubject(AsteriskBenchmark.Options o, AsteriskBenchmark.ReferenceMode mode, String name) {
         this.o = o;
-        this.ownJvm = ownJvm;
+        this.mode = mode;
         this.name = name;
+    }
+
+    /** The name of a second reference measured beside the goal's (--second-reference). */
+    static String secondName(AsteriskBenchmark.ReferenceMode mode) {
+        return "reference (" + mode.option + ")";
     }
 
     @Override
@@ -57,7 +62,7 @@ final class ReferenceSubject implements AsteriskBenchmark.Subject {
         if (files == null) {
             files = new RawAri(o.ari, o.user, o.password);
         }
-        if (!ownJvm) {
+        if (mode == AsteriskBenchmark.ReferenceMode.IN_JVM) {
             app = new ReferencePauseApp(new RawAri(o.ari, o.user, o.password), APPLICATION, o.continueTarget);
             app.start();
         } else {
@@ -69,8 +74,8 @@ final class ReferenceSubject implements AsteriskBenchmark.Subject {
      * The command that starts the reference's JVM: the JVM's defaults (process), or the product's JVM options and a
      * warm-up before it is ready (warm-process); then the product's fixed heap, then --reference-jvm.
      */
-    static List<String> command(AsteriskBenchmark.Options o, String classPath) {
-        boolean warm = o.reference == AsteriskBenchmark.ReferenceMode.WARM_PROCESS;
+    static List<String> command(AsteriskBenchmark.Options o, AsteriskBenchmark.ReferenceMode mode, String classPath) {
+        boolean warm = mode == AsteriskBenchmark.ReferenceMode.WARM_PROCESS;
         List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
         if (warm && o.shippedJvm) {
             cmd.add("@" + ProductSubject.shippedJvmOptions());
@@ -90,7 +95,7 @@ final class ReferenceSubject implements AsteriskBenchmark.Subject {
             log = Path.of("target", "bench-asterisk", "reference-" + ProcessHandle.current().pid() + ".log").toAbsolutePath();
             Files.createDirectories(log.getParent());
         }
-        ProcessBuilder pb = new ProcessBuilder(command(o, ProductSubject.classPath())).redirectErrorStream(true);
+        ProcessBuilder pb = new ProcessBuilder(command(o, mode, ProductSubject.classPath())).redirectErrorStream(true);
         pb.environment().put(ReferenceMain.PASSWORD_ENV, o.password);
         Process started = pb.start();
         process = started;

@@ -126,8 +126,12 @@ final class Results {
 
     /** Where the reference app ran, and with which JVM options. */
     String referenceJvm() {
+        return referenceJvm(options.reference);
+    }
+
+    private String referenceJvm(AsteriskBenchmark.ReferenceMode mode) {
         String extra = options.referenceJvm.isEmpty() ? "" : ", then `" + String.join(" ", options.referenceJvm) + "`";
-        return switch (options.reference) {
+        return switch (mode) {
             case IN_JVM -> "inside the benchmark's JVM (the default, `--reference in-jvm`): its code is compiled by the "
                     + "benchmark's own callers, so even its first call after a start runs warm code";
             case PROCESS -> "a JVM of its own (`--reference process`), started afresh for each cold start as the product is: "
@@ -244,6 +248,25 @@ final class Results {
         md.append("| situation | trigger | poll: product / reference p99 ms | ratio | wire: product / reference p99 ms | ratio |\n");
         md.append("|---|---|---:|---:|---:|---:|\n").append(goalRows("reference"));
         ownJvm(md);
+        secondReference(md);
+    }
+
+    /** The goal's cells beside the second reference (--second-reference), when the run had one. */
+    private void secondReference(StringBuilder md) {
+        if (options.secondReference == null || options.secondReference == options.reference) {
+            return;
+        }
+        String name = ReferenceSubject.secondName(options.secondReference);
+        String rows = goalRows(name);
+        if (rows.isEmpty()) {
+            return;
+        }
+        md.append("\n### Beside the second reference (`--second-reference ").append(options.secondReference.option)
+                .append("`)\n\nThe same minimal app run ").append(referenceJvm(options.secondReference))
+                .append(", measured in every situation of this run after the first reference (`").append(name)
+                .append("` above). Not the goal's yardstick: how much the yardstick's choice moves the ratios.\n\n")
+                .append("| situation | trigger | poll: product / second reference p99 ms | ratio | wire: product / second reference p99 ms | ratio |\n")
+                .append("|---|---|---:|---:|---:|---:|\n").append(rows);
     }
 
     /** The goal's cells, poll and wire, of every situation the product and the given reference both ran. */

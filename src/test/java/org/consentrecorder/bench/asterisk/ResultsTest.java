@@ -76,6 +76,27 @@ class ResultsTest {
     }
 
     @Test
+    void aSecondReferenceHasAGoalTableOfItsOwn_theFirstStaysTheGoals(@TempDir Path dir) throws Exception {
+        AsteriskBenchmark.Options o = AsteriskBenchmark.Options.parse(new String[] {"--reference", "warm-process",
+                "--second-reference", "in-jvm", "--label", "s"});
+        Results r = new Results("22.10.1", o);
+        String second = ReferenceSubject.secondName(AsteriskBenchmark.ReferenceMode.IN_JVM);
+        r.add("reference", "60 concurrent calls", List.of(sample(4, 0.5, 2).withWire(new WireTimeline.Wire(3.0, 2.9, 0.1))));
+        r.add(second, "60 concurrent calls", List.of(sample(2, 0.5, 1).withWire(new WireTimeline.Wire(1.5, 1.4, 0.1))));
+        r.add("product", "60 concurrent calls", List.of(sample(5, 0.5, 2).withWire(new WireTimeline.Wire(4.0, 3.9, 0.1))));
+        r.witness(null, "a test's");
+        String md = Files.readString(r.write(dir, LocalDate.of(2026, 11, 27)));
+
+        assertEquals("reference (in-jvm)", second);
+        String goal = md.substring(md.indexOf("### The goal"), md.indexOf("### Beside the second reference"));
+        assertTrue(goal.contains("| 60 concurrent calls | user event | 5.0 / 4.0 | 1.25 | 4.0 / 3.0 | 1.33 |"), goal);
+        String beside = md.substring(md.indexOf("### Beside the second reference"));
+        assertTrue(beside.contains("`--second-reference in-jvm`"), beside);
+        assertTrue(beside.contains("| 60 concurrent calls | user event | 5.0 / 2.0 | 2.50 ✗ | 4.0 / 1.5 | 2.67 ✗ |"), beside);
+        assertTrue(md.contains("warming itself before it is ready"), "the first reference's JVM is described");
+    }
+
+    @Test
     void theCallsAfterEachStartsFirstAreASituationOfTheirOwn() {
         assertEquals(2, AsteriskBenchmark.Options.parse(new String[0]).nextCalls);
         assertEquals(0, AsteriskBenchmark.Options.parse(new String[] {"--next", "0"}).nextCalls);
