@@ -71,12 +71,7 @@ class ReferenceProcessTest {
             assertNotEquals(ProcessHandle.current().pid(), first);
             assertTrue(asterisk.connected(ReferenceSubject.APPLICATION));
 
-            String caller = asterisk.placeCall(ReferenceSubject.APPLICATION, "100", "bench", "100", "en");
-            String recording = "ref-" + caller;
-            await(() -> asterisk.liveRecordings().contains(recording), "the reference records the call");
-            asterisk.userEvent(caller, "PaymentStart");
-            await(() -> "paused".equals(asterisk.liveState(recording)), "the user event pauses the recording");
-            await(() -> !reference.pauseStamps(recording).isEmpty(), "the pause's stamps reach the benchmark");
+            String recording = pauseOneCall(asterisk, reference);
 
             CallScript.PauseStamps stamp = reference.pauseStamps(recording).get(0);
             assertEquals("user event", stamp.trigger());
@@ -146,16 +141,22 @@ class ReferenceProcessTest {
             assertTrue(warmed.contains(" " + rounds + " of its own frames received"), warmed);
             assertTrue(reference.pauseStamps(ReferenceWarmup.RECORDING).isEmpty(), "the warm-up's pauses are not reported");
 
-            String caller = asterisk.placeCall(ReferenceSubject.APPLICATION, "100", "bench", "100", "en");
-            String recording = "ref-" + caller;
-            await(() -> asterisk.liveRecordings().contains(recording), "the warmed reference records the call");
-            asterisk.userEvent(caller, "PaymentStart");
-            await(() -> "paused".equals(asterisk.liveState(recording)), "the user event pauses the recording");
-            await(() -> !reference.pauseStamps(recording).isEmpty(), "the pause's stamps reach the benchmark");
+            pauseOneCall(asterisk, reference);
         } finally {
             reference.stop();
             asterisk.close();
         }
+    }
+
+    /** A call recorded by the reference and paused by a user event, its stamps back in the benchmark; its recording. */
+    private static String pauseOneCall(SimulatedAsterisk asterisk, ReferenceSubject reference) throws InterruptedException {
+        String caller = asterisk.placeCall(ReferenceSubject.APPLICATION, "100", "bench", "100", "en");
+        String recording = "ref-" + caller;
+        await(() -> asterisk.liveRecordings().contains(recording), "the reference records the call");
+        asterisk.userEvent(caller, "PaymentStart");
+        await(() -> "paused".equals(asterisk.liveState(recording)), "the user event pauses the recording");
+        await(() -> !reference.pauseStamps(recording).isEmpty(), "the pause's stamps reach the benchmark");
+        return recording;
     }
 
     private static void await(BooleanSupplier condition, String what) throws InterruptedException {
