@@ -81,7 +81,7 @@ public final class AsteriskBenchmark {
         if (o.freshReferenceStarts > 0 && o.subjects.contains("reference")) {
             subjects.add(new ReferenceSubject(o, ReferenceMode.PROCESS, ReferenceSubject.OWN_JVM));
         }
-        if (o.secondReference != null && o.secondReference != o.reference) {
+        if (o.secondReference != null) {
             subjects.add(new ReferenceSubject(o, o.secondReference, ReferenceSubject.secondName(o.secondReference)));
         }
         subjects.add(product);
@@ -200,6 +200,7 @@ public final class AsteriskBenchmark {
         /**
          * A second reference measured in every situation beside the first (--second-reference in-jvm, process or
          * warm-process), with a goal table of its own: how much the yardstick's choice moves the ratios, in one run.
+         * Null when not asked for, or when it is the first reference's mode.
          */
         ReferenceMode secondReference;
         /** Extra JVM options for the reference app's own process. */
@@ -270,6 +271,10 @@ public final class AsteriskBenchmark {
                     shown.add(args[i]);
                 }
             }
+            if (o.secondReference == o.reference) {
+                // the same yardstick twice would measure nothing new
+                o.secondReference = null;
+            }
             if (o.freshReferenceStarts < 0) {
                 o.freshReferenceStarts = o.reference == ReferenceMode.IN_JVM ? o.coldStarts : 0;
             }
@@ -320,7 +325,7 @@ public final class AsteriskBenchmark {
                     return m;
                 }
             }
-            throw new IllegalArgumentException("--reference takes in-jvm, process or warm-process, not " + option);
+            throw new IllegalArgumentException("a reference runs in-jvm, process or warm-process, not " + option);
         }
     }
 

@@ -17,8 +17,8 @@ import java.util.concurrent.TimeUnit;
 /**
  * The minimal reference app: by default inside the benchmark's JVM, warm from the benchmark's own
  * callers (the stricter yardstick, see {@link AsteriskBenchmark.ReferenceMode}); with {@code --reference
- * process} or {@code warm-process} in a JVM of its own started afresh for each cold start ({@link ReferenceMain}). Its recordings stay
- * on Asterisk until fetched; the benchmark fetches them itself.
+ * process} or {@code warm-process} in a JVM of its own started afresh for each cold start
+ * ({@link ReferenceMain}). Its recordings stay on Asterisk until fetched; the benchmark fetches them itself.
  */
 final class ReferenceSubject implements AsteriskBenchmark.Subject {
     static final String APPLICATION = "consent-recorder";
@@ -36,7 +36,7 @@ final class ReferenceSubject implements AsteriskBenchmark.Subject {
     private final Map<String, List<CallScript.PauseStamps>> stamps = new ConcurrentHashMap<>();
     private Path log;
 
-    /** The reference the goal is judged against: inside the benchmark's JVM unless --reference process. */
+    /** The reference the goal is judged against, where --reference puts it (inside the benchmark's JVM by default). */
     ReferenceSubject(AsteriskBenchmark.Options o) {
         this(o, o.reference, "reference");
     }

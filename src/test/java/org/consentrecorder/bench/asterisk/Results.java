@@ -253,7 +253,7 @@ final class Results {
 
     /** The goal's cells beside the second reference (--second-reference), when the run had one. */
     private void secondReference(StringBuilder md) {
-        if (options.secondReference == null || options.secondReference == options.reference) {
+        if (options.secondReference == null) {
             return;
         }
         String name = ReferenceSubject.secondName(options.secondReference);
