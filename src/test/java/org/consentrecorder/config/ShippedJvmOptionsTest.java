@@ -15,8 +15,7 @@ import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 
 /**
- * deploy/jvm.options is what the image starts the product with (a low-pause collector, the JIT niced and compiling early
- * without traps; issue 14):
+ * deploy/jvm.options is what the image starts the product with (a low-pause collector, the JIT niced; issue 14):
  * this JVM accepts the file as an argument file and ends up with exactly those flags, and the image uses it.
  */
 class ShippedJvmOptionsTest {
@@ -37,12 +36,11 @@ class ShippedJvmOptionsTest {
         assertEquals("1", flags.get("ThreadPriorityPolicy"));
         assertEquals("19", flags.get("CompilerThreadPriority"));
         assertEquals(0.1, Double.parseDouble(flags.get("CompileThresholdScaling")), 1e-9);
-        assertEquals("0", flags.get("PerMethodTrapLimit"), "C2 compiles no traps for what the warm-up never ran");
-        // nothing but comments and those five flags: a stray option would change the product unseen
+        // nothing but comments and those four flags: a stray option would change the product unseen
         List<String> options = Files.readAllLines(OPTIONS).stream().map(String::strip)
                 .filter(l -> !l.isEmpty() && !l.startsWith("#")).toList();
         assertEquals(List.of("-XX:+UseShenandoahGC", "-XX:ThreadPriorityPolicy=1", "-XX:CompilerThreadPriority=19",
-                "-XX:CompileThresholdScaling=0.1", "-XX:PerMethodTrapLimit=0"), options);
+                "-XX:CompileThresholdScaling=0.1"), options);
     }
 
     @Test
