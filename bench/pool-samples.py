@@ -10,6 +10,9 @@ cell; runs of different builds should alternate (A B A B) so that both see the s
         shipped=bench/results/asterisk-2026-11-28-ab1-shipped-samples.csv,bench/results/asterisk-2026-11-28-ab2-shipped-samples.csv \
         socket=bench/results/asterisk-2026-11-28-ab1-socket-samples.csv,bench/results/asterisk-2026-11-28-ab2-socket-samples.csv
 
+With --reference SUBJECT first, the product is set beside that subject instead of "reference", e.g.
+--reference "reference (in-jvm)" for a run's second reference (--second-reference in-jvm).
+
 Columns read (the samples CSV the benchmark writes): situation, subject, trigger, error,
 latency_ms (by the poll), wire_ms (on the wire: trigger leaving Asterisk to its answer to the
 pause) and wire_subject_ms (the subject's part of it). p99 is the nearest-rank percentile.
@@ -44,11 +47,14 @@ def cells(rows, column):
 
 
 def main(specs):
+    yardstick = "reference"
+    if specs[:1] == ["--reference"] and len(specs) > 1:
+        yardstick, specs = specs[1], specs[2:]
     if not specs:
         sys.exit(__doc__)
     builds = [load(s) for s in specs]
     for column, meaning in COLUMNS:
-        print(f"\n### p99 {meaning} ({column}), ms: reference / product = ratio (product samples)\n")
+        print(f"\n### p99 {meaning} ({column}), ms: {yardstick} / product = ratio (product samples)\n")
         print("| situation | trigger | " + " | ".join(label for label, _ in builds) + " |")
         print("|---|---|" + "---:|" * len(builds))
         grouped = [cells(rows, column) for _, rows in builds]
@@ -57,7 +63,7 @@ def main(specs):
             line = f"| {situation} | {trigger} |"
             for g in grouped:
                 product = g.get((situation, trigger, "product"), [])
-                reference = g.get((situation, trigger, "reference"), [])
+                reference = g.get((situation, trigger, yardstick), [])
                 if product and reference:
                     r, p = nearest_rank(reference, 99), nearest_rank(product, 99)
                     ratio = p / r if r > 0 else float("inf")
