@@ -21,11 +21,13 @@ def main(argv):
     after = 9.0
     if argv and argv[0] == '--after':
         after, argv = float(argv[1]), argv[2:]
+    if len(argv) < 2:
+        sys.exit(__doc__)
     samples, logs = argv[0], argv[1:]
+    line = re.compile(r'\[(\S+)\]\[(\S+)s\]\[\d+\]\s+\d+\s+[%sbn!]*\s*(\d)\s+\S+')
     processes = []
     for path in logs:
         first, compiled, thrown = None, 0, 0
-        line = re.compile(r'\[(\S+)\]\[(\S+)s\]\[\d+\]\s+\d+\s+[%sbn!]*\s*(\d)\s+\S+')
         for text in open(path):
             m = line.match(text)
             if not m:
