@@ -74,6 +74,14 @@ public final class AsteriskBenchmark {
         results.instrument(instrument);
 
         Path sipWork = Path.of(System.getProperty("java.io.tmpdir"), "cr-bench-sipp-" + ProcessHandle.current().pid());
+        // removed however the run ends: a subject that fails to start, an exception or SIGTERM left it behind before
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            try {
+                deleteTree(sipWork);
+            } catch (IOException e) {
+                System.err.println("bench-asterisk: could not remove " + sipWork + ": " + e);
+            }
+        }, "bench-sipp-cleanup"));
         SipCaller sip = SipCaller.find(sipWork);
         Subject reference = new ReferenceSubject(o);
         Subject product = new ProductSubject(o);
@@ -146,7 +154,6 @@ public final class AsteriskBenchmark {
             results.witness(null, o.wire ? "none (tcpdump unavailable, see the run's output)" : "none (--wire no)");
         }
         Path file = results.write(o.out, LocalDate.now());
-        deleteTree(sipWork);
         System.out.println("bench-asterisk: results in " + file);
         System.exit(results.failures() == 0 ? 0 : 1);
     }
