@@ -8,6 +8,7 @@ import org.consentrecorder.archive.ArchiveRepository.Chunk;
 /**
  * Collects sealed STREAM segments into chunk rows of a fixed number of segments, so memory holds
  * at most one chunk row (plus what arrived while it was written) whatever the recording's size.
+ * Segments are added and rows taken on the encoding thread; only the insert runs on the context.
  */
 final class ChunkWriter {
     private final FetchRepository session;
@@ -32,21 +33,29 @@ final class ChunkWriter {
         return nextSeq;
     }
 
-    /** Writes every full chunk; a partial one waits for more segments. */
-    Future<Void> flushFull() {
+    /**
+     * Every full chunk row, assembled (a copy of up to a row's size each) and numbered; a partial one waits for more
+     * segments. Called on the encoding thread, so the copying stays off the pipeline's event loop.
+     */
+    List<Chunk> takeFull() {
         List<Chunk> batch = new ArrayList<>();
         while (pending.size() >= segmentsPerChunk) {
             batch.add(chunk(segmentsPerChunk));
         }
-        return session.insertChunks(batch);
+        return batch;
     }
 
-    /** At the end of the stream: writes what is left, the last chunk possibly short. */
-    Future<Void> flushAll() {
+    /** At the end of the stream: what is left, the last row possibly short. */
+    List<Chunk> takeAll() {
         List<Chunk> batch = new ArrayList<>();
         while (!pending.isEmpty()) {
             batch.add(chunk(Math.min(segmentsPerChunk, pending.size())));
         }
+        return batch;
+    }
+
+    /** Writes rows taken above; on the pipeline's context. */
+    Future<Void> insert(List<Chunk> batch) {
         return session.insertChunks(batch);
     }
 

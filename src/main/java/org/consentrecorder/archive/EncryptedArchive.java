@@ -3,6 +3,7 @@ package org.consentrecorder.archive;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
+import io.vertx.core.WorkerExecutor;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.streams.ReadStream;
 import java.util.ArrayDeque;
@@ -24,18 +25,33 @@ import org.consentrecorder.archive.ArchiveRepository.RecordingRow;
  * that hold it; only their chunk rows are read, a few at a time, and a segment's plaintext is
  * released only after its tag verified. Any failure ends the stream with an error: a caller never
  * gets unauthenticated audio, nor audio past a tampered segment.
+ *
+ * <p>Decryption runs on worker threads of its own ({@value #DECRYPTION_POOL}), never on the event loop that
+ * serves the request: a read is up to {@value #ROWS_PER_READ} chunk rows (2 MiB at the default chunk size) of
+ * AES-GCM, and the event loops also carry the calls, whose pauses would wait behind it.
  */
 public final class EncryptedArchive implements RecordingArchive {
     private static final int ROWS_PER_READ = 2;
+    /** Name of the worker pool that decrypts playback and export reads. */
+    public static final String DECRYPTION_POOL = "cr-archive-decrypt";
+    /** Its threads: more would only take cores from the calls; a read waiting for one is a slower download. */
+    static final int DECRYPTION_THREADS = 2;
 
     private final Vertx vertx;
     private final ArchiveRepository repository;
     private final SubjectKeyStore keys;
+    private final WorkerExecutor decryption;
 
     public EncryptedArchive(Vertx vertx, ArchiveRepository repository, SubjectKeyStore keys) {
+        this(vertx, repository, keys, vertx.createSharedWorkerExecutor(DECRYPTION_POOL, DECRYPTION_THREADS));
+    }
+
+    /** With the executor that decrypts (tests hold it to see what waits for it). */
+    EncryptedArchive(Vertx vertx, ArchiveRepository repository, SubjectKeyStore keys, WorkerExecutor decryption) {
         this.vertx = vertx;
         this.repository = repository;
         this.keys = keys;
+        this.decryption = decryption;
     }
 
     @Override
@@ -69,7 +85,7 @@ public final class EncryptedArchive implements RecordingArchive {
 
     /**
      * A ReadStream of plaintext with back-pressure: it reads the next chunk rows only when the
-     * consumer wants more. Runs on the context that opened it.
+     * consumer wants more. Runs on the context that opened it, but for the decryption itself.
      */
     private final class PlaintextStream implements ReadStream<Buffer> {
         private final RecordingRow row;
@@ -167,39 +183,51 @@ public final class EncryptedArchive implements RecordingArchive {
             }
         }
 
+        /** Reads the next rows on this context and decrypts them on a decryption thread; one read at a time. */
         private void readMore() {
             reading = true;
             repository.chunks(row.id(), nextSeq, ROWS_PER_READ)
+                    .recover(e -> Future.failedFuture(new IllegalStateException("reading the archive failed: "
+                            + e.getMessage())))
+                    .compose(chunks -> decryption.executeBlocking(() -> decrypt(chunks), false))
                     .onComplete(ar -> {
                         reading = false;
                         if (finished) {
                             return;
                         }
-                        try {
-                            if (ar.failed()) {
-                                throw new IllegalStateException("reading the archive failed: " + ar.cause().getMessage());
-                            }
-                            int rows = 0;
-                            for (Chunk c : ar.result()) {
-                                if (c.seq() != nextSeq) {
-                                    throw new IllegalStateException("chunk " + nextSeq + " of the recording is missing");
-                                }
-                                byte[] data = c.data();
-                                int from = (int) skipInFirstChunk;
-                                skipInFirstChunk = 0;
-                                emit(decryptor.update(data, from, data.length - from));
-                                nextSeq++;
-                                rows++;
-                            }
-                            if (rows == 0 && position < end) {
-                                throw new IllegalStateException("the recording ends before its stated length");
-                            }
-                        } catch (RuntimeException e) {
-                            finish(e);
+                        if (ar.failed()) {
+                            finish(ar.cause());
+                            return;
+                        }
+                        Decrypted read = ar.result();
+                        nextSeq += read.rows();
+                        emit(read.plaintexts());
+                        if (read.rows() == 0 && position < end) {
+                            finish(new IllegalStateException("the recording ends before its stated length"));
                             return;
                         }
                         drain();
                     });
+        }
+
+        /**
+         * On a decryption thread. The decryptor and the skip are touched only here while a read is in flight, and
+         * {@code reading} keeps it to one: the executor's hand-over orders them between reads.
+         */
+        private Decrypted decrypt(List<Chunk> chunks) {
+            List<byte[]> plaintexts = new java.util.ArrayList<>();
+            int seq = nextSeq;
+            for (Chunk c : chunks) {
+                if (c.seq() != seq) {
+                    throw new IllegalStateException("chunk " + seq + " of the recording is missing");
+                }
+                byte[] data = c.data();
+                int from = (int) skipInFirstChunk;
+                skipInFirstChunk = 0;
+                plaintexts.addAll(decryptor.update(data, from, data.length - from));
+                seq++;
+            }
+            return new Decrypted(chunks.size(), plaintexts);
         }
 
         /** Authenticated plaintext in; the requested range out. */
@@ -217,6 +245,9 @@ public final class EncryptedArchive implements RecordingArchive {
                     break;
                 }
             }
+        }
+
+        private record Decrypted(int rows, List<byte[]> plaintexts) {
         }
 
         private void finish(Throwable error) {

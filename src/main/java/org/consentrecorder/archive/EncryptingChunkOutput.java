@@ -7,6 +7,7 @@ import java.io.OutputStream;
 import java.time.Duration;
 import java.util.List;
 import java.util.function.Supplier;
+import org.consentrecorder.archive.ArchiveRepository.Chunk;
 import org.consentrecorder.crypto.RecordingEncryptor;
 
 /**
@@ -44,7 +45,7 @@ final class EncryptingChunkOutput extends OutputStream {
         }
         writer.add(encryptor.update(b, off, len));
         if (writer.hasFullChunks()) {
-            flush(writer::flushFull);
+            flush(writer.takeFull());
         }
     }
 
@@ -52,12 +53,12 @@ final class EncryptingChunkOutput extends OutputStream {
     void finish() throws IOException {
         finished = true;
         writer.add(List.of(encryptor.finish()));
-        flush(writer::flushAll);
+        flush(writer.takeAll());
     }
 
-    private void flush(Supplier<Future<Void>> rows) throws IOException {
-        boolean first = writer.chunksWritten() == 0;
-        OnContext.await(context, () -> rows.get().compose(v -> first && writer.chunksWritten() > 0
+    private void flush(List<Chunk> rows) throws IOException {
+        boolean first = writer.chunksWritten() == rows.size();
+        OnContext.await(context, () -> writer.insert(rows).compose(v -> first && !rows.isEmpty()
                 ? firstRow.get() : Future.succeededFuture()), limit, "writing a chunk of the recording");
     }
 }
