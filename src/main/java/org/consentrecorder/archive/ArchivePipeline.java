@@ -84,9 +84,8 @@ public final class ArchivePipeline {
         this.clock = clock;
         this.backoff = new Backoff(settings.retryMin(), settings.retryMax(), random);
         // encoding and decoding are CPU work in blocking streams: their own threads, one per recording
-        // archived at once, never an event loop, and below the event loops' priority
-        this.workers = BackgroundPriority.lowered(vertx.createSharedWorkerExecutor("archive-codec",
-                settings.concurrency()));
+        // archived at once, never an event loop
+        this.workers = vertx.createSharedWorkerExecutor("archive-codec", settings.concurrency());
         this.ingest = new IngestStep(vertx, context, workers, storage, repository, ari, keys, settings, checkpoints);
         this.verify = new VerifyStep(vertx, context, workers, repository, keys, checkpoints);
         this.deletion = new AsteriskDeletion(repository, ari, checkpoints);

@@ -27,9 +27,8 @@ import org.consentrecorder.archive.ArchiveRepository.RecordingRow;
  * gets unauthenticated audio, nor audio past a tampered segment.
  *
  * <p>Decryption runs on worker threads of its own ({@value #DECRYPTION_POOL}), never on the event loop that
- * serves the request, and below the event loops' priority ({@link BackgroundPriority}): a read is up to
- * {@value #ROWS_PER_READ} chunk rows (2 MiB at the default chunk size) of AES-GCM, and the event loops also carry
- * the calls, whose pauses would wait behind it.
+ * serves the request: a read is up to {@value #ROWS_PER_READ} chunk rows (2 MiB at the default chunk size) of
+ * AES-GCM, and the event loops also carry the calls, whose pauses would wait behind it.
  */
 public final class EncryptedArchive implements RecordingArchive {
     private static final int ROWS_PER_READ = 2;
@@ -44,8 +43,7 @@ public final class EncryptedArchive implements RecordingArchive {
     private final WorkerExecutor decryption;
 
     public EncryptedArchive(Vertx vertx, ArchiveRepository repository, SubjectKeyStore keys) {
-        this(vertx, repository, keys, BackgroundPriority.lowered(
-                vertx.createSharedWorkerExecutor(DECRYPTION_POOL, DECRYPTION_THREADS)));
+        this(vertx, repository, keys, vertx.createSharedWorkerExecutor(DECRYPTION_POOL, DECRYPTION_THREADS));
     }
 
     /** With the executor that decrypts (tests hold it to see what waits for it). */

@@ -35,13 +35,12 @@ class ShippedJvmOptionsTest {
         assertEquals("false", flags.get("UseG1GC"));
         assertEquals("1", flags.get("ThreadPriorityPolicy"));
         assertEquals("19", flags.get("CompilerThreadPriority"));
-        assertEquals("10", flags.get("JavaPriority1_To_OSPriority"), "the archive's threads (BackgroundPriority)");
         assertEquals(0.1, Double.parseDouble(flags.get("CompileThresholdScaling")), 1e-9);
-        // nothing but comments and those five flags: a stray option would change the product unseen
+        // nothing but comments and those four flags: a stray option would change the product unseen
         List<String> options = Files.readAllLines(OPTIONS).stream().map(String::strip)
                 .filter(l -> !l.isEmpty() && !l.startsWith("#")).toList();
         assertEquals(List.of("-XX:+UseShenandoahGC", "-XX:ThreadPriorityPolicy=1", "-XX:CompilerThreadPriority=19",
-                "-XX:JavaPriority1_To_OSPriority=10", "-XX:CompileThresholdScaling=0.1"), options);
+                "-XX:CompileThresholdScaling=0.1"), options);
     }
 
     @Test
