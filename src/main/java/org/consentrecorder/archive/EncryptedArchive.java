@@ -33,7 +33,7 @@ import org.consentrecorder.archive.ArchiveRepository.RecordingRow;
 public final class EncryptedArchive implements RecordingArchive {
     private static final int ROWS_PER_READ = 2;
     /** Name of the worker pool that decrypts playback and export reads. */
-    public static final String DECRYPTION_POOL = "cr-archive-decrypt";
+    static final String DECRYPTION_POOL = "cr-archive-decrypt";
     /** Its threads: more would only take cores from the calls; a read waiting for one is a slower download. */
     static final int DECRYPTION_THREADS = 2;
 
