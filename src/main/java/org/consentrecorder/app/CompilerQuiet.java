@@ -13,7 +13,7 @@ import java.util.function.LongSupplier;
  * time the JVM reports has not moved for {@code quietReadings} readings in a row, or {@code limit} has passed.
  *
  * <p>Why: the warm-up hands the compilers the pause path's methods (issue 14), and they compile in the
- * background at nice 19 (deploy/jvm.options). A call that arrives while they are still at it runs the
+ * background. A call that arrives while they are still at it runs the
  * interpreter's or the profiling tier's code. On a real Asterisk, with compile thresholds lowered and no such
  * wait, the first pause after a start took 7 ms from its frame to its request against 0.7 ms for the next
  * ones (temporary probes, 2026-11-28, README Performance). With the wait, four starts' first pauses took

@@ -119,7 +119,7 @@ final class Results {
             }
         }
         String shipped = options.shippedJvm ? "as shipped, deploy/jvm.options (`" + String.join(" ", flags) + "`)"
-                : "the JVM's defaults (`--shipped-jvm no`: G1, the JIT at normal priority and HotSpot's compile thresholds)";
+                : "the JVM's defaults (`--shipped-jvm no`: G1 and HotSpot's compile thresholds)";
         String extra = options.productJvm.isEmpty() ? "" : ", then `" + String.join(" ", options.productJvm) + "`";
         return shipped + ", with the benchmark's fixed heap `-Xms512m -Xmx512m`" + extra;
     }

@@ -180,11 +180,11 @@ class ResultsTest {
         r.witness(null, "none (--wire no)");
         String md = Files.readString(r.write(dir, LocalDate.of(2026, 11, 28)));
         assertTrue(md.contains("Capture: none (--wire no)."), md);
-        assertTrue(md.contains("The product's JVM: as shipped, deploy/jvm.options (`-XX:+UseShenandoahGC -XX:ThreadPriorityPolicy=1 "
-                + "-XX:CompilerThreadPriority=19 -XX:CompileThresholdScaling=0.1`), with the benchmark's fixed heap `-Xms512m -Xmx512m`."), md);
+        assertTrue(md.contains("The product's JVM: as shipped, deploy/jvm.options (`-XX:+UseShenandoahGC "
+                + "-XX:CompileThresholdScaling=0.1`), with the benchmark's fixed heap `-Xms512m -Xmx512m`."), md);
         Results defaults = new Results("22.10.1", AsteriskBenchmark.Options.parse(new String[] {"--shipped-jvm", "no",
                 "--product-jvm", "-XX:+UseG1GC"}));
-        assertEquals("the JVM's defaults (`--shipped-jvm no`: G1, the JIT at normal priority and HotSpot's compile thresholds), with the benchmark's fixed heap "
+        assertEquals("the JVM's defaults (`--shipped-jvm no`: G1 and HotSpot's compile thresholds), with the benchmark's fixed heap "
                 + "`-Xms512m -Xmx512m`, then `-XX:+UseG1GC`", defaults.productJvm());
         assertTrue(md.contains("No pause was found in the capture."), md);
     }
