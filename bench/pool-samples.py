@@ -15,7 +15,9 @@ With --reference SUBJECT first, the product is set beside that subject instead o
 
 Columns read (the samples CSV the benchmark writes): situation, subject, trigger, error,
 latency_ms (by the poll), wire_ms (on the wire: trigger leaving Asterisk to its answer to the
-pause) and wire_subject_ms (the subject's part of it). p99 is the nearest-rank percentile.
+pause), wire_subject_ms (the subject's part of it) and wire_reaction_ms (the subject's own: its event
+frame leaving Asterisk until its pause request arrived; runs before 2026-11-29 have none). p99 is the
+nearest-rank percentile.
 """
 import csv
 import sys
@@ -23,7 +25,7 @@ import sys
 from benchstats import nearest_rank
 
 COLUMNS = [("wire_ms", "on the wire"), ("wire_subject_ms", "the subject's part on the wire"),
-           ("latency_ms", "by the poll")]
+           ("wire_reaction_ms", "the subject's own reaction on the wire"), ("latency_ms", "by the poll")]
 GOAL_RATIO = 1.5
 
 

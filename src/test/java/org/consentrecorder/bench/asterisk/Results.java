@@ -244,6 +244,7 @@ final class Results {
                 }
             }
         }
+        split(md);
         md.append("\n### The goal (p99 ≤ 20 ms and ≤ 1.5 × the reference's, same run), on both figures\n\n");
         md.append("| situation | trigger | poll: product / reference p99 ms | ratio | wire: product / reference p99 ms | ratio |\n");
         md.append("|---|---|---:|---:|---:|---:|\n").append(goalRows("reference"));
@@ -267,6 +268,38 @@ final class Results {
                 .append("` above). Not the goal's yardstick: how much the yardstick's choice moves the ratios.\n\n")
                 .append("| situation | trigger | poll: product / second reference p99 ms | ratio | wire: product / second reference p99 ms | ratio |\n")
                 .append("|---|---|---:|---:|---:|---:|\n").append(rows);
+    }
+
+    /**
+     * The subject's part split at its own event frame: whether a slow pause waited on Asterisk (its dispatch of the
+     * event to that application) or on the subject (its JVM, and the kernel's scheduling of it).
+     */
+    private void split(StringBuilder md) {
+        md.append("\n### The subject's part, split at its event frame\n\n");
+        md.append("**delivery** is the trigger leaving Asterisk until Asterisk sent the subject its own frame of the ")
+                .append("event (`ChannelUserevent` or `ChannelDtmfReceived` to the subject's application; slightly negative ")
+                .append("when the event went out before the POST's answer): Asterisk's dispatch. **reaction** is that frame ")
+                .append("until the subject's pause request arrived: the subject alone, its JVM and the kernel's scheduling of ")
+                .append("it, with no other party in between.\n\n");
+        md.append("| situation | trigger | subject | split | delivery p50 / p99 ms | reaction p50 / p99 / max ms |\n");
+        md.append("|---|---|---|---:|---:|---:|\n");
+        for (var situation : samples.entrySet()) {
+            for (String trigger : TRIGGERS) {
+                for (var subject : situation.getValue().entrySet()) {
+                    List<CallScript.Sample> seen = subject.getValue().stream()
+                            .filter(x -> x.trigger().equals(trigger) && x.wire() != null).toList();
+                    List<CallScript.Sample> split = seen.stream().filter(x -> x.wire().split()).toList();
+                    if (split.isEmpty()) {
+                        continue;
+                    }
+                    double[] d = sorted(split, x -> x.wire().deliveredMs());
+                    double[] r = sorted(split, x -> x.wire().reactionMs());
+                    md.append(String.format(Locale.ROOT, "| %s | %s | %s | %d of %d | %.2f / %.2f | %.2f / %.2f / %.2f |%n",
+                            situation.getKey(), trigger, subject.getKey(), split.size(), seen.size(),
+                            Stats.pct(d, 0.50), Stats.pct(d, 0.99), Stats.pct(r, 0.50), Stats.pct(r, 0.99), r[r.length - 1]));
+                }
+            }
+        }
     }
 
     /** The goal's cells, poll and wire, of every situation the product and the given reference both ran. */
@@ -456,7 +489,7 @@ final class Results {
      */
     String csv() {
         StringBuilder b = new StringBuilder("situation,subject,trigger,triggered_at,recording,latency_ms,a_ms,b_ms,c_ms,leak_ms,error,"
-                + "wire_ms,wire_subject_ms,wire_asterisk_ms\n");
+                + "wire_ms,wire_subject_ms,wire_asterisk_ms,wire_delivered_ms,wire_reaction_ms\n");
         samples.forEach((situation, bySubject) -> bySubject.forEach((subject, list) -> {
             for (CallScript.Sample s : list) {
                 CallScript.Steps st = s.steps();
@@ -468,7 +501,8 @@ final class Results {
                         st == null ? "" : String.format(Locale.ROOT, "%.2f", st.toAnsweredMs()),
                         st == null ? "" : String.format(Locale.ROOT, "%.2f", st.toSeenMs()), s.leakMs(),
                         s.error() == null ? "" : csvField(s.error()),
-                        w == null ? ",," : String.format(Locale.ROOT, "%.2f,%.2f,%.2f", w.latencyMs(), w.subjectMs(), w.asteriskMs())));
+                        w == null ? ",,,," : String.format(Locale.ROOT, "%.2f,%.2f,%.2f,%s", w.latencyMs(), w.subjectMs(),
+                                w.asteriskMs(), w.split() ? String.format(Locale.ROOT, "%.2f,%.2f", w.deliveredMs(), w.reactionMs()) : ",")));
             }
         }));
         return b.toString();

@@ -1,6 +1,7 @@
 package org.consentrecorder.bench.asterisk;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
@@ -43,7 +44,7 @@ class ResultsTest {
         assertTrue(md.contains("| 20 concurrent calls | user event | product | 10 | 0.5 / 0.5 | 5.0 / 10.0 | 4.5 / 9.5 | 0.5 + 10.0 + 9.5 = 20.0 |"), md);
         assertTrue(md.contains("| 20 concurrent calls | product | 10 s | 80% | 60% / 120 ms/s | – | – | – |"), md);
         String csv = Files.readString(dir.resolve("asterisk-2026-11-27-t-samples.csv"));
-        assertTrue(csv.contains("20 concurrent calls,product,user event,1970-01-01T00:00:00Z,cr-x,20.00,0.50,10.00,9.50,0,,,,\n"), csv);
+        assertTrue(csv.contains("20 concurrent calls,product,user event,1970-01-01T00:00:00Z,cr-x,20.00,0.50,10.00,9.50,0,,,,,,\n"), csv);
         assertTrue(csv.lines().count() == 21, csv);
     }
 
@@ -119,7 +120,7 @@ class ResultsTest {
         r.add("product", "one call at a time, warm", List.of(new CallScript.Sample("dtmf", 4, 0, "a \"quoted\", error")));
         r.write(dir, LocalDate.of(2026, 11, 27));
         List<String> lines = Files.readAllLines(dir.resolve("asterisk-2026-11-27-c-samples.csv"));
-        assertEquals("\"one call at a time, warm\",product,dtmf,,,4.00,,,,0,\"a \"\"quoted\"\", error\",,,", lines.get(1));
+        assertEquals("\"one call at a time, warm\",product,dtmf,,,4.00,,,,0,\"a \"\"quoted\"\", error\",,,,,", lines.get(1));
         assertEquals("plain", Results.csvField("plain"));
     }
 
@@ -144,6 +145,12 @@ class ResultsTest {
                 wire.add(new Pcap.Segment(at, port, 8088, ("POST /ari/events/user/PaymentStart?source=channel%3A" + call
                         + "&application=a HTTP/1.1\r\n\r\n").getBytes(), false));
                 wire.add(new Pcap.Segment(at + 100_000, 8088, port, "HTTP/1.1 204 No Content\r\n\r\n".getBytes(), false));
+                if (subject.equals("product")) {
+                    // only the product's own frame of the event is in this capture: its part splits, the reference's not
+                    wire.add(new Pcap.Segment(at + 300_000, 8088, 44000 + i, ("\u0081~\u0001\u0000{\"type\":\"ChannelUserevent\","
+                            + "\"eventname\":\"PaymentStart\",\"channel\":{\"id\":\"" + call + "\"},\"application\":\"consent-recorder\"}")
+                            .getBytes(java.nio.charset.StandardCharsets.ISO_8859_1), false));
+                }
                 double pauseMs = subject.equals("product") ? 3.0 : 2.5;
                 long pauseAt = at + 100_000 + (long) ((pauseMs - 0.1) * 1e6);
                 wire.add(new Pcap.Segment(pauseAt, port + 1, 8088, ("POST /ari/recordings/live/" + rec
@@ -169,8 +176,13 @@ class ResultsTest {
         assertTrue(md.contains("| 60 concurrent calls | user event | reference | 4 of 4 | 2.5 | 2.5 | 2.5 | 2.4 | 0.1 | 7.5 / 7.5 |"), md);
         assertTrue(md.contains("| 60 concurrent calls | user event | product | 4 of 5 | 3.0 | 3.0 | 3.0 | 2.9 | 0.1 | 27.0 / 27.0 |"), md);
         assertTrue(md.contains("| 60 concurrent calls | user event | 30.0 / 10.0 | 3.00 ✗ | 3.0 / 2.5 | 1.20 |"), md);
+        // the product's 2.9 ms: 0.2 ms Asterisk's dispatch to it, 2.7 ms its own; the reference has no split row
+        String split = md.substring(md.indexOf("### The subject's part, split"), md.indexOf("### The goal"));
+        assertTrue(split.contains("| 60 concurrent calls | user event | product | 4 of 4 | 0.20 / 0.20 | 2.70 / 2.70 / 2.70 |"), split);
+        assertFalse(split.contains("| reference |"), split);
         String csv = Files.readString(dir.resolve("asterisk-2026-11-28-w-samples.csv"));
-        assertTrue(csv.contains(",pro-0,30.00,,,,0,,3.00,2.90,0.10\n"), csv);
+        assertTrue(csv.contains(",pro-0,30.00,,,,0,,3.00,2.90,0.10,0.20,2.70\n"), csv);
+        assertTrue(csv.contains(",ref-0,10.00,,,,0,,2.50,2.40,0.10,,\n"), csv);
     }
 
     @Test

@@ -29,23 +29,51 @@ import java.util.regex.Pattern;
  * by the snap length or split across segments is not read; such a pause counts as not found, never guessed.
  */
 final class WireTimeline {
-    /** One pause on the wire, from the trigger leaving Asterisk. */
-    record Wire(double latencyMs, double subjectMs, double asteriskMs) {
+    /**
+     * One pause on the wire, from the trigger leaving Asterisk. deliveredMs splits the subject's part: the trigger
+     * until Asterisk sent the subject its event frame (Asterisk's dispatch; for a user event it may be slightly
+     * negative, the event going out before the POST's answer), the rest ({@link #reactionMs}) that frame until the
+     * subject's pause request arrived: the subject's own time, its JVM and the kernel's scheduling of it. NaN when
+     * the capture does not hold the subject's frame.
+     */
+    record Wire(double latencyMs, double subjectMs, double asteriskMs, double deliveredMs) {
+        Wire(double latencyMs, double subjectMs, double asteriskMs) {
+            this(latencyMs, subjectMs, asteriskMs, Double.NaN);
+        }
+
+        boolean split() {
+            return !Double.isNaN(deliveredMs);
+        }
+
+        double reactionMs() {
+            return subjectMs - deliveredMs;
+        }
     }
 
     /** One request on a client connection, and when the first byte of Asterisk's answer went back (-1: none). */
     record Exchange(int clientPort, String method, String target, long requestedAt, long answeredAt) {
     }
 
-    /** A {@code ChannelDtmfReceived} frame as Asterisk sent it to one application. */
-    record Digit(long at, String channel, String digit) {
+    /**
+     * A trigger's event ({@code ChannelDtmfReceived} with its digit, {@code ChannelUserevent} with its name) as
+     * Asterisk sent it to one application; application is null when the frame was cut before it.
+     */
+    record Delivery(long at, String type, String name, String channel, String application) {
     }
 
     private static final Pattern REQUEST = Pattern.compile("^(GET|POST|PUT|DELETE) (\\S+) HTTP/1\\.[01]\r\n");
     private static final Pattern PAUSE = Pattern.compile("/recordings/live/([^/?]+)/pause(\\?|$)");
     private static final Pattern USER_EVENT = Pattern.compile("/events/user/([^/?]+)\\?(.*)$");
-    private static final Pattern DTMF_EVENT = Pattern.compile(
-            "\\{\"type\":\"ChannelDtmfReceived\".*?\"digit\":\"([0-9A-D*#])\".*?\"channel\":\\{\"id\":\"([^\"]+)\"");
+    static final String DTMF = "ChannelDtmfReceived";
+    static final String USER_EVENT_TYPE = "ChannelUserevent";
+    private static final Pattern TRIGGER_EVENT = Pattern.compile("\\{\"type\":\"(" + DTMF + "|" + USER_EVENT_TYPE + ")\"");
+    /** Where the next event of a frame (several may share a segment) begins: Asterisk writes "type" first. */
+    private static final String NEXT_EVENT = "{\"type\":\"";
+    private static final Pattern DIGIT = Pattern.compile("\"digit\":\"([0-9A-D*#])\"");
+    private static final Pattern EVENT_NAME = Pattern.compile("\"eventname\":\"([^\"]+)\"");
+    /** The event's channel: its "id" comes first in the channel object (Asterisk 22, the fixtures agree). */
+    private static final Pattern CHANNEL = Pattern.compile("\"channel\":\\{\"id\":\"([^\"]+)\"");
+    private static final Pattern APPLICATION = Pattern.compile("\"application\":\"([^\"]+)\"");
     /** How far before the trigger a subject's pause may be sent and still be its: the DTMF frames race. */
     private static final long EARLY_NANOS = 50_000_000L;
     /** How far the benchmark's stamp of the trigger may trail the wire's (its JVM queueing), or lead it. */
@@ -59,7 +87,8 @@ final class WireTimeline {
     private final Map<Integer, Exchange> open = new HashMap<>();
     /** "pause:" + recording, or "event:" + name + ":" + channel → exchanges in the order sent. */
     private final Map<String, List<Exchange>> exchanges = new HashMap<>();
-    private final Map<String, List<Digit>> digits = new HashMap<>();
+    /** Trigger events by channel, each as sent to one application. */
+    private final Map<String, List<Delivery>> deliveries = new HashMap<>();
     private long segments;
     private long truncated;
 
@@ -113,12 +142,27 @@ final class WireTimeline {
         if (e != null && e.answeredAt() < 0) {
             open.put(client, new Exchange(e.clientPort(), e.method(), e.target(), e.requestedAt(), s.epochNanos()));
         }
-        if (text.contains("ChannelDtmfReceived")) {
-            Matcher d = DTMF_EVENT.matcher(text);
-            while (d.find()) {
-                digits.computeIfAbsent(d.group(2), k -> new ArrayList<>()).add(new Digit(s.epochNanos(), d.group(2), d.group(1)));
+        if (text.contains(DTMF) || text.contains(USER_EVENT_TYPE)) {
+            Matcher m = TRIGGER_EVENT.matcher(text);
+            while (m.find()) {
+                int end = text.indexOf(NEXT_EVENT, m.end());
+                Delivery d = delivery(s.epochNanos(), m.group(1), text.substring(m.start(), end < 0 ? text.length() : end));
+                if (d != null) {
+                    deliveries.computeIfAbsent(d.channel(), k -> new ArrayList<>()).add(d);
+                }
             }
         }
+    }
+
+    /** One trigger event's fields, or null when the frame was cut before its name or channel. */
+    private static Delivery delivery(long at, String type, String event) {
+        Matcher name = (type.equals(DTMF) ? DIGIT : EVENT_NAME).matcher(event);
+        Matcher channel = CHANNEL.matcher(event);
+        if (!name.find() || !channel.find()) {
+            return null;
+        }
+        Matcher application = APPLICATION.matcher(event);
+        return new Delivery(at, type, name.group(1), channel.group(1), application.find() ? application.group(1) : null);
     }
 
     private void close(int client) {
@@ -179,8 +223,9 @@ final class WireTimeline {
         long triggerAt = -1;
         if (trigger.startsWith("dtmf")) {
             // Asterisk sends the digit to every subscribed application: the first of them is when it left
-            for (Digit d : digits.getOrDefault(call, List.of())) {
-                if (d.digit().equals("7") && d.at() >= from && d.at() <= to && (triggerAt < 0 || d.at() < triggerAt)) {
+            for (Delivery d : deliveries.getOrDefault(call, List.of())) {
+                if (d.type().equals(DTMF) && d.name().equals("7") && d.at() >= from && d.at() <= to
+                        && (triggerAt < 0 || d.at() < triggerAt)) {
                     triggerAt = d.at();
                 }
             }
@@ -207,7 +252,26 @@ final class WireTimeline {
         if (pause == null) {
             return Optional.empty();
         }
+        Delivery frame = subjectsFrame(trigger, call, triggerAt, pause.requestedAt());
         return Optional.of(new Wire((pause.answeredAt() - triggerAt) / 1e6, (pause.requestedAt() - triggerAt) / 1e6,
-                (pause.answeredAt() - pause.requestedAt()) / 1e6));
+                (pause.answeredAt() - pause.requestedAt()) / 1e6, frame == null ? Double.NaN : (frame.at() - triggerAt) / 1e6));
+    }
+
+    /**
+     * The trigger's event as Asterisk sent it to the subject: the first frame of it on this call to an application
+     * other than the benchmark's caller (one subject runs a call), from just before the trigger (a user event may
+     * go out before the POST's answer) until the subject's pause request.
+     */
+    private Delivery subjectsFrame(String trigger, String call, long triggerAt, long pausedAt) {
+        boolean dtmf = trigger.startsWith("dtmf");
+        Delivery first = null;
+        for (Delivery d : deliveries.getOrDefault(call, List.of())) {
+            if (d.type().equals(dtmf ? DTMF : USER_EVENT_TYPE) && d.name().equals(dtmf ? "7" : "PaymentStart")
+                    && d.application() != null && !d.application().equals(CallerSimulator.APP)
+                    && d.at() >= triggerAt - EARLY_NANOS && d.at() <= pausedAt && (first == null || d.at() < first.at())) {
+                first = d;
+            }
+        }
+        return first;
     }
 }

@@ -158,7 +158,15 @@ class WireTimelineTest {
         f.tcp4(at(-899.9), ARI, subject, "HTTP/1.1 204 No Content\r\n\r\n");
         f.tcp4(at(0), instrument, ARI,
                 "POST /ari/events/user/PaymentStart?application=consent-recorder&source=channel%3Abench-1-2 HTTP/1.1\r\n\r\n");
+        // Asterisk sends the event to the subject's socket before it answers the POST, then to the instrument's
+        String event = "{\"type\":\"ChannelUserevent\",\"timestamp\":\"t\",\"eventname\":\"PaymentStart\","
+                + "\"userevent\":{\"eventname\":\"PaymentStart\"},\"channel\":{\"id\":\"bench-1-2\",\"name\":\"Local/100@incoming-1;2\","
+                + "\"dialplan\":{\"app_data\":\"consent-recorder,inbound\"}},\"asterisk_id\":\"x\",\"application\":\"consent-recorder\"}";
+        f.tcp4(at(0.3), ARI, subject + 2, new String(ws(event), StandardCharsets.ISO_8859_1));
         f.tcp4(at(0.4), ARI, instrument, "HTTP/1.1 204 No Content\r\n\r\n");
+        f.tcp4(at(0.45), ARI, instrument + 2,
+                new String(ws(event.replace("\"application\":\"consent-recorder\"", "\"application\":\"caller-sim\"")),
+                        StandardCharsets.ISO_8859_1));
         f.tcp4(at(0.5), poller, ARI, "GET /ari/recordings/live/cr-a HTTP/1.1\r\n\r\n");
         f.tcp4(at(0.6), ARI, poller, "HTTP/1.1 200 OK\r\n\r\n{\"state\":\"recording\"}");
         // another call's pause, in between, on the subject's second connection
@@ -175,6 +183,9 @@ class WireTimelineTest {
         assertEquals(2.2, w.latencyMs(), 1e-6);
         assertEquals(2.0, w.subjectMs(), 1e-6);
         assertEquals(0.2, w.asteriskMs(), 1e-6);
+        assertTrue(w.split());
+        assertEquals(-0.1, w.deliveredMs(), 1e-6, "the subject's frame left before the POST's answer");
+        assertEquals(2.1, w.reactionMs(), 1e-6, "the subject's frame until its pause request");
 
         assertTrue(t.pause("user event", "bench-9-2", "cr-a", instant(3.0)).isEmpty(), "another call's trigger");
         // answers pair with requests by connection, not by order on the wire
@@ -195,8 +206,9 @@ class WireTimelineTest {
         s.add(new Pcap.Segment(at(-109), ARI, 50000, "HTTP/1.1 101 Switching Protocols\r\n\r\n".getBytes(), false));
         s.add(new Pcap.Segment(at(-100), ARI, 50000, ws(star), false));
         // to the subject's socket first, then (coalesced with another call's digit) to the instrument's
-        s.add(new Pcap.Segment(at(0), ARI, 51000, ws(seven), false));
+        s.add(new Pcap.Segment(at(0), ARI, 51000, ws(toSubject(seven)), false));
         s.add(new Pcap.Segment(at(0.3), ARI, 50000, concat(ws(otherCall), ws(seven)), false));
+        s.add(new Pcap.Segment(at(0.4), ARI, 51000, concat(ws(toSubject(otherCall)), ws(toSubject(star))), false));
         s.add(new Pcap.Segment(at(1.9), 52000, ARI, "POST /ari/recordings/live/ref-7/pause HTTP/1.1\r\n\r\n".getBytes(), false));
         s.add(new Pcap.Segment(at(2.0), ARI, 52000, "HTTP/1.1 204 No Content\r\n\r\n".getBytes(), false));
         s.add(new Pcap.Segment(at(2.4), 52001, ARI, "POST /ari/recordings/live/ref-8/pause HTTP/1.1\r\n\r\n".getBytes(), false));
@@ -206,9 +218,30 @@ class WireTimelineTest {
         WireTimeline.Wire w = t.pause("dtmf", "bench-7-2", "ref-7", instant(0.6)).orElseThrow();
         assertEquals(2.0, w.latencyMs(), 1e-6);
         assertEquals(1.9, w.subjectMs(), 1e-6);
+        assertEquals(0.0, w.deliveredMs(), 1e-6, "the subject's frame was the first");
+        assertEquals(1.9, w.reactionMs(), 1e-6);
         WireTimeline.Wire other = t.pause("dtmf (SIP)", "bench-8-2", "ref-8", instant(0.6)).orElseThrow();
         assertEquals(2.2, other.latencyMs(), 1e-6, "the coalesced frame's second event counts too");
+        assertEquals(0.1, other.deliveredMs(), 1e-6, "the subject's frame came after the instrument's");
+        assertEquals(2.0, other.reactionMs(), 1e-6);
         assertTrue(t.pause("dtmf", "bench-7-2", "ref-7", instant(-99)).isEmpty(), "a * is not the trigger");
+    }
+
+    /** A frame cut before its "application" is no application's: the pause is found, its split is not. */
+    @Test
+    void aSubjectsFrameCutBeforeItsApplicationLeavesThePauseUnsplit() {
+        String seven = "{\"type\":\"ChannelDtmfReceived\",\"digit\":\"7\",\"channel\":{\"id\":\"bench-7-2\"},"
+                + "\"application\":\"caller-sim\"}";
+        byte[] cut = java.util.Arrays.copyOf(ws(toSubject(seven)), 80); // cut after the channel, in "application"
+        List<Pcap.Segment> s = List.of(
+                new Pcap.Segment(at(0), ARI, 50000, ws(seven), false),
+                new Pcap.Segment(at(0.2), ARI, 51000, cut, true),
+                new Pcap.Segment(at(1), 52000, ARI, "POST /ari/recordings/live/ref-7/pause HTTP/1.1\r\n\r\n".getBytes(), false),
+                new Pcap.Segment(at(1.1), ARI, 52000, "HTTP/1.1 204 No Content\r\n\r\n".getBytes(), false));
+        WireTimeline.Wire w = WireTimeline.of(s, ARI).pause("dtmf", "bench-7-2", "ref-7", instant(0.5)).orElseThrow();
+        assertEquals(1.1, w.latencyMs(), 1e-6);
+        assertFalse(w.split());
+        assertTrue(Double.isNaN(w.reactionMs()));
     }
 
     @Test
@@ -242,6 +275,11 @@ class WireTimelineTest {
         ByteBuffer b = ByteBuffer.allocate(4 + p.length);
         b.put((byte) 0x81).put((byte) 126).putShort((short) p.length).put(p);
         return b.array();
+    }
+
+    /** The same event as Asterisk sends it to the subject's application. */
+    private static String toSubject(String event) {
+        return event.replace("\"application\":\"caller-sim\"", "\"application\":\"consent-recorder\"");
     }
 
     private static byte[] concat(byte[] a, byte[] b) {
