@@ -21,34 +21,40 @@ final class CallScript {
      * One measured pause. latencyMs < 0 means the pause was never seen. triggeredAt and seenAt are
      * wall-clock instants (the same clock the subject stamps its own steps with, one machine), and
      * steps is where the time went, when the subject could say (see {@link #withSteps}). call is the
-     * callee's channel and wire the same pause as the loopback saw it ({@link WireTimeline}), when known.
+     * callee's channel and wire the same pause as the loopback saw it ({@link WireTimeline}), when known; waits the
+     * threads' run-queue waits in its window, for a pause taken alone ({@link ThreadWaits}).
      */
     record Sample(String trigger, double latencyMs, double leakMs, String error, String recording,
-                  java.time.Instant triggeredAt, Steps steps, String call, WireTimeline.Wire wire) {
+                  java.time.Instant triggeredAt, Steps steps, String call, WireTimeline.Wire wire, ThreadWaits.Window waits) {
         Sample(String trigger, double latencyMs, double leakMs, String error) {
             this(trigger, latencyMs, leakMs, error, null, null, null);
         }
 
         Sample(String trigger, double latencyMs, double leakMs, String error, String recording,
                java.time.Instant triggeredAt, Steps steps) {
-            this(trigger, latencyMs, leakMs, error, recording, triggeredAt, steps, null, null);
+            this(trigger, latencyMs, leakMs, error, recording, triggeredAt, steps, null, null, null);
         }
 
         Sample withLeak(double leak, String why) {
-            return new Sample(trigger, latencyMs, leak, error != null ? error : why, recording, triggeredAt, steps, call, wire);
+            return new Sample(trigger, latencyMs, leak, error != null ? error : why, recording, triggeredAt, steps, call, wire, waits);
         }
 
         Sample withSteps(Steps split) {
-            return new Sample(trigger, latencyMs, leakMs, error, recording, triggeredAt, split, call, wire);
+            return new Sample(trigger, latencyMs, leakMs, error, recording, triggeredAt, split, call, wire, waits);
         }
 
         /** callee: the callee's channel id, which the wire witness finds the trigger by. */
         Sample onCall(String callee) {
-            return new Sample(trigger, latencyMs, leakMs, error, recording, triggeredAt, steps, callee, wire);
+            return new Sample(trigger, latencyMs, leakMs, error, recording, triggeredAt, steps, callee, wire, waits);
         }
 
         Sample withWire(WireTimeline.Wire seen) {
-            return new Sample(trigger, latencyMs, leakMs, error, recording, triggeredAt, steps, call, seen);
+            return new Sample(trigger, latencyMs, leakMs, error, recording, triggeredAt, steps, call, seen, waits);
+        }
+
+        /** The run-queue waits of the subject's and Asterisk's threads from just before the trigger until the pause was seen. */
+        Sample withWaits(ThreadWaits.Window window) {
+            return new Sample(trigger, latencyMs, leakMs, error, recording, triggeredAt, steps, call, wire, window);
         }
     }
 
@@ -70,12 +76,26 @@ final class CallScript {
     private final CallerSimulator callers;
     private final AsteriskBenchmark.Subject subject;
     private final AsteriskBenchmark.Options options;
+    private final long asteriskPid = MachineProfile.asteriskPid();
     private int sequence;
 
     CallScript(CallerSimulator callers, AsteriskBenchmark.Subject subject, AsteriskBenchmark.Options options) {
         this.callers = callers;
         this.subject = subject;
         this.options = options;
+    }
+
+    /** The subject's and Asterisk's threads now, for a pause taken alone; null for one among concurrent calls. */
+    private ThreadWaits[] waitsBefore(boolean alone) {
+        return alone ? new ThreadWaits[] {ThreadWaits.of(subject.pid()), ThreadWaits.of(asteriskPid)} : null;
+    }
+
+    private Sample withWaitsSince(Sample s, ThreadWaits[] before) {
+        if (before == null) {
+            return s;
+        }
+        return s.withWaits(new ThreadWaits.Window(ThreadWaits.of(subject.pid()).since(before[0]),
+                ThreadWaits.of(asteriskPid).since(before[1])));
     }
 
     /**
@@ -91,9 +111,10 @@ final class CallScript {
             for (int i = 0; i < n; i++) {
                 long delay = n <= 1 ? 0 : (long) rampMs * i / n;
                 String id = "bench-" + label + "-" + (++sequence) + "-" + System.nanoTime() % 100000;
+                boolean alone = rampMs == 0 || n <= 1;
                 tasks.add(() -> {
                     Thread.sleep(delay);
-                    return oneCall(id);
+                    return oneCall(id, alone);
                 });
             }
             List<Sample> measured = new ArrayList<>();
@@ -142,7 +163,7 @@ final class CallScript {
             }
         }
         List<Sample> out = new ArrayList<>();
-        out.add(pauseByUserEvent(c, rec, "tone-" + id + "-ue"));
+        out.add(pauseByUserEvent(c, rec, "tone-" + id + "-ue", true));
         finish(c);
         byte[] audio = audio(rec);
         out.set(0, withLeak(out.get(0), audio, USER_EVENT_TONE_HZ));
@@ -202,7 +223,8 @@ final class CallScript {
         return withSteps(s.onCall(c.callee));
     }
 
-    private List<Sample> oneCall(String id) throws Exception {
+    /** alone: no other call of the situation runs (one at a time), so the threads' waits are read around its pauses. */
+    private List<Sample> oneCall(String id, boolean alone) throws Exception {
         CallerSimulator.Call c = callers.place(id, "+1555010" + String.format("%04d", (int) (System.nanoTime() % 10000)));
         String rec;
         try {
@@ -213,9 +235,9 @@ final class CallScript {
             return List.of(new Sample("user event", -1, -1, "no recording: " + e.getMessage()));
         }
         Thread.sleep(500);
-        Sample ue = pauseByUserEvent(c, rec, "tone-" + id + "-ue");
+        Sample ue = pauseByUserEvent(c, rec, "tone-" + id + "-ue", alone);
         Thread.sleep(4500); // DTMF bursts: keep the next digits more than the burst window apart
-        Sample dtmf = pauseByDtmf(c, rec, "tone-" + id + "-dtmf");
+        Sample dtmf = pauseByDtmf(c, rec, "tone-" + id + "-dtmf", alone);
         finish(c);
         // the leak is counted by run(), once the situation's calls have all ended
         return List.of(ue, dtmf);
@@ -230,24 +252,37 @@ final class CallScript {
         return c.recording.get(20, TimeUnit.SECONDS);
     }
 
-    private Sample pauseByUserEvent(CallerSimulator.Call c, String rec, String tone) throws Exception {
+    private Sample pauseByUserEvent(CallerSimulator.Call c, String rec, String tone, boolean alone) throws Exception {
+        ThreadWaits[] before = waitsBefore(alone);
         c.userEvent("PaymentStart");
         long t0 = System.nanoTime();
         java.time.Instant t0Wall = java.time.Instant.now();
         var playing = c.startTone(tone, USER_EVENT_TONE_HZ + "");
         long paused = callers.awaitState(rec, "paused", 3000);
+        Sample measured = paused < 0 ? new Sample("user event", -1, -1, "never paused", rec, t0Wall, null)
+                : withWaitsSince(new Sample("user event", (paused - t0) / 1e6, -1, null, rec, t0Wall, null), before);
         playing.join();
         Thread.sleep(700);
         c.stopPlayback(tone);
         Thread.sleep(200);
         c.userEvent("PaymentEnd");
         callers.awaitState(rec, "recording", 3000);
-        return (paused < 0 ? new Sample("user event", -1, -1, "never paused", rec, t0Wall, null)
-                : new Sample("user event", (paused - t0) / 1e6, -1, null, rec, t0Wall, null)).onCall(c.callee);
+        return measured.onCall(c.callee);
     }
 
-    private Sample pauseByDtmf(CallerSimulator.Call c, String rec, String tone) throws Exception {
+    private Sample pauseByDtmf(CallerSimulator.Call c, String rec, String tone, boolean alone) throws Exception {
+        c.digitSeen.remove("*");
         c.dtmf("*7");
+        ThreadWaits[] before = null;
+        if (alone) {
+            // from the * on: the 7 that triggers follows it by its 100 ms and the 100 ms between
+            try {
+                c.digit("*").get(10, TimeUnit.SECONDS);
+                before = waitsBefore(true);
+            } catch (java.util.concurrent.TimeoutException e) {
+                // no window then; the 7's own wait below says what became of the digits
+            }
+        }
         long t0;
         try {
             t0 = c.digit("7").get(10, TimeUnit.SECONDS);
@@ -258,6 +293,8 @@ final class CallScript {
         }
         var playing = c.startTone(tone, DTMF_TONE_HZ + "");
         long paused = callers.awaitState(rec, "paused", 3000);
+        Sample measured = paused < 0 ? new Sample("dtmf", -1, -1, "never paused", rec, wallOf(t0), null)
+                : withWaitsSince(new Sample("dtmf", Math.max(0, (paused - t0) / 1e6), -1, null, rec, wallOf(t0), null), before);
         playing.join();
         Thread.sleep(700);
         c.stopPlayback(tone);
@@ -265,8 +302,7 @@ final class CallScript {
         c.digitSeen.remove("8");
         c.dtmf("*8");
         callers.awaitState(rec, "recording", 3000);
-        return (paused < 0 ? new Sample("dtmf", -1, -1, "never paused", rec, wallOf(t0), null)
-                : new Sample("dtmf", Math.max(0, (paused - t0) / 1e6), -1, null, rec, wallOf(t0), null)).onCall(c.callee);
+        return measured.onCall(c.callee);
     }
 
     private void finish(CallerSimulator.Call c) throws Exception {

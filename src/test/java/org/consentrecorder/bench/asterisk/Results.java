@@ -302,6 +302,58 @@ final class Results {
         }
     }
 
+    /**
+     * Pauses taken alone, with the run-queue waits of the subject's and Asterisk's threads in each one's window
+     * (ThreadWaits): whether the slowest of them had a thread kept from a core, beside the typical pause's.
+     */
+    private void waits(StringBuilder md) {
+        boolean any = samples.values().stream().flatMap(m -> m.values().stream()).flatMap(List::stream)
+                .anyMatch(x -> x.waits() != null);
+        if (!any) {
+            return;
+        }
+        md.append("\n## Waiting for a core, pauses taken alone\n\n");
+        md.append("For each pause taken alone (one call at a time), the run-queue wait of every thread of the subject ")
+                .append("and of Asterisk (/proc/PID/task/TID/schedstat: runnable, not on a core) from just before the ")
+                .append("trigger (for DTMF, the `*` before the `7`) until the poll read `paused`. **longest** is the ")
+                .append("thread that waited most in that window; a pause whose time went to a thread kept from a core ")
+                .append("shows it here, one whose thread was busy does not. The slowest pause is the slowest on the ")
+                .append("wire (by the poll without a capture); its **reaction** is the subject's own part (above).\n\n");
+        md.append("| situation | trigger | subject | pauses | subject's longest wait p50 / p99 ms | slowest pause ms (reaction) | ")
+                .append("its subject's longest wait ms (thread) | its Asterisk's longest wait ms (thread) |\n");
+        md.append("|---|---|---|---:|---:|---:|---|---|\n");
+        for (var situation : samples.entrySet()) {
+            for (String trigger : TRIGGERS) {
+                for (var subject : situation.getValue().entrySet()) {
+                    List<CallScript.Sample> read = subject.getValue().stream()
+                            .filter(x -> x.trigger().equals(trigger) && x.waits() != null && x.latencyMs() >= 0).toList();
+                    if (read.isEmpty()) {
+                        continue;
+                    }
+                    List<CallScript.Sample> withSubject = read.stream().filter(x -> x.waits().subject() != null).toList();
+                    String typical = withSubject.isEmpty() ? "–" : String.format(Locale.ROOT, "%.2f / %.2f",
+                            Stats.pct(sorted(withSubject, x -> x.waits().subject().ms()), 0.50),
+                            Stats.pct(sorted(withSubject, x -> x.waits().subject().ms()), 0.99));
+                    CallScript.Sample slowest = read.stream().max(java.util.Comparator.comparingDouble(Results::slowness)).orElseThrow();
+                    String reaction = slowest.wire() != null && slowest.wire().split()
+                            ? String.format(Locale.ROOT, " (%.2f)", slowest.wire().reactionMs()) : "";
+                    md.append(String.format(Locale.ROOT, "| %s | %s | %s | %d | %s | %.2f%s | %s | %s |%n", situation.getKey(), trigger,
+                            subject.getKey(), read.size(), typical, slowness(slowest), reaction,
+                            longest(slowest.waits().subject()), longest(slowest.waits().asterisk())));
+                }
+            }
+        }
+    }
+
+    /** A pause's figure for picking the slowest: on the wire when the capture holds it, else by the poll. */
+    private static double slowness(CallScript.Sample s) {
+        return s.wire() != null ? s.wire().latencyMs() : s.latencyMs();
+    }
+
+    private static String longest(ThreadWaits.Longest l) {
+        return l == null ? "–" : String.format(Locale.ROOT, "%.2f (%s)", l.ms(), l.thread().replace("|", "/"));
+    }
+
     /** The goal's cells, poll and wire, of every situation the product and the given reference both ran. */
     private String goalRows(String reference) {
         StringBuilder rows = new StringBuilder();
@@ -465,6 +517,7 @@ final class Results {
         }
         steps(md);
         wire(md);
+        waits(md);
         machine(md);
         profiles.forEach(p -> md.append('\n').append(p));
         List<String> errors = new ArrayList<>();
@@ -489,12 +542,13 @@ final class Results {
      */
     String csv() {
         StringBuilder b = new StringBuilder("situation,subject,trigger,triggered_at,recording,latency_ms,a_ms,b_ms,c_ms,leak_ms,error,"
-                + "wire_ms,wire_subject_ms,wire_asterisk_ms,wire_delivered_ms,wire_reaction_ms\n");
+                + "wire_ms,wire_subject_ms,wire_asterisk_ms,wire_delivered_ms,wire_reaction_ms,"
+                + "wait_subject_ms,wait_subject_thread,wait_subject_total_ms,wait_asterisk_ms,wait_asterisk_thread\n");
         samples.forEach((situation, bySubject) -> bySubject.forEach((subject, list) -> {
             for (CallScript.Sample s : list) {
                 CallScript.Steps st = s.steps();
                 WireTimeline.Wire w = s.wire();
-                b.append(String.format(Locale.ROOT, "%s,%s,%s,%s,%s,%.2f,%s,%s,%s,%.0f,%s,%s%n", csvField(situation),
+                b.append(String.format(Locale.ROOT, "%s,%s,%s,%s,%s,%.2f,%s,%s,%s,%.0f,%s,%s,%s%n", csvField(situation),
                         csvField(subject), csvField(s.trigger()), s.triggeredAt() == null ? "" : s.triggeredAt(),
                         s.recording() == null ? "" : csvField(s.recording()),
                         s.latencyMs(), st == null ? "" : String.format(Locale.ROOT, "%.2f", st.toHandledMs()),
@@ -502,10 +556,18 @@ final class Results {
                         st == null ? "" : String.format(Locale.ROOT, "%.2f", st.toSeenMs()), s.leakMs(),
                         s.error() == null ? "" : csvField(s.error()),
                         w == null ? ",,,," : String.format(Locale.ROOT, "%.2f,%.2f,%.2f,%s", w.latencyMs(), w.subjectMs(),
-                                w.asteriskMs(), w.split() ? String.format(Locale.ROOT, "%.2f,%.2f", w.deliveredMs(), w.reactionMs()) : ",")));
+                                w.asteriskMs(), w.split() ? String.format(Locale.ROOT, "%.2f,%.2f", w.deliveredMs(), w.reactionMs()) : ","),
+                        waitsCsv(s.waits())));
             }
         }));
         return b.toString();
+    }
+
+    private static String waitsCsv(ThreadWaits.Window w) {
+        ThreadWaits.Longest subject = w == null ? null : w.subject();
+        ThreadWaits.Longest asterisk = w == null ? null : w.asterisk();
+        return (subject == null ? ",," : String.format(Locale.ROOT, "%.2f,%s,%.2f", subject.ms(), csvField(subject.thread()), subject.totalMs()))
+                + "," + (asterisk == null ? "," : String.format(Locale.ROOT, "%.2f,%s", asterisk.ms(), csvField(asterisk.thread())));
     }
 
     static String csvField(String value) {
