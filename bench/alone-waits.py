@@ -3,13 +3,14 @@
 
     python3 bench/alone-waits.py [--top N] SAMPLES_CSV...
 
-Reads the Asterisk benchmark's samples CSVs (runs since 2026-11-29 carry wire_reaction_ms and the wait_* columns:
-ThreadWaits, the run-queue wait of each thread of the subject and of Asterisk from just before the trigger until the
-poll read "paused"). Per situation, trigger and subject, among the pauses taken alone: how many, the subject's
-reaction (its event frame leaving Asterisk until its pause request arrived) p50 / p99, the subject's longest thread
-wait p50; then its N slowest pauses on the wire (default 3) with their reaction and the longest-waiting thread of
-the subject and of Asterisk. A slow reaction with a thread of the subject kept from a core for most of it is the
-OS's; one without is the subject's own work.
+Reads the Asterisk benchmark's samples CSVs (runs since 2026-11-29 carry wire_reaction_ms and the wait_* and ran_*
+columns: ThreadWaits, the run-queue wait and run time of each thread of the subject and of Asterisk from just before
+the trigger until the poll read "paused"). Per situation, trigger and subject, among the pauses taken alone: how
+many, the subject's reaction (its event frame leaving Asterisk until its pause request arrived) p50 / p99, the
+subject's longest thread wait p50; then its N slowest pauses on the wire (default 3) with their reaction, the
+window's length, the subject's longest-waiting and longest-running threads and Asterisk's longest-waiting one. A
+slow reaction with a thread of the subject kept from a core for most of it is the OS's; one whose thread ran
+instead is the subject's own work.
 """
 import csv
 import sys
@@ -36,7 +37,8 @@ def main(args):
                     continue
                 cells.setdefault((r["situation"], r["trigger"], r["subject"]), []).append(r)
     print("| situation | trigger | subject | pauses | reaction p50 / p99 ms | subject's longest wait p50 ms | "
-          "slowest on the wire: wire ms, reaction ms, subject's longest wait ms (thread), Asterisk's (thread) |")
+          "slowest on the wire: wire ms, reaction ms, window ms, subject waited ms (thread) and ran ms (thread), "
+          "Asterisk waited ms (thread) |")
     print("|---|---|---|---:|---:|---:|---|")
     for (situation, trigger, subject), rows in cells.items():
         reactions = [x for x in (number(r, "wire_reaction_ms") for r in rows) if x is not None]
@@ -50,10 +52,14 @@ def main(args):
             react = number(r, "wire_reaction_ms")
             sw = number(r, "wait_subject_ms")
             aw = number(r, "wait_asterisk_ms")
-            slowest.append("%s, %s, %s, %s" % (
+            ran = number(r, "ran_subject_ms")
+            window = number(r, "wait_window_ms")
+            slowest.append("%s, %s, %s, %s %s, %s" % (
                 "%.2f" % wire if wire is not None else "poll %.2f" % float(r["latency_ms"]),
                 "%.2f" % react if react is not None else "–",
+                "%.1f" % window if window is not None else "–",
                 "%.2f (%s)" % (sw, r["wait_subject_thread"]) if sw is not None else "–",
+                "%.2f (%s)" % (ran, r["ran_subject_thread"]) if ran is not None else "",
                 "%.2f (%s)" % (aw, r["wait_asterisk_thread"]) if aw is not None else "–"))
         print(f"| {situation} | {trigger} | {subject} | {len(rows)} | {reaction} | {wait} | {'; '.join(slowest)} |")
 

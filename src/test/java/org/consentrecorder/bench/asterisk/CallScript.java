@@ -85,17 +85,22 @@ final class CallScript {
         this.options = options;
     }
 
-    /** The subject's and Asterisk's threads now, for a pause taken alone; null for one among concurrent calls. */
-    private ThreadWaits[] waitsBefore(boolean alone) {
-        return alone ? new ThreadWaits[] {ThreadWaits.of(subject.pid()), ThreadWaits.of(asteriskPid)} : null;
+    /** The subject's and Asterisk's threads at the start of a pause's window. */
+    private record Before(long atNanos, ThreadWaits subject, ThreadWaits asterisk) {
     }
 
-    private Sample withWaitsSince(Sample s, ThreadWaits[] before) {
+    /** The subject's and Asterisk's threads now, for a pause taken alone; null for one among concurrent calls. */
+    private Before waitsBefore(boolean alone) {
+        return alone ? new Before(System.nanoTime(), ThreadWaits.of(subject.pid()), ThreadWaits.of(asteriskPid)) : null;
+    }
+
+    private Sample withWaitsSince(Sample s, Before before) {
         if (before == null) {
             return s;
         }
-        return s.withWaits(new ThreadWaits.Window(ThreadWaits.of(subject.pid()).since(before[0]),
-                ThreadWaits.of(asteriskPid).since(before[1])));
+        ThreadWaits.Longest subjectThreads = ThreadWaits.of(subject.pid()).since(before.subject());
+        ThreadWaits.Longest asteriskThreads = ThreadWaits.of(asteriskPid).since(before.asterisk());
+        return s.withWaits(new ThreadWaits.Window(subjectThreads, asteriskThreads, (System.nanoTime() - before.atNanos()) / 1e6));
     }
 
     /**
@@ -253,7 +258,7 @@ final class CallScript {
     }
 
     private Sample pauseByUserEvent(CallerSimulator.Call c, String rec, String tone, boolean alone) throws Exception {
-        ThreadWaits[] before = waitsBefore(alone);
+        Before before = waitsBefore(alone);
         c.userEvent("PaymentStart");
         long t0 = System.nanoTime();
         java.time.Instant t0Wall = java.time.Instant.now();
@@ -273,7 +278,7 @@ final class CallScript {
     private Sample pauseByDtmf(CallerSimulator.Call c, String rec, String tone, boolean alone) throws Exception {
         c.digitSeen.remove("*");
         c.dtmf("*7");
-        ThreadWaits[] before = null;
+        Before before = null;
         if (alone) {
             // from the * on: the 7 that triggers follows it by its 100 ms and the 100 ms between
             try {

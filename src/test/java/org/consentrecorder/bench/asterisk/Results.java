@@ -315,13 +315,14 @@ final class Results {
         md.append("\n## Waiting for a core, pauses taken alone\n\n");
         md.append("For each pause taken alone (one call at a time), the run-queue wait of every thread of the subject ")
                 .append("and of Asterisk (/proc/PID/task/TID/schedstat: runnable, not on a core) from just before the ")
-                .append("trigger (for DTMF, the `*` before the `7`) until the poll read `paused`. **longest** is the ")
-                .append("thread that waited most in that window; a pause whose time went to a thread kept from a core ")
-                .append("shows it here, one whose thread was busy does not. The slowest pause is the slowest on the ")
-                .append("wire (by the poll without a capture); its **reaction** is the subject's own part (above).\n\n");
+                .append("trigger (for DTMF, the `*` before the `7`) until the poll read `paused`, and the time each ")
+                .append("ran. **waited** names the thread that waited most in that window, **ran** the one that ran ")
+                .append("most: a pause whose time went to a thread kept from a core shows it in the first, one whose ")
+                .append("thread was busy in the second. The slowest pause is the slowest on the wire (by the poll without ")
+                .append("a capture), with its **reaction** (the subject's own part, above) and its window's length.\n\n");
         md.append("| situation | trigger | subject | pauses | subject's longest wait p50 / p99 ms | slowest pause ms (reaction) | ")
-                .append("its subject's longest wait ms (thread) | its Asterisk's longest wait ms (thread) |\n");
-        md.append("|---|---|---|---:|---:|---:|---|---|\n");
+                .append("its window ms | its subject: waited ms (thread); ran ms (thread) | its Asterisk: waited ms (thread) |\n");
+        md.append("|---|---|---|---:|---:|---:|---:|---|---|\n");
         for (var situation : samples.entrySet()) {
             for (String trigger : TRIGGERS) {
                 for (var subject : situation.getValue().entrySet()) {
@@ -337,9 +338,12 @@ final class Results {
                     CallScript.Sample slowest = read.stream().max(java.util.Comparator.comparingDouble(Results::slowness)).orElseThrow();
                     String reaction = slowest.wire() != null && slowest.wire().split()
                             ? String.format(Locale.ROOT, " (%.2f)", slowest.wire().reactionMs()) : "";
-                    md.append(String.format(Locale.ROOT, "| %s | %s | %s | %d | %s | %.2f%s | %s | %s |%n", situation.getKey(), trigger,
-                            subject.getKey(), read.size(), typical, slowness(slowest), reaction,
-                            longest(slowest.waits().subject()), longest(slowest.waits().asterisk())));
+                    ThreadWaits.Longest sub = slowest.waits().subject();
+                    md.append(String.format(Locale.ROOT, "| %s | %s | %s | %d | %s | %.2f%s | %.1f | %s | %s |%n", situation.getKey(),
+                            trigger, subject.getKey(), read.size(), typical, slowness(slowest), reaction, slowest.waits().windowMs(),
+                            sub == null ? "–" : longest(sub) + "; " + String.format(Locale.ROOT, "%.2f (%s)", sub.ranMs(),
+                                    sub.ranLongest().replace("|", "/")),
+                            longest(slowest.waits().asterisk())));
                 }
             }
         }
@@ -543,7 +547,8 @@ final class Results {
     String csv() {
         StringBuilder b = new StringBuilder("situation,subject,trigger,triggered_at,recording,latency_ms,a_ms,b_ms,c_ms,leak_ms,error,"
                 + "wire_ms,wire_subject_ms,wire_asterisk_ms,wire_delivered_ms,wire_reaction_ms,"
-                + "wait_subject_ms,wait_subject_thread,wait_subject_total_ms,wait_asterisk_ms,wait_asterisk_thread\n");
+                + "wait_window_ms,wait_subject_ms,wait_subject_thread,wait_subject_total_ms,ran_subject_ms,ran_subject_thread,"
+                + "wait_asterisk_ms,wait_asterisk_thread\n");
         samples.forEach((situation, bySubject) -> bySubject.forEach((subject, list) -> {
             for (CallScript.Sample s : list) {
                 CallScript.Steps st = s.steps();
@@ -566,7 +571,9 @@ final class Results {
     private static String waitsCsv(ThreadWaits.Window w) {
         ThreadWaits.Longest subject = w == null ? null : w.subject();
         ThreadWaits.Longest asterisk = w == null ? null : w.asterisk();
-        return (subject == null ? ",," : String.format(Locale.ROOT, "%.2f,%s,%.2f", subject.ms(), csvField(subject.thread()), subject.totalMs()))
+        return (w == null ? "" : String.format(Locale.ROOT, "%.2f", w.windowMs())) + ","
+                + (subject == null ? ",,,," : String.format(Locale.ROOT, "%.2f,%s,%.2f,%.2f,%s", subject.ms(), csvField(subject.thread()),
+                        subject.totalMs(), subject.ranMs(), csvField(subject.ranLongest())))
                 + "," + (asterisk == null ? "," : String.format(Locale.ROOT, "%.2f,%s", asterisk.ms(), csvField(asterisk.thread())));
     }
 

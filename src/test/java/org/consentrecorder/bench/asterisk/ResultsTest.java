@@ -44,7 +44,7 @@ class ResultsTest {
         assertTrue(md.contains("| 20 concurrent calls | user event | product | 10 | 0.5 / 0.5 | 5.0 / 10.0 | 4.5 / 9.5 | 0.5 + 10.0 + 9.5 = 20.0 |"), md);
         assertTrue(md.contains("| 20 concurrent calls | product | 10 s | 80% | 60% / 120 ms/s | – | – | – |"), md);
         String csv = Files.readString(dir.resolve("asterisk-2026-11-27-t-samples.csv"));
-        assertTrue(csv.contains("20 concurrent calls,product,user event,1970-01-01T00:00:00Z,cr-x,20.00,0.50,10.00,9.50,0,,,,,,,,,,,\n"), csv);
+        assertTrue(csv.contains("20 concurrent calls,product,user event,1970-01-01T00:00:00Z,cr-x,20.00,0.50,10.00,9.50,0,,,,,,,,,,,,,,\n"), csv);
         assertTrue(csv.lines().count() == 21, csv);
     }
 
@@ -120,7 +120,7 @@ class ResultsTest {
         r.add("product", "one call at a time, warm", List.of(new CallScript.Sample("dtmf", 4, 0, "a \"quoted\", error")));
         r.write(dir, LocalDate.of(2026, 11, 27));
         List<String> lines = Files.readAllLines(dir.resolve("asterisk-2026-11-27-c-samples.csv"));
-        assertEquals("\"one call at a time, warm\",product,dtmf,,,4.00,,,,0,\"a \"\"quoted\"\", error\",,,,,,,,,,", lines.get(1));
+        assertEquals("\"one call at a time, warm\",product,dtmf,,,4.00,,,,0,\"a \"\"quoted\"\", error\",,,,,,,,,,,,,", lines.get(1));
         assertEquals("plain", Results.csvField("plain"));
     }
 
@@ -181,8 +181,8 @@ class ResultsTest {
         assertTrue(split.contains("| 60 concurrent calls | user event | product | 4 of 4 | 0.20 / 0.20 | 2.70 / 2.70 / 2.70 |"), split);
         assertFalse(split.contains("| reference |"), split);
         String csv = Files.readString(dir.resolve("asterisk-2026-11-28-w-samples.csv"));
-        assertTrue(csv.contains(",pro-0,30.00,,,,0,,3.00,2.90,0.10,0.20,2.70,,,,,\n"), csv);
-        assertTrue(csv.contains(",ref-0,10.00,,,,0,,2.50,2.40,0.10,,,,,,,\n"), csv);
+        assertTrue(csv.contains(",pro-0,30.00,,,,0,,3.00,2.90,0.10,0.20,2.70,,,,,,,,\n"), csv);
+        assertTrue(csv.contains(",ref-0,10.00,,,,0,,2.50,2.40,0.10,,,,,,,,,,\n"), csv);
     }
 
     /**
@@ -193,13 +193,13 @@ class ResultsTest {
     void pausesTakenAloneShowWhoWaitedForACore(@TempDir Path dir) throws Exception {
         List<CallScript.Sample> product = new ArrayList<>();
         for (int i = 1; i <= 4; i++) {
-            ThreadWaits.Longest subject = new ThreadWaits.Longest("vert.x-eventloo", i == 3 ? 2.5 : 0.1 * i, 3.0);
+            ThreadWaits.Longest subject = new ThreadWaits.Longest("vert.x-eventloo", i == 3 ? 2.5 : 0.1 * i, 3.0, "C2 CompilerThre", 4.0);
             product.add(sample(i == 3 ? 3.2 : 1, 0.5, 0.2).withWaits(new ThreadWaits.Window(subject,
-                    new ThreadWaits.Longest("httpd|x", 0.05, 0.2))));
+                    new ThreadWaits.Longest("httpd|x", 0.05, 0.2, "asterisk", 1.0), 6.5)));
         }
         // the reference ran in the benchmark's JVM: Asterisk's threads only
         List<CallScript.Sample> reference = List.of(sample(1.5, 0.5, 0.2)
-                .withWaits(new ThreadWaits.Window(null, new ThreadWaits.Longest("ast_sip, one", 0.3, 0.4))));
+                .withWaits(new ThreadWaits.Window(null, new ThreadWaits.Longest("ast_sip, one", 0.3, 0.4, "asterisk", 0.2), 4.0)));
         Results r = new Results("22.10.1", AsteriskBenchmark.Options.parse(new String[] {"--label", "q"}));
         r.add("product", "one call at a time, warm", product);
         r.add("reference", "one call at a time, warm", reference);
@@ -207,15 +207,16 @@ class ResultsTest {
         String md = Files.readString(r.write(dir, LocalDate.of(2026, 11, 29)));
 
         String waits = md.substring(md.indexOf("## Waiting for a core"));
-        assertTrue(waits.contains("| one call at a time, warm | user event | product | 4 | 0.20 / 2.50 | 3.20 | "
-                + "2.50 (vert.x-eventloo) | 0.05 (httpd/x) |"), waits);
-        assertTrue(waits.contains("| one call at a time, warm | user event | reference | 1 | – | 1.50 | – | 0.30 (ast_sip, one) |"), waits);
+        assertTrue(waits.contains("| one call at a time, warm | user event | product | 4 | 0.20 / 2.50 | 3.20 | 6.5 | "
+                + "2.50 (vert.x-eventloo); 4.00 (C2 CompilerThre) | 0.05 (httpd/x) |"), waits);
+        assertTrue(waits.contains("| one call at a time, warm | user event | reference | 1 | – | 1.50 | 4.0 | – | 0.30 (ast_sip, one) |"), waits);
         assertFalse(waits.contains("60 concurrent calls"), "concurrent pauses carry no waits");
         List<String> csv = Files.readAllLines(dir.resolve("asterisk-2026-11-29-q-samples.csv"));
-        assertTrue(csv.get(0).endsWith(",wait_subject_ms,wait_subject_thread,wait_subject_total_ms,wait_asterisk_ms,wait_asterisk_thread"),
-                csv.get(0));
-        assertTrue(csv.stream().anyMatch(l -> l.endsWith(",,,,,,2.50,vert.x-eventloo,3.00,0.05,httpd|x")), String.join("\n", csv));
-        assertTrue(csv.stream().anyMatch(l -> l.endsWith(",,,,,,,,,0.30,\"ast_sip, one\"")), String.join("\n", csv));
+        assertTrue(csv.get(0).endsWith(",wait_window_ms,wait_subject_ms,wait_subject_thread,wait_subject_total_ms,ran_subject_ms,"
+                + "ran_subject_thread,wait_asterisk_ms,wait_asterisk_thread"), csv.get(0));
+        assertTrue(csv.stream().anyMatch(l -> l.endsWith(",0,,,,,,,6.50,2.50,vert.x-eventloo,3.00,4.00,C2 CompilerThre,0.05,httpd|x")),
+                String.join("\n", csv));
+        assertTrue(csv.stream().anyMatch(l -> l.endsWith(",0,,,,,,,4.00,,,,,,0.30,\"ast_sip, one\"")), String.join("\n", csv));
     }
 
     @Test
