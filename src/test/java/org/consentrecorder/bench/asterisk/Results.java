@@ -169,21 +169,35 @@ final class Results {
                 .append("and the split of the slowest pause.\n\n");
         md.append("| situation | trigger | subject | n | A ms | B ms | C ms | slowest: A + B + C ms |\n");
         md.append("|---|---|---|---:|---:|---:|---:|---|\n");
+        eachCell((situation, trigger, subject, ofTrigger) -> {
+            List<CallScript.Sample> s = ofTrigger.stream().filter(x -> x.steps() != null).toList();
+            if (s.isEmpty()) {
+                return;
+            }
+            CallScript.Sample slowest = s.stream().max(java.util.Comparator.comparingDouble(CallScript.Sample::latencyMs)).get();
+            CallScript.Steps w = slowest.steps();
+            md.append(String.format(Locale.ROOT, "| %s | %s | %s | %d | %s | %s | %s | %.1f + %.1f + %.1f = %.1f |%n",
+                    situation, trigger, subject, s.size(),
+                    pair(s, CallScript.Steps::toHandledMs), pair(s, CallScript.Steps::toAnsweredMs),
+                    pair(s, CallScript.Steps::toSeenMs), w.toHandledMs(), w.toAnsweredMs(), w.toSeenMs(),
+                    slowest.latencyMs()));
+        });
+    }
+
+    /** One row of a per-cell table: a situation, a trigger, a subject and its samples of that trigger (never none). */
+    private interface Cell {
+        void row(String situation, String trigger, String subject, List<CallScript.Sample> ofTrigger);
+    }
+
+    /** Every situation, trigger and subject that has samples of the trigger, in the order the tables list them. */
+    private void eachCell(Cell cell) {
         for (var situation : samples.entrySet()) {
             for (String trigger : TRIGGERS) {
                 for (var subject : situation.getValue().entrySet()) {
-                    List<CallScript.Sample> s = subject.getValue().stream()
-                            .filter(x -> x.trigger().equals(trigger) && x.steps() != null).toList();
-                    if (s.isEmpty()) {
-                        continue;
+                    List<CallScript.Sample> ofTrigger = subject.getValue().stream().filter(x -> x.trigger().equals(trigger)).toList();
+                    if (!ofTrigger.isEmpty()) {
+                        cell.row(situation.getKey(), trigger, subject.getKey(), ofTrigger);
                     }
-                    CallScript.Sample slowest = s.stream().max(java.util.Comparator.comparingDouble(CallScript.Sample::latencyMs)).get();
-                    CallScript.Steps w = slowest.steps();
-                    md.append(String.format(Locale.ROOT, "| %s | %s | %s | %d | %s | %s | %s | %.1f + %.1f + %.1f = %.1f |%n",
-                            situation.getKey(), trigger, subject.getKey(), s.size(),
-                            pair(s, CallScript.Steps::toHandledMs), pair(s, CallScript.Steps::toAnsweredMs),
-                            pair(s, CallScript.Steps::toSeenMs), w.toHandledMs(), w.toAnsweredMs(), w.toSeenMs(),
-                            slowest.latencyMs()));
                 }
             }
         }
@@ -220,30 +234,22 @@ final class Results {
         }
         md.append("| situation | trigger | subject | found | wire p50 ms | wire p99 ms | wire max ms | subject p99 ms | Asterisk p99 ms | poll lag p50 / p99 ms |\n");
         md.append("|---|---|---|---:|---:|---:|---:|---:|---:|---:|\n");
-        for (var situation : samples.entrySet()) {
-            for (String trigger : TRIGGERS) {
-                for (var subject : situation.getValue().entrySet()) {
-                    List<CallScript.Sample> all = subject.getValue().stream().filter(x -> x.trigger().equals(trigger)).toList();
-                    List<CallScript.Sample> seen = all.stream().filter(x -> x.wire() != null).toList();
-                    if (all.isEmpty()) {
-                        continue;
-                    }
-                    if (seen.isEmpty()) {
-                        md.append(String.format(Locale.ROOT, "| %s | %s | %s | 0 of %d | – | – | – | – | – | – |%n",
-                                situation.getKey(), trigger, subject.getKey(), all.size()));
-                        continue;
-                    }
-                    double[] w = sorted(seen, x -> x.wire().latencyMs());
-                    md.append(String.format(Locale.ROOT, "| %s | %s | %s | %d of %d | %.1f | %.1f | %.1f | %.1f | %.1f | %.1f / %.1f |%n",
-                            situation.getKey(), trigger, subject.getKey(), seen.size(), all.size(),
-                            Stats.pct(w, 0.50), Stats.pct(w, 0.99), w[w.length - 1],
-                            Stats.pct(sorted(seen, x -> x.wire().subjectMs()), 0.99),
-                            Stats.pct(sorted(seen, x -> x.wire().asteriskMs()), 0.99),
-                            Stats.pct(sorted(seen, x -> x.latencyMs() - x.wire().latencyMs()), 0.50),
-                            Stats.pct(sorted(seen, x -> x.latencyMs() - x.wire().latencyMs()), 0.99)));
-                }
+        eachCell((situation, trigger, subject, all) -> {
+            List<CallScript.Sample> seen = all.stream().filter(x -> x.wire() != null).toList();
+            if (seen.isEmpty()) {
+                md.append(String.format(Locale.ROOT, "| %s | %s | %s | 0 of %d | – | – | – | – | – | – |%n",
+                        situation, trigger, subject, all.size()));
+                return;
             }
-        }
+            double[] w = sorted(seen, x -> x.wire().latencyMs());
+            md.append(String.format(Locale.ROOT, "| %s | %s | %s | %d of %d | %.1f | %.1f | %.1f | %.1f | %.1f | %.1f / %.1f |%n",
+                    situation, trigger, subject, seen.size(), all.size(),
+                    Stats.pct(w, 0.50), Stats.pct(w, 0.99), w[w.length - 1],
+                    Stats.pct(sorted(seen, x -> x.wire().subjectMs()), 0.99),
+                    Stats.pct(sorted(seen, x -> x.wire().asteriskMs()), 0.99),
+                    Stats.pct(sorted(seen, x -> x.latencyMs() - x.wire().latencyMs()), 0.50),
+                    Stats.pct(sorted(seen, x -> x.latencyMs() - x.wire().latencyMs()), 0.99)));
+        });
         split(md);
         md.append("\n### The goal (p99 ≤ 20 ms and ≤ 1.5 × the reference's, same run), on both figures\n\n");
         md.append("| situation | trigger | poll: product / reference p99 ms | ratio | wire: product / reference p99 ms | ratio |\n");
@@ -283,23 +289,18 @@ final class Results {
                 .append("it, with no other party in between.\n\n");
         md.append("| situation | trigger | subject | split | delivery p50 / p99 ms | reaction p50 / p99 / max ms |\n");
         md.append("|---|---|---|---:|---:|---:|\n");
-        for (var situation : samples.entrySet()) {
-            for (String trigger : TRIGGERS) {
-                for (var subject : situation.getValue().entrySet()) {
-                    List<CallScript.Sample> seen = subject.getValue().stream()
-                            .filter(x -> x.trigger().equals(trigger) && x.wire() != null).toList();
-                    List<CallScript.Sample> split = seen.stream().filter(x -> x.wire().split()).toList();
-                    if (split.isEmpty()) {
-                        continue;
-                    }
-                    double[] d = sorted(split, x -> x.wire().deliveredMs());
-                    double[] r = sorted(split, x -> x.wire().reactionMs());
-                    md.append(String.format(Locale.ROOT, "| %s | %s | %s | %d of %d | %.2f / %.2f | %.2f / %.2f / %.2f |%n",
-                            situation.getKey(), trigger, subject.getKey(), split.size(), seen.size(),
-                            Stats.pct(d, 0.50), Stats.pct(d, 0.99), Stats.pct(r, 0.50), Stats.pct(r, 0.99), r[r.length - 1]));
-                }
+        eachCell((situation, trigger, subject, ofTrigger) -> {
+            List<CallScript.Sample> seen = ofTrigger.stream().filter(x -> x.wire() != null).toList();
+            List<CallScript.Sample> split = seen.stream().filter(x -> x.wire().split()).toList();
+            if (split.isEmpty()) {
+                return;
             }
-        }
+            double[] d = sorted(split, x -> x.wire().deliveredMs());
+            double[] r = sorted(split, x -> x.wire().reactionMs());
+            md.append(String.format(Locale.ROOT, "| %s | %s | %s | %d of %d | %.2f / %.2f | %.2f / %.2f / %.2f |%n",
+                    situation, trigger, subject, split.size(), seen.size(),
+                    Stats.pct(d, 0.50), Stats.pct(d, 0.99), Stats.pct(r, 0.50), Stats.pct(r, 0.99), r[r.length - 1]));
+        });
     }
 
     /**
@@ -323,30 +324,25 @@ final class Results {
         md.append("| situation | trigger | subject | pauses | subject's longest wait p50 / p99 ms | slowest pause ms (reaction) | ")
                 .append("its window ms | its subject: waited ms (thread); ran ms (thread) | its Asterisk: waited ms (thread) |\n");
         md.append("|---|---|---|---:|---:|---:|---:|---|---|\n");
-        for (var situation : samples.entrySet()) {
-            for (String trigger : TRIGGERS) {
-                for (var subject : situation.getValue().entrySet()) {
-                    List<CallScript.Sample> read = subject.getValue().stream()
-                            .filter(x -> x.trigger().equals(trigger) && x.waits() != null && x.latencyMs() >= 0).toList();
-                    if (read.isEmpty()) {
-                        continue;
-                    }
-                    List<CallScript.Sample> withSubject = read.stream().filter(x -> x.waits().subject() != null).toList();
-                    String typical = withSubject.isEmpty() ? "–" : String.format(Locale.ROOT, "%.2f / %.2f",
-                            Stats.pct(sorted(withSubject, x -> x.waits().subject().ms()), 0.50),
-                            Stats.pct(sorted(withSubject, x -> x.waits().subject().ms()), 0.99));
-                    CallScript.Sample slowest = read.stream().max(java.util.Comparator.comparingDouble(Results::slowness)).orElseThrow();
-                    String reaction = slowest.wire() != null && slowest.wire().split()
-                            ? String.format(Locale.ROOT, " (%.2f)", slowest.wire().reactionMs()) : "";
-                    ThreadWaits.Longest sub = slowest.waits().subject();
-                    md.append(String.format(Locale.ROOT, "| %s | %s | %s | %d | %s | %.2f%s | %.1f | %s | %s |%n", situation.getKey(),
-                            trigger, subject.getKey(), read.size(), typical, slowness(slowest), reaction, slowest.waits().windowMs(),
-                            sub == null ? "–" : longest(sub) + "; " + String.format(Locale.ROOT, "%.2f (%s)", sub.ranMs(),
-                                    sub.ranLongest().replace("|", "/")),
-                            longest(slowest.waits().asterisk())));
-                }
+        eachCell((situation, trigger, subject, ofTrigger) -> {
+            List<CallScript.Sample> read = ofTrigger.stream().filter(x -> x.waits() != null && x.latencyMs() >= 0).toList();
+            if (read.isEmpty()) {
+                return;
             }
-        }
+            List<CallScript.Sample> withSubject = read.stream().filter(x -> x.waits().subject() != null).toList();
+            String typical = withSubject.isEmpty() ? "–" : String.format(Locale.ROOT, "%.2f / %.2f",
+                    Stats.pct(sorted(withSubject, x -> x.waits().subject().ms()), 0.50),
+                    Stats.pct(sorted(withSubject, x -> x.waits().subject().ms()), 0.99));
+            CallScript.Sample slowest = read.stream().max(java.util.Comparator.comparingDouble(Results::slowness)).orElseThrow();
+            String reaction = slowest.wire() != null && slowest.wire().split()
+                    ? String.format(Locale.ROOT, " (%.2f)", slowest.wire().reactionMs()) : "";
+            ThreadWaits.Longest sub = slowest.waits().subject();
+            md.append(String.format(Locale.ROOT, "| %s | %s | %s | %d | %s | %.2f%s | %.1f | %s | %s |%n", situation,
+                    trigger, subject, read.size(), typical, slowness(slowest), reaction, slowest.waits().windowMs(),
+                    sub == null ? "–" : longest(sub) + "; " + String.format(Locale.ROOT, "%.2f (%s)", sub.ranMs(),
+                            sub.ranLongest().replace("|", "/")),
+                    longest(slowest.waits().asterisk())));
+        });
     }
 
     /** A pause's figure for picking the slowest: on the wire when the capture holds it, else by the poll. */
