@@ -64,8 +64,8 @@ final class WireTimeline {
     private static final Pattern REQUEST = Pattern.compile("^(GET|POST|PUT|DELETE) (\\S+) HTTP/1\\.[01]\r\n");
     private static final Pattern PAUSE = Pattern.compile("/recordings/live/([^/?]+)/pause(\\?|$)");
     private static final Pattern USER_EVENT = Pattern.compile("/events/user/([^/?]+)\\?(.*)$");
-    static final String DTMF = "ChannelDtmfReceived";
-    static final String USER_EVENT_TYPE = "ChannelUserevent";
+    private static final String DTMF = "ChannelDtmfReceived";
+    private static final String USER_EVENT_TYPE = "ChannelUserevent";
     private static final Pattern TRIGGER_EVENT = Pattern.compile("\\{\"type\":\"(" + DTMF + "|" + USER_EVENT_TYPE + ")\"");
     /** Where the next event of a frame (several may share a segment) begins: Asterisk writes "type" first. */
     private static final String NEXT_EVENT = "{\"type\":\"";
