@@ -52,8 +52,10 @@ class ThreadWaitsTest {
 
     @Test
     void readsThisProcesssThreadsByTheirNames() throws Exception {
+        CountDownLatch running = new CountDownLatch(1);
         CountDownLatch done = new CountDownLatch(1);
         Thread probe = new Thread(() -> {
+            running.countDown();
             try {
                 done.await();
             } catch (InterruptedException e) {
@@ -61,6 +63,8 @@ class ThreadWaitsTest {
             }
         }, "tw-probe-thread-long-name");
         probe.start();
+        // HotSpot names the native thread from the thread itself as it starts, before run(): wait until it runs
+        running.await();
         try {
             ThreadWaits before = ThreadWaits.of(ProcessHandle.current().pid());
             // Linux keeps 15 bytes of a thread's name
