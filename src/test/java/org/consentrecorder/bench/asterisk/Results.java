@@ -242,13 +242,13 @@ final class Results {
                 return;
             }
             double[] w = sorted(seen, x -> x.wire().latencyMs());
+            double[] lag = sorted(seen, x -> x.latencyMs() - x.wire().latencyMs());
             md.append(String.format(Locale.ROOT, "| %s | %s | %s | %d of %d | %.1f | %.1f | %.1f | %.1f | %.1f | %.1f / %.1f |%n",
                     situation, trigger, subject, seen.size(), all.size(),
                     Stats.pct(w, 0.50), Stats.pct(w, 0.99), w[w.length - 1],
                     Stats.pct(sorted(seen, x -> x.wire().subjectMs()), 0.99),
                     Stats.pct(sorted(seen, x -> x.wire().asteriskMs()), 0.99),
-                    Stats.pct(sorted(seen, x -> x.latencyMs() - x.wire().latencyMs()), 0.50),
-                    Stats.pct(sorted(seen, x -> x.latencyMs() - x.wire().latencyMs()), 0.99)));
+                    Stats.pct(lag, 0.50), Stats.pct(lag, 0.99)));
         });
         split(md);
         md.append("\n### The goal (p99 ≤ 20 ms and ≤ 1.5 × the reference's, same run), on both figures\n\n");
@@ -330,9 +330,9 @@ final class Results {
                 return;
             }
             List<CallScript.Sample> withSubject = read.stream().filter(x -> x.waits().subject() != null).toList();
+            double[] longestWaits = sorted(withSubject, x -> x.waits().subject().ms());
             String typical = withSubject.isEmpty() ? "–" : String.format(Locale.ROOT, "%.2f / %.2f",
-                    Stats.pct(sorted(withSubject, x -> x.waits().subject().ms()), 0.50),
-                    Stats.pct(sorted(withSubject, x -> x.waits().subject().ms()), 0.99));
+                    Stats.pct(longestWaits, 0.50), Stats.pct(longestWaits, 0.99));
             CallScript.Sample slowest = read.stream().max(java.util.Comparator.comparingDouble(Results::slowness)).orElseThrow();
             String reaction = slowest.wire() != null && slowest.wire().split()
                     ? String.format(Locale.ROOT, " (%.2f)", slowest.wire().reactionMs()) : "";
